@@ -1,0 +1,27 @@
+"""dataops: statistical data production from Python — SDMX data, BPMN workflows, promotion.
+
+Public functions are imported lazily so that ``import dataops`` stays fast in a kernel.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("jupyterlab-dataops")
+except PackageNotFoundError:
+    __version__ = "0.0.0+unknown"
+
+_LAZY: dict[str, str] = {}
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dataops' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

@@ -1,0 +1,1 @@
+"""Promotion capability: notebooks and steps to deployment branches, pipelines as regression tests."""

@@ -1,0 +1,1 @@
+"""SDMX data capability: sources, structures and data as pandas/Arrow."""

@@ -1,0 +1,1 @@
+"""Workflow capability: BPMN processes on a Camunda 7-compatible engine, Python step workers, logs."""

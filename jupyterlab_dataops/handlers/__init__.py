@@ -1,0 +1,1 @@
+"""HTTP handlers shared by every capability."""

@@ -1,0 +1,10 @@
+"""Every route of the REST API, relative to ``dataops/api/``: one list per capability."""
+
+from __future__ import annotations
+
+from jupyterlab_dataops.handlers import status
+
+
+def api_routes() -> list[tuple[str, type]]:
+    """All (pattern, handler) pairs, in matching order."""
+    return [*status.ROUTES]

@@ -1,0 +1,37 @@
+"""Shared fixtures: the Jupyter server with dataops loaded, and the shared test data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """``../shared`` beside the repository; tests that need it say why they did not run without it."""
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent: the shared test data sits beside the repository in CI and dev")
+    return SHARED
+
+
+@pytest.fixture
+def dataops_config(tmp_path, monkeypatch) -> Path:
+    """An empty dataops configuration file isolated from the machine's own (write TOML into it)."""
+    cfg = tmp_path / "dataops.toml"
+    cfg.write_text("")
+    monkeypatch.setenv("DATAOPS_CONFIG", str(cfg))
+    monkeypatch.setenv("DATAOPS_SYSTEM_CONFIG", str(tmp_path / "no-system.toml"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    return cfg
+
+
+@pytest.fixture
+def jp_server_config(dataops_config):
+    """Load the dataops server extension into pytest-jupyter's server."""
+    return {"ServerApp": {"jpserver_extensions": {"jupyterlab_dataops": True}}}
