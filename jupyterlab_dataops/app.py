@@ -8,7 +8,7 @@ from pathlib import Path
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Unicode
 
-from dataops.config import load_config
+from dataops.config import config_paths
 from jupyterlab_dataops.context import DataOpsContext
 from jupyterlab_dataops.handlers.base import NotFoundHandler
 from jupyterlab_dataops.routes import api_routes
@@ -33,10 +33,8 @@ class DataOpsApp(ExtensionApp):
         """Load the dataops configuration once and share it with the handlers."""
         if self.config_file_path:
             os.environ["DATAOPS_CONFIG"] = str(Path(self.config_file_path).resolve())
-        config = load_config()
-        self.log.info("dataops configuration from %s", [str(p) for p in config.files] or "defaults")
+        self.log.info("dataops configuration files: %s", [str(p) for p in config_paths()])
         self.settings["dataops"] = DataOpsContext(
-            config=config,
             data=DataSettings(parent=self),
             workflows=WorkflowSettings(parent=self),
             promotion=PromotionSettings(parent=self),
