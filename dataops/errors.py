@@ -147,3 +147,22 @@ class SecretsFound(DataOpsError):
 
     code = "secrets_found"
     http_status = 422
+
+
+class UnknownSource(InvalidInput):
+    """The named SDMX source is neither configured nor a preset."""
+
+    code = "unknown_source"
+
+
+class UnknownDataflow(InvalidInput):
+    """The source has no dataflow with this id."""
+
+    code = "unknown_dataflow"
+
+
+class NotAcceptable(DataOpsError):
+    """The client asked for a representation (Accept header) this endpoint cannot produce."""
+
+    code = "not_acceptable"
+    http_status = 406
