@@ -1,31 +1,108 @@
-"""The ``[workflows]`` section of the dataops configuration."""
+"""The ``[workflows]`` section of the dataops configuration.
+
+```toml
+[workflows]
+engine_url = "http://localhost:8080/engine-rest"
+username = "demo"
+password = "demo"
+log_dir = "~/.local/share/dataops/workflow-logs"   # durable run logs (shared by workers and server)
+steps_dir = "/srv/deploy/prod/steps"               # folder of step modules, reloaded between tasks
+
+[workflows.topics]                                 # extra steps given as module:function
+report = "mypackage.steps:report"
+
+[workflows.worker]
+lock_duration_ms = 30000     # lock per task; extended while the step runs
+long_poll_ms = 20000         # how long fetchAndLock waits for work
+retries = 3                  # attempts after the first failure before an incident
+retry_timeout_ms = 10000     # pause between attempts
+shutdown_grace_s = 60        # on stop, a running step may finish within this, else its task is released
+```
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from dataops.config import Config
+from dataops.errors import ConfigError
+
+
+def default_log_dir() -> Path:
+    """``$XDG_DATA_HOME/dataops/workflow-logs`` (``~/.local/share/...`` by default)."""
+    base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "dataops" / "workflow-logs"
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """How a step worker talks to the engine."""
+
+    lock_duration_ms: int = 30_000
+    long_poll_ms: int = 20_000
+    retries: int = 3
+    retry_timeout_ms: int = 10_000
+    shutdown_grace_s: float = 60.0
+    max_backoff_s: float = 30.0
+
+    @classmethod
+    def from_section(cls, section: dict[str, Any]) -> WorkerConfig:
+        """Build from ``[workflows.worker]``, naming the key that is wrong."""
+        kwargs: dict[str, Any] = {}
+        for name, default in cls().__dict__.items():
+            if name not in section:
+                continue
+            value = section[name]
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise ConfigError(f"[workflows.worker] {name} must be a non-negative number, not {value!r}.")
+            kwargs[name] = type(default)(value)
+        unknown = set(section) - set(cls().__dict__)
+        if unknown:
+            raise ConfigError(f"[workflows.worker] has unknown settings: {', '.join(sorted(unknown))}.")
+        return cls(**kwargs)
 
 
 @dataclass(frozen=True)
 class WorkflowsConfig:
-    """Where the engine is and how to reach it."""
+    """Where the engine is, how to reach it, where logs and steps live."""
 
     engine_url: str = ""
     username: str = ""
     password: str = ""
+    log_dir: str = ""
+    steps_dir: str = ""
+    topics: dict[str, str] = field(default_factory=dict)
+    worker: WorkerConfig = field(default_factory=WorkerConfig)
 
     @property
     def configured(self) -> bool:
         """True when an engine URL is set."""
         return bool(self.engine_url)
 
+    @property
+    def log_path(self) -> Path:
+        """The folder of the run log store."""
+        return Path(self.log_dir).expanduser() if self.log_dir else default_log_dir()
+
     @classmethod
     def from_config(cls, config: Config) -> WorkflowsConfig:
         """Build from the merged configuration."""
         section = config.section("workflows")
+        topics = section.get("topics", {})
+        if not isinstance(topics, dict) or not all(isinstance(v, str) for v in topics.values()):
+            raise ConfigError('[workflows.topics] must map topic names to "module:function" strings.')
+        worker = section.get("worker", {})
+        if not isinstance(worker, dict):
+            raise ConfigError("[workflows.worker] must be a table.")
         return cls(
             engine_url=str(section.get("engine_url", "")),
             username=str(section.get("username", "")),
             password=str(section.get("password", "")),
+            log_dir=str(section.get("log_dir", "")),
+            steps_dir=str(section.get("steps_dir", "")),
+            topics=dict(topics),
+            worker=WorkerConfig.from_section(worker),
         )

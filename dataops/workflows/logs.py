@@ -1,0 +1,236 @@
+"""The durable run log: every line a step wrote and every engine event, in one ordered timeline.
+
+One SQLite database (WAL mode) in the configured log folder holds the records of all runs.
+Each record gets a ``seq`` number when it is committed; because SQLite admits one writer at a
+time, a reader that has seen ``seq`` N will never later find a record below N appear. ``seq`` is
+therefore the offset a follower resumes from: "give me the records of this run after N" loses
+nothing and repeats nothing, across restarts of workers and server. Why SQLite and not one file
+per run is argued in ``docs/workflows.md``.
+"""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dataops.errors import ConfigError
+
+DB_NAME = "runlogs.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL,
+    timestamp TEXT NOT NULL,
+    level TEXT NOT NULL,
+    message TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'log',
+    source TEXT NOT NULL DEFAULT '',
+    activity_id TEXT NOT NULL DEFAULT '',
+    task_id TEXT NOT NULL DEFAULT '',
+    worker TEXT NOT NULL DEFAULT '',
+    step_version TEXT NOT NULL DEFAULT '',
+    logger TEXT NOT NULL DEFAULT '',
+    event TEXT NOT NULL DEFAULT '',
+    event_key TEXT
+);
+CREATE INDEX IF NOT EXISTS records_by_run ON records (run_id, seq);
+CREATE UNIQUE INDEX IF NOT EXISTS records_event_once
+    ON records (run_id, event_key) WHERE event_key IS NOT NULL;
+"""
+
+
+def now_iso() -> str:
+    """The current time as ISO 8601 UTC with microseconds (the format of every record)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class LogRecord:
+    """One line of a run's timeline: a step's log line (``kind="log"``) or an engine event (``"event"``).
+
+    ``run_id`` is the engine's process instance id. ``source`` says where a line came from
+    (``stdout``, ``stderr``, ``logging``, ``warnings``, ``worker``, ``engine``). Engine events carry
+    ``event`` (``activity_started``, ``activity_ended``, ``incident_raised``, ``incident_resolved``,
+    ``run_ended``) and an ``event_key`` that makes recording them twice a no-op.
+    """
+
+    run_id: str
+    timestamp: str
+    level: str
+    message: str
+    kind: str = "log"
+    source: str = ""
+    activity_id: str = ""
+    task_id: str = ""
+    worker: str = ""
+    step_version: str = ""
+    logger: str = ""
+    event: str = ""
+    event_key: str | None = None
+    seq: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as the REST API and WebSocket send it (``event_key`` is internal)."""
+        out = asdict(self)
+        out.pop("event_key")
+        return out
+
+
+_COLUMNS = [f.name for f in fields(LogRecord) if f.name != "seq"]
+# Built from our own dataclass's field names, never from input.
+_INSERT = f"INSERT OR IGNORE INTO records ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"  # noqa: S608
+_SELECT = f"SELECT seq, {', '.join(_COLUMNS)} FROM records"  # noqa: S608
+
+
+def _row(row: tuple) -> LogRecord:
+    return LogRecord(**dict(zip(_COLUMNS, row[1:], strict=True)), seq=row[0])
+
+
+class LogStore:
+    """The run log database in folder ``path`` (created on first use); safe for many processes."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path).expanduser()
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"The workflow log folder {self.path} cannot be created: {exc}") from exc
+        self.db_path = self.path / DB_NAME
+        self._local = threading.local()
+        with self._conn() as conn:
+            conn.executescript(_SCHEMA)
+
+    def _conn(self) -> sqlite3.Connection:
+        # One connection per thread: sqlite3 connections must not be shared between threads.
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a commit survives a crash of the process, only power loss can undo it.
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    def append(self, records: Iterable[LogRecord]) -> int:
+        """Commit ``records`` in one transaction, in order; returns how many were new.
+
+        Events whose ``event_key`` is already stored for the run are skipped, so several
+        processes may record the same engine event without duplicating it.
+        """
+        rows = [tuple(getattr(r, c) for c in _COLUMNS) for r in records]
+        if not rows:
+            return 0
+        conn = self._conn()
+        before = conn.total_changes
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(_INSERT, rows)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return conn.total_changes - before
+
+    def read(self, run_id: str, after: int = 0, limit: int = 10_000) -> list[LogRecord]:
+        """The run's records with ``seq > after``, oldest first, at most ``limit``."""
+        cur = self._conn().execute(
+            f"{_SELECT} WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?", (run_id, after, limit)
+        )
+        return [_row(r) for r in cur.fetchall()]
+
+    def tail(self, run_id: str, n: int) -> list[LogRecord]:
+        """The run's last ``n`` records, oldest first."""
+        cur = self._conn().execute(f"{_SELECT} WHERE run_id = ? ORDER BY seq DESC LIMIT ?", (run_id, n))
+        return [_row(r) for r in reversed(cur.fetchall())]
+
+    def has_event(self, run_id: str, event_key: str) -> bool:
+        """True when the event ``event_key`` is recorded for the run."""
+        cur = self._conn().execute(
+            "SELECT 1 FROM records WHERE run_id = ? AND event_key = ?", (run_id, event_key)
+        )
+        return cur.fetchone() is not None
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their thread ends)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+
+class LogWriter:
+    """Appends records from any thread without making the writer wait for the disk.
+
+    A background thread commits whatever has queued up in one transaction, so a step that
+    prints in a tight loop costs one commit per batch, not per line, and a line reaches the
+    store within milliseconds. ``flush()`` returns once everything written before it is stored.
+    """
+
+    def __init__(self, store: LogStore, max_batch: int = 5000) -> None:
+        self.store = store
+        self.max_batch = max_batch
+        self._queue: queue.SimpleQueue[LogRecord | threading.Event | None] = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="dataops-log-writer", daemon=True)
+        self._thread.start()
+
+    def write(self, record: LogRecord) -> None:
+        """Queue one record for the store."""
+        self._queue.put(record)
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Block until every record written so far is committed."""
+        done = threading.Event()
+        self._queue.put(done)
+        if not done.wait(timeout):
+            raise TimeoutError(f"The run log at {self.store.db_path} did not accept records for {timeout} s.")
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        """Flush and stop the background thread."""
+        self.flush()
+        self._queue.put(None)
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        stop = False
+        while not stop:
+            item = self._queue.get()
+            batch: list[LogRecord] = []
+            waiters: list[threading.Event] = []
+            while True:
+                if item is None:
+                    stop = True
+                elif isinstance(item, threading.Event):
+                    waiters.append(item)
+                else:
+                    batch.append(item)
+                if stop or len(batch) >= self.max_batch:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            self._commit(batch)
+            for w in waiters:
+                w.set()
+
+    def _commit(self, batch: list[LogRecord]) -> None:
+        last: sqlite3.Error | None = None
+        for attempt in range(5):
+            try:
+                self.store.append(batch)
+                return
+            except sqlite3.Error as exc:  # "database is locked" clears once the other writer commits
+                last = exc
+                threading.Event().wait(0.2 * (attempt + 1))
+        # Never drop lines silently: the next flush() raises this to the worker, which reports it.
+        self._error = OSError(f"{len(batch)} log lines could not be stored in {self.store.db_path}: {last}")

@@ -1,0 +1,119 @@
+"""The run log store keeps every line, in order, addressable by offset, across processes and restarts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+
+from dataops.workflows.logs import LogRecord, LogStore, LogWriter, now_iso
+
+
+def _line(run: str, text: str, **kw) -> LogRecord:
+    return LogRecord(run_id=run, timestamp=now_iso(), level="INFO", message=text, **kw)
+
+
+def test_reading_after_an_offset_resumes_exactly_where_the_reader_stopped(tmp_path):
+    store = LogStore(tmp_path)
+    store.append(_line("run-1", f"line {i}") for i in range(10))
+    first = store.read("run-1", after=0, limit=4)
+    rest = store.read("run-1", after=first[-1].seq)
+    assert [r.message for r in first + rest] == [f"line {i}" for i in range(10)]
+    assert [r.seq for r in first + rest] == sorted({r.seq for r in first + rest})
+    assert store.read("run-1", after=rest[-1].seq) == []
+
+
+def test_runs_do_not_see_each_others_lines(tmp_path):
+    store = LogStore(tmp_path)
+    store.append([_line("a", "for a"), _line("b", "for b"), _line("a", "again a")])
+    assert [r.message for r in store.read("a")] == ["for a", "again a"]
+    assert [r.message for r in store.read("b")] == ["for b"]
+
+
+def test_lines_survive_reopening_the_store(tmp_path):
+    LogStore(tmp_path).append([_line("run", "before restart", worker="w1", step_version="abc123")])
+    again = LogStore(tmp_path)
+    again.append([_line("run", "after restart")])
+    records = again.read("run")
+    assert [r.message for r in records] == ["before restart", "after restart"]
+    assert records[0].worker == "w1" and records[0].step_version == "abc123"
+
+
+def test_an_engine_event_recorded_twice_appears_once(tmp_path):
+    event = _line(
+        "run", "Activity fetch started", kind="event", event="activity_started", event_key="ai-1:start"
+    )
+    assert LogStore(tmp_path).append([event]) == 1
+    assert LogStore(tmp_path).append([event, _line("run", "next")]) == 1
+    assert [r.message for r in LogStore(tmp_path).read("run")] == ["Activity fetch started", "next"]
+
+
+def test_tail_gives_the_last_lines_oldest_first(tmp_path):
+    store = LogStore(tmp_path)
+    store.append(_line("run", str(i)) for i in range(100))
+    assert [r.message for r in store.tail("run", 3)] == ["97", "98", "99"]
+
+
+def test_writer_flush_returns_once_every_line_is_readable(tmp_path):
+    store = LogStore(tmp_path)
+    writer = LogWriter(store)
+    for i in range(5000):
+        writer.write(_line("run", str(i)))
+    writer.flush()
+    assert [r.message for r in store.read("run")] == [str(i) for i in range(5000)]
+    writer.close()
+
+
+WRITER_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from dataops.workflows.logs import LogRecord, LogStore, LogWriter, now_iso
+    store = LogStore(sys.argv[1])
+    writer = LogWriter(store)
+    for i in range(int(sys.argv[3])):
+        writer.write(LogRecord(run_id="shared", timestamp=now_iso(), level="INFO",
+                               message=f"{sys.argv[2]} {i}", worker=sys.argv[2]))
+    writer.close()
+    """
+)
+
+
+def test_a_follower_sees_every_line_of_concurrent_writer_processes_exactly_once(tmp_path):
+    n = 3000
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER_SCRIPT, str(tmp_path), name, str(n)])
+        for name in ("w1", "w2", "w3")
+    ]
+    store = LogStore(tmp_path)
+    seen: list[LogRecord] = []
+    offset = 0
+    while any(p.poll() is None for p in procs) or store.read("shared", after=offset):
+        batch = store.read("shared", after=offset, limit=700)
+        seen += batch
+        offset = batch[-1].seq if batch else offset
+    assert all(p.returncode == 0 for p in procs)
+    assert len(seen) == 3 * n
+    assert len({r.seq for r in seen}) == 3 * n
+    for name in ("w1", "w2", "w3"):
+        assert [r.message for r in seen if r.worker == name] == [f"{name} {i}" for i in range(n)]
+
+
+def test_threads_sharing_a_store_each_use_their_own_connection(tmp_path):
+    store = LogStore(tmp_path)
+    errors: list[BaseException] = []
+
+    def write(name: str) -> None:
+        try:
+            for i in range(200):
+                store.append([_line("run", f"{name} {i}")])
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(f"t{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(store.read("run")) == 800
