@@ -1,0 +1,16 @@
+"""Fixtures for the SDMX reader tests: the shared sample folder and per-file paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def samples(shared_dir) -> Path:
+    """``../shared/sdmx-samples`` (the tests using it skip with a reason when it is absent)."""
+    path = shared_dir / "sdmx-samples"
+    if not path.is_dir():
+        pytest.skip(f"{path} is absent: the SDMX sample messages are not available here")
+    return path
