@@ -1,0 +1,57 @@
+"""Data queries: dataflow references, periods and observation limits are checked before any request."""
+
+from __future__ import annotations
+
+import pytest
+
+from dataops.errors import InvalidInput
+from dataops.sdmx.query import DataQuery, FlowRef, check_period
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("EXR", FlowRef("EXR")),
+        ("ECB,EXR,1.0", FlowRef("EXR", "ECB", "1.0")),
+        ("ECB:EXR(1.0)", FlowRef("EXR", "ECB", "1.0")),
+        ("OECD.SDD.NAD,DSD_NAMAIN1@DF_QNA,1.1", FlowRef("DSD_NAMAIN1@DF_QNA", "OECD.SDD.NAD", "1.1")),
+        ("all,EXR,latest", FlowRef("EXR")),
+    ],
+)
+def test_flow_references_in_every_notation(text, expected):
+    assert FlowRef.parse(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "EXR/../x", "a,b,c,d", "EX R"])
+def test_bad_flow_reference_is_refused(text):
+    with pytest.raises(InvalidInput, match="not a dataflow reference"):
+        FlowRef.parse(text)
+
+
+@pytest.mark.parametrize(
+    "period",
+    ["2024", "2024-03", "2024-03-31", "2024-Q1", "2024-S2", "2024-W05", "2024-03-31T12:00:00Z", "2024-D060"],
+)
+def test_sdmx_periods_are_accepted(period):
+    assert check_period(period) == period
+
+
+@pytest.mark.parametrize("period", ["2024-13-01x", "March 2024", "24", "2024-Q5", "2024/03"])
+def test_bad_period_explains_the_accepted_forms(period):
+    with pytest.raises(InvalidInput, match="is not an SDMX period; use forms like 2024, 2024-03"):
+        DataQuery(FlowRef("EXR"), start=period)
+
+
+def test_period_that_ends_before_it_starts_is_refused():
+    with pytest.raises(InvalidInput, match="starts \\(2024-05\\) after it ends \\(2024-01\\)"):
+        DataQuery(FlowRef("EXR"), start="2024-05", end="2024-01")
+
+
+@pytest.mark.parametrize("last", [0, -3, "x", 1.5])
+def test_last_must_be_a_positive_whole_number(last):
+    with pytest.raises(InvalidInput, match="last must be a positive whole number"):
+        DataQuery(FlowRef("EXR"), last=last)
+
+
+def test_last_given_as_text_is_a_number():
+    assert DataQuery(FlowRef("EXR"), last="12").last == 12
