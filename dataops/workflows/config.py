@@ -12,11 +12,11 @@ steps_dir = "/srv/deploy/prod/steps"               # folder of step modules, rel
 report = "mypackage.steps:report"
 
 [workflows.worker]
-lock_duration_ms = 30000     # lock per task; extended while the step runs
-long_poll_ms = 20000         # how long fetchAndLock waits for work
-retries = 3                  # attempts after the first failure before an incident
-retry_timeout_ms = 10000     # pause between attempts
-shutdown_grace_s = 60        # on stop, a running step may finish within this, else its task is released
+lock_duration_s = 30      # lock per task; extended while the step runs
+long_poll_s = 10          # how long fetchAndLock waits for work
+retries = 3               # attempts after the first failure before an incident
+retry_timeout_s = 10      # pause between attempts
+shutdown_grace_s = 60     # on stop, a running step may finish within this, else its task is released
 ```
 """
 
@@ -41,10 +41,10 @@ def default_log_dir() -> Path:
 class WorkerConfig:
     """How a step worker talks to the engine."""
 
-    lock_duration_ms: int = 30_000
-    long_poll_ms: int = 20_000
+    lock_duration_s: float = 30.0
+    long_poll_s: float = 10.0
     retries: int = 3
-    retry_timeout_ms: int = 10_000
+    retry_timeout_s: float = 10.0
     shutdown_grace_s: float = 60.0
     max_backoff_s: float = 30.0
 

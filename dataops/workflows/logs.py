@@ -43,6 +43,13 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE INDEX IF NOT EXISTS records_by_run ON records (run_id, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS records_event_once
     ON records (run_id, event_key) WHERE event_key IS NOT NULL;
+CREATE TABLE IF NOT EXISTS starts (
+    run_id TEXT PRIMARY KEY,
+    started_by TEXT NOT NULL,
+    definition_key TEXT NOT NULL,
+    started_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS starts_by_user ON starts (started_by, started_at);
 """
 
 
@@ -150,12 +157,33 @@ class LogStore:
         cur = self._conn().execute(f"{_SELECT} WHERE run_id = ? ORDER BY seq DESC LIMIT ?", (run_id, n))
         return [_row(r) for r in reversed(cur.fetchall())]
 
+    def count(self, run_id: str, *, task_id: str, event: str) -> int:
+        """How many records of the run's task ``task_id`` mark ``event`` (e.g. attempts taken)."""
+        cur = self._conn().execute(
+            "SELECT count(*) FROM records WHERE run_id = ? AND task_id = ? AND event = ?",
+            (run_id, task_id, event),
+        )
+        return int(cur.fetchone()[0])
+
     def has_event(self, run_id: str, event_key: str) -> bool:
         """True when the event ``event_key`` is recorded for the run."""
         cur = self._conn().execute(
             "SELECT 1 FROM records WHERE run_id = ? AND event_key = ?", (run_id, event_key)
         )
         return cur.fetchone() is not None
+
+    def note_start(self, run_id: str, user: str, definition_key: str) -> None:
+        """Remember who started a run (the engine does not record it for REST clients)."""
+        self._conn().execute(
+            "INSERT OR IGNORE INTO starts VALUES (?, ?, ?, ?)", (run_id, user, definition_key, now_iso())
+        )
+
+    def started_by(self, user: str, limit: int = 500) -> list[str]:
+        """Ids of the runs ``user`` started, newest first."""
+        cur = self._conn().execute(
+            "SELECT run_id FROM starts WHERE started_by = ? ORDER BY started_at DESC LIMIT ?", (user, limit)
+        )
+        return [r[0] for r in cur.fetchall()]
 
     def close(self) -> None:
         """Close this thread's connection (others close when their thread ends)."""

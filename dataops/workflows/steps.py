@@ -74,8 +74,7 @@ class Step:
     topic: str
     fn: Callable[..., Any]
     retries: int | None = None
-    retry_timeout_ms: int | None = None
-    lock_duration_ms: int | None = None
+    retry_timeout_s: float | None = None
 
     @property
     def variable_names(self) -> list[str] | None:
@@ -149,14 +148,13 @@ def step(
     topic: str,
     *,
     retries: int | None = None,
-    retry_timeout_ms: int | None = None,
-    lock_duration_ms: int | None = None,
+    retry_timeout_s: float | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator: register the function as the step for ``topic`` (the function itself is unchanged)."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         target = _collecting if _collecting is not None else default_registry
-        target.add(Step(topic, fn, retries, retry_timeout_ms, lock_duration_ms))
+        target.add(Step(topic, fn, retries, retry_timeout_s))
         return fn
 
     return register

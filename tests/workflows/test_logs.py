@@ -117,3 +117,12 @@ def test_threads_sharing_a_store_each_use_their_own_connection(tmp_path):
         t.join()
     assert errors == []
     assert len(store.read("run")) == 800
+
+
+def test_the_store_remembers_who_started_which_run(tmp_path):
+    store = LogStore(tmp_path)
+    store.note_start("r1", "alice", "sdmx_production")
+    store.note_start("r2", "bob", "sdmx_production")
+    store.note_start("r3", "alice", "report")
+    assert LogStore(tmp_path).started_by("alice") == ["r3", "r1"]
+    assert store.started_by("carol") == []

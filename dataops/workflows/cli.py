@@ -1,0 +1,82 @@
+"""``dataops worker``: serve the steps of a folder to the workflow engine until stopped."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from dataclasses import replace
+
+from dataops.config import load_config
+from dataops.errors import ConfigError
+from dataops.workflows.config import WorkflowsConfig
+from dataops.workflows.logs import LogStore
+from dataops.workflows.steps import StepsFolder
+from dataops.workflows.worker import Worker
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``worker`` sub-command."""
+    p = subparsers.add_parser(
+        "worker",
+        help="run Python steps for the workflow engine",
+        description="Run the steps of a folder for the engine, recording their logs.",
+    )
+    p.add_argument("--steps", help="folder of step modules (default: [workflows] steps_dir)")
+    p.add_argument("--engine-url", help="engine REST base URL (default: [workflows] engine_url)")
+    p.add_argument("--log-dir", help="run log folder (default: [workflows] log_dir)")
+    p.add_argument("--worker-id", help="id the engine knows this worker by (default: host-pid)")
+    p.add_argument("--max-tasks", type=int, help="stop after handling this many tasks")
+    p.add_argument("--lock-duration", type=float, help="seconds a task stays locked between extensions")
+    p.add_argument("--long-poll", type=float, help="seconds to wait for work per request")
+    p.add_argument("--retries", type=int, help="retries after a failure before an incident")
+    p.add_argument("--retry-timeout", type=float, help="seconds between retries")
+    p.set_defaults(func=run_worker)
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    """Build the worker from configuration and arguments and serve until SIGTERM/SIGINT."""
+    from dataops.workflows.api import engine
+
+    cfg = WorkflowsConfig.from_config(load_config())
+    cfg = replace(
+        cfg,
+        engine_url=args.engine_url or cfg.engine_url,
+        log_dir=args.log_dir or cfg.log_dir,
+        steps_dir=args.steps or cfg.steps_dir,
+        worker=replace(
+            cfg.worker,
+            **{
+                k: v
+                for k, v in {
+                    "lock_duration_s": args.lock_duration,
+                    "long_poll_s": args.long_poll,
+                    "retries": args.retries,
+                    "retry_timeout_s": args.retry_timeout,
+                }.items()
+                if v is not None
+            },
+        ),
+    )
+    if not cfg.engine_url:
+        raise ConfigError(
+            "The worker needs the engine's URL: set [workflows] engine_url or pass --engine-url."
+        )
+    if not cfg.steps_dir:
+        raise ConfigError("The worker needs a steps folder: set [workflows] steps_dir or pass --steps.")
+    steps = StepsFolder(cfg.steps_dir, cfg.topics)
+    worker = Worker(engine(cfg), LogStore(cfg.log_path), steps, cfg.worker, worker_id=args.worker_id)
+
+    def stop(signum: int, _frame: object) -> None:
+        if worker.stop_event.is_set():
+            return
+        print(f"dataops worker {worker.worker_id}: stopping after the current task", file=sys.__stderr__)
+        worker.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"dataops worker {worker.worker_id}: engine {cfg.engine_url}", file=sys.__stderr__)
+    worker.run(max_tasks=args.max_tasks)
+    worker.engine.close()
+    print(f"dataops worker {worker.worker_id}: stopped", file=sys.__stderr__, flush=True)
+    return 0

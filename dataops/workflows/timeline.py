@@ -1,0 +1,107 @@
+"""Engine history merged into a run's log: activity started/ended, incident raised/resolved, run ended.
+
+Each event has a key derived from the engine's own ids, so recording it again (by another
+watcher, or by the worker that saw the activity start first) is a no-op in the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from dataops.workflows.engine import AsyncEngine, Engine
+from dataops.workflows.logs import LogRecord, LogStore, now_iso
+from dataops.workflows.models import Activity, Incident, IncidentState, Run
+
+
+def _ts(value: datetime | None) -> str:
+    if value is None:
+        return now_iso()
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def activity_key(activity_instance_id: str, edge: str) -> str:
+    """The event key of an activity's ``start`` or ``end``."""
+    return f"{activity_instance_id}:{edge}"
+
+
+def engine_events(run: Run, activities: list[Activity], incidents: list[Incident]) -> list[LogRecord]:
+    """The run's engine events as records, oldest first."""
+    events: list[LogRecord] = []
+
+    def add(
+        when: datetime | None, level: str, event: str, key: str, message: str, activity: str = ""
+    ) -> None:
+        events.append(
+            LogRecord(
+                run_id=run.id,
+                timestamp=_ts(when),
+                level=level,
+                message=message,
+                kind="event",
+                source="engine",
+                activity_id=activity,
+                event=event,
+                event_key=key,
+            )
+        )
+
+    for a in activities:
+        label = a.name or a.activity_id
+        add(
+            a.started_at,
+            "INFO",
+            "activity_started",
+            activity_key(a.id, "start"),
+            f"Activity {label} started",
+            a.activity_id,
+        )
+        if a.ended_at is not None:
+            verb = "cancelled" if a.cancelled else "ended"
+            add(
+                a.ended_at,
+                "INFO",
+                "activity_ended",
+                activity_key(a.id, "end"),
+                f"Activity {label} {verb}",
+                a.activity_id,
+            )
+    for i in incidents:
+        add(
+            i.created_at,
+            "ERROR",
+            "incident_raised",
+            f"incident:{i.id}:raised",
+            f"Incident: {i.message}",
+            i.activity_id,
+        )
+        if i.state is not IncidentState.OPEN:
+            add(
+                i.ended_at,
+                "INFO",
+                "incident_resolved",
+                f"incident:{i.id}:resolved",
+                f"Incident {i.state.value}",
+                i.activity_id,
+            )
+    if run.status.finished:
+        add(run.ended_at, "INFO", "run_ended", "run:ended", f"Run {run.status.value}")
+    events.sort(key=lambda r: (r.timestamp, r.event != "activity_started"))
+    return events
+
+
+def sync_run(engine: Engine, store: LogStore, run_id: str) -> Run:
+    """Record the run's engine events not yet in the store (three engine requests); returns the run."""
+    run = engine.run(run_id)
+    events = engine_events(run, engine.activities(run_id), engine.incidents(run_id, include_resolved=True))
+    store.append(events)
+    return run
+
+
+async def async_sync_run(engine: AsyncEngine, store: LogStore, run_id: str) -> Run:
+    """`sync_run` for the server's event loop (the store write runs in a thread)."""
+    run = await engine.run(run_id)
+    activities = await engine.activities(run_id)
+    incidents = await engine.incidents(run_id, include_resolved=True)
+    await asyncio.to_thread(store.append, engine_events(run, activities, incidents))
+    return run

@@ -1,0 +1,179 @@
+"""Live watching of runs: one shared poller per watched run, however many watchers it has.
+
+Each tick a `RunWatch` reads the run's new records from the log store once (from the lowest
+offset any watcher holds) and hands every watcher the records past its own offset, so a watcher
+that joins with an old offset is replayed and then continues live, and no record reaches a
+watcher twice. Once per ``engine_interval`` it asks the engine for the run (three requests:
+run, activities, incidents), merges new engine events into the store and tells watchers when
+the status changes. A finished run is not asked about again. The engine's cost is therefore
+bounded per run and poll interval, whatever the number of watchers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from dataops.errors import DataOpsError
+from dataops.workflows.engine import AsyncEngine
+from dataops.workflows.logs import LogStore
+from dataops.workflows.models import Run
+from dataops.workflows.timeline import async_sync_run
+
+BATCH = 2000  # records read per tick; a watcher far behind catches up over a few ticks
+
+
+def jsonable(value: Any) -> Any:
+    """Dataclasses, datetimes and enums as JSON-ready values (ISO 8601 times)."""
+    if hasattr(value, "__dataclass_fields__"):
+        return jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+class Watcher:
+    """One client of a run's stream: where it is (``offset``) and how to reach it (``send``)."""
+
+    def __init__(self, send: Callable[[dict[str, Any]], None], offset: int = 0) -> None:
+        self.send = send
+        self.offset = offset
+        self.status: Any = None
+        self.error: str | None = None
+
+
+class RunWatch:
+    """The shared poller of one run."""
+
+    def __init__(
+        self,
+        run_id: str,
+        engine: AsyncEngine,
+        store: LogStore,
+        *,
+        store_interval: float = 0.05,
+        engine_interval: float = 1.0,
+        on_idle: Callable[[RunWatch], None] | None = None,
+    ) -> None:
+        self.run_id = run_id
+        self.engine = engine
+        self.store = store
+        self.store_interval = store_interval
+        self.engine_interval = engine_interval
+        self.watchers: set[Watcher] = set()
+        self.run: Run | None = None
+        self.error: DataOpsError | None = None
+        self._on_idle = on_idle
+        self._task: asyncio.Task | None = None
+        self._next_engine = 0.0
+
+    def add(self, watcher: Watcher) -> None:
+        """Start streaming to ``watcher`` from its offset (starts the poller if needed)."""
+        self.watchers.add(watcher)
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._loop())
+
+    def remove(self, watcher: Watcher) -> None:
+        """Stop streaming to ``watcher``; the poller ends with its last watcher."""
+        self.watchers.discard(watcher)
+
+    async def close(self) -> None:
+        """Stop the poller now."""
+        self.watchers.clear()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _loop(self) -> None:
+        try:
+            while self.watchers:
+                if time.monotonic() >= self._next_engine and not (self.run and self.run.status.finished):
+                    await self._poll_engine()
+                    self._next_engine = time.monotonic() + self.engine_interval
+                await self._deliver()
+                self._tell_status()
+                await asyncio.sleep(self.store_interval)
+        finally:
+            if self._on_idle is not None:
+                self._on_idle(self)
+
+    async def _poll_engine(self) -> None:
+        try:
+            self.run = await async_sync_run(self.engine, self.store, self.run_id)
+            self.error = None
+        except DataOpsError as exc:  # engine away or run gone: watchers are told, polling goes on
+            self.error = exc
+
+    async def _deliver(self) -> None:
+        watchers = list(self.watchers)
+        if not watchers:
+            return
+        low = min(w.offset for w in watchers)
+        records = await asyncio.to_thread(self.store.read, self.run_id, low, BATCH)
+        if not records:
+            return
+        payload = [(r.seq, r.to_json()) for r in records]
+        for w in watchers:
+            mine = [body for seq, body in payload if seq > w.offset]
+            if mine:
+                self._send(w, {"type": "records", "records": mine, "next_offset": mine[-1]["seq"]})
+                w.offset = mine[-1]["seq"]
+
+    def _tell_status(self) -> None:
+        status = jsonable(self.run) if self.run else None
+        for w in list(self.watchers):
+            if self.error is not None:
+                if w.error != self.error.message:
+                    self._send(w, {"type": "error", "error": self.error.code, "message": self.error.message})
+                    w.error = self.error.message
+                continue
+            if w.error is not None:  # the engine is back: say where the run stands now
+                w.error, w.status = None, None
+            if status is not None and w.status != status:
+                self._send(w, {"type": "status", "run": status})
+                w.status = status
+
+    def _send(self, watcher: Watcher, message: dict[str, Any]) -> None:
+        try:
+            watcher.send(message)
+        except Exception:  # a closed client: drop it, the others go on
+            self.watchers.discard(watcher)
+
+
+class Watches:
+    """All watched runs of one server, keyed by run id."""
+
+    def __init__(self, engine: AsyncEngine, store: LogStore, **intervals: float) -> None:
+        self.engine = engine
+        self.store = store
+        self.intervals = intervals
+        self.runs: dict[str, RunWatch] = {}
+
+    def watch(self, run_id: str, watcher: Watcher) -> RunWatch:
+        """Add ``watcher`` to the run's shared poller."""
+        rw = self.runs.get(run_id)
+        if rw is None:
+            rw = self.runs[run_id] = RunWatch(
+                run_id, self.engine, self.store, on_idle=self._idle, **self.intervals
+            )
+        rw.add(watcher)
+        return rw
+
+    def _idle(self, rw: RunWatch) -> None:
+        if self.runs.get(rw.run_id) is rw and not rw.watchers:
+            del self.runs[rw.run_id]
+
+    async def close(self) -> None:
+        """Stop every poller."""
+        for rw in list(self.runs.values()):
+            await rw.close()
+        self.runs.clear()
