@@ -8,7 +8,9 @@ import sys
 
 from dataops.errors import DataOpsError
 
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "dataops.pipelines.cli",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
