@@ -1,16 +1,43 @@
-"""The ``[promotion]`` section: target environments and who may promote there."""
+"""The ``[promotion]`` section: target environments, where files go, and who may promote there.
+
+```toml
+[promotion]
+gitlab_url = "https://gitlab.example.org"        # for environments with a gitlab_project
+token_env = "DATAOPS_GITLAB_TOKEN"               # server environment variable holding the token
+token_file = "~/.config/dataops/gitlab-token"    # or a per-user file with 0600 permissions
+audit_log = "~/.local/share/dataops/promotion-audit.jsonl"
+
+[promotion.folders]                              # destination folders in the deployment repository
+notebooks = "notebooks"
+steps = "steps"
+processes = "processes"
+
+[[promotion.environments]]
+id = "prod"
+branch = "deploy/prod"
+gitlab_project = "stats/deployment"              # or: remote = "https://git.example.org/deploy.git"
+protected = true                                 # promote through a merge request
+allowed_users = ["alice"]
+allowed_groups = ["release-managers"]
+```
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
 
 from dataops.config import Config
-from dataops.errors import ConfigError
+from dataops.errors import ConfigError, NotFound
+
+DEFAULT_FOLDERS = {"notebooks": "notebooks", "steps": "steps", "processes": "processes"}
 
 
 @dataclass(frozen=True)
 class Environment:
-    """One deployment environment (dev, test, prod) and its target branch."""
+    """One deployment environment (dev, test, prod): its branch, its repository, who may promote."""
 
     id: str
     branch: str
@@ -19,29 +46,102 @@ class Environment:
     protected: bool = False
     allowed_users: tuple[str, ...] = ()
     allowed_groups: tuple[str, ...] = ()
+    label: str = ""
+    folders: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def target_kind(self) -> str:
+        """``gitlab``, ``git``, or ``""`` when the environment names no repository yet."""
+        return "gitlab" if self.gitlab_project else ("git" if self.remote else "")
+
+    def folder(self, kind: str) -> str:
+        """Destination folder for ``notebooks``, ``steps`` or ``processes``."""
+        return self.folders.get(kind, DEFAULT_FOLDERS[kind])
+
+
+def default_audit_log() -> Path:
+    """``$XDG_DATA_HOME/dataops/promotion-audit.jsonl``."""
+    base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "dataops" / "promotion-audit.jsonl"
+
+
+def default_token_file() -> Path:
+    """``$XDG_CONFIG_HOME/dataops/gitlab-token``."""
+    base = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
+    return base / "dataops" / "gitlab-token"
 
 
 @dataclass(frozen=True)
 class PromotionConfig:
-    """All configured environments."""
+    """All configured environments plus GitLab access and the audit trail's location."""
 
     environments: list[Environment] = field(default_factory=list)
+    gitlab_url: str = ""
+    token_env: str = "DATAOPS_GITLAB_TOKEN"  # noqa: S105 (a variable name, not a token)
+    token_file: Path = field(default_factory=default_token_file)
+    audit_log: Path = field(default_factory=default_audit_log)
+    folders: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
 
     @classmethod
     def from_config(cls, config: Config) -> PromotionConfig:
-        """Build from the merged configuration."""
+        """Build from the merged configuration; a wrong entry names the environment and the field."""
+        section = config.section("promotion")
+        folders = {**DEFAULT_FOLDERS, **_table(section.get("folders", {}), "[promotion.folders]")}
+        known = {f.name for f in fields(Environment)}
         envs = []
-        for entry in config.section("promotion").get("environments", []):
-            try:
-                envs.append(
-                    Environment(
-                        **{
-                            **entry,
-                            "allowed_users": tuple(entry.get("allowed_users", ())),
-                            "allowed_groups": tuple(entry.get("allowed_groups", ())),
-                        }
-                    )
+        for entry in section.get("environments", []):
+            env_id = entry.get("id", "?")
+            unknown = sorted(set(entry) - known)
+            if unknown:
+                raise ConfigError(f"Environment {env_id!r} has unknown setting(s): {', '.join(unknown)}.")
+            if not entry.get("id") or not entry.get("branch"):
+                raise ConfigError(f"Environment {env_id!r} needs both 'id' and 'branch'.")
+            if entry.get("remote") and entry.get("gitlab_project"):
+                raise ConfigError(
+                    f"Environment {env_id!r} names both a remote and a gitlab_project; keep one."
                 )
-            except TypeError as exc:
-                raise ConfigError(f"Environment {entry.get('id', '?')!r} is invalid: {exc}") from exc
-        return cls(envs)
+            env_folders = {
+                **folders,
+                **_table(entry.get("folders", {}), f"folders of environment {env_id!r}"),
+            }
+            envs.append(
+                Environment(
+                    **{
+                        **entry,
+                        "allowed_users": tuple(entry.get("allowed_users", ())),
+                        "allowed_groups": tuple(entry.get("allowed_groups", ())),
+                        "folders": env_folders,
+                    }
+                )
+            )
+        if any(e.gitlab_project for e in envs) and not section.get("gitlab_url"):
+            raise ConfigError("An environment names a gitlab_project but [promotion] has no gitlab_url.")
+        return cls(
+            environments=envs,
+            gitlab_url=str(section.get("gitlab_url", "")).rstrip("/"),
+            token_env=str(section.get("token_env", "DATAOPS_GITLAB_TOKEN")),
+            token_file=_path(section.get("token_file"), default_token_file()),
+            audit_log=_path(section.get("audit_log"), default_audit_log()),
+            folders=folders,
+        )
+
+    def environment(self, env_id: str) -> Environment:
+        """The environment called ``env_id``, or `NotFound` listing the configured ones."""
+        for env in self.environments:
+            if env.id == env_id:
+                return env
+        names = ", ".join(e.id for e in self.environments) or "none"
+        raise NotFound(f"There is no deployment environment called {env_id!r} (configured: {names}).")
+
+
+def _table(value: Any, where: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError(f"{where} must be a table of folder names.")
+    unknown = sorted(set(value) - set(DEFAULT_FOLDERS))
+    if unknown:
+        raise ConfigError(f"{where} knows only notebooks, steps and processes, not {', '.join(unknown)}.")
+    return value
+
+
+def _path(value: Any, default: Path) -> Path:
+    return Path(value).expanduser() if value else default

@@ -1,0 +1,51 @@
+"""Who may promote where: each environment lists allowed users and groups.
+
+An environment with neither list is open to every signed-in user (typical for dev). The reason is
+a sentence the dialog shows beside a disabled environment and the server returns with a 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dataops.errors import Forbidden
+from dataops.promotion.config import Environment
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A user as the identity provider (Jupyter, JupyterHub) knows them."""
+
+    username: str
+    groups: tuple[str, ...] = field(default_factory=tuple)
+    name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether ``identity`` may promote to an environment, and why not."""
+
+    allowed: bool
+    reason: str = ""
+
+
+def decide(env: Environment, who: Identity) -> Decision:
+    """Apply the environment's allow lists to ``who``."""
+    if not env.allowed_users and not env.allowed_groups:
+        return Decision(True)
+    if who.username in env.allowed_users or set(who.groups) & set(env.allowed_groups):
+        return Decision(True)
+    allowed = [*env.allowed_users, *(f"members of {g}" for g in env.allowed_groups)]
+    return Decision(False, f"Only {_join(allowed)} may promote to {env.id}; {who.username} may not.")
+
+
+def require(env: Environment, who: Identity) -> None:
+    """Raise `Forbidden` with the reason unless ``who`` may promote to ``env``."""
+    decision = decide(env, who)
+    if not decision.allowed:
+        raise Forbidden(decision.reason)
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

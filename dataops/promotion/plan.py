@@ -1,0 +1,208 @@
+"""A promotion plan: the exact files that would land, where, their diff, and the secret scan.
+
+The plan remembers the target branch's head commit it was reviewed against (``base_commit``);
+submitting lands exactly the reviewed bytes, and only if the branch has not moved since.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from dataops.errors import InvalidInput, NotFound
+from dataops.promotion import secrets
+from dataops.promotion.access import Identity
+from dataops.promotion.clean import clean_notebook, notebook_bytes, read_notebook
+from dataops.promotion.config import Environment
+from dataops.promotion.diff import FileDiff, notebook_diff, text_diff
+from dataops.promotion.export import to_percent_script
+from dataops.promotion.imports import local_imports
+from dataops.promotion.targets import Target
+
+KIND_FOLDERS = {".ipynb": "notebooks", ".py": "steps", ".bpmn": "processes"}
+
+
+@dataclass
+class PlannedFile:
+    """One file of the promotion."""
+
+    source: str  # path under the root the user works in ("" for the generated .py)
+    destination: str  # path in the deployment repository
+    kind: str  # notebook, script, module, step, process, file
+    content: bytes
+    diff: FileDiff
+    last_commit_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "destination": self.destination,
+            "kind": self.kind,
+            "size": len(self.content),
+            "status": self.diff.status,
+            "diff": self.diff.to_json(),
+        }
+
+
+@dataclass
+class Plan:
+    """What a submit would do; shown to the user for review."""
+
+    environment: Environment
+    user: Identity
+    source: str
+    files: list[PlannedFile]
+    base_commit: str | None
+    scan: secrets.ScanResult
+    mode: str  # "commit" or "merge_request"
+    review_branch: str = ""
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def default_message(self) -> str:
+        name = PurePosixPath(self.source).name
+        return f"Promote {name} to {self.environment.id}\n\nPromoted by {self.user.username}."
+
+    @property
+    def changed(self) -> bool:
+        return any(f.diff.status != "unchanged" for f in self.files)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "plan_id": self.id,
+            "environment": self.environment.id,
+            "branch": self.environment.branch,
+            "base_commit": self.base_commit,
+            "mode": self.mode,
+            "review_branch": self.review_branch,
+            "source": self.source,
+            "files": [f.to_json() for f in self.files],
+            "scan": self.scan.to_json(),
+            "changed": self.changed,
+            "can_submit": self.scan.clean and self.changed,
+            "default_message": self.default_message,
+            "user": self.user.username,
+            "created_at": self.created_at,
+        }
+
+
+def build_plan(
+    root: Path,
+    source: str,
+    env: Environment,
+    target: Target,
+    who: Identity,
+    *,
+    extra_files: list[str] | tuple[str, ...] = (),
+    destinations: dict[str, str] | None = None,
+) -> Plan:
+    """Read, clean, export and scan ``source`` (relative to ``root``) and diff it against ``env``'s branch."""
+    main = _inside(root, source)
+    files, findings = _collect(root, main, env, extra_files)
+    for planned in files:
+        wanted = (destinations or {}).get(planned.destination)  # keyed by the proposed destination
+        if wanted:
+            planned.destination = check_destination(wanted)
+    _no_duplicates(files)
+    state = target.read(env.branch, [f.destination for f in files])
+    for planned in files:
+        old = state.files.get(planned.destination)
+        planned.last_commit_id = old.last_commit_id if old else None
+        differ = notebook_diff if planned.kind == "notebook" else text_diff
+        planned.diff = differ(old.content if old else None, planned.content, planned.destination)
+    protected = env.protected or (state.protected and not state.can_push)
+    review = f"promote/{env.id}/{_slug(main.stem)}" if protected else ""
+    scan = secrets.ScanResult(findings, [f.source or f.destination for f in files])
+    return Plan(
+        env, who, source, files, state.base_commit, scan, "merge_request" if protected else "commit", review
+    )
+
+
+def _collect(root: Path, main: Path, env: Environment, extra: list[str] | tuple[str, ...]):  # noqa: ANN202
+    rel = main.relative_to(root).as_posix()
+    files: list[PlannedFile] = []
+    findings: list[list[secrets.Finding]] = []
+    kind_folder = env.folder(KIND_FOLDERS.get(main.suffix, "steps"))
+    if main.suffix == ".ipynb":
+        original = read_notebook(main)
+        cleaned = clean_notebook(original)
+        script = to_percent_script(cleaned)
+        findings.append(secrets.scan_notebook(original, rel))
+        files.append(_file(rel, f"{kind_folder}/{main.name}", "notebook", notebook_bytes(cleaned)))
+        py_dest = f"{kind_folder}/{main.stem}.py"
+        files.append(_file("", py_dest, "script", script))
+        findings.append(secrets.scan_text(script.decode(), py_dest))
+        for module in local_imports(original, main.parent):
+            mrel = module.relative_to(root).as_posix()
+            dest = f"{kind_folder}/{module.relative_to(main.parent).as_posix()}"
+            files.append(_read(module, mrel, dest, "module", findings))
+    elif main.suffix in (".py", ".bpmn"):
+        files.append(
+            _read(
+                main,
+                rel,
+                f"{kind_folder}/{main.name}",
+                "step" if main.suffix == ".py" else "process",
+                findings,
+            )
+        )
+    else:
+        raise InvalidInput(
+            f"{main.name} cannot be promoted: choose a notebook, a Python step module or a .bpmn file."
+        )
+    for item in extra:
+        path = _inside(root, item)
+        erel = path.relative_to(root).as_posix()
+        if erel not in {f.source for f in files}:
+            dest = f"{env.folder(KIND_FOLDERS.get(path.suffix, 'steps'))}/{path.name}"
+            files.append(_read(path, erel, dest, "file", findings))
+    return files, secrets.merge(*findings)
+
+
+def _file(source: str, dest: str, kind: str, content: bytes) -> PlannedFile:
+    return PlannedFile(source, dest, kind, content, FileDiff("new"))
+
+
+def _read(path: Path, rel: str, dest: str, kind: str, findings: list) -> PlannedFile:  # noqa: ANN001
+    data = path.read_bytes()
+    if path.suffix == ".ipynb":
+        findings.append(secrets.scan_notebook(read_notebook(path), rel))
+    else:
+        findings.append(secrets.scan_text(data.decode("utf-8", errors="replace"), rel))
+    return _file(rel, dest, kind, data)
+
+
+def _inside(root: Path, relative: str) -> Path:
+    path = (root / relative).resolve()
+    if root.resolve() not in path.parents:
+        raise InvalidInput(f"{relative} is outside the folder this server works in.")
+    if not path.is_file():
+        raise NotFound(f"There is no file {relative} to promote.")
+    return path
+
+
+def check_destination(dest: str) -> str:
+    """A safe relative path inside the deployment repository, or `InvalidInput` saying why not."""
+    path = PurePosixPath(dest.strip())
+    if not dest.strip() or path.is_absolute() or ".." in path.parts or path.parts[0] == ".git":
+        raise InvalidInput(
+            f"The destination {dest!r} must be a relative path inside the repository (no '..')."
+        )
+    return path.as_posix()
+
+
+def _no_duplicates(files: list[PlannedFile]) -> None:
+    seen: dict[str, str] = {}
+    for f in files:
+        if f.destination in seen:
+            raise InvalidInput(f"Two files would be written to {f.destination}; change one destination.")
+        seen[f.destination] = f.source
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-").lower() or "promotion"

@@ -1,0 +1,94 @@
+"""Submit a reviewed plan: refuse on secrets, land atomically, and write the audit record."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dataops.errors import DataOpsError, InvalidInput, SecretsFound
+from dataops.promotion import audit
+from dataops.promotion.plan import Plan
+from dataops.promotion.targets import Change, Target
+
+
+@dataclass
+class Promotion:
+    """A promotion that landed: the commit and, for protected environments, the merge request."""
+
+    plan_id: str
+    environment: str
+    branch: str
+    commit_sha: str
+    commit_url: str
+    files: list[str]
+    user: str
+    merge_request: dict[str, Any] | None = None
+    audit: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def submit(plan: Plan, target: Target, audit_log: Path, message: str = "") -> Promotion:
+    """Land ``plan`` on its environment's branch (or promotion branch + merge request)."""
+    message = (message or plan.default_message).strip()
+    record = {
+        "user": plan.user.username,
+        "environment": plan.environment.id,
+        "branch": plan.environment.branch,
+        "base_commit": plan.base_commit,
+        "files": [f.destination for f in plan.files],
+        "scan": {"clean": plan.scan.clean, "findings": [f.sentence for f in plan.scan.findings]},
+        "plan_id": plan.id,
+    }
+    if not plan.scan.clean:
+        audit.append(audit_log, {**record, "outcome": "blocked_by_secrets"})
+        lines = "; ".join(f.sentence for f in plan.scan.findings)
+        raise SecretsFound(
+            f"Promotion blocked: {len(plan.scan.findings)} possible secret(s) found ({lines}). "
+            "Remove them from the files (and clear the outputs that show them), then review again.",
+            details=plan.scan.to_json()["findings"],
+        )
+    if not plan.changed and plan.mode == "commit":
+        raise InvalidInput(f"Nothing to promote: {plan.environment.branch} already has exactly these files.")
+    if not message:
+        raise InvalidInput("A promotion needs a commit message.")
+    user = plan.user
+    change = Change(
+        branch=plan.environment.branch,
+        base_commit=plan.base_commit,
+        files={f.destination: f.content for f in plan.files},
+        last_commit_ids={f.destination: f.last_commit_id for f in plan.files},
+        message=message,
+        author_name=user.name or user.username,
+        author_email=user.email or f"{user.username}@users.noreply",
+        review_branch=plan.review_branch,
+        title=message.splitlines()[0],
+    )
+    try:
+        landing = target.land(change)
+    except DataOpsError as exc:
+        audit.append(audit_log, {**record, "outcome": exc.code, "message": exc.message})
+        raise
+    entry = audit.append(
+        audit_log,
+        {
+            **record,
+            "outcome": "landed",
+            "commit_sha": landing.commit_sha,
+            "landed_on": landing.branch,
+            "merge_request": (landing.merge_request or {}).get("web_url"),
+        },
+    )
+    return Promotion(
+        plan.id,
+        plan.environment.id,
+        landing.branch,
+        landing.commit_sha,
+        landing.commit_url,
+        [f.destination for f in plan.files],
+        user.username,
+        landing.merge_request,
+        entry,
+    )

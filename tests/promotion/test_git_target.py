@@ -1,0 +1,122 @@
+"""Promotion to a plain git remote over smart HTTP: atomic, fast-forward only, hook-aware."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from dataops.errors import Conflict, Forbidden
+from dataops.promotion.access import Identity
+from dataops.promotion.config import Environment
+from dataops.promotion.plan import build_plan
+from dataops.promotion.submit import submit
+from dataops.promotion.targets.git import GitTarget
+from tests.fakes.git_http import git, make_bare_repo
+
+ALICE = Identity("alice", name="Alice", email="alice@bank.example")
+
+
+@pytest.fixture
+def remote(git_server):
+    make_bare_repo(git_server.root, "deploy", protected=["deploy/prod"], pushers=["release-bot"])
+    return f"{git_server.url}/deploy.git"
+
+
+def _show(git_server, ref, path):
+    return git(git_server.root / "deploy.git", "show", f"{ref}:{path}")
+
+
+def test_promotion_lands_cleaned_notebook_script_and_helper_in_one_commit(
+    workspace, remote, git_server, tmp_path
+):
+    env = Environment("dev", "deploy/dev", remote=remote)
+    plan = build_plan(workspace, "analysis.ipynb", env, GitTarget(remote), ALICE)
+    assert [f.destination for f in plan.files] == [
+        "notebooks/analysis.ipynb",
+        "notebooks/analysis.py",
+        "notebooks/helpers.py",
+    ]
+    assert plan.base_commit is None and plan.scan.clean
+    done = submit(plan, GitTarget(remote), tmp_path / "audit.jsonl", "Promote analysis")
+    repo = git_server.root / "deploy.git"
+    assert git(repo, "rev-parse", "deploy/dev") == done.commit_sha
+    assert git(repo, "show", "-s", "--format=%an <%ae>%n%s", done.commit_sha) == (
+        "Alice <alice@bank.example>\nPromote analysis"
+    )
+    assert '"outputs": []' in _show(git_server, "deploy/dev", "notebooks/analysis.ipynb")
+    assert '# %% tags=["parameters"]' in _show(git_server, "deploy/dev", "notebooks/analysis.py")
+    assert "return x * 100" in _show(git_server, "deploy/dev", "notebooks/helpers.py")
+
+
+def test_second_review_shows_only_the_changed_cell(workspace, remote):
+    env = Environment("dev", "deploy/dev", remote=remote)
+    target = GitTarget(remote)
+    submit(build_plan(workspace, "analysis.ipynb", env, target, ALICE), target, workspace / "a.jsonl")
+    nb_path = workspace / "analysis.ipynb"
+    nb_path.write_text(nb_path.read_text().replace("year = 2025", "year = 2026"))
+    again = build_plan(workspace, "analysis.ipynb", env, target, ALICE)
+    notebook, script, helper = again.files
+    assert [c.status for c in notebook.diff.cells] == ["unchanged", "modified", "unchanged"]
+    assert "-year = 2025" in notebook.diff.cells[1].diff and "+year = 2026" in notebook.diff.cells[1].diff
+    assert "-year = 2025" in script.diff.lines and "+year = 2026" in script.diff.lines
+    assert helper.diff.status == "unchanged"
+
+
+def test_branch_moved_since_review_is_a_conflict_and_nothing_is_overwritten(workspace, remote, git_server):
+    env = Environment("dev", "deploy/dev", remote=remote)
+    target = GitTarget(remote)
+    first = build_plan(workspace, "analysis.ipynb", env, target, ALICE)
+    second = build_plan(workspace, "analysis.ipynb", env, target, Identity("bob"))
+    landed = submit(first, target, workspace / "a.jsonl")
+    with pytest.raises(Conflict, match="changed since you reviewed"):
+        submit(second, target, workspace / "a.jsonl")
+    assert git(git_server.root / "deploy.git", "rev-parse", "deploy/dev") == landed.commit_sha
+
+
+def test_two_promotions_racing_to_one_branch_one_lands_one_conflicts(workspace, remote, git_server):
+    env = Environment("dev", "deploy/dev", remote=remote)
+    target = GitTarget(remote)
+    submit(build_plan(workspace, "analysis.ipynb", env, target, ALICE), target, workspace / "a.jsonl")
+    (workspace / "helpers.py").write_text("def scale(x):\n    return x * 1000\n")
+    plans = [build_plan(workspace, "analysis.ipynb", env, target, Identity(u)) for u in ("alice", "bob")]
+    outcomes: list = [None, None]
+    barrier = threading.Barrier(2)
+
+    def run(i):
+        barrier.wait()
+        try:
+            outcomes[i] = submit(plans[i], GitTarget(remote), workspace / "a.jsonl", f"race {i}")
+        except Conflict as exc:
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    landed = [o for o in outcomes if not isinstance(o, Conflict)]
+    assert len(landed) == 1 and sum(isinstance(o, Conflict) for o in outcomes) == 1
+    repo = git_server.root / "deploy.git"
+    assert git(repo, "rev-parse", "deploy/dev") == landed[0].commit_sha
+    # the earlier promotion is still in the history: nothing was lost
+    assert len(git(repo, "rev-list", "deploy/dev").split()) == 2
+    assert "x * 1000" in _show(git_server, "deploy/dev", "notebooks/helpers.py")
+
+
+def test_pre_receive_hook_refusal_is_forbidden_with_the_hooks_reason(workspace, remote):
+    env = Environment("prod", "deploy/prod", remote=remote)
+    target = GitTarget(remote)
+    plan = build_plan(workspace, "analysis.ipynb", env, target, ALICE)
+    with pytest.raises(Forbidden, match="deploy/prod is a protected branch"):
+        submit(plan, target, workspace / "a.jsonl")
+
+
+def test_protected_environment_on_git_lands_on_a_promotion_branch(workspace, remote, git_server):
+    env = Environment("prod", "deploy/prod", remote=remote, protected=True)
+    target = GitTarget(remote)
+    plan = build_plan(workspace, "analysis.ipynb", env, target, ALICE)
+    assert plan.mode == "merge_request" and plan.review_branch == "promote/prod/analysis"
+    done = submit(plan, target, workspace / "a.jsonl")
+    assert done.branch == "promote/prod/analysis"
+    assert "refs/heads/deploy/prod" not in git(git_server.root / "deploy.git", "for-each-ref")
