@@ -13,7 +13,12 @@ try:
 except PackageNotFoundError:
     __version__ = "0.0.0+unknown"
 
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        ("sources", "dataflows", "structure", "read_structure", "read", "read_file", "to_wide"),
+        "dataops.sdmx.api",
+    ),
+}
 
 
 def __getattr__(name: str):  # noqa: ANN202
