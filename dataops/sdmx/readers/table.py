@@ -125,27 +125,7 @@ class TableBuilder:
             raise NoData(f"{info.what} contains no observations: the dataset is empty.")
         series_idx = obs.column(SERIES_COL).combine_chunks()
         names = order_columns(list(self.seen), info, structure)
-        dims = set(structure_dimension_ids(structure) if structure else info.dimensions)
-        time = (structure.time_dimension if structure else None) or info.time_dimension
-        columns: dict[str, pa.Array] = {}
-        for name in names:
-            values = self._column(name, obs, series_idx)
-            if name == OBS_VALUE:
-                values = to_float(values, info.what)
-            elif name != time or name in dims:
-                values = pc.dictionary_encode(values)
-            columns[name] = values
-        meta = {
-            "format": info.format,
-            "structure_id": (f"{structure.agency}:{structure.id}({structure.version})" if structure else "")
-            or info.structure_id,
-            "dimensions": [n for n in names if n in dims],
-            "time_dimension": time,
-            "attributes": [n for n in names if n not in dims and n not in (time, OBS_VALUE)],
-            **info.extra,
-        }
-        table = pa.table(columns)
-        return table.replace_schema_metadata({"sdmx": json.dumps(meta)})
+        return assemble({name: self._column(name, obs, series_idx) for name in names}, info, structure)
 
     def _is_real(self, idx: int) -> bool:
         return any(col[idx] is not None for col in self.series.values() if len(col) > idx)
@@ -175,6 +155,35 @@ class TableBuilder:
                     col = self.series.get(attr)
                     if col is None or len(col) <= idx or col[idx] is None:
                         self.set_series(int(idx), attr, value)
+
+
+def assemble(
+    columns: dict[str, pa.Array], info: TableInfo, structure: Structure | None, *, decimal_comma: bool = False
+) -> pa.Table:
+    """Order and type the columns (dictionary-encoded dimensions and attributes, float OBS_VALUE)."""
+    names = order_columns(list(columns), info, structure)
+    dims = set(structure_dimension_ids(structure) if structure else info.dimensions)
+    time = (structure.time_dimension if structure else None) or info.time_dimension
+    out: dict[str, pa.Array] = {}
+    for name in names:
+        values = columns[name]
+        if name == OBS_VALUE:
+            values = to_float(values, info.what, decimal_comma=decimal_comma)
+        elif name == time and name not in dims:
+            values = values.cast(pa.string()) if pa.types.is_dictionary(values.type) else values
+        elif not pa.types.is_dictionary(values.type):
+            values = pc.dictionary_encode(values)
+        out[name] = values
+    meta = {
+        "format": info.format,
+        "structure_id": (f"{structure.agency}:{structure.id}({structure.version})" if structure else "")
+        or info.structure_id,
+        "dimensions": [n for n in names if n in dims],
+        "time_dimension": time,
+        "attributes": [n for n in names if n not in dims and n not in (time, OBS_VALUE)],
+        **info.extra,
+    }
+    return pa.table(out).replace_schema_metadata({"sdmx": json.dumps(meta)})
 
 
 def structure_dimension_ids(structure: Structure) -> list[str]:
@@ -217,9 +226,18 @@ def to_float(values: pa.Array, what: str, *, decimal_comma: bool = False) -> pa.
     try:
         return pc.cast(values, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        bad = pc.and_(pc.invert(pc.is_null(values)), pc.is_null(pc.cast(values, pa.float64(), safe=False)))
-        first = pc.index(bad, True).as_py() if len(values) else -1
-        example = values[first].as_py() if first >= 0 else "?"
-        raise MalformedMessage(
-            f"{what} has an observation value that is not a number: {example!r} (observation {first + 1})."
-        ) from None
+        pass
+    position, example = next(
+        ((i, v) for i, v in enumerate(values.to_pylist()) if v is not None and not _is_number(v)), (-1, "?")
+    )
+    raise MalformedMessage(
+        f"{what} has an observation value that is not a number: {example!r} (observation {position + 1})."
+    )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        pc.cast(pa.array([text]), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True

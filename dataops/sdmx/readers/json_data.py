@@ -1,0 +1,217 @@
+"""SDMX-JSON 1.0 and 2.0 data messages.
+
+Keys in SDMX-JSON are positions into the value lists of the message's own structure section
+(``"0:1:0"``), so the message is decoded once with `json` and then expanded through the
+`TableBuilder`, which stores series-level values once per series.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pyarrow as pa
+
+from dataops.errors import MalformedMessage, NoData, RemoteError
+from dataops.sdmx.model import Structure
+from dataops.sdmx.readers.sniff import unsupported
+from dataops.sdmx.readers.table import OBS_VALUE, TableBuilder, TableInfo
+
+TIME_PERIOD = "TIME_PERIOD"
+
+
+def load_json(data: bytes, what: str) -> Any:
+    """Decode JSON, naming line and column when it is broken."""
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise MalformedMessage(f"{what} is not valid UTF-8 JSON: {exc.reason} at byte {exc.start}.") from None
+    except json.JSONDecodeError as exc:
+        raise MalformedMessage(
+            f"{what} is not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}. "
+            "The file may be truncated or damaged.",
+            details={"line": exc.lineno},
+        ) from None
+
+
+def raise_errors(doc: dict[str, Any], what: str) -> None:
+    """An SDMX-JSON ``errors`` section becomes `NoData` or `RemoteError` with the provider's text."""
+    errors = doc.get("errors") or []
+    if not errors:
+        return
+    texts = []
+    codes = []
+    for err in errors:
+        if not isinstance(err, dict):
+            texts.append(str(err))
+            continue
+        codes.append(str(err.get("code", "")))
+        detail = err.get("title") or err.get("message") or err.get("detail") or ""
+        if isinstance(detail, dict | list):
+            detail = json.dumps(detail)
+        texts.append(f"(code {err.get('code')}) {detail}".strip())
+    if "100" in codes or "404" in codes:
+        raise NoData(f"The provider found no data: {'; '.join(texts)}")
+    raise RemoteError(
+        f"The provider answered with an error message: {'; '.join(texts)}", details={"codes": codes}
+    )
+
+
+def read_json_data(data: bytes, what: str, structure: Structure | None) -> pa.Table:
+    """Read an SDMX-JSON 1.0 or 2.0 data message."""
+    doc = load_json(data, what)
+    if not isinstance(doc, dict):
+        raise unsupported(what, "is JSON but not an SDMX-JSON message")
+    raise_errors(doc, what)
+    body = doc.get("data", doc)
+    if not isinstance(body, dict) or "dataSets" not in body:
+        if isinstance(body, dict) and ("dataStructures" in body or "dataflows" in body):
+            raise unsupported(
+                what, "is an SDMX-JSON structure message, not data; read it with read_structure"
+            )
+        raise unsupported(what, "is JSON without SDMX-JSON dataSets")
+    if "structures" in body:
+        fmt, structures = "sdmx-json-2.0", body["structures"]
+    else:
+        fmt, structures = "sdmx-json-1.0", [body.get("structure") or doc.get("structure") or {}]
+    info = TableInfo(format=fmt, what=what)
+    builder = TableBuilder()
+    datasets = body.get("dataSets") or []
+    for ds in datasets:
+        index = ds.get("structure", 0) if isinstance(ds.get("structure"), int) else 0
+        if index >= len(structures):
+            raise MalformedMessage(
+                f"{what} has a dataset pointing at structure {index}, which it does not contain."
+            )
+        _read_dataset(ds, _Layout(structures[index], what), builder, info)
+    if structures and structures[0]:
+        layout = _Layout(structures[0], what)
+        info.dimensions = [d for d in layout.dimension_order if d != layout.time]
+        info.time_dimension = layout.time
+        info.structure_id = layout.structure_id
+    return builder.build(info, structure)
+
+
+class _Layout:
+    """The structure section of a message: which component sits at which level and position."""
+
+    def __init__(self, st: dict[str, Any], what: str) -> None:
+        dims = st.get("dimensions") or {}
+        attrs = st.get("attributes") or {}
+        self.ds_dims = dims.get("dataSet") or []
+        self.series_dims = dims.get("series") or []
+        self.obs_dims = dims.get("observation") or []
+        self.ds_attrs = attrs.get("dataSet") or []
+        self.series_attrs = attrs.get("series") or []
+        self.obs_attrs = attrs.get("observation") or []
+        # Dimension groups (2.0) attach like series attributes; keep them with the series.
+        self.series_attrs = self.series_attrs + (attrs.get("dimensionGroup") or [])
+        all_dims = [*self.ds_dims, *self.series_dims, *self.obs_dims]
+        self.time = next(
+            (
+                d["id"]
+                for d in all_dims
+                if d.get("role") in ("TIME_PERIOD", "time") or d.get("id") == TIME_PERIOD
+            ),
+            None,
+        )
+        positioned = sorted(
+            (d for d in all_dims if d.get("id") != self.time),
+            key=lambda d: d.get("keyPosition", d.get("position", 1_000_000)),
+        )
+        self.dimension_order = [d["id"] for d in positioned]
+        self.structure_id = ""
+        for link in st.get("links") or []:
+            if link.get("rel") in ("datastructure", "dataflow") and (link.get("urn") or link.get("href")):
+                urn = link.get("urn") or ""
+                self.structure_id = urn.rpartition("=")[2] if urn else _from_href(link["href"])
+                if link.get("rel") == "datastructure":
+                    break
+        self.what = what
+
+
+def _from_href(href: str) -> str:
+    m = re.search(r"/(?:dataflow|datastructure)/([^/]+)/([^/]+)/([^/?]+)", href)
+    return f"{m[1]}:{m[2]}({m[3]})" if m else href
+
+
+def _value(component: dict[str, Any], index: Any, what: str) -> str | None:
+    """The value a position refers to (id for coded values, else the text)."""
+    if index is None:
+        return None
+    values = component.get("values") or []
+    try:
+        item = values[int(index)]
+    except (IndexError, ValueError, TypeError):
+        raise MalformedMessage(
+            f"{what} refers to value {index!r} of {component.get('id')}, which has only {len(values)} values."
+        ) from None
+    if not isinstance(item, dict):
+        return None if item is None else str(item)
+    for key in ("id", "value", "name"):
+        if key in item and item[key] is not None:
+            found = item[key]
+            return (
+                found
+                if isinstance(found, str)
+                else json.dumps(found)
+                if isinstance(found, dict)
+                else str(found)
+            )
+    return None
+
+
+def _key(positions: str, dims: list[dict[str, Any]], what: str) -> dict[str, str | None]:
+    parts = positions.split(":") if positions != "" else []
+    if len(parts) != len(dims):
+        raise MalformedMessage(
+            f"{what} has key {positions!r}, but its structure has {len(dims)} such dimensions."
+        )
+    return {d["id"]: _value(d, p, what) for d, p in zip(dims, parts, strict=True)}
+
+
+def _attributes(comps: list[dict[str, Any]], indices: list[Any], what: str) -> dict[str, str]:
+    out = {}
+    for comp, idx in zip(comps, indices, strict=False):
+        value = _value(comp, idx, what)
+        if value is not None:
+            out[comp["id"]] = value
+    return out
+
+
+def _read_dataset(ds: dict[str, Any], lay: _Layout, builder: TableBuilder, info: TableInfo) -> None:
+    what = lay.what
+    context: dict[str, str | None] = {d["id"]: _value(d, 0, what) for d in lay.ds_dims}
+    ds_attr_idx = ds.get("attributes")
+    if ds_attr_idx is None:
+        context.update({a["id"]: a["default"] for a in lay.ds_attrs if a.get("default") is not None})
+    else:
+        context.update(_attributes(lay.ds_attrs, ds_attr_idx, what))
+    action = ds.get("action")
+    if action:
+        info.extra.setdefault("actions", []).append(action)  # type: ignore[union-attr]
+        if str(action).lower() == "delete":
+            context["ACTION"] = action
+    values = {k: v for k, v in context.items() if v is not None}
+    if "series" in ds:
+        for key, series in (ds.get("series") or {}).items():
+            series_values = {**values, **_key(key, lay.series_dims, what)}
+            series_values.update(_attributes(lay.series_attrs, series.get("attributes") or [], what))
+            idx = builder.new_series({k: v for k, v in series_values.items() if v is not None})
+            _observations(series.get("observations") or {}, lay, idx, builder)
+    else:
+        idx = builder.new_series(values, real=False)
+        _observations(ds.get("observations") or {}, lay, idx, builder)
+
+
+def _observations(observations: dict[str, list[Any]], lay: _Layout, idx: int, builder: TableBuilder) -> None:
+    what = lay.what
+    for key, obs in observations.items():
+        row = {k: v for k, v in _key(key, lay.obs_dims, what).items() if v is not None}
+        if obs:
+            value = obs[0]
+            if value is not None:
+                row[OBS_VALUE] = value if isinstance(value, str) else repr(float(value))
+            row.update(_attributes(lay.obs_attrs, obs[1:], what))
+        builder.add_obs(idx, row)

@@ -1,0 +1,43 @@
+"""SDMX-JSON 1.0 and 2.0 data and structure messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from dataops.errors import NoData, RemoteError
+from dataops.sdmx.readers import read_data, read_structure, table_metadata
+
+
+def test_json_2_0_series_message_with_dataset_attribute_default(samples):
+    table = read_data(samples / "v3/json/data/exr-time-series.json")
+    df = table.to_pandas()
+    assert list(df.columns) == [
+        "FREQ", "CURRENCY", "CURRENCY_DENOM", "EXR_TYPE", "EXR_SUFFIX", "TIME_PERIOD", "OBS_VALUE",
+        "TIME_FORMAT", "TITLE", "OBS_STATUS",
+    ]  # fmt: skip
+    assert df["OBS_VALUE"].tolist() == [1.5931, 1.5925, 40.3426, 40.3]
+    assert set(df["TIME_FORMAT"]) == {"P1D"}
+    assert table_metadata(table)["structure_id"] == "ECB:ECB_EXR1(1.0)"
+
+
+def test_json_1_0_series_and_flat_layouts_agree(samples):
+    ts = read_data(samples / "ECB_EXR/ts.json").to_pandas()
+    flat = read_data(samples / "ECB_EXR/flat.json").to_pandas()
+    assert ts.astype(str).equals(flat.astype(str))
+
+
+def test_json_2_0_structure_message_resolves_codes(samples):
+    msg = read_structure(samples / "v3/json/structure/constructed-sample.json")
+    (dsd,) = msg.structures
+    assert [d.id for d in dsd.dimensions] == ["FREQ", "CURRENCY", "CURRENCY_DENOM", "EXR_TYPE", "EXR_SUFFIX"]
+    assert dsd.dimension("FREQ").codes["id"].tolist() == msg.codelists["CL_FREQ"]["id"].tolist()
+    assert {a.id: a.level for a in dsd.attributes} == {"TIME_FORMAT": "series", "OBS_CONF": "observation"}
+    assert [(f.id, f.structure_id) for f in msg.dataflows] == [("EXR", "ECB_EXR1")]
+
+
+def test_json_errors_section_becomes_the_providers_sentence():
+    body = b'{"meta": {}, "errors": [{"code": 500, "title": "Database unavailable, try later"}]}'
+    with pytest.raises(RemoteError, match="Database unavailable"):
+        read_data(body)
+    with pytest.raises(NoData, match="No results"):
+        read_data(b'{"errors": [{"code": 100, "title": "No results found"}]}')
