@@ -47,4 +47,5 @@ def _promotion_status(ctx: DataOpsContext) -> dict[str, Any]:
     if not envs:
         return {"configured": False, "summary": "No deployment environments configured — see Settings"}
     names = ", ".join(e.id for e in envs)
-    return {"configured": True, "summary": f"{len(envs)} environments: {names}"}
+    noun = "environment" if len(envs) == 1 else "environments"
+    return {"configured": True, "summary": f"{len(envs)} {noun}: {names}"}

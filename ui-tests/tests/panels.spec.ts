@@ -1,0 +1,51 @@
+import { expect, test } from '@jupyterlab/galata';
+
+const PANELS = [
+  {
+    id: 'jp-dataops-data',
+    title: 'Data',
+    status: '3 data sources configured'
+  },
+  {
+    id: 'jp-dataops-workflows',
+    title: 'Workflows',
+    status: 'No workflow engine configured — see Settings'
+  },
+  {
+    id: 'jp-dataops-deploy',
+    title: 'Deploy',
+    status: '1 environment: dev'
+  }
+];
+
+for (const panel of PANELS) {
+  test(`the ${panel.title} panel opens from its sidebar tab and shows the server status`, async ({
+    page
+  }) => {
+    const tab = page.locator(`.jp-SideBar [data-id="${panel.id}"]`);
+    await expect(tab).toBeVisible();
+    await tab.click();
+    const body = page.locator(`#${panel.id}`);
+    await expect(body).toBeVisible();
+    await expect(body.locator('h2')).toHaveText(panel.title);
+    await expect(body.locator('.jp-DataOps-status')).toHaveText(panel.status);
+    await body.screenshot({
+      path: test.info().outputPath(`${panel.title.toLowerCase()}-panel.png`)
+    });
+    await page.screenshot({
+      path: `screenshots/${panel.title.toLowerCase()}-panel.png`
+    });
+  });
+}
+
+test('the palette lists the commands that open the panels', async ({ page }) => {
+  await page.keyboard.press('Control+Shift+C');
+  const palette = page.locator('#command-palette');
+  await expect(palette).toBeVisible();
+  await palette.locator('input').fill('DataOps: Open');
+  await expect(palette.locator('.lm-CommandPalette-item')).toHaveCount(3);
+  await palette
+    .locator('.lm-CommandPalette-item', { hasText: 'Open Workflows Panel' })
+    .click();
+  await expect(page.locator('#jp-dataops-workflows')).toBeVisible();
+});
