@@ -118,10 +118,11 @@ class GitTarget:
 
     def _push_failed(self, push: subprocess.CompletedProcess, branch: str) -> None:
         text = redact((push.stdout + push.stderr).decode(errors="replace"), [self._token])
-        if re.search(r"non-fast-forward|fetch first|stale info|\[rejected\]", text):
+        # a concurrent push that won the race shows up as a failed ref lock on the server
+        if re.search(_MOVED, text):
             raise Conflict(_moved(branch))
         hook = [ln.removeprefix("remote: ").strip() for ln in text.splitlines() if ln.startswith("remote: ")]
-        if "pre-receive hook declined" in text or hook:
+        if "pre-receive hook declined" in text:
             reason = " ".join(h for h in hook if h) or "the server's hook refused the push"
             raise Forbidden(f"The git server refused the promotion to {branch}: {reason}")
         raise RemoteError(f"git could not push to {redact(self.remote)}: {text.strip()}")
@@ -130,6 +131,18 @@ class GitTarget:
         raise NotImplementedByProvider(
             "A plain git remote has no merge requests; review the promotion branch."
         )
+
+
+_MOVED = "|".join(
+    [
+        r"non-fast-forward",
+        r"fetch first",
+        r"stale info",
+        r"\[rejected\]",
+        r"cannot lock ref",
+        r"failed to update ref",
+    ]
+)
 
 
 def _moved(branch: str) -> str:
