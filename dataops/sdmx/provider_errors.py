@@ -100,7 +100,7 @@ def error_for(
     code, text = provider_message(body) if body else (None, "")
     # Some providers send the SDMX error code with a 200 or 500 status; the code is the better signal.
     effective = _SDMX_CODES.get(code, status) if code is not None else status
-    reason = f" It said: {text}" if text else ""
+    reason = f" It said: {text.rstrip('.')}." if text else ""
     details = {"url": url, "status": status, "sdmx_code": code, "provider_message": text}
     where = f" Query: {url}"
     if effective in (204, 404) and kind in ("data", "availability"):

@@ -1,0 +1,207 @@
+"""A ``files`` source: a folder of SDMX messages answering the same questions as a REST provider.
+
+Structure messages anywhere in the folder provide the dataflows and DSDs (a DSD that no dataflow
+uses is offered as a dataflow of the same id). Data for dataflow ``X`` is every data message whose
+file name starts with ``X`` followed by ``.``, ``-`` or ``_``, or that sits in a sub-folder ``X``.
+Keys, periods and ``last`` are applied here, after reading, as a provider would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataops.errors import NoData, NotFound, UnknownDataflow
+from dataops.sdmx.availability import Availability
+from dataops.sdmx.config import DataConfig
+from dataops.sdmx.keys import SeriesKey
+from dataops.sdmx.model import Dataflow, Structure, StructureMessage
+from dataops.sdmx.query import DataQuery, FlowRef
+from dataops.sdmx.sources import Source
+
+SUFFIXES = (".xml", ".json", ".csv", ".gz")
+
+
+@dataclass
+class FileResult:
+    """A data answer read from files (same shape as `client.DataResult`)."""
+
+    table: pa.Table
+    url: str
+
+
+class FilesBackend:
+    """The folder of one ``files`` source."""
+
+    def __init__(self, source: Source, config: DataConfig | None = None) -> None:
+        self.source = source
+        self.config = config or DataConfig()
+        self.folder = source.folder
+        if not self.folder.is_dir():
+            raise NotFound(f"The folder {self.folder} of data source {source.id} does not exist.")
+        self._catalogue: tuple[StructureMessage, list[Path]] | None = None
+
+    def __enter__(self) -> FilesBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing to release; present so both back ends are used alike."""
+
+    def _scan(self) -> tuple[StructureMessage, list[Path]]:
+        if self._catalogue is not None:
+            return self._catalogue
+        from dataops.sdmx.readers import read_structure, sniff_format
+        from dataops.sdmx.readers.sniff import STRUCTURE_FORMATS
+
+        merged = StructureMessage()
+        data_files: list[Path] = []
+        for path in sorted(p for p in self.folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES):
+            with path.open("rb") as fh:
+                head = fh.read(64 * 1024)
+            if path.suffix == ".gz":
+                data_files.append(path)
+                continue
+            fmt = sniff_format(head, str(path))
+            if fmt in STRUCTURE_FORMATS:
+                message = read_structure(path, max_bytes=self.config.max_bytes)
+                merged.dataflows.extend(message.dataflows)
+                merged.structures.extend(message.structures)
+                merged.codelists.update(message.codelists)
+            else:
+                data_files.append(path)
+        used = {f.structure_id for f in merged.dataflows}
+        for dsd in merged.structures:
+            if dsd.id not in used:
+                merged.dataflows.append(
+                    Dataflow(dsd.id, dsd.agency, dsd.version, dsd.name, dsd.id, dsd.agency, dsd.version)
+                )
+        self._catalogue = (merged, data_files)
+        return self._catalogue
+
+    def dataflows(self) -> list[Dataflow]:
+        """Dataflows described by the folder's structure messages."""
+        return list(self._scan()[0].dataflows)
+
+    def structure(self, flow: FlowRef | str) -> tuple[Dataflow, Structure]:
+        """The dataflow and its DSD from the folder's structure messages."""
+        flow = FlowRef.parse(flow) if isinstance(flow, str) else flow
+        message, _ = self._scan()
+        for dataflow in message.dataflows:
+            if dataflow.id == flow.id and (not flow.agency or flow.agency == dataflow.agency):
+                for dsd in message.structures:
+                    if dsd.id == dataflow.structure_id:
+                        return dataflow, dsd
+                raise NotFound(
+                    f"Dataflow {dataflow.id} in {self.folder} uses structure {dataflow.structure_id}, "
+                    "but no structure message in the folder defines it."
+                )
+        known = ", ".join(f.id for f in message.dataflows) or "none"
+        raise UnknownDataflow(f"The folder {self.folder} has no dataflow {flow.id!r} (it has: {known}).")
+
+    def data_files(self, flow: FlowRef) -> list[Path]:
+        """The data messages that belong to a dataflow (by file or sub-folder name)."""
+        _, files = self._scan()
+        want = flow.id.lower()
+        out = []
+        for path in files:
+            stem = path.name.lower()
+            by_name = stem == want or (stem.startswith(want) and stem[len(want)] in ".-_")
+            by_folder = path.parent != self.folder and path.parent.name.lower() == want
+            if by_name or by_folder:
+                out.append(path)
+        return out
+
+    def data_url(self, query: DataQuery, structure: Structure | None = None) -> str:
+        """A ``file://`` reference to the folder with the query, for provenance."""
+        parts = [f"key={query.key}"]
+        parts += [
+            f"{k}={v}" for k, v in (("start", query.start), ("end", query.end), ("last", query.last)) if v
+        ]
+        return f"{self.folder.as_uri()}/{query.flow.id}?{'&'.join(parts)}"
+
+    def data(self, query: DataQuery, structure: Structure | None = None) -> FileResult:
+        """Read the dataflow's files and keep the observations the query selects."""
+        from dataops.sdmx.readers import read_data
+
+        if structure is None:
+            _, structure = self.structure(query.flow)
+        files = self.data_files(query.flow)
+        url = self.data_url(query, structure)
+        if not files:
+            raise NoData(f"The folder {self.folder} holds no data files for {query.flow.id}. Query: {url}")
+        tables = [read_data(path, structure, max_bytes=self.config.max_bytes) for path in files]
+        table = pa.concat_tables(tables, promote_options="default") if len(tables) > 1 else tables[0]
+        table = select(table, structure, query)
+        if table.num_rows == 0:
+            raise NoData(f"No observation in {self.folder} matches this query. Query: {url}")
+        return FileResult(table, url)
+
+    def availability(self, flow: FlowRef | str, key: SeriesKey) -> Availability:
+        """Codes with data per dimension under ``key``, computed from the files."""
+        flow = FlowRef.parse(flow) if isinstance(flow, str) else flow
+        _, structure = self.structure(flow)
+        result = self.data(DataQuery(flow, key), structure)
+        codes = {
+            d.id: sorted(str(c) for c in pc.unique(result.table.column(d.id)).to_pylist() if c is not None)
+            for d in structure.dimensions
+            if d.id in result.table.column_names
+        }
+        series = _series_ids(result.table, structure).unique()
+        return Availability(str(key), codes, len(series), result.table.num_rows, result.url)
+
+
+def select(table: pa.Table, structure: Structure, query: DataQuery) -> pa.Table:
+    """Rows of ``table`` matching the query's key, period bounds and ``last``/``first`` per series."""
+    key = query.key.expand(structure)
+    mask = None
+    for dim, codes in zip(structure.dimensions, key.values, strict=False):
+        if codes and dim.id in table.column_names:
+            cond = pc.is_in(pc.cast(table.column(dim.id), pa.string()), value_set=pa.array(codes))
+            mask = cond if mask is None else pc.and_(mask, cond)
+    time_col = structure.time_dimension
+    if time_col and time_col in table.column_names:
+        periods = pc.cast(table.column(time_col), pa.string())
+        if query.start:
+            cond = pc.greater_equal(pc.utf8_slice_codeunits(periods, 0, len(query.start)), query.start)
+            mask = cond if mask is None else pc.and_(mask, cond)
+        if query.end:
+            cond = pc.less_equal(pc.utf8_slice_codeunits(periods, 0, len(query.end)), query.end)
+            mask = cond if mask is None else pc.and_(mask, cond)
+    if mask is not None:
+        table = table.filter(mask)
+    if (query.last or query.first) and time_col in table.column_names:
+        table = _per_series_limit(table, structure, time_col, query.last or query.first, bool(query.last))
+    return table
+
+
+def _series_ids(table: pa.Table, structure: Structure) -> pa.ChunkedArray:
+    dims = [
+        pc.cast(table.column(d.id), pa.string()) for d in structure.dimensions if d.id in table.column_names
+    ]
+    if not dims:
+        return pa.chunked_array([pa.array([""] * table.num_rows)])
+    return pc.binary_join_element_wise(*dims, ".")
+
+
+def _per_series_limit(table: pa.Table, structure: Structure, time_col: str, n: int, last: bool) -> pa.Table:
+    series = _series_ids(table, structure).to_pylist()
+    periods = pc.cast(table.column(time_col), pa.string()).to_pylist()
+    by_series: dict[str, list[int]] = {}
+    for index, sid in enumerate(series):
+        by_series.setdefault(sid, []).append(index)
+    keep: list[int] = []
+    for rows in by_series.values():
+        rows.sort(key=lambda i: periods[i])
+        keep.extend(rows[-n:] if last else rows[:n])
+    return table.take(pa.array(sorted(keep)))
+
+
+def is_files(source: Source) -> bool:
+    """True for a ``files`` source."""
+    return source.api == "files"

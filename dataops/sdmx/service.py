@@ -1,0 +1,114 @@
+"""What the notebook API and the server both do: resolve a source, then list, describe and fetch.
+
+Functions take the merged `Config`, so the kernel (which loads it) and the server (which keeps
+it fresh) share one code path. Everything returned is plain model objects and Arrow tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+import pyarrow as pa
+
+from dataops.config import Config
+from dataops.sdmx.availability import Availability
+from dataops.sdmx.client import SdmxClient
+from dataops.sdmx.config import DataConfig
+from dataops.sdmx.files import FilesBackend
+from dataops.sdmx.keys import SeriesKey
+from dataops.sdmx.model import Dataflow, Structure
+from dataops.sdmx.query import DataQuery, FlowRef
+from dataops.sdmx.sources import Source, get_source
+
+
+@dataclass
+class Fetched:
+    """A data answer with its provenance (what ``df.attrs["sdmx"]`` records)."""
+
+    table: pa.Table
+    source: Source
+    dataflow: Dataflow
+    structure: Structure
+    query: DataQuery
+    url: str
+    retrieved_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def provenance(self) -> dict:
+        """Source, flow, key, structure, URL and retrieval time as JSON-ready values."""
+        s = self.structure
+        return {
+            "source": self.source.id,
+            "flow": f"{self.dataflow.agency}:{self.dataflow.id}({self.dataflow.version})",
+            "key": str(self.query.key),
+            "structure": f"{s.agency}:{s.id}({s.version})",
+            "url": self.url,
+            "retrieved_at": self.retrieved_at,
+            "dimensions": [d.id for d in s.dimensions],
+            "time_dimension": s.time_dimension,
+            "start": self.query.start,
+            "end": self.query.end,
+            "last": self.query.last,
+        }
+
+
+def open_backend(config: Config, source: str | Source) -> SdmxClient | FilesBackend:
+    """The client for a REST source or the reader of a ``files`` source."""
+    resolved = get_source(config, source)
+    data_config = DataConfig.from_config(config)
+    if resolved.api == "files":
+        return FilesBackend(resolved, data_config)
+    return SdmxClient(resolved, data_config)
+
+
+def search_dataflows(flows: list[Dataflow], search: str | None) -> list[Dataflow]:
+    """Dataflows whose id or name contains every word of ``search`` (case-insensitive), sorted by id."""
+    words = (search or "").lower().split()
+    hits = [f for f in flows if all(w in f"{f.id} {f.name}".lower() for w in words)]
+    return sorted(hits, key=lambda f: (not f.id.lower().startswith(words[0]) if words else False, f.id))
+
+
+def dataflows(config: Config, source: str | Source, search: str | None = None) -> list[Dataflow]:
+    """The source's dataflows, filtered by ``search``."""
+    with open_backend(config, source) as backend:
+        return search_dataflows(backend.dataflows(), search)
+
+
+def structure(config: Config, source: str | Source, flow: str) -> tuple[Dataflow, Structure]:
+    """A dataflow and its data structure definition."""
+    with open_backend(config, source) as backend:
+        return backend.structure(FlowRef.parse(flow))
+
+
+def availability(config: Config, source: str | Source, flow: str, key: object = None) -> Availability:
+    """Codes with data per dimension under a (partial) key."""
+    with open_backend(config, source) as backend:
+        ref = FlowRef.parse(flow)
+        _, dsd = backend.structure(ref)
+        return backend.availability(ref, SeriesKey.coerce(key, dsd).validate(dsd))
+
+
+def fetch(
+    config: Config,
+    source: str | Source,
+    flow: str,
+    key: object = None,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    last: int | None = None,
+    first: int | None = None,
+    updated_after: str | None = None,
+    series_keys_only: bool = False,
+) -> Fetched:
+    """Validate the query against the structure, run it, and return Arrow with provenance."""
+    ref = FlowRef.parse(flow)
+    # Periods and limits are checked before any request; the key needs the structure.
+    query = DataQuery(ref, SeriesKey(), start, end, last, first, updated_after, series_keys_only)
+    if isinstance(key, str):
+        SeriesKey.parse(key)
+    with open_backend(config, source) as backend:
+        dataflow, dsd = backend.structure(ref)
+        query = replace(query, key=SeriesKey.coerce(key, dsd).validate(dsd))
+        result = backend.data(query, dsd)
+        return Fetched(result.table, backend.source, dataflow, dsd, query, result.url)
