@@ -264,9 +264,12 @@ class StepsFolder:
         return names
 
     def _purge(self) -> None:
+        # Modules loaded from this folder, or from any steps folder under the same names.
         for name, module in list(sys.modules.items()):
             origin = getattr(module, "__file__", None)
-            if origin and Path(origin).is_relative_to(self.path):
+            if (origin and Path(origin).is_relative_to(self.path)) or isinstance(
+                getattr(module, "__loader__", None), _FreshLoader
+            ):
                 del sys.modules[name]
         importlib.invalidate_caches()
 

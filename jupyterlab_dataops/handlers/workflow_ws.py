@@ -1,0 +1,65 @@
+"""``WS dataops/api/workflows/runs/{run_id}/stream?offset=N``: one run's log and status, live.
+
+Messages (JSON text frames, server to client):
+
+- ``{"type": "records", "records": [LogRecord…], "next_offset": N}`` — every record after the
+  offset the client connected with, then each new one; reconnecting with the last
+  ``next_offset`` misses nothing and repeats nothing;
+- ``{"type": "status", "run": Run}`` — on connect and whenever the run's status changes,
+  always after the records that precede the change;
+- ``{"type": "error", "error": code, "message": sentence}`` — e.g. the engine is unreachable;
+  streaming goes on and a ``status`` follows when it is back.
+
+All watchers of a run share one poller (`dataops.workflows.watch`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jupyter_server.auth.decorator import ws_authenticated
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.base.websocket import WebSocketMixin
+from tornado import websocket
+
+from dataops.workflows.watch import RunWatch, Watcher
+from jupyterlab_dataops.handlers.workflows import WorkflowsHandler, workflows_service
+
+
+class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHandler):
+    """Streams one run to one client."""
+
+    watcher: Watcher | None = None
+    run_watch: RunWatch | None = None
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        # Identify the user without a login redirect (JupyterHandler's websocket mode); the
+        # upgrade itself checks the Origin, as for Jupyter's own websockets.
+        await JupyterHandler.prepare(self, _redirect_to_login=False)
+
+    @ws_authenticated
+    async def get(self, run_id: str) -> None:
+        """Authenticate, check the offset and configuration (as JSON errors), then upgrade."""
+        self._offset = self.int_arg("offset", 0)
+        self._svc = workflows_service(self)
+        await super().get(run_id)
+
+    def open(self, run_id: str) -> None:  # type: ignore[override]
+        """Join the run's shared poller from the requested offset."""
+        self.watcher = Watcher(self._send, self._offset)
+        self.run_watch = self._svc.watches.watch(run_id, self.watcher)
+
+    def _send(self, message: dict[str, Any]) -> None:
+        self.write_message(json.dumps(message))
+
+    def on_message(self, message: str | bytes) -> None:
+        """Clients only listen; anything they send is ignored."""
+
+    def on_close(self) -> None:
+        """Leave the poller (it stops with its last watcher)."""
+        if self.run_watch is not None and self.watcher is not None:
+            self.run_watch.remove(self.watcher)
+
+
+ROUTES = [(r"workflows/runs/(?P<run_id>[^/]+)/stream", RunStreamHandler)]

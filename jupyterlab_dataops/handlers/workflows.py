@@ -1,0 +1,318 @@
+"""REST API of the workflow capability, under ``dataops/api/workflows/`` (see docs/openapi-workflows.yaml).
+
+Handlers translate HTTP to `dataops.workflows` calls: the async engine client for the engine,
+the log store (in a thread) for logs. Engine errors are `DataOpsError`s the base handler maps
+("engine unreachable" is a JSON 502).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from lxml import etree
+from tornado import web
+
+from dataops.errors import DataOpsError, InvalidInput, MalformedMessage, NotConfigured
+from dataops.workflows.config import WorkflowsConfig
+from dataops.workflows.engine import AsyncEngine
+from dataops.workflows.logs import LogStore
+from dataops.workflows.models import RunPage, RunStatus
+from dataops.workflows.timeline import async_sync_run
+from dataops.workflows.watch import Watches, jsonable
+from jupyterlab_dataops.handlers.base import DataOpsHandler
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+LOG_SYNC_INTERVAL = 1.0  # a run's engine events are merged at most this often per REST reader
+MAX_LOG_PAGE = 10_000
+
+
+@dataclass
+class WorkflowsService:
+    """What the workflow handlers share: engine client, log store, live watches."""
+
+    config: WorkflowsConfig
+    engine: AsyncEngine
+    store: LogStore
+    watches: Watches
+    last_sync: dict[str, float] = field(default_factory=dict)
+
+    async def sync_for_reader(self, run_id: str) -> Any:
+        """Merge the run's engine events unless a watcher or a recent reader just did."""
+        rw = self.watches.runs.get(run_id)
+        if rw is not None and rw.run is not None:
+            return rw.run
+        if time.monotonic() - self.last_sync.get(run_id, 0.0) < LOG_SYNC_INTERVAL:
+            return None
+        self.last_sync[run_id] = time.monotonic()
+        return await async_sync_run(self.engine, self.store, run_id)
+
+
+def effective_config(handler: DataOpsHandler) -> WorkflowsConfig:
+    """The ``[workflows]`` TOML section with the server's traitlets overrides applied."""
+    cfg = WorkflowsConfig.from_config(handler.dataops.config)
+    settings = handler.dataops.workflows
+    if getattr(settings, "engine_url", ""):
+        cfg = replace(cfg, engine_url=settings.engine_url)
+    if getattr(settings, "log_dir", ""):
+        cfg = replace(cfg, log_dir=settings.log_dir)
+    return cfg
+
+
+def async_engine(cfg: WorkflowsConfig) -> AsyncEngine:
+    """The async engine client for ``cfg``."""
+    from dataops.workflows.camunda import AsyncCamundaEngine
+
+    return AsyncCamundaEngine(cfg.engine_url, username=cfg.username, password=cfg.password)
+
+
+def workflows_service(handler: DataOpsHandler) -> WorkflowsService:
+    """The shared service, rebuilt when the configuration changes."""
+    cfg = effective_config(handler)
+    if not cfg.configured:
+        raise NotConfigured(
+            "No workflow engine is configured: set engine_url in the [workflows] section of the "
+            "dataops configuration or c.WorkflowSettings.engine_url."
+        )
+    services = handler.dataops.services
+    svc = services.get("workflows")
+    if svc is None or svc.config != cfg:
+        engine = async_engine(cfg)
+        store = LogStore(cfg.log_path)
+        intervals = handler.settings.get("dataops_workflow_poll", {})
+        svc = services["workflows"] = WorkflowsService(
+            cfg, engine, store, Watches(engine, store, **intervals)
+        )
+    return svc
+
+
+class WorkflowsHandler(DataOpsHandler):
+    """Base of the workflow handlers."""
+
+    @property
+    def svc(self) -> WorkflowsService:
+        """The shared workflow service."""
+        return workflows_service(self)
+
+    @property
+    def username(self) -> str:
+        """The authenticated user's name (who a run is "mine" for)."""
+        user = self.current_user
+        return getattr(user, "username", None) or str(user)
+
+    def int_arg(self, name: str, default: int, low: int = 0, high: int | None = None) -> int:
+        """An integer query argument, or a 400 naming it."""
+        raw = self.get_query_argument(name, None)
+        if raw is None or raw == "":
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise InvalidInput(f"The parameter '{name}' must be a whole number, not '{raw}'.") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise InvalidInput(f"The parameter '{name}' must be {bounds}, not {value}.")
+        return value
+
+
+class DefinitionsHandler(WorkflowsHandler):
+    @web.authenticated
+    async def get(self) -> None:
+        """Deployed definitions (latest versions unless ``?all=true``)."""
+        latest_only = self.get_query_argument("all", "false").lower() not in ("1", "true", "yes")
+        defs = await self.svc.engine.definitions(latest_only=latest_only)
+        self.write_json({"definitions": jsonable(defs)})
+
+
+class DefinitionXmlHandler(WorkflowsHandler):
+    @web.authenticated
+    async def get(self, definition_id: str) -> None:
+        """The BPMN XML of one definition version."""
+        xml = await self.svc.engine.definition_xml(definition_id)
+        self.write_json({"definition_id": definition_id, "xml": xml})
+
+
+class StartFormHandler(WorkflowsHandler):
+    @web.authenticated
+    async def get(self, key: str) -> None:
+        """The start form fields of the latest version of ``key``."""
+        self.write_json({"key": key, "fields": jsonable(await self.svc.engine.start_form(key))})
+
+
+def check_bpmn(name: str, content: bytes) -> None:
+    """Refuse a file that is not well-formed BPMN XML, naming file and line (no DTDs, no network)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(content, parser)
+    except etree.XMLSyntaxError as exc:
+        raise MalformedMessage(f"{name} is not well-formed XML (line {exc.lineno}): {exc.msg}") from exc
+    if root.tag != f"{{{BPMN_NS}}}definitions":
+        raise InvalidInput(
+            f"{name} is not a BPMN 2.0 file: its root element is {root.tag}, not bpmn:definitions."
+        )
+
+
+class DeploymentsHandler(WorkflowsHandler):
+    @web.authenticated
+    async def post(self) -> None:
+        """Deploy BPMN files: multipart form files, or JSON ``{"name", "resources": {file: xml}}``."""
+        if self.request.files:
+            resources = {f.filename: f.body for files in self.request.files.values() for f in files}
+            name = self.get_body_argument("name", None) or ""
+        else:
+            body = self.json_body()
+            raw = body.get("resources")
+            if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+                raise InvalidInput(
+                    'Send the BPMN files as "resources": {"file.bpmn": "<xml…>"} or as a multipart form.'
+                )
+            resources = {k: v.encode() for k, v in raw.items()}
+            name = str(body.get("name") or "")
+        if not resources:
+            raise InvalidInput("The deployment holds no BPMN file.")
+        for fname, content in resources.items():
+            if not fname.endswith((".bpmn", ".bpmn20.xml")):
+                raise InvalidInput(f"{fname} is not a BPMN file (its name must end in .bpmn).")
+            await asyncio.to_thread(check_bpmn, fname, content)
+        name = name or next(iter(resources)).rsplit(".", 1)[0]
+        deployment = await self.svc.engine.deploy(resources, name=name)
+        self.write_json(jsonable(deployment), status=201)
+
+
+class RunsHandler(WorkflowsHandler):
+    @web.authenticated
+    async def get(self) -> None:
+        """Runs, newest first, filtered by ``scope`` (mine/all), ``status``, ``definition_key``; paged."""
+        scope = self.get_query_argument("scope", "all")
+        if scope not in ("mine", "all"):
+            raise InvalidInput(f"The parameter 'scope' must be 'mine' or 'all', not '{scope}'.")
+        raw_status = self.get_query_argument("status", None)
+        try:
+            status = RunStatus(raw_status) if raw_status else None
+        except ValueError:
+            allowed = ", ".join(s.value for s in RunStatus)
+            raise InvalidInput(f"The status '{raw_status}' is unknown; use one of {allowed}.") from None
+        first = self.int_arg("first", 0)
+        max_results = self.int_arg("max_results", 50, 1, 500)
+        query: dict[str, Any] = {
+            "definition_key": self.get_query_argument("definition_key", None) or None,
+            "status": status,
+            "first": first,
+            "max_results": max_results,
+        }
+        svc = self.svc
+        if scope == "mine":
+            ids = await asyncio.to_thread(svc.store.started_by, self.username)
+            if not ids:
+                self.write_json(jsonable(RunPage([], 0, first, max_results)))
+                return
+            query["ids"] = ids
+        self.write_json(jsonable(await svc.engine.runs(**query)))
+
+    @web.authenticated
+    async def post(self) -> None:
+        """Start a run: ``{"key", "variables", "business_key"}``."""
+        body = self.json_body()
+        key = body.get("key")
+        if not isinstance(key, str) or not key:
+            raise InvalidInput('Name the process to start as "key".')
+        variables = body.get("variables") or {}
+        if not isinstance(variables, dict):
+            raise InvalidInput('"variables" must be an object of variable names to values.')
+        business_key = body.get("business_key")
+        svc = self.svc
+        run = await svc.engine.start(key, variables, business_key=business_key)
+        await asyncio.to_thread(svc.store.note_start, run.id, self.username, key)
+        self.write_json(jsonable(run), status=201)
+
+
+class RunHandler(WorkflowsHandler):
+    @web.authenticated
+    async def get(self, run_id: str) -> None:
+        """One run."""
+        self.write_json(jsonable(await self.svc.engine.run(run_id)))
+
+
+class TimelineHandler(WorkflowsHandler):
+    @web.authenticated
+    async def get(self, run_id: str) -> None:
+        """The run's activities in start order."""
+        self.write_json({"run_id": run_id, "activities": jsonable(await self.svc.engine.activities(run_id))})
+
+
+class VariablesHandler(WorkflowsHandler):
+    @web.authenticated
+    async def get(self, run_id: str) -> None:
+        """The run's variables with their engine types."""
+        self.write_json({"run_id": run_id, "variables": jsonable(await self.svc.engine.variables(run_id))})
+
+
+class IncidentsHandler(WorkflowsHandler):
+    @web.authenticated
+    async def get(self, run_id: str) -> None:
+        """The run's incidents (``include_resolved=true`` for past ones too)."""
+        include = self.get_query_argument("include_resolved", "false").lower() in ("1", "true", "yes")
+        incidents = await self.svc.engine.incidents(run_id, include_resolved=include)
+        self.write_json({"run_id": run_id, "incidents": jsonable(incidents)})
+
+
+class RetryHandler(WorkflowsHandler):
+    @web.authenticated
+    async def post(self, run_id: str) -> None:
+        """Retry the run's failed steps (or ``{"incident_id"}``'s)."""
+        incident_id = self.json_body().get("incident_id")
+        retried = await self.svc.engine.retry(run_id, incident_id)
+        self.write_json({"run_id": run_id, "retried": retried})
+
+
+class CancelHandler(WorkflowsHandler):
+    @web.authenticated
+    async def post(self, run_id: str) -> None:
+        """Cancel the run (``{"reason"}`` is recorded by the engine)."""
+        reason = str(self.json_body().get("reason") or f"Cancelled by {self.username}")
+        await self.svc.engine.cancel(run_id, reason)
+        self.write_json({"run_id": run_id, "cancelled": True})
+
+
+class LogsHandler(WorkflowsHandler):
+    @web.authenticated
+    async def get(self, run_id: str) -> None:
+        """The run's log records after ``offset`` with engine events merged in; ``next_offset`` resumes."""
+        offset = self.int_arg("offset", 0)
+        limit = self.int_arg("limit", 1000, 1, MAX_LOG_PAGE)
+        svc = self.svc
+        engine_error = None
+        run = None
+        try:
+            run = await svc.sync_for_reader(run_id)
+        except DataOpsError as exc:  # the stored log is still worth showing while the engine is away
+            engine_error = exc.to_json()
+        records = await asyncio.to_thread(svc.store.read, run_id, offset, limit)
+        self.write_json(
+            {
+                "run_id": run_id,
+                "records": [r.to_json() for r in records],
+                "next_offset": records[-1].seq if records else offset,
+                "run": jsonable(run) if run else None,
+                "engine_error": engine_error,
+            }
+        )
+
+
+_RUN = r"workflows/runs/(?P<run_id>[^/]+)"
+ROUTES = [
+    (r"workflows/definitions", DefinitionsHandler),
+    (r"workflows/definitions/(?P<definition_id>[^/]+)/xml", DefinitionXmlHandler),
+    (r"workflows/definitions/(?P<key>[^/]+)/form", StartFormHandler),
+    (r"workflows/deployments", DeploymentsHandler),
+    (r"workflows/runs", RunsHandler),
+    (_RUN, RunHandler),
+    (_RUN + r"/timeline", TimelineHandler),
+    (_RUN + r"/variables", VariablesHandler),
+    (_RUN + r"/incidents", IncidentsHandler),
+    (_RUN + r"/retry", RetryHandler),
+    (_RUN + r"/cancel", CancelHandler),
+    (_RUN + r"/logs", LogsHandler),
+]
