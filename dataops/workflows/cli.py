@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--long-poll", type=float, help="seconds to wait for work per request")
     p.add_argument("--retries", type=int, help="retries after a failure before an incident")
     p.add_argument("--retry-timeout", type=float, help="seconds between retries")
+    p.add_argument("--shutdown-grace", type=float, help="seconds a running step may take to finish on stop")
     p.set_defaults(func=run_worker)
 
 
@@ -53,6 +54,7 @@ def run_worker(args: argparse.Namespace) -> int:
                     "long_poll_s": args.long_poll,
                     "retries": args.retries,
                     "retry_timeout_s": args.retry_timeout,
+                    "shutdown_grace_s": args.shutdown_grace,
                 }.items()
                 if v is not None
             },
