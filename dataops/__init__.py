@@ -18,6 +18,7 @@ _LAZY: dict[str, str] = {
         ("sources", "dataflows", "structure", "read_structure", "read", "read_file", "to_wide"),
         "dataops.sdmx.api",
     ),
+    **dict.fromkeys(("pipelines", "pipeline"), "dataops.pipelines.api"),
 }
 
 

@@ -70,7 +70,7 @@ def timing_table(report: RunReport) -> str:
         rows.append((r.notebook, r.status, f"{r.seconds:.2f}", base, change, verdict))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [_line(row, widths) for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.insert(1, "  ".join("-" * w for w in widths).rstrip())
     return "\n".join(lines)
 
 

@@ -1,0 +1,140 @@
+"""The notebook API: ``dataops.pipelines(env="test")`` and ``dataops.pipeline(id).logs(follow=True)``."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TextIO, TypeVar
+
+from dataops.errors import InvalidInput, NotFound
+from dataops.pipelines.access import CITarget, ci_target, ci_targets, gitlab_token
+from dataops.pipelines.gitlab import GitLabCI
+from dataops.pipelines.models import Job, Pipeline, TestReportSummary
+from dataops.pipelines.trace import TraceFollower
+
+T = TypeVar("T")
+
+
+def pipelines(env: str, limit: int = 10) -> list[Pipeline]:
+    """The newest pipelines of environment ``env``'s deployment branch, with their jobs."""
+    target = ci_target(env)
+    return _call(target, lambda ci: ci.pipelines(target.branch, limit=limit, environment=target.environment))
+
+
+def pipeline(pipeline_id: int, env: str | None = None) -> PipelineView:
+    """A handle on one pipeline; ``env`` is needed only when environments use different GitLab projects."""
+    if env is not None:
+        target = ci_target(env)
+    else:
+        targets = ci_targets()
+        projects = {(t.gitlab_url, t.project) for t in targets}
+        if not projects:
+            raise NotFound("No deployment environment with a gitlab_project is configured.")
+        if len(projects) > 1:
+            names = ", ".join(t.environment for t in targets)
+            raise InvalidInput(
+                f"Environments {names} use different GitLab projects; "
+                f"say which one: dataops.pipeline({pipeline_id}, env=...)."
+            )
+        target = targets[0]
+    return PipelineView(int(pipeline_id), target)
+
+
+class PipelineView:
+    """One pipeline: its current state, its job logs (``follow=True`` streams them live), its tests."""
+
+    def __init__(self, pipeline_id: int, target: CITarget) -> None:
+        self.id = pipeline_id
+        self.target = target
+
+    def refresh(self) -> Pipeline:
+        """The pipeline as GitLab reports it now, with its jobs."""
+        return _call(self.target, lambda ci: ci.pipeline(self.id, environment=self.target.environment))
+
+    @property
+    def status(self) -> str:
+        """The pipeline's current status (``running``, ``success``, ``failed``, ...)."""
+        return self.refresh().status
+
+    def test_report(self) -> TestReportSummary:
+        """Counts of the JUnit reports the pipeline published (the notebooks of ``dataops run``)."""
+        return _call(self.target, lambda ci: ci.test_report_summary(self.id))
+
+    def logs(
+        self,
+        job: str | int | None = None,
+        *,
+        follow: bool = False,
+        interval: float = 2.0,
+        out: TextIO | None = None,
+    ) -> str | None:
+        """The jobs' logs (one job when named). ``follow=True`` prints them as they grow until the
+        pipeline ends and returns None; otherwise the logs so far are returned as one string."""
+        if not follow:
+            return _call(self.target, lambda ci: self._collect(ci, job))
+        _call(self.target, lambda ci: self._follow(ci, job, interval, out or sys.stdout))
+        return None
+
+    async def _collect(self, ci: GitLabCI, job: str | int | None) -> str:
+        jobs = _select(await ci.jobs(self.id), job)
+        parts = []
+        for j in jobs:
+            if j.started_at or j.finished:
+                parts.append(_header(j) + (await ci.trace(j.id)).decode("utf-8", "replace"))
+        return "".join(parts)
+
+    async def _follow(self, ci: GitLabCI, job: str | int | None, interval: float, out: TextIO) -> None:
+        followers: dict[int, TraceFollower] = {}
+        current: int | None = None
+        while True:
+            state = await ci.pipeline(self.id)
+            for j in _select(state.jobs, job):
+                if not (j.started_at or j.finished) or j.status == "skipped":
+                    continue
+                follower = followers.setdefault(j.id, TraceFollower())
+                piece = follower.feed(await ci.trace(j.id))
+                if piece.content and current != j.id:
+                    out.write(_header(j))
+                    current = j.id
+                out.write(piece.content)
+            out.flush()
+            if state.finished:
+                took = f" in {state.duration:.0f} s" if state.duration is not None else ""
+                out.write(f"\n── pipeline #{state.id}: {state.status}{took} ──\n")
+                out.flush()
+                return
+            await asyncio.sleep(interval)
+
+    def __repr__(self) -> str:
+        return f"<pipeline {self.id} of {self.target.project} ({self.target.environment})>"
+
+
+def _select(jobs: list[Job], job: str | int | None) -> list[Job]:
+    if job is None:
+        return jobs
+    chosen = [j for j in jobs if job in (j.id, j.name)]
+    if not chosen:
+        names = ", ".join(j.name for j in jobs)
+        raise NotFound(f"The pipeline has no job {job!r} (its jobs: {names}).")
+    return chosen
+
+
+def _header(job: Job) -> str:
+    return f"\n── {job.name} ({job.stage}, job {job.id}) ──\n"
+
+
+def _call(target: CITarget, work: Callable[[GitLabCI], Awaitable[T]]) -> T:
+    """Run async client code to completion, also from a kernel whose event loop is already running."""
+
+    async def main() -> T:
+        async with GitLabCI(target.gitlab_url, gitlab_token(), target.project) as ci:
+            return await work(ci)
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(main())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, main()).result()
