@@ -73,8 +73,6 @@ def sniff_format(head: bytes, what: str = "The message") -> str:
             return "sdmx-csv-2.0"
         if column == "KEY":
             return "ecb-csvdata"
-    if stripped.startswith(("<!DOCTYPE html", "<html", "<HTML")):
-        raise unsupported(what, "is an HTML page, not an SDMX message")
     raise unsupported(what, f"starts with {stripped[:40]!r}, which is no SDMX format")
 
 
@@ -100,6 +98,8 @@ def _sniff_xml(text: str, what: str) -> str:
     )
     namespace = decl.group(1) if decl else ""
     version = NS_MESSAGE.get(namespace)
+    if local.lower() == "html":
+        raise unsupported(what, "is an HTML page, not an SDMX message (an error or login page?)")
     if version is None:
         if "v2_0" in namespace or "SDMXML/schemas/v2_0" in namespace:
             raise unsupported(what, f"is SDMX-ML 2.0 ({local}), an old format that is not read")
