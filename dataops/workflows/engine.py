@@ -125,8 +125,13 @@ class Engine(Protocol):
         lock_duration: float = 60.0,
         long_poll: float = 0.0,
         variables: Sequence[str] | None = None,
+        business_key: str | None = None,
     ) -> list[ExternalTask]:
-        """Lock up to ``max_tasks`` tasks of the topics, waiting up to ``long_poll`` s for one."""
+        """Lock up to ``max_tasks`` tasks of the topics, waiting up to ``long_poll`` s for one.
+
+        ``variables`` limits the variables fetched (all by default); ``business_key`` only
+        fetches tasks of runs with that business key.
+        """
         ...
 
     def complete(
@@ -223,6 +228,7 @@ class AsyncEngine(Protocol):
         lock_duration: float = 60.0,
         long_poll: float = 0.0,
         variables: Sequence[str] | None = None,
+        business_key: str | None = None,
     ) -> list[ExternalTask]: ...
     async def complete(
         self,

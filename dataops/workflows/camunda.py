@@ -1,0 +1,433 @@
+"""The `Engine` for Camunda 7's REST API (Camunda 7 CE, Operaton, CIB seven) over httpx.
+
+`CamundaEngine` blocks (kernels, CLI, workers); `AsyncCamundaEngine` awaits (the server). Both run
+the same operations from `dataops.workflows.camunda_ops` and map every failure to a
+`dataops.errors` exception carrying the engine's own message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from dataops.errors import (
+    Conflict,
+    EngineUnreachable,
+    Forbidden,
+    InvalidInput,
+    MalformedMessage,
+    NotConfigured,
+    NotFound,
+    RemoteError,
+    Unauthorized,
+)
+from dataops.workflows import camunda_ops as ops
+from dataops.workflows.config import WorkflowsConfig
+from dataops.workflows.models import (
+    Activity,
+    Deployment,
+    ExternalTask,
+    FormField,
+    Incident,
+    ProcessDefinition,
+    Run,
+    RunPage,
+    RunStatus,
+    Variable,
+)
+
+DEFAULT_TIMEOUT = 30.0
+
+
+def _auth(username: str, password: str) -> httpx.BasicAuth | None:
+    return httpx.BasicAuth(username, password) if username else None
+
+
+def _engine_message(response: httpx.Response) -> tuple[str, str]:
+    """The exception type and message the engine put in its error body."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "", response.text.strip()[:500] or response.reason_phrase
+    if not isinstance(body, dict):
+        return "", str(body)[:500]
+    return str(body.get("type") or ""), str(body.get("message") or response.reason_phrase)
+
+
+def raise_for(request: ops.Request, response: httpx.Response, url: str) -> None:
+    """Turn an engine error reply into the matching `DataOpsError`."""
+    if response.is_success:
+        return
+    kind, message = _engine_message(response)
+    status = response.status_code
+    sentence = f"The workflow engine refused {request.what}: {message}"
+    if status == 401:
+        raise Unauthorized(
+            f"The workflow engine at {url} refused the credentials; check [workflows] username and password."
+        )
+    if status == 403:
+        raise Forbidden(sentence)
+    if status == 404:
+        raise NotFound(f"The workflow engine found nothing for {request.what}: {message}")
+    if status == 409 or "OptimisticLocking" in kind:
+        raise Conflict(sentence)
+    if "Parse" in kind:
+        raise MalformedMessage(sentence, details=response.json().get("details"))
+    lock_lost = "locked by" in message or "lock" in message.lower() and "expired" in message.lower()
+    if status in (400, 500) and lock_lost:
+        raise Conflict(f"The task's lock was lost to another worker while {request.what}: {message}")
+    if status == 400:
+        raise InvalidInput(sentence)
+    if status in (502, 503, 504):
+        raise EngineUnreachable(
+            f"The workflow engine at {url} is not available (HTTP {status}) while {request.what}."
+        )
+    raise RemoteError(sentence, details={"status": status, "type": kind})
+
+
+def _unreachable(url: str, request: ops.Request, exc: Exception) -> EngineUnreachable:
+    return EngineUnreachable(
+        f"The workflow engine at {url} does not answer ({type(exc).__name__}) while {request.what}. "
+        "Start it (make engine) or check engine_url in the [workflows] configuration."
+    )
+
+
+def _decode(request: ops.Request, response: httpx.Response) -> Any:
+    if request.expect == "none" or response.status_code == 204:
+        return None
+    if request.expect == "text":
+        return response.text
+    return response.json()
+
+
+def _kwargs(request: ops.Request) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"params": request.params}
+    if request.json is not None:
+        kwargs["json"] = request.json
+    if request.files is not None:
+        kwargs["files"] = list(request.files)
+        kwargs["data"] = dict(request.data or {})
+    if request.timeout is not None:
+        kwargs["timeout"] = request.timeout
+    return kwargs
+
+
+_NETWORK_ERRORS = (httpx.TransportError,)
+
+
+class CamundaEngine:
+    """Blocking client for a Camunda 7 REST API rooted at ``url`` (…/engine-rest)."""
+
+    def __init__(
+        self, url: str, *, username: str = "", password: str = "", timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
+        self.url = url.rstrip("/")
+        self._client = httpx.Client(base_url=self.url, auth=_auth(username, password), timeout=timeout)
+
+    @classmethod
+    def from_config(cls, config: WorkflowsConfig) -> CamundaEngine:
+        """The engine the ``[workflows]`` configuration names."""
+        return cls(_require_url(config), username=config.username, password=config.password)
+
+    def _send(self, request: ops.Request) -> Any:
+        try:
+            response = self._client.request(request.method, request.path, **_kwargs(request))
+        except _NETWORK_ERRORS as exc:
+            raise _unreachable(self.url, request, exc) from exc
+        raise_for(request, response, self.url)
+        return _decode(request, response)
+
+    def _run(self, op: ops.Op) -> Any:
+        try:
+            request = next(op)
+            while True:
+                request = op.send(self._send(request))
+        except StopIteration as done:
+            return done.value
+
+    def version(self) -> str:
+        return self._run(ops.version())
+
+    def definitions(self, *, latest_only: bool = True) -> list[ProcessDefinition]:
+        return self._run(ops.definitions(latest_only))
+
+    def definition(self, key: str, version: int | None = None) -> ProcessDefinition:
+        return self._run(ops.definition(key, version))
+
+    def definition_xml(self, definition_id: str) -> str:
+        return self._run(ops.definition_xml(definition_id))
+
+    def start_form(self, key: str) -> list[FormField]:
+        return self._run(ops.start_form(key))
+
+    def deploy(self, resources: Mapping[str, bytes], *, name: str, changed_only: bool = True) -> Deployment:
+        return self._run(ops.deploy(resources, name, changed_only))
+
+    def start(
+        self, key: str, variables: Mapping[str, Any] | None = None, *, business_key: str | None = None
+    ) -> Run:
+        return self._run(ops.start(key, variables, business_key))
+
+    def runs(
+        self,
+        *,
+        definition_key: str | None = None,
+        status: RunStatus | None = None,
+        business_key: str | None = None,
+        ids: Sequence[str] | None = None,
+        started_after: datetime | None = None,
+        started_before: datetime | None = None,
+        first: int = 0,
+        max_results: int = 50,
+    ) -> RunPage:
+        return self._run(
+            ops.runs(
+                definition_key, status, business_key, ids, started_after, started_before, first, max_results
+            )
+        )
+
+    def run(self, run_id: str) -> Run:
+        return self._run(ops.run(run_id))
+
+    def activities(self, run_id: str) -> list[Activity]:
+        return self._run(ops.activities(run_id))
+
+    def variables(self, run_id: str) -> list[Variable]:
+        return self._run(ops.variables(run_id))
+
+    def incidents(self, run_id: str | None = None, *, include_resolved: bool = False) -> list[Incident]:
+        return self._run(ops.incidents(run_id, include_resolved))
+
+    def retry(self, run_id: str, incident_id: str | None = None) -> int:
+        return self._run(ops.retry(run_id, incident_id))
+
+    def cancel(self, run_id: str, reason: str = "") -> None:
+        return self._run(ops.cancel(run_id, reason))
+
+    def fetch_and_lock(
+        self,
+        worker_id: str,
+        topics: Sequence[str],
+        *,
+        max_tasks: int = 1,
+        lock_duration: float = 60.0,
+        long_poll: float = 0.0,
+        variables: Sequence[str] | None = None,
+        business_key: str | None = None,
+    ) -> list[ExternalTask]:
+        return self._run(
+            ops.fetch_and_lock(
+                worker_id, topics, max_tasks, lock_duration, long_poll, variables, business_key
+            )
+        )
+
+    def complete(
+        self,
+        task_id: str,
+        worker_id: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        local_variables: Mapping[str, Any] | None = None,
+    ) -> None:
+        return self._run(ops.complete(task_id, worker_id, variables, local_variables))
+
+    def handle_failure(
+        self,
+        task_id: str,
+        worker_id: str,
+        message: str,
+        *,
+        details: str = "",
+        retries: int = 0,
+        retry_timeout: float = 0.0,
+    ) -> None:
+        return self._run(ops.handle_failure(task_id, worker_id, message, details, retries, retry_timeout))
+
+    def handle_bpmn_error(
+        self,
+        task_id: str,
+        worker_id: str,
+        error_code: str,
+        message: str = "",
+        variables: Mapping[str, Any] | None = None,
+    ) -> None:
+        return self._run(ops.handle_bpmn_error(task_id, worker_id, error_code, message, variables))
+
+    def extend_lock(self, task_id: str, worker_id: str, duration: float) -> None:
+        return self._run(ops.extend_lock(task_id, worker_id, duration))
+
+    def unlock(self, task_id: str) -> None:
+        return self._run(ops.unlock(task_id))
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> CamundaEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncCamundaEngine:
+    """Awaitable client for a Camunda 7 REST API, for the Jupyter server's event loop."""
+
+    def __init__(
+        self, url: str, *, username: str = "", password: str = "", timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
+        self.url = url.rstrip("/")
+        self._client = httpx.AsyncClient(base_url=self.url, auth=_auth(username, password), timeout=timeout)
+
+    @classmethod
+    def from_config(cls, config: WorkflowsConfig) -> AsyncCamundaEngine:
+        """The engine the ``[workflows]`` configuration names."""
+        return cls(_require_url(config), username=config.username, password=config.password)
+
+    async def _send(self, request: ops.Request) -> Any:
+        try:
+            response = await self._client.request(request.method, request.path, **_kwargs(request))
+        except _NETWORK_ERRORS as exc:
+            raise _unreachable(self.url, request, exc) from exc
+        raise_for(request, response, self.url)
+        return _decode(request, response)
+
+    async def _run(self, op: ops.Op) -> Any:
+        try:
+            request = next(op)
+            while True:
+                request = op.send(await self._send(request))
+        except StopIteration as done:
+            return done.value
+
+    async def version(self) -> str:
+        return await self._run(ops.version())
+
+    async def definitions(self, *, latest_only: bool = True) -> list[ProcessDefinition]:
+        return await self._run(ops.definitions(latest_only))
+
+    async def definition(self, key: str, version: int | None = None) -> ProcessDefinition:
+        return await self._run(ops.definition(key, version))
+
+    async def definition_xml(self, definition_id: str) -> str:
+        return await self._run(ops.definition_xml(definition_id))
+
+    async def start_form(self, key: str) -> list[FormField]:
+        return await self._run(ops.start_form(key))
+
+    async def deploy(
+        self, resources: Mapping[str, bytes], *, name: str, changed_only: bool = True
+    ) -> Deployment:
+        return await self._run(ops.deploy(resources, name, changed_only))
+
+    async def start(
+        self, key: str, variables: Mapping[str, Any] | None = None, *, business_key: str | None = None
+    ) -> Run:
+        return await self._run(ops.start(key, variables, business_key))
+
+    async def runs(
+        self,
+        *,
+        definition_key: str | None = None,
+        status: RunStatus | None = None,
+        business_key: str | None = None,
+        ids: Sequence[str] | None = None,
+        started_after: datetime | None = None,
+        started_before: datetime | None = None,
+        first: int = 0,
+        max_results: int = 50,
+    ) -> RunPage:
+        return await self._run(
+            ops.runs(
+                definition_key, status, business_key, ids, started_after, started_before, first, max_results
+            )
+        )
+
+    async def run(self, run_id: str) -> Run:
+        return await self._run(ops.run(run_id))
+
+    async def activities(self, run_id: str) -> list[Activity]:
+        return await self._run(ops.activities(run_id))
+
+    async def variables(self, run_id: str) -> list[Variable]:
+        return await self._run(ops.variables(run_id))
+
+    async def incidents(self, run_id: str | None = None, *, include_resolved: bool = False) -> list[Incident]:
+        return await self._run(ops.incidents(run_id, include_resolved))
+
+    async def retry(self, run_id: str, incident_id: str | None = None) -> int:
+        return await self._run(ops.retry(run_id, incident_id))
+
+    async def cancel(self, run_id: str, reason: str = "") -> None:
+        return await self._run(ops.cancel(run_id, reason))
+
+    async def fetch_and_lock(
+        self,
+        worker_id: str,
+        topics: Sequence[str],
+        *,
+        max_tasks: int = 1,
+        lock_duration: float = 60.0,
+        long_poll: float = 0.0,
+        variables: Sequence[str] | None = None,
+        business_key: str | None = None,
+    ) -> list[ExternalTask]:
+        return await self._run(
+            ops.fetch_and_lock(
+                worker_id, topics, max_tasks, lock_duration, long_poll, variables, business_key
+            )
+        )
+
+    async def complete(
+        self,
+        task_id: str,
+        worker_id: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        local_variables: Mapping[str, Any] | None = None,
+    ) -> None:
+        return await self._run(ops.complete(task_id, worker_id, variables, local_variables))
+
+    async def handle_failure(
+        self,
+        task_id: str,
+        worker_id: str,
+        message: str,
+        *,
+        details: str = "",
+        retries: int = 0,
+        retry_timeout: float = 0.0,
+    ) -> None:
+        return await self._run(
+            ops.handle_failure(task_id, worker_id, message, details, retries, retry_timeout)
+        )
+
+    async def handle_bpmn_error(
+        self,
+        task_id: str,
+        worker_id: str,
+        error_code: str,
+        message: str = "",
+        variables: Mapping[str, Any] | None = None,
+    ) -> None:
+        return await self._run(ops.handle_bpmn_error(task_id, worker_id, error_code, message, variables))
+
+    async def extend_lock(self, task_id: str, worker_id: str, duration: float) -> None:
+        return await self._run(ops.extend_lock(task_id, worker_id, duration))
+
+    async def unlock(self, task_id: str) -> None:
+        return await self._run(ops.unlock(task_id))
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+def _require_url(config: WorkflowsConfig) -> str:
+    if not config.configured:
+        raise NotConfigured(
+            "No workflow engine is configured: set engine_url in the [workflows] section "
+            "(for example http://localhost:8080/engine-rest; `make engine` starts one)."
+        )
+    return config.engine_url
