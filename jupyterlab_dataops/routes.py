@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from jupyterlab_dataops.handlers import status, workflow_ws, workflows
+from jupyterlab_dataops.handlers import pipelines, status, workflow_ws, workflows
 
 
 def api_routes() -> list[tuple[str, type]]:
     """All (pattern, handler) pairs, in matching order."""
-    return [*status.ROUTES, *workflows.ROUTES, *workflow_ws.ROUTES]
+    return [*status.ROUTES, *workflows.ROUTES, *workflow_ws.ROUTES, *pipelines.ROUTES]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass
 
 from dataops.config import Config, load_config
-from dataops.errors import ConfigError, NotConfigured
+from dataops.errors import NotConfigured
+from dataops.promotion import credentials
 from dataops.promotion.config import Environment, PromotionConfig
 
 
@@ -47,23 +46,6 @@ def _target(cfg: PromotionConfig, env: Environment, gitlab_url: str) -> CITarget
 
 
 def gitlab_token(config: Config | None = None) -> str:
-    """The GitLab token: the variable named by ``token_env``, else ``token_file`` (which must be 0600)."""
+    """The GitLab token, from where the promotion capability reads it (variable or 0600 file)."""
     cfg = PromotionConfig.from_config(config or load_config())
-    token = os.environ.get(cfg.token_env, "").strip()
-    if token:
-        return token
-    path = cfg.token_file
-    if path.is_file():
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
-            raise ConfigError(
-                f"The GitLab token file {path} can be read by other users (mode {mode:o}); "
-                f"run chmod 600 {path} first."
-            )
-        token = path.read_text(encoding="utf-8").strip()
-        if token:
-            return token
-    raise NotConfigured(
-        f"No GitLab token: set the environment variable {cfg.token_env} "
-        f"or write the token to {path} (mode 600)."
-    )
+    return credentials.gitlab_token(cfg.token_env, cfg.token_file)

@@ -1,0 +1,195 @@
+"""REST API of the Deploy panel's pipelines, under ``dataops/api/pipelines/`` (docs/openapi-pipelines.yaml).
+
+Per environment: the last pipelines of its deployment branch with their jobs, starting a pipeline
+with variables, a job, its log from a byte ``offset`` (GitLab's trace endpoint has none, so the
+server cuts what the browser already has) and the test report summary. The GitLab token stays here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from tornado import web
+
+from dataops.errors import InvalidInput
+from dataops.pipelines.access import CITarget, ci_target, gitlab_token
+from dataops.pipelines.gitlab import GitLabCI
+from dataops.pipelines.trace import slice_trace
+from dataops.promotion.access import Identity, require
+from dataops.promotion.config import PromotionConfig
+from jupyterlab_dataops.handlers.base import DataOpsHandler
+
+MAX_PIPELINES = 50
+
+
+class PipelinesHandler(DataOpsHandler):
+    """Shared plumbing: the environment's CI target and a GitLab client."""
+
+    def target(self, env: str) -> CITarget:
+        """The environment's project and branch (the server's ``gitlab_url`` setting wins)."""
+        return ci_target(env, self.dataops.config, getattr(self.dataops.promotion, "gitlab_url", ""))
+
+    def gitlab(self, target: CITarget) -> GitLabCI:
+        """A client for the environment's project, authenticated with the server's token."""
+        return GitLabCI(target.gitlab_url, gitlab_token(self.dataops.config), target.project)
+
+    def identity(self) -> Identity:
+        """The signed-in user, with JupyterHub groups when the server runs under JupyterHub."""
+        user = self.current_user
+        hub_user = getattr(user, "hub_user", None) or {}
+        return Identity(
+            username=getattr(user, "username", str(user)),
+            groups=tuple(hub_user.get("groups", ())),
+            name=getattr(user, "name", "") or "",
+        )
+
+
+class EnvironmentsHandler(PipelinesHandler):
+    """``GET pipelines/environments``: every environment and whether it has pipelines."""
+
+    @web.authenticated
+    def get(self) -> None:
+        """List environments with their branch, GitLab project and whether pipelines can be shown."""
+        cfg = PromotionConfig.from_config(self.dataops.config)
+        out = []
+        for env in cfg.environments:
+            entry: dict[str, Any] = {
+                "id": env.id,
+                "branch": env.branch,
+                "gitlab_project": env.gitlab_project,
+                "pipelines": bool(env.gitlab_project),
+                "reason": "" if env.gitlab_project else "deploys to a plain git remote: no GitLab pipelines",
+            }
+            out.append(entry)
+        self.write_json({"environments": out})
+
+
+class EnvironmentPipelinesHandler(PipelinesHandler):
+    """``GET pipelines/{env}``: the newest pipelines of the environment's branch, with jobs."""
+
+    @web.authenticated
+    async def get(self, env: str) -> None:
+        """The last ``limit`` (default 10) pipelines of the environment."""
+        limit = _int_arg(self, "limit", 10, 1, MAX_PIPELINES)
+        target = self.target(env)
+        async with self.gitlab(target) as ci:
+            pipelines = await ci.pipelines(target.branch, limit=limit, environment=target.environment)
+        self.write_json(
+            {
+                "environment": target.environment,
+                "branch": target.branch,
+                "gitlab_project": target.project,
+                "pipelines": [p.to_json() for p in pipelines],
+            }
+        )
+
+
+class RunPipelineHandler(PipelinesHandler):
+    """``POST pipelines/{env}/run``: start a pipeline on the environment's branch."""
+
+    @web.authenticated
+    async def post(self, env: str) -> None:
+        """Body ``{"variables": {"NAME": "value"}}``; only users who may promote there may run it."""
+        body = self.json_body()
+        variables = body.get("variables") or {}
+        if not isinstance(variables, dict) or not all(
+            isinstance(k, str) and isinstance(v, str | int | float | bool) for k, v in variables.items()
+        ):
+            raise InvalidInput("'variables' must be an object of variable names to text values.")
+        cfg = PromotionConfig.from_config(self.dataops.config)
+        require(cfg.environment(env), self.identity())
+        target = self.target(env)
+        async with self.gitlab(target) as ci:
+            pipeline = await ci.trigger(
+                target.branch, {k: str(v) for k, v in variables.items()}, environment=env
+            )
+        self.log.info(
+            "dataops: %s started pipeline %s on %s", self.identity().username, pipeline.id, target.branch
+        )
+        self.write_json(pipeline.to_json(), status=201)
+
+
+class PipelineHandler(PipelinesHandler):
+    """``GET pipelines/{env}/pipelines/{id}``: one pipeline with its jobs (poll it to notice the end)."""
+
+    @web.authenticated
+    async def get(self, env: str, pipeline_id: str) -> None:
+        """The pipeline now."""
+        target = self.target(env)
+        async with self.gitlab(target) as ci:
+            pipeline = await ci.pipeline(int(pipeline_id), environment=target.environment)
+        self.write_json(pipeline.to_json())
+
+
+class TestReportHandler(PipelinesHandler):
+    """``GET pipelines/{env}/pipelines/{id}/test-report``: the JUnit summary."""
+
+    __test__ = False  # not a pytest class
+
+    @web.authenticated
+    async def get(self, env: str, pipeline_id: str) -> None:
+        """Totals and one entry per suite (job)."""
+        async with self.gitlab(self.target(env)) as ci:
+            summary = await ci.test_report_summary(int(pipeline_id))
+        self.write_json(summary.to_json())
+
+
+class JobHandler(PipelinesHandler):
+    """``GET pipelines/{env}/jobs/{id}``: one job."""
+
+    @web.authenticated
+    async def get(self, env: str, job_id: str) -> None:
+        """The job now."""
+        async with self.gitlab(self.target(env)) as ci:
+            job = await ci.job(int(job_id))
+        self.write_json({**asdict(job), "finished": job.finished})
+
+
+class JobLogHandler(PipelinesHandler):
+    """``GET pipelines/{env}/jobs/{id}/log?offset=N``: the log after byte N, to append."""
+
+    @web.authenticated
+    async def get(self, env: str, job_id: str) -> None:
+        """``content`` to append, ``next_offset`` for the next call, ``finished`` when it will not grow."""
+        offset = _int_arg(self, "offset", 0, 0, None)
+        async with self.gitlab(self.target(env)) as ci:
+            # status first: a log read after the job ended is then known to be complete
+            job = await ci.job(int(job_id))
+            log = await ci.trace(int(job_id))
+        piece = slice_trace(log, offset)
+        self.write_json(
+            {
+                "job_id": job.id,
+                "status": job.status,
+                "finished": job.finished,
+                "offset": piece.offset,
+                "next_offset": piece.next_offset,
+                "content": piece.content,
+                "reset": piece.reset,
+            }
+        )
+
+
+def _int_arg(handler: DataOpsHandler, name: str, default: int, low: int, high: int | None) -> int:
+    raw = handler.get_query_argument(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"'{name}' must be a whole number, not {raw!r}.") from exc
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise InvalidInput(f"'{name}' must be {bound}.")
+    return value
+
+
+_ENV = r"(?P<env>[A-Za-z0-9_.-]+)"
+ROUTES = [
+    (r"pipelines/environments", EnvironmentsHandler),
+    (rf"pipelines/{_ENV}", EnvironmentPipelinesHandler),
+    (rf"pipelines/{_ENV}/run", RunPipelineHandler),
+    (rf"pipelines/{_ENV}/pipelines/(?P<pipeline_id>\d+)", PipelineHandler),
+    (rf"pipelines/{_ENV}/pipelines/(?P<pipeline_id>\d+)/test-report", TestReportHandler),
+    (rf"pipelines/{_ENV}/jobs/(?P<job_id>\d+)", JobHandler),
+    (rf"pipelines/{_ENV}/jobs/(?P<job_id>\d+)/log", JobLogHandler),
+]

@@ -1,0 +1,120 @@
+"""The Deploy panel's REST API against the GitLab fake: environments, runs, live logs, rights."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from tests.fakes.gitlab.ci_model import pipelines
+from tests.pipelines.conftest import REGRESSION_LOG, TOKEN
+
+
+async def _get(jp_fetch, *path, **params):
+    response = await jp_fetch("dataops", "api", "pipelines", *path, params=params or None)
+    assert TOKEN not in response.body.decode()
+    return json.loads(response.body)
+
+
+async def _run(jp_fetch, env="test", variables=None):
+    body = json.dumps({"variables": variables or {}})
+    response = await jp_fetch("dataops", "api", "pipelines", env, "run", method="POST", body=body)
+    assert response.code == 201
+    return json.loads(response.body)
+
+
+async def _error(call):
+    with pytest.raises(HTTPClientError) as err:
+        await call
+    return err.value.code, json.loads(err.value.response.body)
+
+
+async def test_environments_say_which_have_pipelines(ci_config, jp_fetch):
+    body = await _get(jp_fetch, "environments")
+    assert [(e["id"], e["pipelines"]) for e in body["environments"]] == [
+        ("test", True),
+        ("prod", True),
+        ("dev", False),
+    ]
+    assert "plain git remote" in body["environments"][2]["reason"]
+
+
+async def test_running_a_pipeline_with_variables_shows_up_in_the_environment(ci_config, jp_fetch):
+    started = await _run(jp_fetch, variables={"DATAOPS_SKIP_DEPLOY": "true", "RUNS": 2})
+
+    assert started["ref"] == "deploy/test" and started["environment"] == "test"
+    assert [j["name"] for j in started["jobs"]] == ["regression", "deploy-processes"]
+    assert pipelines(ci_config.state)[started["id"]].variables == {"DATAOPS_SKIP_DEPLOY": "true", "RUNS": "2"}
+    listed = await _get(jp_fetch, "test")
+    assert listed["branch"] == "deploy/test" and listed["gitlab_project"] == "stats/deployment"
+    (only,) = listed["pipelines"]
+    assert only["id"] == started["id"] and only["user"] == "alice"
+    assert {j["name"]: j["stage"] for j in only["jobs"]} == {
+        "regression": "regression",
+        "deploy-processes": "deploy",
+    }
+    assert (await _get(jp_fetch, "prod"))["pipelines"] == []
+
+
+async def test_the_job_log_is_appended_from_offsets_without_duplication(ci_config, jp_fetch):
+    started = await _run(jp_fetch)
+    job_id = started["jobs"][0]["id"]
+    shown, offset, answers = "", 0, []
+    for _ in range(200):
+        piece = await _get(jp_fetch, "test", "jobs", str(job_id), "log", offset=str(offset))
+        assert piece["offset"] == offset and not piece["reset"]
+        answers.append(piece["content"])
+        shown += piece["content"]
+        offset = piece["next_offset"]
+        if piece["finished"]:
+            break
+        await asyncio.sleep(0.05)
+
+    assert shown == "".join(REGRESSION_LOG)
+    assert offset == len("".join(REGRESSION_LOG).encode())
+    assert "" in answers and sum(1 for a in answers if a) >= 3  # polled while it grew, got pieces
+    job = await _get(jp_fetch, "test", "jobs", str(job_id))
+    assert job["status"] == "success" and job["finished"] is True
+
+
+async def test_pipeline_detail_and_test_report_after_the_run(ci_config, jp_fetch):
+    started = await _run(jp_fetch)
+    for _ in range(100):
+        detail = await _get(jp_fetch, "test", "pipelines", str(started["id"]))
+        if detail["status"] in ("success", "failed"):
+            break
+        await asyncio.sleep(0.1)
+    assert detail["status"] == "success" and detail["duration"] is not None
+    report = await _get(jp_fetch, "test", "pipelines", str(started["id"]), "test-report")
+    assert (report["total"], report["success"], report["failed"]) == (3, 2, 1)
+    assert report["suites"][0]["name"] == "regression"
+
+
+async def test_only_users_allowed_in_an_environment_may_run_its_pipeline(ci_config, dataops_config, jp_fetch):
+    dataops_config.write_text(
+        dataops_config.read_text().replace("protected = true", 'protected = true\nallowed_users = ["rita"]')
+    )
+    code, body = await _error(_run(jp_fetch, env="prod"))
+    assert code == 403 and body["error"] == "forbidden"
+    assert body["message"].startswith("Only rita may promote to prod")
+    assert pipelines(ci_config.state) == {}
+
+
+async def test_environments_without_gitlab_and_unknown_ones_say_why(ci_config, jp_fetch):
+    code, body = await _error(_get(jp_fetch, "dev"))
+    assert code == 503 and "plain git remote" in body["message"]
+    code, body = await _error(_get(jp_fetch, "staging"))
+    assert code == 404 and "no deployment environment called 'staging'" in body["message"]
+
+
+async def test_bad_offsets_and_refused_tokens_are_clear_errors(ci_config, jp_fetch, monkeypatch):
+    started = await _run(jp_fetch)
+    job_id = str(started["jobs"][0]["id"])
+    code, body = await _error(_get(jp_fetch, "test", "jobs", job_id, "log", offset="-3"))
+    assert code == 400 and "'offset' must be at least 0" in body["message"]
+    monkeypatch.setenv("DATAOPS_GITLAB_TOKEN", "glpat-revoked-0123456789")
+    code, body = await _error(_get(jp_fetch, "test"))
+    assert code == 401 and "refused the token" in body["message"]
+    assert "glpat" not in json.dumps(body)
