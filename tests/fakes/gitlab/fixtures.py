@@ -28,4 +28,4 @@ def gitlab_fake(tmp_path: Path, gitlab_spec: Spec) -> Iterator[GitLabFake]:
     fake = GitLabFake(tmp_path / "gitlab", gitlab_spec)
     yield fake
     fake.stop()
-    assert fake.state.violations == [], "the GitLab fake saw requests or answers outside GitLab's spec"
+    assert fake.state.violations == [], f"outside GitLab's spec: {fake.state.violations}"

@@ -13,8 +13,8 @@ and nowhere else:
 5. the job log is plain text (`TEXT_RESPONSES`);
 6. file endpoints: `FILE_SCHEMA` is the live JSON body, ``/raw`` returns bytes;
 7. create-commit: the JSON body (`COMMIT_REQUEST_SCHEMA`) and ``201 Created``;
-9. error bodies: ``{"message": ...}`` or ``{"error": ...}``; 401/429/500/503 may answer any
-   operation because GitLab's authentication, rate limiter and front end apply everywhere.
+9. error bodies: ``{"message": ...}`` or ``{"error": ...}``; 401/404/429/500/503 may answer any
+   operation because GitLab's authentication, lookups, rate limiter and front end apply everywhere.
 
 Anything else that does not match the document is a `SpecViolation`.
 """
@@ -215,8 +215,10 @@ COMMIT_REQUEST_SCHEMA: dict[str, Any] = {
 REQUEST_BODY_OVERRIDES = {"postApiV4ProjectsIdRepositoryCommits": COMMIT_REQUEST_SCHEMA}
 EXTRA_SUCCESS = {"postApiV4ProjectsIdRepositoryCommits": {201}}
 
-# (9) Statuses any operation may answer, and the shape of an error body.
-GENERIC_ERRORS = {401, 429, 500, 503}
+# (9) Statuses any operation may answer, and the shape of an error body. 404 is not in the README's
+# list: every operation under /projects/{id} answers it for an unknown project or item (GitLab's
+# find_project!/not_found!), yet several (the file endpoints among them) declare only 200.
+GENERIC_ERRORS = {401, 404, 429, 500, 503}
 ERROR_SCHEMA = {
     "type": "object",
     "anyOf": [{"required": ["message"]}, {"required": ["error"]}],
