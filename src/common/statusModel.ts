@@ -48,7 +48,11 @@ export class StatusModel {
     if (seconds > 0) {
       this._poll = new Poll({
         factory: () => this.refresh(),
-        frequency: { interval: seconds * 1000, backoff: true, max: seconds * 10000 },
+        frequency: {
+          interval: seconds * 1000,
+          backoff: true,
+          max: seconds * 10000
+        },
         standby: 'when-hidden',
         name: 'dataops:status'
       });

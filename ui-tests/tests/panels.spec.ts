@@ -38,7 +38,9 @@ for (const panel of PANELS) {
   });
 }
 
-test('the palette lists the commands that open the panels', async ({ page }) => {
+test('the palette lists the commands that open the panels', async ({
+  page
+}) => {
   await page.keyboard.press('Control+Shift+C');
   const palette = page.locator('#command-palette');
   await expect(palette).toBeVisible();

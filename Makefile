@@ -1,0 +1,66 @@
+# jupyterlab-dataops: the README's two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+JUPYTER := $(VENV)/bin/jupyter
+export PYTHON := $(abspath $(PY))
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: demo test install build lint check-py check-js pytest jest ui-test engine chromium clean
+
+## demo: install everything, build, start JupyterLab with the demo configuration (prints the URL)
+demo: install
+	scripts/demo.sh
+
+## test: install what is missing and run every check
+test: install chromium ui-tests/node_modules/.installed
+	$(MAKE) check-py check-js pytest jest ui-test
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml package.json package-lock.json
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "jupyterlab>=4.6,<5" hatchling hatch-jupyter-builder hatch-nodejs-version
+	npm ci --no-audit --no-fund
+	npm run build:prod
+	$(PY) -m pip install -q -e ".[test]"
+	$(JUPYTER) labextension develop --overwrite .
+	touch $@
+
+## build: rebuild the labextension after a change in src/
+build:
+	npm run build
+
+ui-tests/node_modules/.installed: ui-tests/package.json
+	cd ui-tests && npm install --no-audit --no-fund
+	touch $@
+
+## chromium: Debian's chromium for the UI tests (Playwright never downloads a browser here)
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+lint: install
+	$(VENV)/bin/ruff format dataops jupyterlab_dataops tests bench
+	$(VENV)/bin/ruff check --fix dataops jupyterlab_dataops tests bench
+	npm run lint
+
+check-py:
+	$(VENV)/bin/ruff check dataops jupyterlab_dataops tests bench
+	$(VENV)/bin/ruff format --check dataops jupyterlab_dataops tests bench
+
+check-js:
+	npm run lint:check
+	npm run typecheck
+
+pytest:
+	$(VENV)/bin/pytest
+
+jest:
+	npx jest
+
+ui-test:
+	cd ui-tests && npx playwright test
+
+clean:
+	rm -rf lib jupyterlab_dataops/labextension tsconfig.tsbuildinfo $(VENV) node_modules ui-tests/node_modules
