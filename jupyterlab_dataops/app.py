@@ -45,3 +45,9 @@ class DataOpsApp(ExtensionApp):
         for pattern, handler in api_routes():
             self.handlers.append((API_PREFIX + pattern, handler))
         self.handlers.append((API_PREFIX + r"(.*)", NotFoundHandler))
+        # The standard SDMX REST endpoint for third-party tools lives beside the API, not under it.
+        from jupyterlab_dataops.handlers import sdmx_rest
+
+        for pattern, handler in sdmx_rest.ROUTES:
+            self.handlers.append((sdmx_rest.PREFIX + pattern, handler))
+        self.handlers.append((sdmx_rest.PREFIX + r"(.*)", NotFoundHandler))

@@ -1,0 +1,64 @@
+"""Shared by the SDMX handler tests: the local provider (from tests/sdmx) and a config that uses it."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_spec = importlib.util.spec_from_file_location(
+    "sdmx_fake_provider", Path(__file__).resolve().parents[1] / "sdmx" / "fake_provider.py"
+)
+fake_provider_module = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
+if not hasattr(fake_provider_module, "FakeProvider"):
+    _spec.loader.exec_module(fake_provider_module)
+
+
+@pytest.fixture
+def sdmx_provider(shared_dir, dataops_config, tmp_path):
+    """A running local SDMX provider and a dataops configuration with sources pointing at it."""
+    provider = fake_provider_module.FakeProvider(shared_dir / "sdmx-samples").start()
+    dataops_config.write_text(
+        f"""
+[data]
+cache_dir = "{tmp_path / "cache"}"
+retries = 1
+max_retry_wait = 2
+
+[[sources]]
+id = "LOCAL"
+name = "Local ECB-like provider"
+url = "{provider.url}/ecb"
+agency = "ECB"
+provider = "ECB"
+
+[[sources]]
+id = "ESTATLIKE"
+name = "Local Eurostat-like provider"
+url = "{provider.url}/estat"
+agency = "ESTAT"
+provider = "ESTAT"
+
+[[sources]]
+id = "V2"
+name = "Local SDMX 3.0 provider"
+url = "{provider.url}/v2"
+api = "sdmx-rest-2"
+agency = "ECB"
+
+[[sources]]
+id = "DOWN"
+name = "Local provider that is down"
+url = "{provider.url}/down"
+
+[[sources]]
+id = "NOAVAIL"
+name = "Local provider without availability"
+url = "{provider.url}/noavail"
+agency = "ECB"
+"""
+    )
+    yield provider
+    provider.stop()
