@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jupyterlab_dataops.handlers import pipelines, promotion, sdmx, status, workflow_ws, workflows
+from jupyterlab_dataops.handlers import pipelines, sdmx, status, workflow_ws, workflows
 
 
 def api_routes() -> list[tuple[str, type]]:
@@ -13,5 +13,4 @@ def api_routes() -> list[tuple[str, type]]:
         *workflow_ws.ROUTES,
         *sdmx.ROUTES,
         *pipelines.ROUTES,
-        *promotion.ROUTES,
     ]
