@@ -41,7 +41,7 @@ def write_csv_10(table: pa.Table, dataflow: Dataflow) -> bytes:
     ref = f"{dataflow.agency}:{dataflow.id}({dataflow.version})"
     plain = plain.add_column(0, "DATAFLOW", pa.array([ref] * plain.num_rows, pa.string()))
     out = io.BytesIO()
-    pacsv.write_csv(plain, out, pacsv.WriteOptions(quoting_style="needed"))
+    pacsv.write_csv(plain, out, pacsv.WriteOptions(quoting_style="needed", quoting_header="none"))
     return out.getvalue()
 
 
@@ -193,11 +193,13 @@ def write_dataflows_ml_21(flows: list[Dataflow]) -> bytes:
         if f.structure_id:
             ref = etree.SubElement(etree.SubElement(el, f"{{{st}}}Structure"), "Ref")
             ref.attrib.update(
-                id=f.structure_id,
-                agencyID=f.structure_agency or f.agency,
-                version=f.structure_version or "1.0",
-                package="datastructure",
-                **{"class": "DataStructure"},
+                {
+                    "id": f.structure_id,
+                    "agencyID": f.structure_agency or f.agency,
+                    "version": f.structure_version or "1.0",
+                    "package": "datastructure",
+                    "class": "DataStructure",
+                }
             )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
