@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from dataops.config import Config, load_config
-from dataops.errors import ConfigError
+from dataops.errors import ConfigError, NotConfigured
 from dataops.promotion.access import Identity, require
 from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.credentials import gitlab_token
@@ -18,10 +18,18 @@ from dataops.promotion.targets.git import GitTarget
 from dataops.promotion.targets.gitlab import GitLabTarget
 
 
-def make_target(env: Environment, cfg: PromotionConfig) -> Target:
-    """The GitLab project or git remote of ``env``, with credentials from the environment or token file."""
+def make_target(env: Environment, cfg: PromotionConfig, gitlab_url: str = "") -> Target:
+    """The GitLab project or git remote of ``env``, with credentials from the environment or token file.
+
+    ``gitlab_url`` (the server's setting) overrides ``[promotion] gitlab_url``.
+    """
     if env.gitlab_project:
-        return GitLabTarget(cfg.gitlab_url, env.gitlab_project, gitlab_token(cfg.token_env, cfg.token_file))
+        url = gitlab_url or cfg.gitlab_url
+        if not url:
+            raise NotConfigured(
+                f"Environment {env.id!r} names a GitLab project but no gitlab_url is configured."
+            )
+        return GitLabTarget(url, env.gitlab_project, gitlab_token(cfg.token_env, cfg.token_file))
     if env.remote:
         return GitTarget(env.remote, os.environ.get(cfg.token_env) or None)
     raise ConfigError(f"Environment {env.id!r} names neither a remote nor a gitlab_project.")

@@ -114,8 +114,6 @@ class PromotionConfig:
                     }
                 )
             )
-        if any(e.gitlab_project for e in envs) and not section.get("gitlab_url"):
-            raise ConfigError("An environment names a gitlab_project but [promotion] has no gitlab_url.")
         return cls(
             environments=envs,
             gitlab_url=str(section.get("gitlab_url", "")).rstrip("/"),

@@ -37,14 +37,18 @@ class PlannedFile:
     diff: FileDiff
     last_commit_id: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, scan: secrets.ScanResult) -> dict[str, Any]:
+        diff = self.diff.to_json()
+        diff["lines"] = [scan.mask(line) for line in diff["lines"]]
+        for cell in diff.get("cells") or []:
+            cell["diff"] = [scan.mask(line) for line in cell["diff"]]
         return {
             "source": self.source,
             "destination": self.destination,
             "kind": self.kind,
             "size": len(self.content),
             "status": self.diff.status,
-            "diff": self.diff.to_json(),
+            "diff": diff,
         }
 
 
@@ -81,7 +85,7 @@ class Plan:
             "mode": self.mode,
             "review_branch": self.review_branch,
             "source": self.source,
-            "files": [f.to_json() for f in self.files],
+            "files": [f.to_json(self.scan) for f in self.files],  # found secrets masked in diffs
             "scan": self.scan.to_json(),
             "changed": self.changed,
             "can_submit": self.scan.clean and self.changed,

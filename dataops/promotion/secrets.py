@@ -39,6 +39,8 @@ class Finding:
     part: str = "file"
     secret_hash: str = ""
     preview: str = ""
+    # kept only to mask diffs shown for review; never serialised
+    value: str = field(default="", repr=False, compare=False)
 
     @property
     def sentence(self) -> str:
@@ -66,8 +68,21 @@ class ScanResult:
         return {
             "clean": self.clean,
             "scanned": self.scanned,
-            "findings": [{**asdict(f), "message": f.sentence} for f in self.findings],
+            "findings": [{**_public(f), "message": f.sentence} for f in self.findings],
         }
+
+    def mask(self, text: str) -> str:
+        """``text`` with every found secret value replaced by ``[secret]``."""
+        for finding in self.findings:
+            if finding.value:
+                text = text.replace(finding.value, "[secret]")
+        return text
+
+
+def _public(finding: Finding) -> dict[str, Any]:
+    out = asdict(finding)
+    out.pop("value")
+    return out
 
 
 @dataclass
@@ -106,6 +121,7 @@ def _scan(pieces: list[_Piece]) -> list[Finding]:
                     piece.part,
                     secret.secret_hash,
                     _mask(value),
+                    value,
                 )
             )
     return found

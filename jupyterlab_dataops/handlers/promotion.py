@@ -1,0 +1,162 @@
+"""REST API of the Promote dialog, under ``dataops/api/promotion/`` (docs/openapi-promotion.yaml).
+
+Access rights are enforced here, on the server, for the signed-in user from Jupyter's identity
+provider (JupyterHub users bring their groups). Reviewing builds a plan that the server keeps;
+submitting lands exactly the reviewed files. Tokens stay on the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from tornado import web
+
+from dataops.errors import InvalidInput, NotFound
+from dataops.promotion.access import Identity, decide, require
+from dataops.promotion.api import make_target
+from dataops.promotion.config import PromotionConfig
+from dataops.promotion.plan import Plan, build_plan
+from dataops.promotion.submit import submit
+from jupyterlab_dataops.handlers.base import DataOpsHandler
+
+MAX_PLANS = 200
+
+
+class PromotionHandler(DataOpsHandler):
+    """Shared plumbing: configuration, identity, the plan store, the target of an environment."""
+
+    def promotion_config(self) -> PromotionConfig:
+        return PromotionConfig.from_config(self.dataops.config)
+
+    def identity(self) -> Identity:
+        """The signed-in user, with JupyterHub groups when the server runs under JupyterHub."""
+        user = self.current_user
+        hub_user = getattr(user, "hub_user", None) or {}
+        return Identity(
+            username=getattr(user, "username", str(user)),
+            groups=tuple(hub_user.get("groups", ())),
+            name=getattr(user, "name", "") or getattr(user, "display_name", "") or "",
+        )
+
+    def plans(self) -> dict[str, Plan]:
+        return self.dataops.services.setdefault("promotion_plans", {})
+
+    def target(self, env, cfg: PromotionConfig):  # noqa: ANN001, ANN201
+        return make_target(env, cfg, getattr(self.dataops.promotion, "gitlab_url", ""))
+
+    def audit_log(self, cfg: PromotionConfig) -> Path:
+        override = getattr(self.dataops.promotion, "audit_log", "")
+        return Path(override).expanduser() if override else cfg.audit_log
+
+    def root_dir(self) -> Path:
+        return Path(self.settings.get("server_root_dir") or self.serverapp.root_dir).expanduser()
+
+    def own_plan(self, plan_id: str) -> Plan:
+        plan = self.plans().get(plan_id)
+        if plan is None or plan.user.username != self.identity().username:
+            raise NotFound(
+                "This review is no longer available (the server restarted or it expired); review again."
+            )
+        return plan
+
+
+class EnvironmentsHandler(PromotionHandler):
+    """``GET promotion/environments``: every environment with may_promote and the reason if not."""
+
+    @web.authenticated
+    def get(self) -> None:
+        who = self.identity()
+        out = []
+        for env in self.promotion_config().environments:
+            decision = decide(env, who)
+            out.append(
+                {
+                    "id": env.id,
+                    "label": env.label or env.id,
+                    "branch": env.branch,
+                    "target": env.target_kind,
+                    "gitlab_project": env.gitlab_project,
+                    "protected": env.protected,
+                    "folders": env.folders,
+                    "may_promote": decision.allowed,
+                    "reason": decision.reason,
+                }
+            )
+        self.write_json({"user": who.username, "environments": out})
+
+
+class PlansHandler(PromotionHandler):
+    """``POST promotion/plans``: review a promotion (files, destinations, diff, secret scan)."""
+
+    @web.authenticated
+    async def post(self) -> None:
+        body = self.json_body()
+        path, env_id = body.get("path"), body.get("environment")
+        if not isinstance(path, str) or not isinstance(env_id, str):
+            raise InvalidInput("A review needs 'path' (the file to promote) and 'environment'.")
+        extra = body.get("extra_files", [])
+        destinations = body.get("destinations", {})
+        if not isinstance(extra, list) or not isinstance(destinations, dict):
+            raise InvalidInput("'extra_files' must be a list of paths and 'destinations' an object.")
+        cfg = self.promotion_config()
+        env = cfg.environment(env_id)
+        who = self.identity()
+        require(env, who)
+        target = self.target(env, cfg)
+        plan = await asyncio.to_thread(
+            build_plan, self.root_dir(), path, env, target, who, extra_files=extra, destinations=destinations
+        )
+        store = self.plans()
+        while len(store) >= MAX_PLANS:
+            store.pop(next(iter(store)))
+        store[plan.id] = plan
+        self.write_json(plan.to_json())
+
+
+class PlanHandler(PromotionHandler):
+    """``GET promotion/plans/{plan_id}``: a review made earlier by the same user."""
+
+    @web.authenticated
+    def get(self, plan_id: str) -> None:
+        self.write_json(self.own_plan(plan_id).to_json())
+
+
+class SubmitHandler(PromotionHandler):
+    """``POST promotion/plans/{plan_id}/submit``: land the reviewed files (409 if the branch moved)."""
+
+    @web.authenticated
+    async def post(self, plan_id: str) -> None:
+        body = self.json_body()
+        plan = self.own_plan(plan_id)
+        cfg = self.promotion_config()
+        env = cfg.environment(plan.environment.id)
+        require(env, self.identity())  # rights are checked again: the configuration may have changed
+        message = body.get("message", "")
+        if not isinstance(message, str):
+            raise InvalidInput("'message' must be text.")
+        target = self.target(env, cfg)
+        promotion = await asyncio.to_thread(submit, plan, target, self.audit_log(cfg), message)
+        self.plans().pop(plan_id, None)
+        self.write_json(promotion.to_json(), status=201)
+
+
+class MergeRequestHandler(PromotionHandler):
+    """``GET promotion/environments/{env}/merge_requests/{iid}``: open, approvals, mergeable, merged."""
+
+    @web.authenticated
+    async def get(self, env_id: str, iid: str) -> None:
+        cfg = self.promotion_config()
+        env = cfg.environment(env_id)
+        require(env, self.identity())
+        target = self.target(env, cfg)
+        self.write_json(await asyncio.to_thread(target.merge_request, int(iid)))
+
+
+ROUTES = [
+    (r"promotion/environments", EnvironmentsHandler),
+    (r"promotion/environments/(?P<env_id>[^/]+)/merge_requests/(?P<iid>\d+)", MergeRequestHandler),
+    (r"promotion/plans", PlansHandler),
+    (r"promotion/plans/(?P<plan_id>[0-9a-f]{32})", PlanHandler),
+    (r"promotion/plans/(?P<plan_id>[0-9a-f]{32})/submit", SubmitHandler),
+]
