@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from jupyterlab_dataops.handlers import pipelines, promotion, status, workflow_ws, workflows
+from jupyterlab_dataops.handlers import pipelines, promotion, sdmx, status, workflow_ws, workflows
 
 
 def api_routes() -> list[tuple[str, type]]:
     """All (pattern, handler) pairs, in matching order."""
-    return [*status.ROUTES, *workflows.ROUTES, *workflow_ws.ROUTES, *pipelines.ROUTES, *promotion.ROUTES]
+    return [
+        *status.ROUTES,
+        *workflows.ROUTES,
+        *workflow_ws.ROUTES,
+        *sdmx.ROUTES,
+        *pipelines.ROUTES,
+        *promotion.ROUTES,
+    ]
