@@ -10,6 +10,7 @@ from dataops.errors import DataOpsError
 
 COMMAND_MODULES: list[str] = [
     "dataops.pipelines.cli",
+    "dataops.promotion.cli",
     "dataops.workflows.cli",
 ]
 
