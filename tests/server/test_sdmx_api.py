@@ -213,3 +213,21 @@ async def test_provider_refusals_keep_their_meaning(sdmx_provider, jp_fetch):
     )
     code, body = await _error(jp_fetch, "sources", "DOWN", "dataflows", "EXR", "structure")
     assert code == 502 and body["error"] == "provider_down" and "HTTP 503" in body["message"]
+
+
+def test_openapi_documents_every_sdmx_route():
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from jupyterlab_dataops.handlers import sdmx as sdmx_handlers
+    from jupyterlab_dataops.handlers import sdmx_rest
+
+    spec = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "openapi-sdmx.yaml").read_text())
+    documented = set(spec["paths"])
+    for pattern, _ in sdmx_handlers.ROUTES:
+        assert "/dataops/api/" + re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", pattern) in documented
+    assert "/dataops/sdmx/{source}/data/{flow}/{key}" in documented
+    assert "/dataops/sdmx/{source}/dataflow/{agency}/{id}/{version}" in documented
+    assert all("/data/" in p or "/dataflow" in p for p, _ in sdmx_rest.ROUTES)
