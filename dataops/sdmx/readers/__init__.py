@@ -38,9 +38,11 @@ def read_data(source: Any, structure: Structure | None = None, *, max_bytes: int
     if fmt.startswith("sdmx-ml") or fmt == ERROR_FORMAT:
         if fmt in STRUCTURE_FORMATS:
             raise unsupported(inp.name, "is a structure message, not data; read it with read_structure")
+        from dataops.sdmx.readers.ss_fast import fast_path_allowed
         from dataops.sdmx.readers.xml_data import read_xml_data
 
-        builder, info = read_xml_data(inp.chunks, fmt, inp.name, structure)
+        fast = fast_path_allowed(inp.head)
+        builder, info = read_xml_data(inp.chunks, fmt, inp.name, structure, fast=fast)
         return builder.build(info, structure)
     if fmt.startswith("sdmx-json"):
         from dataops.sdmx.readers.json_data import read_json_data

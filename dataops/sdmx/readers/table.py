@@ -20,6 +20,7 @@ from dataops.sdmx.model import Structure
 
 OBS_VALUE = "OBS_VALUE"
 SERIES_COL = "__series__"
+RUN_BATCH_BYTES = 32 << 20
 MISSING_VALUES = pa.array(["", "NaN", "nan", "NA", "N/A"])
 
 
@@ -47,6 +48,11 @@ class TableBuilder:
         self.row_series = array("i")
         self.groups: list[tuple[dict[str, str], dict[str, str]]] = []
         self.seen: dict[str, None] = {}  # every column name in first-seen order
+        self._run_names: tuple[str, ...] = ()
+        self._run_rows: list[bytes] = []
+        self._run_series: list[tuple[int, int]] = []
+        self._run_bytes = 0
+        self.run_count = 0
 
     # --- series -------------------------------------------------------------------------
     def new_series(self, values: dict[str, str], *, real: bool = True) -> int:
@@ -75,6 +81,8 @@ class TableBuilder:
     # --- observations -------------------------------------------------------------------
     def add_obs(self, series_idx: int, values: dict[str, str]) -> None:
         """One observation given as a dict of column → value."""
+        if self._run_rows:
+            self._flush_runs()
         n = len(self.row_series)
         rows = self.rows
         for key, value in values.items():
@@ -90,13 +98,41 @@ class TableBuilder:
     def add_block(self, table: pa.Table, series_idx: np.ndarray) -> None:
         """A block of observations already in Arrow (string columns), with their series indices."""
         self._flush_rows()
+        if self._run_rows and table.num_rows and self._run_names:
+            self._flush_runs()
         for name in table.column_names:
             self.seen.setdefault(name)
         self.blocks.append(table.append_column(SERIES_COL, pa.array(series_idx, pa.int32())))
 
+    def add_run(self, series_idx: int, names: tuple[str, ...], rows: bytes, count: int) -> None:
+        """Observations of one series as ``\\x1f``-separated rows (see `ss_fast`), parsed in batches."""
+        if self._run_names != names or len(self.row_series):
+            self._flush_runs()
+            self._flush_rows()
+            self._run_names = names
+        self._run_rows.append(rows)
+        self._run_series.append((series_idx, count))
+        self._run_bytes += len(rows)
+        self.run_count += count
+        if self._run_bytes > RUN_BATCH_BYTES:
+            self._flush_runs()
+
+    def _flush_runs(self) -> None:
+        if not self._run_rows:
+            return
+        from dataops.sdmx.readers.ss_fast import rows_to_table
+
+        table = rows_to_table(self._run_names, b"".join(self._run_rows))
+        idx, counts = zip(*self._run_series, strict=True)
+        series_idx = np.repeat(np.array(idx, dtype=np.int32), np.array(counts))
+        self._run_rows, self._run_series, self._run_bytes = [], [], 0
+        if table.num_rows != len(series_idx):
+            raise MalformedMessage("Observation rows were lost while reading structure-specific XML.")
+        self.add_block(table, series_idx)
+
     @property
     def n_obs(self) -> int:
-        return len(self.row_series) + sum(b.num_rows for b in self.blocks)
+        return len(self.row_series) + sum(b.num_rows for b in self.blocks) + self.run_count
 
     def _flush_rows(self) -> None:
         n = len(self.row_series)
@@ -111,6 +147,7 @@ class TableBuilder:
     # --- result -------------------------------------------------------------------------
     def build(self, info: TableInfo, structure: Structure | None) -> pa.Table:
         """The final table: dimensions, time, OBS_VALUE, attributes; raises `NoData` when empty."""
+        self._flush_runs()
         self._flush_rows()
         self._apply_groups()
         if self.blocks:

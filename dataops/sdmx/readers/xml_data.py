@@ -9,16 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pyarrow as pa
 from lxml import etree
 
 from dataops.errors import MalformedMessage, NoData, RemoteError, TooLarge
 from dataops.sdmx.model import Structure
 from dataops.sdmx.readers.sniff import ERROR_FORMAT
+from dataops.sdmx.readers.ss_fast import ObsRunScanner
 from dataops.sdmx.readers.table import OBS_VALUE, TableBuilder, TableInfo
 from dataops.sdmx.xml_safety import DTD_REFUSED, safe_parser, syntax_error
 
 TIME_PERIOD = "TIME_PERIOD"
 FOOTER_NS = ("/v2_1/message/footer", "/v3_0/message/footer")
+
+
+def plain(attrib: dict[str, str]) -> dict[str, str]:
+    """Unqualified attributes, with ``&`` restored.
+
+    Without entity resolution libxml2 hands over an escaped ``&`` in an attribute value as the
+    five characters ``&#38;`` (and every ``&`` that way), so replacing them back is exact.
+    """
+    out = {k: v for k, v in attrib.items() if k[0] != "{"}
+    for k, v in out.items():
+        if "&#38;" in v:
+            out[k] = v.replace("&#38;", "&")
+    return out
 
 
 def local(tag: str) -> str:
@@ -170,22 +185,33 @@ class StructureSpecificTarget(MessageTarget):
         self.series_cols: list[str] = []
         self.flat_first: list[str] | None = None
         self.raw_groups: list[dict[str, str]] = []
-        self.depth = 0
+        self.scanner: ObsRunScanner | None = None
+
+    def pi(self, target: str, data: str) -> None:
+        if self.scanner is not None and target == self.scanner.pi_target:
+            run_id = int(data.split(None, 1)[0])
+            names, rows, count = self.scanner.runs[run_id]
+            self.scanner.runs[run_id] = ((), b"", 0)  # free the bytes as soon as they are handed over
+            if self.current < 0:
+                raise MalformedMessage(f"{self.info.what} has an observation outside any dataset.")
+            if self.flat_first is None:
+                self.flat_first = list(names)
+            self.b.add_run(self.current, names, rows, count)
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         if tag == "Obs":
             self.add_obs(attrib)
         elif tag == "Series":
-            values = {k: v for k, v in attrib.items() if k[0] != "{"}
+            values = plain(attrib)
             if not self.series_cols:
                 self.series_cols = list(values)
             self.current = self.b.new_series({**self.dataset_values, **values})
         elif tag == "Group":
-            self.raw_groups.append({k: v for k, v in attrib.items() if k[0] != "{"})
+            self.raw_groups.append(plain(attrib))
         elif not self.root_seen:
             self.check_root(tag, ("StructureSpecificData", "StructureSpecificTimeSeriesData"))
         elif local(tag) == "DataSet" and not self.in_header:
-            values = {k: v for k, v in attrib.items() if k[0] != "{"}
+            values = plain(attrib)
             action = next((v for k, v in attrib.items() if k.endswith("}action")), None)
             self.open_dataset(values, action)
             self.current = self.dataset
@@ -197,7 +223,7 @@ class StructureSpecificTarget(MessageTarget):
             raise MalformedMessage(f"{self.info.what} has an observation outside any dataset.")
         if self.flat_first is None:
             self.flat_first = list(attrib)
-        self.b.add_obs(self.current, {k: v for k, v in attrib.items() if k[0] != "{"})
+        self.b.add_obs(self.current, plain(attrib))
 
     def end(self, tag: str) -> None:
         if tag == "Series":
@@ -249,7 +275,7 @@ class GenericTarget(MessageTarget):
         elif name == "ObsDimension":
             dim = attrib.get("id", self.dim_at_obs)
             self.key_ids.setdefault(dim)
-            self.obs[dim] = attrib.get("value", "")  # type: ignore[index]
+            self.obs[dim] = attrib.get("value", "").replace("&#38;", "&")  # type: ignore[index]
         elif name == "ObsValue":
             self.obs[OBS_VALUE] = attrib.get("value", "")  # type: ignore[index]
         elif name == "Series":
@@ -267,7 +293,7 @@ class GenericTarget(MessageTarget):
         stack.append(name)
 
     def value(self, parent: str, grand: str, attrib: dict[str, str]) -> None:
-        vid, val = attrib.get("id"), attrib.get("value", "")
+        vid, val = attrib.get("id"), attrib.get("value", "").replace("&#38;", "&")
         if vid is None:
             raise MalformedMessage(f"{self.info.what} has a <Value> without an id.")
         if parent in ("SeriesKey", "ObsKey", "GroupKey"):
@@ -320,17 +346,30 @@ def read_xml_data(
     what: str,
     structure: Structure | None,
     builder: TableBuilder | None = None,
+    *,
+    fast: bool = True,
 ) -> tuple[TableBuilder, TableInfo]:
     """Parse an SDMX-ML data (or error) message into a builder; the caller builds the table."""
     builder = builder or TableBuilder()
     info = TableInfo(format=fmt, what=what)
     target = TARGETS[fmt](builder, info, structure)
     parser = safe_parser(target=target)
+    scanner = ObsRunScanner() if fast and isinstance(target, StructureSpecificTarget) else None
     try:
-        for chunk in chunks:
-            parser.feed(chunk)
+        if scanner is None:
+            for chunk in chunks:
+                parser.feed(chunk)
+        else:
+            target.scanner = scanner
+            for chunk in chunks:
+                parser.feed(scanner.feed(chunk))
+            parser.feed(scanner.close())
         parser.close()
     except etree.XMLSyntaxError as exc:
         raise syntax_error(exc, what) from None
+    except pa.ArrowInvalid as exc:
+        raise MalformedMessage(
+            f"{what} has observation values that are not valid UTF-8 text: {exc}"
+        ) from None
     target.finish()
     return builder, info

@@ -1,0 +1,105 @@
+"""The structure-specific fast path gives exactly what the plain lxml path gives, whatever the bytes."""
+
+from __future__ import annotations
+
+import pytest
+
+from dataops.errors import MalformedMessage
+from dataops.sdmx.readers import read_data
+from dataops.sdmx.readers.source import open_input
+from dataops.sdmx.readers.ss_fast import fast_path_allowed
+from dataops.sdmx.readers.xml_data import read_xml_data
+
+pytestmark = pytest.mark.timeout(60)
+
+FMT = "sdmx-ml-2.1-structure-specific"
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"'
+    ' xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific">\n'
+    "<message:Header><message:ID>T</message:ID></message:Header>\n"
+    '<message:DataSet ss:structureRef="X">\n'
+)
+TAIL = "</message:DataSet>\n</message:StructureSpecificData>\n"
+TRICKY = (
+    HEAD
+    + (
+        '<Series FREQ="M" CURRENCY="USD">\n'
+        '<Obs TIME_PERIOD="2024-01" OBS_VALUE="1.5" OBS_STATUS="A"/>\n'
+        '<!-- <Obs TIME_PERIOD="1900-01" OBS_VALUE="9"/> a commented-out observation -->\n'
+        '<Obs TIME_PERIOD="2024-02" OBS_VALUE="1.6"/>\n'
+        '<Obs  TIME_PERIOD = "2024-03"  OBS_VALUE="1.7" OBS_STATUS="A" />\n'
+        "<Obs TIME_PERIOD='2024-04' OBS_VALUE='1.8'/>\n"
+        '<Obs TIME_PERIOD="2024-05" OBS_VALUE="1.9" OBS_COM="A &amp; B &lt;C&gt;"/>\n'
+        '<Obs TIME_PERIOD="2024-06" OBS_VALUE="2.0" OBS_COM="tab&#9;and line&#10;break"/>\n'
+        '<?some-pi <Obs TIME_PERIOD="1900-02" OBS_VALUE="9"/> ?>\n'
+        '<Obs TIME_PERIOD="2024-07" OBS_VALUE="2.1" OBS_COM="a>b"/>\n'
+        '<Obs TIME_PERIOD="2024-08" OBS_VALUE="" OBS_COM="ünïcödé"/>\n'
+        "</Series>\n"
+        '<Series FREQ="M" CURRENCY="JPY"><![CDATA[ <Obs TIME_PERIOD="1900-03"/> ]]>'
+        + "".join(f'<Obs TIME_PERIOD="2025-{m:02d}" OBS_VALUE="{m}.5" OBS_STATUS="A"/>' for m in range(1, 13))
+        + "</Series>\n"
+        + '<Obs FREQ="A" CURRENCY="CHF" TIME_PERIOD="2024" OBS_VALUE="3"/>\n'
+    )
+    + TAIL
+)
+
+
+def read(data: bytes, *, fast: bool, chunk: int):
+    inp = open_input(iter([data[i : i + chunk] for i in range(0, len(data), chunk)]))
+    builder, info = read_xml_data(inp.chunks, FMT, inp.name, None, fast=fast)
+    return builder.build(info, None)
+
+
+def test_tricky_message_is_read_identically_by_both_paths_at_any_chunk_size():
+    data = TRICKY.encode()
+    slow = read(data, fast=False, chunk=1 << 20)
+    df = slow.to_pandas()
+    assert len(df) == 8 + 12 + 1
+    assert "1900-01" not in set(df["TIME_PERIOD"]) and "1900-03" not in set(df["TIME_PERIOD"])
+    assert df.loc[df["TIME_PERIOD"] == "2024-05", "OBS_COM"].item() == "A & B <C>"
+    assert df.loc[df["TIME_PERIOD"] == "2024-06", "OBS_COM"].item() == "tab\tand line\nbreak"
+    for chunk in [7, 13, 64, 333, 4096, 1 << 20]:
+        fast = read(data, fast=True, chunk=chunk)
+        assert fast.equals(slow), chunk
+
+
+def test_bench_shaped_message_is_identical_on_both_paths():
+    body = "".join(
+        f'<Series FREQ="D" CURRENCY="C{s:03d}" TITLE="Currency {s}">\n'
+        + "".join(
+            f'<Obs TIME_PERIOD="2024-{o:03d}" OBS_VALUE="{o * 1.01:.2f}" OBS_STATUS="A"/>\n'
+            for o in range(300)
+        )
+        + "</Series>\n"
+        for s in range(20)
+    )
+    data = (HEAD + body + TAIL).encode()
+    assert read(data, fast=True, chunk=10_000).equals(read(data, fast=False, chunk=1 << 20))
+
+
+def test_fast_path_still_reports_broken_messages_with_their_line():
+    data = (
+        HEAD + '<Series A="1">\n<Obs TIME_PERIOD="1" OBS_VALUE="2"/>\n<Obs TIME_PERIOD="2" OBS_VALUE="3"/>\n'
+    ).encode()
+    with pytest.raises(MalformedMessage, match="line"):
+        read_data(data)
+    bad = (
+        HEAD + '<Series A="1">\n<Obs TIME_PERIOD="1"/>\n<Obs TIME_PERIOD="2"/>\n</Serie>\n' + TAIL
+    ).encode()
+    with pytest.raises(MalformedMessage, match="line 8"):
+        read_data(bad)
+    with pytest.raises(MalformedMessage):
+        read_data((HEAD + '<Series A="1"><Obs T="1" T="2"/></Series>' + TAIL).encode())
+    with pytest.raises(MalformedMessage, match="UTF-8"):
+        read_data((HEAD + '<Series A="1"><Obs T="1" V="\xe9"/></Series>' + TAIL).encode("latin-1"))
+
+
+def test_fast_path_is_used_only_for_utf8_messages_without_a_default_namespace():
+    assert fast_path_allowed(HEAD.encode())
+    assert not fast_path_allowed(HEAD.replace("UTF-8", "ISO-8859-1").encode())
+    assert not fast_path_allowed(
+        HEAD.replace(
+            "<message:StructureSpecificData", '<message:StructureSpecificData xmlns="urn:x"'
+        ).encode()
+    )
