@@ -1,0 +1,278 @@
+import { ServerConnection } from '@jupyterlab/services';
+
+import { requestAPI } from '../api/client';
+
+/** Status of a run, as the server reports it (`incident` is what the panel calls failed). */
+export type RunStatus =
+  'running' | 'incident' | 'suspended' | 'completed' | 'cancelled';
+
+/** A deployed process definition (one version). */
+export interface IProcessDefinition {
+  id: string;
+  key: string;
+  name: string;
+  version: number;
+  deployment_id: string;
+  resource: string;
+  version_tag: string | null;
+  suspended: boolean;
+  has_start_form: boolean;
+}
+
+/** One field of a start form (`camunda:formData`). */
+export interface IFormField {
+  id: string;
+  label: string;
+  type: 'string' | 'long' | 'boolean' | 'date' | 'enum' | string;
+  default: unknown;
+  required: boolean;
+  options: Record<string, string>;
+}
+
+/** A deployment and the definitions it created or kept. */
+export interface IDeployment {
+  id: string;
+  name: string;
+  deployed_at: string | null;
+  definitions: IProcessDefinition[];
+}
+
+/** A run (process instance). */
+export interface IRun {
+  id: string;
+  definition_id: string;
+  definition_key: string;
+  status: RunStatus;
+  business_key: string | null;
+  definition_name: string;
+  definition_version: number | null;
+  started_at: string | null;
+  ended_at: string | null;
+  duration: number | null;
+  end_activity_id: string | null;
+}
+
+/** One page of runs. */
+export interface IRunPage {
+  items: IRun[];
+  total: number;
+  first: number;
+  max_results: number;
+}
+
+/** One activity instance of a run; `duration` in seconds. */
+export interface IActivity {
+  id: string;
+  activity_id: string;
+  name: string;
+  type: string;
+  run_id: string;
+  started_at: string | null;
+  ended_at: string | null;
+  duration: number | null;
+  cancelled: boolean;
+}
+
+/** An incident: a step that failed and waits for someone to act. */
+export interface IIncident {
+  id: string;
+  run_id: string;
+  activity_id: string;
+  type: string;
+  message: string;
+  created_at: string | null;
+  state: 'open' | 'resolved' | 'deleted';
+  ended_at: string | null;
+  definition_id: string;
+  task_id: string | null;
+  details: string | null;
+}
+
+/** A process variable with its engine type. */
+export interface IVariable {
+  name: string;
+  value: unknown;
+  type: string;
+}
+
+/** One line of a run's log; `seq` is its offset, strictly increasing per run. */
+export interface ILogRecord {
+  seq: number;
+  run_id: string;
+  timestamp: string;
+  level: string;
+  message: string;
+  kind: 'log' | 'event';
+  source: string;
+  activity_id?: string;
+  task_id?: string;
+  worker?: string;
+  step_version?: string;
+  logger?: string;
+  event?: string;
+}
+
+/** Query of the runs list. */
+export interface IRunQuery {
+  scope?: 'mine' | 'all';
+  status?: RunStatus | '';
+  definition_key?: string;
+  max_results?: number;
+}
+
+type Settings = ServerConnection.ISettings | undefined;
+
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  body: JSON.stringify(body),
+  headers: { 'Content-Type': 'application/json' }
+});
+
+const runPath = (runId: string, rest = ''): string =>
+  `workflows/runs/${encodeURIComponent(runId)}${rest}`;
+
+/** Latest versions of the deployed definitions. */
+export async function fetchDefinitions(
+  settings?: Settings
+): Promise<IProcessDefinition[]> {
+  const reply = await requestAPI<{ definitions: IProcessDefinition[] }>(
+    'workflows/definitions',
+    {},
+    settings
+  );
+  return reply.definitions;
+}
+
+/** The BPMN XML of one definition version. */
+export async function fetchDefinitionXml(
+  definitionId: string,
+  settings?: Settings
+): Promise<string> {
+  const reply = await requestAPI<{ xml: string }>(
+    `workflows/definitions/${encodeURIComponent(definitionId)}/xml`,
+    {},
+    settings
+  );
+  return reply.xml;
+}
+
+/** The start form fields of the latest version of `key` (empty when it has none). */
+export async function fetchStartForm(
+  key: string,
+  settings?: Settings
+): Promise<IFormField[]> {
+  const reply = await requestAPI<{ fields: IFormField[] }>(
+    `workflows/definitions/${encodeURIComponent(key)}/form`,
+    {},
+    settings
+  );
+  return reply.fields;
+}
+
+/** Deploy BPMN files (`{file name: XML}`); changed files become new versions. */
+export function deploy(
+  resources: Record<string, string>,
+  name?: string,
+  settings?: Settings
+): Promise<IDeployment> {
+  return requestAPI<IDeployment>(
+    'workflows/deployments',
+    json({ name, resources }),
+    settings
+  );
+}
+
+/** Runs, newest first. */
+export function fetchRuns(
+  query: IRunQuery = {},
+  settings?: Settings
+): Promise<IRunPage> {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') {
+      params.set(name, String(value));
+    }
+  }
+  return requestAPI<IRunPage>(`workflows/runs?${params}`, {}, settings);
+}
+
+/** Start a run of the latest version of `key`. */
+export function startRun(
+  key: string,
+  variables: Record<string, unknown>,
+  businessKey: string | null,
+  settings?: Settings
+): Promise<IRun> {
+  return requestAPI<IRun>(
+    'workflows/runs',
+    json({ key, variables, business_key: businessKey }),
+    settings
+  );
+}
+
+/** One run. */
+export function fetchRun(runId: string, settings?: Settings): Promise<IRun> {
+  return requestAPI<IRun>(runPath(runId), {}, settings);
+}
+
+/** The run's activities in start order. */
+export async function fetchTimeline(
+  runId: string,
+  settings?: Settings
+): Promise<IActivity[]> {
+  const reply = await requestAPI<{ activities: IActivity[] }>(
+    runPath(runId, '/timeline'),
+    {},
+    settings
+  );
+  return reply.activities;
+}
+
+/** The run's variables. */
+export async function fetchVariables(
+  runId: string,
+  settings?: Settings
+): Promise<IVariable[]> {
+  const reply = await requestAPI<{ variables: IVariable[] }>(
+    runPath(runId, '/variables'),
+    {},
+    settings
+  );
+  return reply.variables;
+}
+
+/** The run's incidents, resolved ones included (the view shows both). */
+export async function fetchIncidents(
+  runId: string,
+  settings?: Settings
+): Promise<IIncident[]> {
+  const reply = await requestAPI<{ incidents: IIncident[] }>(
+    runPath(runId, '/incidents?include_resolved=true'),
+    {},
+    settings
+  );
+  return reply.incidents;
+}
+
+/** Give the run's failed steps (or one incident's) another attempt; how many were retried. */
+export async function retryRun(
+  runId: string,
+  incidentId?: string,
+  settings?: Settings
+): Promise<number> {
+  const reply = await requestAPI<{ retried: number }>(
+    runPath(runId, '/retry'),
+    json(incidentId ? { incident_id: incidentId } : {}),
+    settings
+  );
+  return reply.retried;
+}
+
+/** Cancel the run. */
+export async function cancelRun(
+  runId: string,
+  reason?: string,
+  settings?: Settings
+): Promise<void> {
+  await requestAPI(runPath(runId, '/cancel'), json({ reason }), settings);
+}
