@@ -13,18 +13,10 @@ from typing import Any
 
 import httpx
 
-from dataops.errors import (
-    Conflict,
-    EngineUnreachable,
-    Forbidden,
-    InvalidInput,
-    MalformedMessage,
-    NotConfigured,
-    NotFound,
-    RemoteError,
-    Unauthorized,
-)
+from dataops.errors import NotConfigured
+from dataops.workflows import camunda_http as http
 from dataops.workflows import camunda_ops as ops
+from dataops.workflows import camunda_task_ops as task_ops
 from dataops.workflows.config import WorkflowsConfig
 from dataops.workflows.models import (
     Activity,
@@ -39,93 +31,15 @@ from dataops.workflows.models import (
     Variable,
 )
 
-DEFAULT_TIMEOUT = 30.0
-
-
-def _auth(username: str, password: str) -> httpx.BasicAuth | None:
-    return httpx.BasicAuth(username, password) if username else None
-
-
-def _engine_message(response: httpx.Response) -> tuple[str, str]:
-    """The exception type and message the engine put in its error body."""
-    try:
-        body = response.json()
-    except ValueError:
-        return "", response.text.strip()[:500] or response.reason_phrase
-    if not isinstance(body, dict):
-        return "", str(body)[:500]
-    return str(body.get("type") or ""), str(body.get("message") or response.reason_phrase)
-
-
-def raise_for(request: ops.Request, response: httpx.Response, url: str) -> None:
-    """Turn an engine error reply into the matching `DataOpsError`."""
-    if response.is_success:
-        return
-    kind, message = _engine_message(response)
-    status = response.status_code
-    sentence = f"The workflow engine refused {request.what}: {message}"
-    if status == 401:
-        raise Unauthorized(
-            f"The workflow engine at {url} refused the credentials; check [workflows] username and password."
-        )
-    if status == 403:
-        raise Forbidden(sentence)
-    if status == 404:
-        raise NotFound(f"The workflow engine found nothing for {request.what}: {message}")
-    if status == 409 or "OptimisticLocking" in kind:
-        raise Conflict(sentence)
-    if "Parse" in kind:
-        raise MalformedMessage(sentence, details=response.json().get("details"))
-    lock_lost = "locked by" in message or "lock" in message.lower() and "expired" in message.lower()
-    if status in (400, 500) and lock_lost:
-        raise Conflict(f"The task's lock was lost to another worker while {request.what}: {message}")
-    if status == 400:
-        raise InvalidInput(sentence)
-    if status in (502, 503, 504):
-        raise EngineUnreachable(
-            f"The workflow engine at {url} is not available (HTTP {status}) while {request.what}."
-        )
-    raise RemoteError(sentence, details={"status": status, "type": kind})
-
-
-def _unreachable(url: str, request: ops.Request, exc: Exception) -> EngineUnreachable:
-    return EngineUnreachable(
-        f"The workflow engine at {url} does not answer ({type(exc).__name__}) while {request.what}. "
-        "Start it (make engine) or check engine_url in the [workflows] configuration."
-    )
-
-
-def _decode(request: ops.Request, response: httpx.Response) -> Any:
-    if request.expect == "none" or response.status_code == 204:
-        return None
-    if request.expect == "text":
-        return response.text
-    return response.json()
-
-
-def _kwargs(request: ops.Request) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"params": request.params}
-    if request.json is not None:
-        kwargs["json"] = request.json
-    if request.files is not None:
-        kwargs["files"] = list(request.files)
-        kwargs["data"] = dict(request.data or {})
-    if request.timeout is not None:
-        kwargs["timeout"] = request.timeout
-    return kwargs
-
-
-_NETWORK_ERRORS = (httpx.TransportError,)
-
 
 class CamundaEngine:
     """Blocking client for a Camunda 7 REST API rooted at ``url`` (…/engine-rest)."""
 
     def __init__(
-        self, url: str, *, username: str = "", password: str = "", timeout: float = DEFAULT_TIMEOUT
+        self, url: str, *, username: str = "", password: str = "", timeout: float = http.DEFAULT_TIMEOUT
     ) -> None:
         self.url = url.rstrip("/")
-        self._client = httpx.Client(base_url=self.url, auth=_auth(username, password), timeout=timeout)
+        self._client = httpx.Client(base_url=self.url, auth=http.auth(username, password), timeout=timeout)
 
     @classmethod
     def from_config(cls, config: WorkflowsConfig) -> CamundaEngine:
@@ -134,11 +48,11 @@ class CamundaEngine:
 
     def _send(self, request: ops.Request) -> Any:
         try:
-            response = self._client.request(request.method, request.path, **_kwargs(request))
-        except _NETWORK_ERRORS as exc:
-            raise _unreachable(self.url, request, exc) from exc
-        raise_for(request, response, self.url)
-        return _decode(request, response)
+            response = self._client.request(request.method, request.path, **http.kwargs(request))
+        except http.NETWORK_ERRORS as exc:
+            raise http.unreachable(self.url, request, exc) from exc
+        http.raise_for(request, response, self.url)
+        return http.decode(request, response)
 
     def _run(self, op: ops.Op) -> Any:
         try:
@@ -219,7 +133,7 @@ class CamundaEngine:
         business_key: str | None = None,
     ) -> list[ExternalTask]:
         return self._run(
-            ops.fetch_and_lock(
+            task_ops.fetch_and_lock(
                 worker_id, topics, max_tasks, lock_duration, long_poll, variables, business_key
             )
         )
@@ -232,7 +146,7 @@ class CamundaEngine:
         *,
         local_variables: Mapping[str, Any] | None = None,
     ) -> None:
-        return self._run(ops.complete(task_id, worker_id, variables, local_variables))
+        return self._run(task_ops.complete(task_id, worker_id, variables, local_variables))
 
     def handle_failure(
         self,
@@ -244,7 +158,9 @@ class CamundaEngine:
         retries: int = 0,
         retry_timeout: float = 0.0,
     ) -> None:
-        return self._run(ops.handle_failure(task_id, worker_id, message, details, retries, retry_timeout))
+        return self._run(
+            task_ops.handle_failure(task_id, worker_id, message, details, retries, retry_timeout)
+        )
 
     def handle_bpmn_error(
         self,
@@ -254,13 +170,13 @@ class CamundaEngine:
         message: str = "",
         variables: Mapping[str, Any] | None = None,
     ) -> None:
-        return self._run(ops.handle_bpmn_error(task_id, worker_id, error_code, message, variables))
+        return self._run(task_ops.handle_bpmn_error(task_id, worker_id, error_code, message, variables))
 
     def extend_lock(self, task_id: str, worker_id: str, duration: float) -> None:
-        return self._run(ops.extend_lock(task_id, worker_id, duration))
+        return self._run(task_ops.extend_lock(task_id, worker_id, duration))
 
     def unlock(self, task_id: str) -> None:
-        return self._run(ops.unlock(task_id))
+        return self._run(task_ops.unlock(task_id))
 
     def close(self) -> None:
         self._client.close()
@@ -276,10 +192,12 @@ class AsyncCamundaEngine:
     """Awaitable client for a Camunda 7 REST API, for the Jupyter server's event loop."""
 
     def __init__(
-        self, url: str, *, username: str = "", password: str = "", timeout: float = DEFAULT_TIMEOUT
+        self, url: str, *, username: str = "", password: str = "", timeout: float = http.DEFAULT_TIMEOUT
     ) -> None:
         self.url = url.rstrip("/")
-        self._client = httpx.AsyncClient(base_url=self.url, auth=_auth(username, password), timeout=timeout)
+        self._client = httpx.AsyncClient(
+            base_url=self.url, auth=http.auth(username, password), timeout=timeout
+        )
 
     @classmethod
     def from_config(cls, config: WorkflowsConfig) -> AsyncCamundaEngine:
@@ -288,11 +206,11 @@ class AsyncCamundaEngine:
 
     async def _send(self, request: ops.Request) -> Any:
         try:
-            response = await self._client.request(request.method, request.path, **_kwargs(request))
-        except _NETWORK_ERRORS as exc:
-            raise _unreachable(self.url, request, exc) from exc
-        raise_for(request, response, self.url)
-        return _decode(request, response)
+            response = await self._client.request(request.method, request.path, **http.kwargs(request))
+        except http.NETWORK_ERRORS as exc:
+            raise http.unreachable(self.url, request, exc) from exc
+        http.raise_for(request, response, self.url)
+        return http.decode(request, response)
 
     async def _run(self, op: ops.Op) -> Any:
         try:
@@ -375,7 +293,7 @@ class AsyncCamundaEngine:
         business_key: str | None = None,
     ) -> list[ExternalTask]:
         return await self._run(
-            ops.fetch_and_lock(
+            task_ops.fetch_and_lock(
                 worker_id, topics, max_tasks, lock_duration, long_poll, variables, business_key
             )
         )
@@ -388,7 +306,7 @@ class AsyncCamundaEngine:
         *,
         local_variables: Mapping[str, Any] | None = None,
     ) -> None:
-        return await self._run(ops.complete(task_id, worker_id, variables, local_variables))
+        return await self._run(task_ops.complete(task_id, worker_id, variables, local_variables))
 
     async def handle_failure(
         self,
@@ -401,7 +319,7 @@ class AsyncCamundaEngine:
         retry_timeout: float = 0.0,
     ) -> None:
         return await self._run(
-            ops.handle_failure(task_id, worker_id, message, details, retries, retry_timeout)
+            task_ops.handle_failure(task_id, worker_id, message, details, retries, retry_timeout)
         )
 
     async def handle_bpmn_error(
@@ -412,13 +330,13 @@ class AsyncCamundaEngine:
         message: str = "",
         variables: Mapping[str, Any] | None = None,
     ) -> None:
-        return await self._run(ops.handle_bpmn_error(task_id, worker_id, error_code, message, variables))
+        return await self._run(task_ops.handle_bpmn_error(task_id, worker_id, error_code, message, variables))
 
     async def extend_lock(self, task_id: str, worker_id: str, duration: float) -> None:
-        return await self._run(ops.extend_lock(task_id, worker_id, duration))
+        return await self._run(task_ops.extend_lock(task_id, worker_id, duration))
 
     async def unlock(self, task_id: str) -> None:
-        return await self._run(ops.unlock(task_id))
+        return await self._run(task_ops.unlock(task_id))
 
     async def aclose(self) -> None:
         await self._client.aclose()
