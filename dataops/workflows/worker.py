@@ -117,7 +117,9 @@ class Worker:
             self._say("the engine is reachable again")
             self._backoff = 0.0
         for fetched in tasks:
-            if self.stop_event.is_set():
+            # A version promoted during the long poll applies to this task already.
+            self._refresh_steps()
+            if self.stop_event.is_set() or fetched.topic not in self.registry.steps:
                 self._release(fetched.id)
                 continue
             self.handle(fetched)
@@ -169,11 +171,14 @@ class Worker:
 
         threading.Thread(target=target, name=f"step-{task.id}", daemon=True).start()
         lock = self.config.lock_duration_s
+        next_extension = time.monotonic() + lock / 2
         deadline = None
-        while not outcome.done.wait(max(lock / 2, 0.05)):
+        # Short waits, so that a stop request is seen at once even when the lock is long.
+        while not outcome.done.wait(0.1):
+            now = time.monotonic()
             if self.stop_event.is_set():
-                deadline = deadline or time.monotonic() + self.config.shutdown_grace_s
-                if time.monotonic() >= deadline:
+                deadline = deadline or now + self.config.shutdown_grace_s
+                if now >= deadline:
                     log.emit(
                         "WARNING",
                         f"Worker {self.worker_id} stopped before the step finished; task released",
@@ -182,12 +187,14 @@ class Worker:
                     self.writer.flush()
                     self._release(task.id)
                     return None
-            try:
-                self.engine.extend_lock(task.id, self.worker_id, lock)
-            except (
-                DataOpsError
-            ) as exc:  # the lock may lapse; the engine then hands the task to another worker
-                self._say(f"could not extend the lock of task {task.id}: {exc.message}")
+            if now >= next_extension:
+                next_extension = now + lock / 2
+                try:
+                    self.engine.extend_lock(task.id, self.worker_id, lock)
+                except (
+                    DataOpsError
+                ) as exc:  # the lock may lapse; the engine then hands the task to another worker
+                    self._say(f"could not extend the lock of task {task.id}: {exc.message}")
         return outcome
 
     def _report(self, step: Step, task: Task, log: capture.TaskLog, outcome: _Outcome) -> None:
