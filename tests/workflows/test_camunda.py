@@ -15,10 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from dataops.errors import Conflict, EngineUnreachable, InvalidInput, MalformedMessage, NotFound
+from dataops.errors import (
+    Conflict,
+    EngineUnreachable,
+    InvalidInput,
+    MalformedMessage,
+    NotConfigured,
+    NotFound,
+    Unauthorized,
+)
 from dataops.workflows.camunda import AsyncCamundaEngine, CamundaEngine
+from dataops.workflows.config import WorkflowsConfig
 from dataops.workflows.engine import AsyncEngine, Engine
 from dataops.workflows.models import IncidentState, RunStatus
+from tests.workflows.engine_server import EngineServer, free_port
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 STEPS = ["fetch", "validate", "aggregate", "report", "disseminate"]
@@ -271,3 +281,36 @@ def test_a_stopped_engine_is_reported_unreachable_and_runs_survive_its_restart(e
         engine_server.start()
     back = engine.run(run.id)
     assert back.status is RunStatus.RUNNING and back.business_key == "survives-restart"
+
+
+def test_the_engine_script_is_idempotent_and_says_where_the_engine_is(engine_server, tmp_path):
+    t0 = time.monotonic()
+    assert engine_server.start() == engine_server.url
+    assert time.monotonic() - t0 < 15
+    nowhere = EngineServer(port=free_port(), data=tmp_path)
+    with pytest.raises(RuntimeError, match="no engine answers"):
+        nowhere._script("status")
+    nowhere.stop()  # nothing runs there: stop has nothing to do and succeeds
+
+
+def test_an_engine_with_basic_auth_needs_the_configured_credentials(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATAOPS_ENGINE_USER", "statistician")
+    monkeypatch.setenv("DATAOPS_ENGINE_PASSWORD", "s3cret-pass")
+    server = EngineServer(port=free_port(), data=tmp_path / "engine")
+    server.start()
+    try:
+        config = WorkflowsConfig(engine_url=server.url, username="statistician", password="s3cret-pass")
+        with CamundaEngine.from_config(config) as allowed:
+            assert "sdmx_production" in {d.key for d in allowed.definitions()}
+        with CamundaEngine(server.url) as anonymous, pytest.raises(Unauthorized, match="credentials"):
+            anonymous.definitions()
+        with CamundaEngine(server.url, username="statistician", password="wrong") as wrong:
+            with pytest.raises(Unauthorized):
+                wrong.definitions()
+    finally:
+        server.stop()
+
+
+def test_an_unconfigured_engine_says_how_to_configure_one():
+    with pytest.raises(NotConfigured, match="engine_url"):
+        CamundaEngine.from_config(WorkflowsConfig())
