@@ -1,0 +1,27 @@
+import { ISignal } from '@lumino/signaling';
+import * as React from 'react';
+
+/** Re-render the component whenever `signal` fires. */
+export function useSignal(signal: ISignal<unknown, unknown> | null): void {
+  const [, setTick] = React.useState(0);
+  React.useEffect(() => {
+    if (!signal) {
+      return;
+    }
+    const onChange = () => setTick(tick => tick + 1);
+    signal.connect(onChange);
+    return () => {
+      signal.disconnect(onChange);
+    };
+  }, [signal]);
+}
+
+/** `value`, but only after it stopped changing for `delay` ms. */
+export function useDebounced<T>(value: T, delay: number): T {
+  const [settled, setSettled] = React.useState(value);
+  React.useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delay);
+    return () => clearTimeout(timer);
+  }, [value, delay]);
+  return settled;
+}

@@ -1,0 +1,385 @@
+import { ServerConnection } from '@jupyterlab/services';
+import { IStateDB } from '@jupyterlab/statedb';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { DataOpsApiError } from '../api/client';
+import {
+  fetchAvailability,
+  fetchStructure,
+  IAvailability,
+  IPeriod,
+  ISource,
+  ISourceStatus,
+  IStructure,
+  listSources,
+  sourceStatus
+} from './api';
+import { availabilityQueries, ICascade, mergeAvailability } from './cascade';
+import { IReadCall, readCode } from './codegen';
+import { DataflowList } from './flows';
+import { formatKey, parseKey, Selections, toggleCode } from './key';
+import { PreviewRunner } from './preview';
+import {
+  asApiError,
+  EMPTY_STATE,
+  IDataState,
+  loadState,
+  saveState
+} from './state';
+
+/** Something loaded from the server: not yet, on its way, there, or why not. */
+export type Loadable<T> =
+  | { kind: 'idle' }
+  | { kind: 'loading' }
+  | { kind: 'ready'; value: T }
+  | { kind: 'error'; error: DataOpsApiError };
+
+/** The availability narrowing: off (provider cannot), on its way, there, or failed. */
+export type CascadeState =
+  | { kind: 'idle' }
+  | { kind: 'unsupported'; reason: string }
+  | { kind: 'loading'; previous: ICascade | null }
+  | { kind: 'ready'; cascade: ICascade }
+  | { kind: 'error'; error: DataOpsApiError };
+
+/** Options of `DataModel`. */
+export interface IDataModelOptions {
+  settings?: ServerConnection.ISettings;
+  state?: IStateDB | null;
+  /** Wait this long after a change before asking for availability (ms). */
+  availabilityDelay?: number;
+}
+
+/** The Data panel's state: source → dataflow → codes → period → preview. No DOM. */
+export class DataModel {
+  constructor(options: IDataModelOptions = {}) {
+    this._settings = options.settings;
+    this._db = options.state ?? null;
+    this._delay = options.availabilityDelay ?? 250;
+    this.preview = new PreviewRunner(this._settings);
+    this.preview.changed.connect(() => this._changed.emit());
+  }
+
+  /** The preview of the current selection. */
+  readonly preview: PreviewRunner;
+
+  /** Preview at most this many series (from the settings). */
+  seriesLimit = 50;
+
+  /** Emitted on every change of state. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get sources(): Loadable<ISource[]> {
+    return this._sources;
+  }
+  get state(): IDataState {
+    return this._state;
+  }
+  get source(): ISource | null {
+    const all = this._sources.kind === 'ready' ? this._sources.value : [];
+    return all.find(s => s.id === this._state.source) ?? null;
+  }
+  get flows(): DataflowList | null {
+    return this._flows;
+  }
+  get structure(): Loadable<IStructure> {
+    return this._structure;
+  }
+  get cascade(): CascadeState {
+    return this._cascade;
+  }
+  /** Reachability per source id (absent: not checked yet). */
+  get reachability(): Record<string, ISourceStatus | 'checking'> {
+    return this._reachability;
+  }
+
+  /** The series key of the selections, in DSD order. */
+  get key(): string {
+    const structure = this.readyStructure;
+    return structure
+      ? formatKey(structure.dimensions, this._state.selections)
+      : '';
+  }
+
+  /** The `dataops.read` call of the current selection, or null before a flow is chosen. */
+  get readCall(): IReadCall | null {
+    const { source, flow, start, end, last } = this._state;
+    const structure = this.readyStructure;
+    if (!source || !flow || !structure) {
+      return null;
+    }
+    const flowName = structure.dataflow.name;
+    return { source, flow, flowName, key: this.key, start, end, last };
+  }
+
+  /** The code of `readCall`, or null. */
+  get code(): string | null {
+    const call = this.readCall;
+    return call ? readCode(call) : null;
+  }
+
+  /** Load the sources and bring back the saved source, flow and choices. */
+  async restore(): Promise<void> {
+    const saved = await loadState(this._db).catch(() => ({ ...EMPTY_STATE }));
+    await this.loadSources();
+    const known = this.source === null && saved.source ? saved.source : null;
+    if (known && this._sources.kind === 'ready') {
+      if (this._sources.value.some(s => s.id === known)) {
+        await this.selectSource(known, saved);
+      }
+    }
+  }
+
+  /** (Re)load the list of sources and check their reachability. */
+  async loadSources(): Promise<void> {
+    this._sources = { kind: 'loading' };
+    this._changed.emit();
+    try {
+      const value = await listSources(this._settings);
+      this._sources = { kind: 'ready', value };
+      this._reachability = {};
+      for (const source of value) {
+        void this.checkReachability(source.id);
+      }
+    } catch (error) {
+      this._sources = { kind: 'error', error: asApiError(error) };
+    }
+    this._changed.emit();
+  }
+
+  /** Ask whether one source answers right now. */
+  async checkReachability(id: string): Promise<void> {
+    this._reachability = { ...this._reachability, [id]: 'checking' };
+    this._changed.emit();
+    let status: ISourceStatus;
+    try {
+      status = await sourceStatus(id, this._settings);
+    } catch (error) {
+      const message = asApiError(error).message;
+      status = { id, reachable: false, message, latency_ms: 0 };
+    }
+    this._reachability = { ...this._reachability, [id]: status };
+    this._changed.emit();
+  }
+
+  /** Choose a source; `restoring` carries a saved flow and choices to bring back. */
+  async selectSource(id: string, restoring?: IDataState): Promise<void> {
+    this._flows?.dispose();
+    this._flows = DataflowList.forSource(id, this._settings);
+    this._flows.changed.connect(() => this._changed.emit());
+    this._structure = { kind: 'idle' };
+    this._cascade = { kind: 'idle' };
+    this.preview.reset();
+    this.update({ ...EMPTY_STATE, source: id });
+    void this._flows.setSearch('');
+    if (restoring?.flow) {
+      await this.selectFlow(restoring.flow, restoring);
+    }
+  }
+
+  /** Choose a dataflow of the current source and load its structure. */
+  async selectFlow(flow: string, restoring?: IDataState): Promise<void> {
+    const source = this._state.source;
+    if (!source) {
+      return;
+    }
+    const ticket = ++this._flowTicket;
+    this.preview.reset();
+    this._cascade = { kind: 'idle' };
+    this._structure = { kind: 'loading' };
+    this.update({
+      ...EMPTY_STATE,
+      source,
+      flow,
+      ...(restoring
+        ? {
+            selections: restoring.selections,
+            start: restoring.start,
+            end: restoring.end,
+            last: restoring.last
+          }
+        : {})
+    });
+    try {
+      const value = await fetchStructure(source, flow, this._settings);
+      if (ticket !== this._flowTicket) {
+        return;
+      }
+      this._structure = { kind: 'ready', value };
+      const ids = new Set(value.dimensions.map(d => d.id));
+      const kept = Object.fromEntries(
+        Object.entries(this._state.selections).filter(([d]) => ids.has(d))
+      );
+      this.update({ selections: kept });
+      this.scheduleAvailability();
+    } catch (error) {
+      if (ticket === this._flowTicket) {
+        this._structure = { kind: 'error', error: asApiError(error) };
+        this._changed.emit();
+      }
+    }
+  }
+
+  /** Retry loading the structure of the current flow. */
+  retryStructure(): Promise<void> {
+    const { flow } = this._state;
+    return flow ? this.selectFlow(flow, this._state) : Promise.resolve();
+  }
+
+  /** Replace all selections. */
+  setSelections(selections: Selections): void {
+    this.update({ selections });
+    this.scheduleAvailability();
+  }
+
+  /** Switch one code of one dimension on or off. */
+  toggle(dimension: string, code: string): void {
+    this.setSelections(toggleCode(this._state.selections, dimension, code));
+  }
+
+  /** Apply a typed series key; returns the reason when it cannot be applied. */
+  setKey(text: string): string | null {
+    const structure = this.readyStructure;
+    if (!structure) {
+      return 'Choose a dataflow first.';
+    }
+    try {
+      this.setSelections(parseKey(text, structure.dimensions));
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  /** Change the period bounds or "last N observations". */
+  setPeriod(period: Partial<IPeriod>): void {
+    this.update(period);
+  }
+
+  /** Preview the current selection (at most `seriesLimit` series). */
+  runPreview(): Promise<void> {
+    const call = this.readCall;
+    if (!call) {
+      return Promise.resolve();
+    }
+    return this.preview.run({ ...call, limit: this.seriesLimit });
+  }
+
+  /** Ask for availability again (after an error). */
+  refreshAvailability(): void {
+    this.scheduleAvailability(0);
+  }
+
+  /** Stop timers and requests. */
+  dispose(): void {
+    this._flows?.dispose();
+    this._availabilityController?.abort();
+    clearTimeout(this._availabilityTimer);
+    this.preview.reset();
+  }
+
+  private get readyStructure(): IStructure | null {
+    return this._structure.kind === 'ready' ? this._structure.value : null;
+  }
+
+  private update(patch: Partial<IDataState>): void {
+    this._state = { ...this._state, ...patch };
+    this._changed.emit();
+    void saveState(this._db, this._state).catch(() => undefined);
+  }
+
+  private scheduleAvailability(delay = this._delay): void {
+    clearTimeout(this._availabilityTimer);
+    this._availabilityController?.abort();
+    const source = this.source;
+    const structure = this.readyStructure;
+    if (!source || !structure) {
+      return;
+    }
+    if (!source.availability) {
+      const reason = `${source.name} does not tell which codes have data; all codes are listed.`;
+      this._cascade = { kind: 'unsupported', reason };
+      this._changed.emit();
+      return;
+    }
+    const previous =
+      this._cascade.kind === 'ready' ? this._cascade.cascade : null;
+    this._cascade = { kind: 'loading', previous };
+    this._changed.emit();
+    this._availabilityTimer = setTimeout(
+      () => void this.loadAvailability(source.id, structure),
+      delay
+    );
+  }
+
+  private async loadAvailability(
+    source: string,
+    structure: IStructure
+  ): Promise<void> {
+    const controller = new AbortController();
+    this._availabilityController = controller;
+    const queries = availabilityQueries(
+      structure.dimensions,
+      this._state.selections
+    );
+    const flow = structure.dataflow.id;
+    try {
+      const answers = await Promise.all(
+        queries.map(q =>
+          fetchAvailability(
+            source,
+            flow,
+            q.key,
+            this._settings,
+            controller.signal
+          ).catch(error => {
+            // No series under this key: none of its codes has data.
+            if (asApiError(error).code === 'no_data') {
+              return noAvailability(q.key, q.dimensions);
+            }
+            throw error;
+          })
+        )
+      );
+      const cascade = mergeAvailability(structure.dimensions, queries, answers);
+      this._cascade = { kind: 'ready', cascade };
+    } catch (error) {
+      if (controller.signal.aborted) {
+        return;
+      }
+      const apiError = asApiError(error);
+      this._cascade =
+        apiError.code === 'not_implemented'
+          ? { kind: 'unsupported', reason: apiError.message }
+          : { kind: 'error', error: apiError };
+    }
+    this._changed.emit();
+  }
+
+  private _settings?: ServerConnection.ISettings;
+  private _db: IStateDB | null;
+  private _delay: number;
+  private _state: IDataState = { ...EMPTY_STATE };
+  private _sources: Loadable<ISource[]> = { kind: 'idle' };
+  private _reachability: Record<string, ISourceStatus | 'checking'> = {};
+  private _flows: DataflowList | null = null;
+  private _structure: Loadable<IStructure> = { kind: 'idle' };
+  private _cascade: CascadeState = { kind: 'idle' };
+  private _flowTicket = 0;
+  private _availabilityTimer: ReturnType<typeof setTimeout> | undefined;
+  private _availabilityController: AbortController | null = null;
+  private _changed = new Signal<this, void>(this);
+}
+
+/** The answer for a key no series matches. */
+function noAvailability(key: string, dimensions: string[]): IAvailability {
+  return {
+    key,
+    dimensions: Object.fromEntries(dimensions.map(d => [d, []])),
+    series_count: 0,
+    obs_count: 0,
+    url: ''
+  };
+}
