@@ -157,14 +157,16 @@ def write_files(folder: Path, n_series: int) -> dict[str, Path]:
             "series": [{"id": d, "name": d, "keyPosition": i,
                         "values": [{"id": v} for v in dict.fromkeys(s[d] for s in series)]}
                        for i, d in enumerate(DIMS)],
-            "observation": [{"id": "TIME_PERIOD", "role": "time", "values": [{"id": p} for p in periods]}],
+            "observation": [{"id": "TIME_PERIOD", "name": "Time", "role": "time",
+                             "values": [{"id": p} for p in periods]}],
         },
         "attributes": {
             "dataSet": [],
-            "series": [{"id": a, "values": [{"id": v} for v in dict.fromkeys(s[a] for s in series)]}
+            "series": [{"id": a, "name": a,
+                        "values": [{"id": v} for v in dict.fromkeys(s[a] for s in series)]}
                        for a in SERIES_ATTRS],
-            "observation": [{"id": "OBS_STATUS", "values": [{"id": "A"}, {"id": "E"}]},
-                            {"id": "OBS_CONF", "values": [{"id": "F"}]}],
+            "observation": [{"id": "OBS_STATUS", "name": "OBS_STATUS", "values": [{"id": "A"}, {"id": "E"}]},
+                            {"id": "OBS_CONF", "name": "OBS_CONF", "values": [{"id": "F"}]}],
         },
     }  # fmt: skip
     positions = {d: {v["id"]: i for i, v in enumerate(c["values"])} for c in structure["dimensions"]["series"]
@@ -174,9 +176,8 @@ def write_files(folder: Path, n_series: int) -> dict[str, Path]:
     }
     with paths["json"].open("w") as fh:
         fh.write(
-            '{"header": {"id": "BENCH"}, "structure": '
-            + json.dumps(structure)
-            + ', "dataSets": [{"series": {'
+            '{"header": {"id": "BENCH", "prepared": "2026-01-01T00:00:00Z", "sender": {"id": "BENCH"}},'
+            ' "structure": ' + json.dumps(structure) + ', "dataSets": [{"action": "Information", "series": {'
         )
         for si, (s, rows) in enumerate(zip(series, obs, strict=True)):
             key = ":".join(str(positions[d][s[d]]) for d in DIMS)
