@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 JUPYTER := $(VENV)/bin/jupyter
 export PYTHON := $(abspath $(PY))
+# jupyter labextension build/develop run `jupyter-builder` from PATH: the venv comes first.
+export PATH := $(abspath $(VENV))/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: demo test install build lint check-py check-js pytest jest ui-test engine chromium clean

@@ -95,8 +95,8 @@ export async function errorFromResponse(
   if (response.status === 404) {
     return new DataOpsApiError(
       'extension_missing',
-      'The dataops server extension is not installed or not enabled. ' +
-        'Run `jupyter server extension enable jupyterlab_dataops` and restart JupyterLab.',
+      'The dataops server extension is not installed or not enabled: ' +
+        'run "jupyter server extension enable jupyterlab_dataops" and restart JupyterLab.',
       404
     );
   }

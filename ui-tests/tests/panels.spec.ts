@@ -51,3 +51,26 @@ test('the palette lists the commands that open the panels', async ({
     .click();
   await expect(page.locator('#jp-dataops-workflows')).toBeVisible();
 });
+
+test('a panel explains what to do when the server extension is missing', async ({
+  page
+}) => {
+  await page.route('**/dataops/api/status*', route =>
+    route.fulfill({
+      status: 404,
+      contentType: 'text/html',
+      body: '<html>404</html>'
+    })
+  );
+  await page.reload();
+  await page.waitForSelector('#jupyterlab-splash', { state: 'detached' });
+  await page.locator('.jp-SideBar [data-id="jp-dataops-data"]').click();
+  const body = page.locator('#jp-dataops-data');
+  await expect(body.locator('.jp-DataOps-status')).toHaveText(
+    'Server extension unavailable'
+  );
+  await expect(body.locator('[role="alert"]')).toContainText(
+    'jupyter server extension enable jupyterlab_dataops'
+  );
+  await page.screenshot({ path: 'screenshots/data-panel-server-missing.png' });
+});
