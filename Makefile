@@ -42,6 +42,10 @@ ui-tests/node_modules/.installed: ui-tests/package.json
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+## engine: build (once) and start the Camunda 7-compatible engine with the sample processes
+engine:
+	bash scripts/engine.sh start
+
 lint: install
 	$(VENV)/bin/ruff format dataops jupyterlab_dataops tests bench
 	$(VENV)/bin/ruff check --fix dataops jupyterlab_dataops tests bench
