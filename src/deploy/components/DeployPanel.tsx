@@ -1,27 +1,189 @@
 import { TranslationBundle } from '@jupyterlab/translation';
+import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { CapabilityPanel } from '../../common/components/CapabilityPanel';
 import { StatusModel } from '../../common/statusModel';
+import { DeployModel, IDeployEnvironment, messageOf } from '../deployModel';
+import { pipelinesOfPromotion } from '../pipelineList';
+import { OpenJob, PipelineRow, StatusBadge } from './PipelineRow';
+import { RunPipelineForm } from './RunPipelineForm';
 
 /** Props of `DeployPanel`. */
 export interface IDeployPanelProps {
   status: StatusModel;
+  model: DeployModel;
   trans: TranslationBundle;
+  onOpenJob: OpenJob;
+  /** Report a pipeline start (with Notification). */
+  onRun: (env: string, variables: Record<string, string>) => Promise<void>;
 }
 
-/** Content of the Deploy sidebar panel. */
+/** Content of the Deploy sidebar panel: per environment, promotions and pipelines. */
 export function DeployPanel(props: IDeployPanelProps): JSX.Element {
   const { status, trans } = props;
   return (
     <CapabilityPanel model={status} capability="promotion" trans={trans}>
-      {() => (
-        <p className="jp-DataOps-intro">
-          {trans.__(
-            'Promote notebooks, steps and workflow definitions to deployment environments and follow their pipelines.'
-          )}
+      {ready =>
+        ready.reply.capabilities.promotion.configured ? (
+          <Environments {...props} />
+        ) : (
+          <p className="jp-DataOps-intro">
+            {trans.__(
+              'Promote notebooks, steps and workflow definitions to deployment environments and follow their pipelines.'
+            )}
+          </p>
+        )
+      }
+    </CapabilityPanel>
+  );
+}
+
+function Environments(props: IDeployPanelProps): JSX.Element {
+  const { model, trans } = props;
+  const [, setVersion] = React.useState(0);
+  React.useEffect(() => {
+    const update = () => setVersion(v => v + 1);
+    model.changed.connect(update);
+    model.setVisible(true);
+    return () => {
+      model.changed.disconnect(update);
+      model.setVisible(false);
+    };
+  }, [model]);
+  if (model.error) {
+    return (
+      <div className="jp-DataOps-message" data-kind="error" role="alert">
+        <p>{model.error}</p>
+        <Button small minimal onClick={() => void model.refresh()}>
+          {trans.__('Retry')}
+        </Button>
+      </div>
+    );
+  }
+  if (!model.environments) {
+    return (
+      <p className="jp-DataOps-muted">{trans.__('Loading environments…')}</p>
+    );
+  }
+  return (
+    <div className="jp-DataOps-environments">
+      {model.environments.map(env => (
+        <EnvironmentSection key={env.pipelines.id} env={env} {...props} />
+      ))}
+    </div>
+  );
+}
+
+function EnvironmentSection(
+  props: IDeployPanelProps & { env: IDeployEnvironment }
+): JSX.Element {
+  const { env, model, trans, onOpenJob, onRun } = props;
+  const id = env.pipelines.id;
+  const [running, setRunning] = React.useState(false);
+  const [runError, setRunError] = React.useState<string | null>(null);
+  const list = model.list.byEnv[id];
+  const promotions = model.list.promotions[id] ?? [];
+  const mayRun = env.promotion?.may_promote ?? false;
+  const whyNot = !env.pipelines.pipelines
+    ? env.pipelines.reason
+    : mayRun
+      ? ''
+      : (env.promotion?.reason ?? '');
+  return (
+    <section className="jp-DataOps-env" data-env={id} aria-label={id}>
+      <header className="jp-DataOps-envHead">
+        <h3>{env.promotion?.label || id}</h3>
+        <code>{env.pipelines.branch}</code>
+        {env.pipelines.pipelines && (
+          <Button
+            small
+            minimal
+            className="jp-DataOps-runButton"
+            disabled={!mayRun || running}
+            title={
+              whyNot || trans.__('Start a pipeline on %1', env.pipelines.branch)
+            }
+            onClick={() => setRunning(true)}
+          >
+            {trans.__('Run pipeline')}
+          </Button>
+        )}
+      </header>
+      {whyNot && <p className="jp-DataOps-muted">{whyNot}</p>}
+      {running && (
+        <RunPipelineForm
+          env={id}
+          branch={env.pipelines.branch}
+          trans={trans}
+          onCancel={() => setRunning(false)}
+          onRun={async variables => {
+            try {
+              await onRun(id, variables);
+              setRunning(false);
+              setRunError(null);
+            } catch (error) {
+              setRunError(messageOf(error));
+            }
+          }}
+        />
+      )}
+      {runError && (
+        <p className="jp-DataOps-reason" role="alert">
+          {runError}
         </p>
       )}
-    </CapabilityPanel>
+      {promotions.length > 0 && (
+        <ul
+          className="jp-DataOps-promotions"
+          aria-label={trans.__('Your promotions')}
+        >
+          {promotions.map(p => {
+            const pipeline = pipelinesOfPromotion(p, list?.pipelines ?? [])[0];
+            return (
+              <li key={p.commit_sha}>
+                {trans.__('You promoted')}{' '}
+                <a
+                  href={p.commit_url || undefined}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                >
+                  {p.commit_sha.slice(0, 8)}
+                </a>{' '}
+                {pipeline ? (
+                  <StatusBadge status={pipeline.status} trans={trans} />
+                ) : (
+                  <span className="jp-DataOps-muted">
+                    {trans.__('no pipeline yet')}
+                  </span>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {list?.error && (
+        <p className="jp-DataOps-reason" role="alert">
+          {list.error}
+        </p>
+      )}
+      {env.pipelines.pipelines &&
+        list &&
+        !list.error &&
+        list.pipelines.length === 0 &&
+        !list.loading && (
+          <p className="jp-DataOps-muted">{trans.__('No pipelines yet.')}</p>
+        )}
+      <ul className="jp-DataOps-pipelines">
+        {(list?.pipelines ?? []).map(p => (
+          <PipelineRow
+            key={p.id}
+            pipeline={p}
+            onOpenJob={onOpenJob}
+            trans={trans}
+          />
+        ))}
+      </ul>
+    </section>
   );
 }

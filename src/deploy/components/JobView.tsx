@@ -1,0 +1,154 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { ITestReport } from '../api';
+import { JobModel } from '../jobModel';
+import { formatDuration, StatusBadge } from './PipelineRow';
+
+/** Props of `JobView`. */
+export interface IJobViewProps {
+  model: JobModel;
+  trans: TranslationBundle;
+}
+
+/** A job in the main area: status, live log (following the tail) and the test report summary. */
+export function JobView(props: IJobViewProps): JSX.Element {
+  const { model, trans } = props;
+  const [, setVersion] = React.useState(0);
+  const [follow, setFollow] = React.useState(true);
+  const logRef = React.useRef<HTMLPreElement>(null);
+  React.useEffect(() => {
+    const update = () => setVersion(v => v + 1);
+    model.changed.connect(update);
+    return () => {
+      model.changed.disconnect(update);
+    };
+  }, [model]);
+  React.useLayoutEffect(() => {
+    const node = logRef.current;
+    if (follow && node) {
+      node.scrollTop = node.scrollHeight;
+    }
+  });
+  const onScroll = () => {
+    const node = logRef.current;
+    if (node) {
+      // scrolling up to read stops following; scrolling back to the end resumes it
+      setFollow(node.scrollHeight - node.scrollTop - node.clientHeight < 24);
+    }
+  };
+  const job = model.job;
+  const { ref, log } = model;
+  return (
+    <div className="jp-DataOps-jobView" data-job={ref.name}>
+      <div className="jp-DataOps-jobHead">
+        <strong>{ref.name}</strong>
+        {job && <StatusBadge status={job.status} trans={trans} />}
+        <span className="jp-DataOps-muted">
+          {trans.__(
+            '%1 · pipeline #%2 · job #%3',
+            ref.env,
+            ref.pipelineId,
+            ref.jobId
+          )}
+          {job?.user ? ` · ${trans.__('by %1', job.user)}` : ''}
+          {job?.duration !== null && job?.duration !== undefined
+            ? ` · ${formatDuration(job.duration)}`
+            : ''}
+        </span>
+        {job?.web_url && (
+          <a href={job.web_url} target="_blank" rel="noopener noreferrer">
+            {trans.__('Open in GitLab')}
+          </a>
+        )}
+        <label className="jp-DataOps-follow">
+          <input
+            type="checkbox"
+            checked={follow}
+            onChange={e => setFollow(e.target.checked)}
+          />
+          {trans.__('Follow the end of the log')}
+        </label>
+      </div>
+      {model.error && (
+        <div className="jp-DataOps-message" data-kind="error" role="alert">
+          {model.error}
+        </div>
+      )}
+      {model.testReport && (
+        <TestReportSummary report={model.testReport} trans={trans} />
+      )}
+      <div className="jp-RenderedText jp-DataOps-jobLogFrame">
+        <pre
+          className="jp-DataOps-jobLog"
+          ref={logRef}
+          onScroll={onScroll}
+          tabIndex={0}
+          aria-label={trans.__('Log of %1', ref.name)}
+          aria-live="off"
+        >
+          {log.lines.map((line, i) => (
+            <div key={i} className="jp-DataOps-logLine">
+              {line.segments.map((s, j) =>
+                s.classes ? (
+                  <span key={j} className={s.classes}>
+                    {s.text}
+                  </span>
+                ) : (
+                  <React.Fragment key={j}>{s.text}</React.Fragment>
+                )
+              )}
+              {line.segments.length === 0 && '\u200b'}
+            </div>
+          ))}
+        </pre>
+      </div>
+      <div className="jp-DataOps-muted jp-DataOps-logFoot" role="status">
+        {log.finished
+          ? trans._n(
+              '%1 line · job finished',
+              '%1 lines · job finished',
+              log.lineCount
+            )
+          : trans._n('%1 line · live', '%1 lines · live', log.lineCount)}
+      </div>
+    </div>
+  );
+}
+
+/** The pipeline's JUnit totals and one row per suite. */
+export function TestReportSummary(props: {
+  report: ITestReport;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { report, trans } = props;
+  if (report.total === 0) {
+    return (
+      <p className="jp-DataOps-muted jp-DataOps-testReport">
+        {trans.__('This pipeline published no test report.')}
+      </p>
+    );
+  }
+  return (
+    <div className="jp-DataOps-testReport" role="status">
+      <strong>
+        {trans.__(
+          'Tests: %1 passed, %2 failed, %3 errors, %4 skipped of %5',
+          report.success,
+          report.failed,
+          report.error,
+          report.skipped,
+          report.total
+        )}
+      </strong>
+      <ul>
+        {report.suites.map(s => (
+          <li key={s.name} data-failed={s.failed + s.error > 0}>
+            {trans.__('%1: %2 of %3 passed', s.name, s.success, s.total)}
+            {s.suite_error ? ` — ${s.suite_error}` : ''}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+import { ServerConnection } from '@jupyterlab/services';
+import { Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { DataOpsApiError } from '../api/client';
+import {
+  fetchEnvironments,
+  fetchPipelineEnvironments,
+  fetchPipelines,
+  IEnvironment,
+  IPipeline,
+  IPipelineEnvironment,
+  IPromotion,
+  runPipeline
+} from './api';
+import {
+  EMPTY,
+  IPipelineListState,
+  LIMIT,
+  PipelineListAction,
+  pipelineListReducer
+} from './pipelineList';
+
+/** An environment of the Deploy panel: its pipelines side and the user's rights. */
+export interface IDeployEnvironment {
+  pipelines: IPipelineEnvironment;
+  /** The promotion side (rights to promote and to run pipelines), when known. */
+  promotion: IEnvironment | null;
+}
+
+/** A pipeline the user was waiting for ended. */
+export interface IFinishedPipeline {
+  env: string;
+  pipeline: IPipeline;
+}
+
+/** State of the Deploy panel: environments, their pipelines, and the pipelines the user waits for. */
+export class DeployModel {
+  constructor(private readonly settings?: ServerConnection.ISettings) {
+    this._poll = new Poll({
+      factory: () => this.refresh(),
+      frequency: { interval: 4000, backoff: true, max: 60000 },
+      // keep polling while the user waits for a pipeline, even with the panel closed
+      standby: () =>
+        document.hidden ||
+        (!this._visible && Object.keys(this._list.watched).length === 0),
+      name: 'dataops:deploy-pipelines'
+    });
+  }
+
+  /** Environments, in configuration order (null until loaded). */
+  get environments(): IDeployEnvironment[] | null {
+    return this._environments;
+  }
+
+  /** Why the environments could not be loaded, if they could not. */
+  get error(): string | null {
+    return this._error;
+  }
+
+  /** Pipelines per environment, promotions made here, watched pipelines. */
+  get list(): IPipelineListState {
+    return this._list;
+  }
+
+  /** Emitted after any change. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** Emitted when a pipeline the user started (or whose commit they promoted) finished. */
+  get pipelineFinished(): ISignal<this, IFinishedPipeline> {
+    return this._finished;
+  }
+
+  /** The panel is shown (poll) or hidden (poll only for watched pipelines). */
+  setVisible(visible: boolean): void {
+    this._visible = visible;
+    if (visible) {
+      void this._poll.refresh();
+    }
+  }
+
+  /** Load the environments, then every environment's pipelines. */
+  async refresh(): Promise<void> {
+    if (!this._environments || this._error) {
+      await this.loadEnvironments();
+    }
+    const envs = (this._environments ?? []).filter(e => e.pipelines.pipelines);
+    await Promise.all(envs.map(e => this.refreshEnvironment(e.pipelines.id)));
+  }
+
+  /** Fetch one environment's newest pipelines. */
+  async refreshEnvironment(env: string): Promise<void> {
+    this.dispatch({ type: 'loading', env });
+    try {
+      const reply = await fetchPipelines(env, LIMIT, this.settings);
+      this.dispatch({ type: 'loaded', env, pipelines: reply.pipelines });
+    } catch (error) {
+      this.dispatch({ type: 'failed', env, message: messageOf(error) });
+    }
+  }
+
+  /** Start a pipeline on the environment's branch; it is watched until it finishes. */
+  async run(
+    env: string,
+    variables: Record<string, string>
+  ): Promise<IPipeline> {
+    const pipeline = await runPipeline(env, variables, this.settings);
+    this.dispatch({ type: 'upsert', env, pipeline, watch: true });
+    void this._poll.refresh();
+    return pipeline;
+  }
+
+  /** A promotion landed: show it, and watch the pipeline its commit starts. */
+  promoted(promotion: IPromotion): void {
+    this.dispatch({ type: 'promoted', promotion });
+    void this._poll.refresh();
+  }
+
+  /** Stop polling. */
+  dispose(): void {
+    this._poll.dispose();
+  }
+
+  private async loadEnvironments(): Promise<void> {
+    try {
+      const [pipelines, promotion] = await Promise.all([
+        fetchPipelineEnvironments(this.settings),
+        fetchEnvironments(this.settings)
+      ]);
+      this._environments = pipelines.map(p => ({
+        pipelines: p,
+        promotion: promotion.environments.find(e => e.id === p.id) ?? null
+      }));
+      this._error = null;
+    } catch (error) {
+      this._error = messageOf(error);
+    }
+    this._changed.emit();
+  }
+
+  private dispatch(action: PipelineListAction): void {
+    const update = pipelineListReducer(this._list, action);
+    this._list = update.state;
+    this._changed.emit();
+    for (const pipeline of update.finished) {
+      this._finished.emit({
+        env: pipeline.environment || envOf(action),
+        pipeline
+      });
+    }
+  }
+
+  private _environments: IDeployEnvironment[] | null = null;
+  private _error: string | null = null;
+  private _list: IPipelineListState = EMPTY;
+  private _visible = false;
+  private _poll: Poll;
+  private _changed = new Signal<this, void>(this);
+  private _finished = new Signal<this, IFinishedPipeline>(this);
+}
+
+function envOf(action: PipelineListAction): string {
+  return action.type === 'promoted' ? action.promotion.environment : action.env;
+}
+
+/** The user's sentence of any failure. */
+export function messageOf(error: unknown): string {
+  return error instanceof DataOpsApiError || error instanceof Error
+    ? error.message
+    : String(error);
+}

@@ -1,0 +1,126 @@
+import { IPipeline, IPromotion } from './api';
+import {
+  EMPTY,
+  IPipelineListState,
+  LIMIT,
+  mergePipelines,
+  pipelineListReducer,
+  pipelinesOfPromotion
+} from './pipelineList';
+
+function pipeline(id: number, status = 'running', sha = `sha${id}`): IPipeline {
+  return {
+    id,
+    iid: id,
+    ref: 'deploy/dev',
+    sha,
+    status,
+    source: 'push',
+    created_at: null,
+    updated_at: null,
+    started_at: null,
+    finished_at: null,
+    duration: null,
+    user: 'ana',
+    user_name: 'Ana',
+    web_url: '',
+    environment: 'dev',
+    jobs: []
+  };
+}
+
+function promotion(sha: string): IPromotion {
+  return {
+    plan_id: 'p',
+    environment: 'dev',
+    branch: 'deploy/dev',
+    commit_sha: sha,
+    commit_url: '',
+    files: [],
+    user: 'ana',
+    merge_request: null
+  };
+}
+
+describe('the pipeline list', () => {
+  it('keeps the newest pipelines first, the newest data of each, at most LIMIT', () => {
+    const many = Array.from({ length: LIMIT + 3 }, (_, i) => pipeline(i + 1));
+    const merged = mergePipelines(many, [pipeline(5, 'success')]);
+    expect(merged).toHaveLength(LIMIT);
+    expect(merged[0].id).toBe(LIMIT + 3);
+    expect(merged.find(p => p.id === 5)?.status).toBe('success');
+  });
+
+  it('reports a pipeline the user started once, when it finishes', () => {
+    let state: IPipelineListState = EMPTY;
+    let update = pipelineListReducer(state, {
+      type: 'upsert',
+      env: 'dev',
+      pipeline: pipeline(7),
+      watch: true
+    });
+    state = update.state;
+    expect(state.watched).toEqual({ 7: 'dev' });
+    update = pipelineListReducer(state, {
+      type: 'loaded',
+      env: 'dev',
+      pipelines: [pipeline(7, 'running'), pipeline(6, 'success')]
+    });
+    expect(update.finished).toEqual([]); // 6 finished, but the user did not start it
+    update = pipelineListReducer(update.state, {
+      type: 'loaded',
+      env: 'dev',
+      pipelines: [pipeline(7, 'failed'), pipeline(6, 'success')]
+    });
+    expect(update.finished.map(p => [p.id, p.status])).toEqual([[7, 'failed']]);
+    expect(update.state.watched).toEqual({});
+    const again = pipelineListReducer(update.state, {
+      type: 'loaded',
+      env: 'dev',
+      pipelines: [pipeline(7, 'failed')]
+    });
+    expect(again.finished).toEqual([]);
+  });
+
+  it('watches the pipeline that a promoted commit started', () => {
+    let update = pipelineListReducer(EMPTY, {
+      type: 'promoted',
+      promotion: promotion('abc')
+    });
+    update = pipelineListReducer(update.state, {
+      type: 'loaded',
+      env: 'dev',
+      pipelines: [pipeline(3, 'running', 'abc'), pipeline(2, 'running')]
+    });
+    expect(update.state.watched).toEqual({ 3: 'dev' });
+    update = pipelineListReducer(update.state, {
+      type: 'loaded',
+      env: 'dev',
+      pipelines: [pipeline(3, 'success', 'abc'), pipeline(2, 'failed')]
+    });
+    expect(update.finished.map(p => p.id)).toEqual([3]);
+    const { pipelines } = update.state.byEnv.dev;
+    expect(
+      pipelinesOfPromotion(update.state.promotions.dev[0], pipelines)
+    ).toHaveLength(1);
+  });
+
+  it('keeps the last pipelines shown when a refresh fails, with the reason', () => {
+    let update = pipelineListReducer(EMPTY, {
+      type: 'loaded',
+      env: 'dev',
+      pipelines: [pipeline(1)]
+    });
+    update = pipelineListReducer(update.state, { type: 'loading', env: 'dev' });
+    update = pipelineListReducer(update.state, {
+      type: 'failed',
+      env: 'dev',
+      message: 'GitLab did not answer.'
+    });
+    expect(update.state.byEnv.dev).toEqual({
+      pipelines: [pipeline(1)],
+      loading: false,
+      error: 'GitLab did not answer.'
+    });
+  });
+});
