@@ -8,14 +8,14 @@ export PYTHON := $(abspath $(PY))
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test install build lint check-py check-js pytest jest ui-test engine chromium clean
+.PHONY: demo test install build lint check-py check-js pytest jest ui-test engine system-deps clean
 
 ## demo: install everything, build, start JupyterLab with the demo configuration (prints the URL)
 demo: install
 	scripts/demo.sh
 
 ## test: install what is missing and run every check
-test: install chromium ui-tests/node_modules/.installed
+test: install system-deps ui-tests/node_modules/.installed
 	$(MAKE) check-py check-js pytest jest ui-test
 
 install: $(VENV)/.installed
@@ -38,9 +38,11 @@ ui-tests/node_modules/.installed: ui-tests/package.json
 	cd ui-tests && npm install --no-audit --no-fund
 	touch $@
 
-## chromium: Debian's chromium for the UI tests (Playwright never downloads a browser here)
-chromium:
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+## system-deps: Debian's chromium for the UI tests (Playwright never downloads a browser here),
+## rsync for gitlab-ci-local; Java 17 and Maven come with the machine
+APT_NEEDED = $(if $(shell command -v chromium),,chromium) $(if $(shell command -v rsync),,rsync)
+system-deps:
+	@if [ -n "$(strip $(APT_NEEDED))" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_NEEDED); fi
 
 ## engine: build (once) and start the Camunda 7-compatible engine with the sample processes
 engine:
