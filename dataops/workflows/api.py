@@ -12,8 +12,6 @@ wf.deploy("processes/sdmx_production.bpmn")       # new version of an edited def
 
 from __future__ import annotations
 
-import getpass
-import os
 import sys
 import time
 from dataclasses import asdict
@@ -27,16 +25,11 @@ from dataops.errors import InvalidInput, NotConfigured, NotFound
 from dataops.workflows import models
 from dataops.workflows.config import WorkflowsConfig
 from dataops.workflows.engine import Engine
-from dataops.workflows.logs import LogRecord, LogStore
+from dataops.workflows.logs import LogRecord, LogStore, current_user
 from dataops.workflows.timeline import sync_run
 
 POLL_S = 0.2  # how often a follower looks at the log store
 ENGINE_POLL_S = 1.0  # how often it asks the engine for the run's status
-
-
-def current_user() -> str:
-    """Who is starting runs: the JupyterHub user when there is one, else the login name."""
-    return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
 
 
 def _config() -> WorkflowsConfig:

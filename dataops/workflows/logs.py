@@ -10,6 +10,8 @@ per run is argued in ``docs/workflows.md``.
 
 from __future__ import annotations
 
+import getpass
+import os
 import queue
 import sqlite3
 import threading
@@ -51,6 +53,11 @@ CREATE TABLE IF NOT EXISTS starts (
 );
 CREATE INDEX IF NOT EXISTS starts_by_user ON starts (started_by, started_at);
 """
+
+
+def current_user() -> str:
+    """Who starts runs here: the JupyterHub user when there is one, else the login name."""
+    return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
 
 
 def now_iso() -> str:

@@ -12,19 +12,18 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from lxml import etree
 from tornado import web
 
-from dataops.errors import DataOpsError, InvalidInput, MalformedMessage, NotConfigured
+from dataops.errors import DataOpsError, InvalidInput, NotConfigured
+from dataops.workflows import bpmn
 from dataops.workflows.config import WorkflowsConfig
 from dataops.workflows.engine import AsyncEngine
-from dataops.workflows.logs import LogStore
+from dataops.workflows.logs import LogStore, current_user
 from dataops.workflows.models import RunPage, RunStatus
 from dataops.workflows.timeline import async_sync_run
 from dataops.workflows.watch import Watches, jsonable
 from jupyterlab_dataops.handlers.base import DataOpsHandler
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 LOG_SYNC_INTERVAL = 1.0  # a run's engine events are merged at most this often per REST reader
 MAX_LOG_PAGE = 10_000
 
@@ -98,9 +97,12 @@ class WorkflowsHandler(DataOpsHandler):
 
     @property
     def username(self) -> str:
-        """The authenticated user's name (who a run is "mine" for)."""
-        user = self.current_user
-        return getattr(user, "username", None) or str(user)
+        """Whose runs are "mine": the user this Jupyter server runs for, as in a notebook.
+
+        A Jupyter server serves one user (JupyterHub spawns one per user), and token-authenticated
+        requests carry a fresh anonymous identity each time, so the server's user is the stable key.
+        """
+        return current_user()
 
     def int_arg(self, name: str, default: int, low: int = 0, high: int | None = None) -> int:
         """An integer query argument, or a 400 naming it."""
@@ -141,19 +143,6 @@ class StartFormHandler(WorkflowsHandler):
         self.write_json({"key": key, "fields": jsonable(await self.svc.engine.start_form(key))})
 
 
-def check_bpmn(name: str, content: bytes) -> None:
-    """Refuse a file that is not well-formed BPMN XML, naming file and line (no DTDs, no network)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(content, parser)
-    except etree.XMLSyntaxError as exc:
-        raise MalformedMessage(f"{name} is not well-formed XML (line {exc.lineno}): {exc.msg}") from exc
-    if root.tag != f"{{{BPMN_NS}}}definitions":
-        raise InvalidInput(
-            f"{name} is not a BPMN 2.0 file: its root element is {root.tag}, not bpmn:definitions."
-        )
-
-
 class DeploymentsHandler(WorkflowsHandler):
     @web.authenticated
     async def post(self) -> None:
@@ -175,7 +164,7 @@ class DeploymentsHandler(WorkflowsHandler):
         for fname, content in resources.items():
             if not fname.endswith((".bpmn", ".bpmn20.xml")):
                 raise InvalidInput(f"{fname} is not a BPMN file (its name must end in .bpmn).")
-            await asyncio.to_thread(check_bpmn, fname, content)
+            await asyncio.to_thread(bpmn.process_ids, content, fname)
         name = name or next(iter(resources)).rsplit(".", 1)[0]
         deployment = await self.svc.engine.deploy(resources, name=name)
         self.write_json(jsonable(deployment), status=201)
@@ -271,7 +260,7 @@ class CancelHandler(WorkflowsHandler):
     @web.authenticated
     async def post(self, run_id: str) -> None:
         """Cancel the run (``{"reason"}`` is recorded by the engine)."""
-        reason = str(self.json_body().get("reason") or f"Cancelled by {self.username}")
+        reason = str(self.json_body().get("reason") or "")
         await self.svc.engine.cancel(run_id, reason)
         self.write_json({"run_id": run_id, "cancelled": True})
 
