@@ -90,6 +90,15 @@ export class RunsModel {
     void this.poll.refresh();
   }
 
+  /** Change the polling cadence (from the settings). */
+  setFrequency(frequency: IPollFrequency): void {
+    this.poll.frequency = {
+      interval: frequency.interval,
+      backoff: true,
+      max: frequency.max
+    };
+  }
+
   /** Start polling. */
   start(): void {
     void this.poll.start();
