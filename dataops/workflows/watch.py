@@ -114,19 +114,21 @@ class RunWatch:
             self.error = exc
 
     async def _deliver(self) -> None:
-        watchers = list(self.watchers)
-        if not watchers:
-            return
-        low = min(w.offset for w in watchers)
-        records = await asyncio.to_thread(self.store.read, self.run_id, low, BATCH)
-        if not records:
-            return
-        payload = [(r.seq, r.to_json()) for r in records]
-        for w in watchers:
-            mine = [body for seq, body in payload if seq > w.offset]
-            if mine:
-                self._send(w, {"type": "records", "records": mine, "next_offset": mine[-1]["seq"]})
-                w.offset = mine[-1]["seq"]
+        # Read until every watcher is caught up, so a status sent after this follows all records.
+        while True:
+            watchers = list(self.watchers)
+            if not watchers:
+                return
+            low = min(w.offset for w in watchers)
+            records = await asyncio.to_thread(self.store.read, self.run_id, low, BATCH)
+            payload = [(r.seq, r.to_json()) for r in records]
+            for w in watchers:
+                mine = [body for seq, body in payload if seq > w.offset]
+                if mine:
+                    self._send(w, {"type": "records", "records": mine, "next_offset": mine[-1]["seq"]})
+                    w.offset = mine[-1]["seq"]
+            if len(records) < BATCH:
+                return
 
     def _tell_status(self) -> None:
         status = jsonable(self.run) if self.run else None

@@ -14,7 +14,7 @@ from typing import Any
 
 from tornado import web
 
-from dataops.errors import DataOpsError, InvalidInput, NotConfigured
+from dataops.errors import Conflict, DataOpsError, InvalidInput, NotConfigured
 from dataops.workflows import bpmn
 from dataops.workflows.config import WorkflowsConfig
 from dataops.workflows.engine import AsyncEngine
@@ -261,7 +261,15 @@ class CancelHandler(WorkflowsHandler):
     async def post(self, run_id: str) -> None:
         """Cancel the run (``{"reason"}`` is recorded by the engine)."""
         reason = str(self.json_body().get("reason") or "")
-        await self.svc.engine.cancel(run_id, reason)
+        for attempt in range(3):
+            try:
+                await self.svc.engine.cancel(run_id, reason)
+                break
+            except Conflict:
+                # The engine refuses a delete that races a worker's lock extension; it clears at once.
+                if attempt == 2:
+                    raise
+                await asyncio.sleep(0.2)
         self.write_json({"run_id": run_id, "cancelled": True})
 
 

@@ -1,0 +1,160 @@
+# ruff: noqa: F811 — fixture parameters share the names of the imported engine fixtures
+"""The run stream WebSocket: replay then live, exact reconnects, authentication, shared polling."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from tests.server.workflow_engine import engine, engine_server, engine_url  # noqa: F401
+from tests.workflows.support import WorkerProcess, process_xml, unique, write_steps
+
+LINES = 3000
+
+
+@pytest.fixture
+def chatty(dataops_config, engine, engine_url, tmp_path):
+    """A process whose step prints LINES lines in bursts (or sleeps ``hold`` seconds), served by a worker."""
+    logs = tmp_path / "logs"
+    dataops_config.write_text(f'[workflows]\nengine_url = "{engine_url}"\nlog_dir = "{logs}"\n')
+    topic = unique("chatty")
+    steps = write_steps(
+        tmp_path / "steps",
+        f"""
+        import time
+        from dataops.workflows import step
+
+        @step("{topic}")
+        def chatty(hold=0):
+            time.sleep(hold)
+            for i in range({LINES}):
+                print("line", i)
+                if i % 100 == 99:
+                    time.sleep(0.02)
+        """,
+    )
+    key = unique("ws")
+    engine.deploy({f"{key}.bpmn": process_xml(key, [("chatty", topic)]).encode()}, name=key)
+    with WorkerProcess(engine_url, steps, logs, unique("w")):
+        yield key
+
+
+async def _start(jp_fetch, key, **variables):
+    body = json.dumps({"key": key, "variables": variables})
+    response = await jp_fetch("dataops", "api", "workflows", "runs", method="POST", body=body)
+    return json.loads(response.body)["id"]
+
+
+async def _read(ws, until, timeout=60):
+    """Messages until ``until(messages)`` holds."""
+    messages = []
+    deadline = time.monotonic() + timeout
+    while not until(messages):
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, f"stream stalled after {len(messages)} messages"
+        msg = await asyncio.wait_for(ws.read_message(), remaining)
+        assert msg is not None, "the server closed the stream"
+        messages.append(json.loads(msg))
+    return messages
+
+
+def _lines(messages):
+    return [r for m in messages if m["type"] == "records" for r in m["records"] if r["source"] == "stdout"]
+
+
+def _ended(messages):
+    return any(m["type"] == "status" and m["run"]["status"] == "completed" for m in messages)
+
+
+async def test_reconnecting_with_the_last_offset_loses_and_repeats_nothing(chatty, jp_fetch, jp_ws_fetch):
+    run_id = await _start(jp_fetch, chatty)
+    stream = ("dataops", "api", "workflows", "runs", run_id, "stream")
+    ws = await jp_ws_fetch(*stream)
+    first = await _read(ws, lambda ms: len(_lines(ms)) >= 500)
+    ws.close()
+    offset = [m for m in first if m["type"] == "records"][-1]["next_offset"]
+    assert first[0]["type"] in ("status", "records")
+
+    ws = await jp_ws_fetch(*stream, params={"offset": offset})
+    second = await _read(ws, _ended)
+    ws.close()
+    got = [r["message"] for r in _lines(first) + _lines(second)]
+    assert got == [f"line {i}" for i in range(LINES)]
+    seqs = [r["seq"] for m in first + second if m["type"] == "records" for r in m["records"]]
+    assert seqs == sorted(set(seqs))
+    # The final status comes after every record of the run.
+    assert second[-1]["type"] == "status" and second[-1]["run"]["status"] == "completed"
+    events = [
+        r["event"] for m in second if m["type"] == "records" for r in m["records"] if r["kind"] == "event"
+    ]
+    assert events[-1] == "run_ended"
+
+    ws = await jp_ws_fetch(*stream)  # a finished run replays in full
+    replay = await _read(ws, _ended)
+    ws.close()
+    assert [r["message"] for r in _lines(replay)] == got
+
+
+async def test_unauthenticated_connections_are_refused(chatty, jp_ws_fetch):
+    with pytest.raises(HTTPClientError) as err:
+        await jp_ws_fetch(
+            "dataops", "api", "workflows", "runs", "any", "stream", headers={"Authorization": ""}
+        )
+    assert err.value.code == 403
+
+
+async def test_a_bad_offset_is_refused_with_a_sentence(chatty, jp_ws_fetch):
+    with pytest.raises(HTTPClientError) as err:
+        await jp_ws_fetch("dataops", "api", "workflows", "runs", "any", "stream", params={"offset": "abc"})
+    assert err.value.code == 400
+    assert "'offset' must be a whole number" in json.loads(err.value.response.body)["message"]
+
+
+class _Counting:
+    """The real engine client, counting the calls the server makes to it."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.calls = 0
+
+    def __getattr__(self, name):
+        attr = getattr(self.inner, name)
+        if not callable(attr):
+            return attr
+
+        async def call(*args, **kwargs):
+            self.calls += 1
+            return await attr(*args, **kwargs)
+
+        return call
+
+
+async def test_many_watchers_cost_the_engine_no_more_than_one(chatty, jp_fetch, jp_ws_fetch, jp_serverapp):
+    run_id = await _start(jp_fetch, chatty, hold=30)
+    svc = jp_serverapp.web_app.settings["dataops"].services["workflows"]
+    counting = _Counting(svc.engine)
+    svc.watches.engine = counting
+    stream = ("dataops", "api", "workflows", "runs", run_id, "stream")
+
+    async def watch(n: int, seconds: float) -> int:
+        before = counting.calls
+        sockets = [await jp_ws_fetch(*stream) for _ in range(n)]
+        for ws in sockets:
+            await _read(ws, lambda ms: any(m["type"] == "status" for m in ms))
+        await asyncio.sleep(seconds)
+        for ws in sockets:
+            ws.close()
+        await asyncio.sleep(0.3)  # the poller notices it has no watchers left
+        return counting.calls - before
+
+    one = await watch(1, 3)
+    many = await watch(20, 3)
+    assert svc.watches.runs == {}
+    # One engine round (run, activities, incidents) per second per watched run, whatever the watchers.
+    assert one <= 3 * 5
+    assert many <= one + 3
+    await jp_fetch("dataops", "api", "workflows", "runs", run_id, "cancel", method="POST", body="{}")
