@@ -16,7 +16,7 @@ demo: install
 
 ## test: install what is missing and run every check
 test: install system-deps ui-tests/node_modules/.installed
-	$(MAKE) check-py check-js pytest jest ui-test
+	$(MAKE) -k check-py check-js pytest jest ui-test
 
 install: $(VENV)/.installed
 

@@ -53,7 +53,9 @@ class Config:
         """One top-level array of tables (``[]`` when absent)."""
         value = self.data.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise ConfigError(f"'{name}' in the dataops configuration must be an array of tables ([[{name}]]).")
+            raise ConfigError(
+                f"'{name}' in the dataops configuration must be an array of tables ([[{name}]])."
+            )
         return value
 
 

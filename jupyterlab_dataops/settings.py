@@ -25,11 +25,15 @@ class WorkflowSettings(Configurable):
         config=True,
         help="Base URL of the Camunda 7-compatible REST API (…/engine-rest); overrides [workflows] engine_url.",
     )
-    log_dir = Unicode("", config=True, help="Folder of the durable run log store; default: the dataops data dir.")
+    log_dir = Unicode(
+        "", config=True, help="Folder of the durable run log store; default: the dataops data dir."
+    )
 
 
 class PromotionSettings(Configurable):
     """Promotion capability (environments, GitLab, audit)."""
 
     audit_log = Unicode("", config=True, help="File that receives one JSON line per promotion (audit trail).")
-    gitlab_url = Unicode("", config=True, help="Base URL of the GitLab instance (https://gitlab.example.org).")
+    gitlab_url = Unicode(
+        "", config=True, help="Base URL of the GitLab instance (https://gitlab.example.org)."
+    )

@@ -103,3 +103,67 @@ def test_fast_path_is_used_only_for_utf8_messages_without_a_default_namespace():
             "<message:StructureSpecificData", '<message:StructureSpecificData xmlns="urn:x"'
         ).encode()
     )
+
+
+LINES = (
+    HEAD
+    + (
+        '<Series FREQ="M" CURRENCY="USD">\n'
+        '  <Obs TIME_PERIOD="2024-01" OBS_VALUE="1.5" OBS_STATUS="A"/>\n'
+        '\t<Obs TIME_PERIOD="2024-02" OBS_VALUE="NaN" OBS_STATUS="A" />\r\n'
+        '    <Obs TIME_PERIOD="2024-03" OBS_STATUS="E" OBS_VALUE="1.7"/>\n'
+        '<Obs TIME_PERIOD="2024-04" OBS_VALUE="1.8" OBS_STATUS="a\tb"/>\n'
+        '<Obs TIME_PERIOD="2024-05" OBS_VALUE="1e3" OBS_STATUS="x/>y"/>\n'
+        '<Obs TIME_PERIOD="2024-06" OBS_VALUE="" OBS_STATUS="&quot;q&quot;"/>\n'
+        "</Series>\n"
+        '<Series FREQ="M" CURRENCY="JPY">'
+        + "".join(f'<Obs TIME_PERIOD="2025-{m:02d}" OBS_VALUE="{m}.5" OBS_STATUS="A"/>' for m in range(1, 9))
+        + "\n"
+        + "".join(f'<Obs TIME_PERIOD="2026-{m:02d}" OBS_VALUE="{m}" OBS_STATUS="A"/>\n' for m in range(1, 9))
+        + "</Series>\n"
+        '<Series FREQ="M" CURRENCY="CHF">\n'
+        '<Obs TIME_PERIOD="2024-01" OBS_VALUE="1" OBS_STATUS=" OBS_VALUE="/>\n'
+        '<Obs TIME_PERIOD="2024-02" OBS_VALUE="2" OBS_STATUS="A"/>\n'
+        "</Series>\n"
+    )
+    + TAIL
+)
+
+
+def test_line_layouts_attribute_order_and_odd_values_read_as_lxml_reads_them():
+    data = LINES.encode()
+    slow = read(data, fast=False, chunk=1 << 20)
+    df = slow.to_pandas()
+    assert len(df) == 6 + 16 + 2
+    assert df.loc[df["TIME_PERIOD"] == "2024-03", "OBS_VALUE"].tolist() == [1.7]
+    assert df.loc[df["TIME_PERIOD"] == "2024-04", "OBS_STATUS"].item() == "a b"  # XML turns tabs into spaces
+    assert df.loc[df["TIME_PERIOD"] == "2024-05", "OBS_STATUS"].item() == "x/>y"
+    for chunk in [5, 61, 200, 1000, 1 << 20]:
+        assert read(data, fast=True, chunk=chunk).equals(slow), chunk
+
+
+def test_regular_runs_leave_no_observation_for_lxml():
+    from dataops.sdmx.readers.ss_fast import ObsRunScanner
+
+    body = "".join(
+        f'<Series FREQ="D" CURRENCY="C{s}">\n'
+        + "".join(
+            f'  <Obs TIME_PERIOD="2024-{o:03d}" OBS_VALUE="{o}.5" OBS_STATUS="A"/>\n' for o in range(50)
+        )
+        + "</Series>\n"
+        for s in range(10)
+    )
+    data = (HEAD + body + TAIL).encode()
+    scanner = ObsRunScanner()
+    out = scanner.feed(data) + scanner.close()
+    assert b"<Obs" not in out
+    assert out.count(b"\n") == data.count(b"\n")  # line numbers stay true
+    batches = {id(run[0]) for run in scanner.runs}
+    assert len(batches) == 1 and sum(scanner.runs[0][0].counts) == 500
+
+
+def test_a_value_that_is_no_number_is_reported_on_the_fast_path_too():
+    data = (HEAD + '<Series A="1">\n<Obs TIME_PERIOD="1" OBS_VALUE="1.5"/>\n'
+            '<Obs TIME_PERIOD="2" OBS_VALUE="abc"/>\n</Series>\n' + TAIL).encode()  # fmt: skip
+    with pytest.raises(MalformedMessage, match="'abc'"):
+        read_data(data)
