@@ -38,15 +38,21 @@ class WorkflowsService:
     watches: Watches
     last_sync: dict[str, float] = field(default_factory=dict)
 
-    async def sync_for_reader(self, run_id: str) -> Any:
-        """Merge the run's engine events unless a watcher or a recent reader just did."""
+    async def sync_for_reader(self, run_id: str) -> tuple[Any, DataOpsError | None]:
+        """Merge the run's engine events unless a watcher or a recent reader just did.
+
+        Returns the run as last seen (or None) and the engine's error, if it did not answer.
+        """
         rw = self.watches.runs.get(run_id)
-        if rw is not None and rw.run is not None:
-            return rw.run
+        if rw is not None and (rw.run is not None or rw.error is not None):
+            return rw.run, rw.error
         if time.monotonic() - self.last_sync.get(run_id, 0.0) < LOG_SYNC_INTERVAL:
-            return None
+            return None, None
         self.last_sync[run_id] = time.monotonic()
-        return await async_sync_run(self.engine, self.store, run_id)
+        try:
+            return await async_sync_run(self.engine, self.store, run_id), None
+        except DataOpsError as exc:  # the stored log is still worth showing while the engine is away
+            return None, exc
 
 
 def effective_config(handler: DataOpsHandler) -> WorkflowsConfig:
@@ -280,12 +286,7 @@ class LogsHandler(WorkflowsHandler):
         offset = self.int_arg("offset", 0)
         limit = self.int_arg("limit", 1000, 1, MAX_LOG_PAGE)
         svc = self.svc
-        engine_error = None
-        run = None
-        try:
-            run = await svc.sync_for_reader(run_id)
-        except DataOpsError as exc:  # the stored log is still worth showing while the engine is away
-            engine_error = exc.to_json()
+        run, error = await svc.sync_for_reader(run_id)
         records = await asyncio.to_thread(svc.store.read, run_id, offset, limit)
         self.write_json(
             {
@@ -293,7 +294,7 @@ class LogsHandler(WorkflowsHandler):
                 "records": [r.to_json() for r in records],
                 "next_offset": records[-1].seq if records else offset,
                 "run": jsonable(run) if run else None,
-                "engine_error": engine_error,
+                "engine_error": error.to_json() if error else None,
             }
         )
 

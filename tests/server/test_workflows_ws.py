@@ -158,3 +158,66 @@ async def test_many_watchers_cost_the_engine_no_more_than_one(chatty, jp_fetch, 
     assert one <= 3 * 5
     assert many <= one + 3
     await jp_fetch("dataops", "api", "workflows", "runs", run_id, "cancel", method="POST", body="{}")
+
+
+async def test_an_engine_outage_while_watched_is_reported_and_everything_recovers(
+    dataops_config, engine, engine_url, engine_server, tmp_path, jp_fetch, jp_ws_fetch
+):
+    logs = tmp_path / "logs"
+    dataops_config.write_text(f'[workflows]\nengine_url = "{engine_url}"\nlog_dir = "{logs}"\n')
+    topic, marker = unique("patient"), tmp_path / "go"
+    steps = write_steps(
+        tmp_path / "steps",
+        f"""
+        import time
+        from pathlib import Path
+        from dataops.workflows import step
+
+        @step("{topic}")
+        def patient():
+            print("waiting for the go")
+            while not Path({str(marker)!r}).exists():
+                time.sleep(0.1)
+            print("going")
+        """,
+    )
+    key = unique("outage")
+    engine.deploy({f"{key}.bpmn": process_xml(key, [("patient", topic)]).encode()}, name=key)
+    with WorkerProcess(engine_url, steps, logs, unique("w"), "--lock-duration", "600") as worker:
+        run_id = await _start(jp_fetch, key)
+        ws = await jp_ws_fetch("dataops", "api", "workflows", "runs", run_id, "stream")
+        first = await _read(ws, lambda ms: [r["message"] for r in _lines(ms)] == ["waiting for the go"])
+
+        await asyncio.to_thread(engine_server.stop)
+        try:
+            with pytest.raises(HTTPClientError) as err:
+                await jp_fetch("dataops", "api", "workflows", "runs", run_id)
+            assert err.value.code == 502
+            assert json.loads(err.value.response.body)["error"] == "engine_unreachable"
+            down = await _read(ws, lambda ms: any(m["type"] == "error" for m in ms))
+            assert down[-1]["error"] == "engine_unreachable" and "does not answer" in down[-1]["message"]
+            stored = json.loads((await jp_fetch("dataops", "api", "workflows", "runs", run_id, "logs")).body)
+            assert "waiting for the go" in [r["message"] for r in stored["records"]]
+            assert stored["engine_error"]["error"] == "engine_unreachable"
+            marker.write_text("")  # the step finishes while the engine is away: its outcome must wait
+            for _ in range(100):
+                if "Retrying in" in worker.stderr:
+                    break
+                await asyncio.sleep(0.2)
+            assert "Retrying in" in worker.stderr
+        finally:
+            await asyncio.to_thread(engine_server.start)  # idempotent; the next tests need it
+        back = await _read(ws, _ended, timeout=240)
+        ws.close()
+        assert [r["message"] for r in _lines(first + down + back)] == ["waiting for the go", "going"]
+        run = json.loads((await jp_fetch("dataops", "api", "workflows", "runs", run_id)).body)
+        assert run["status"] == "completed"
+        marker.unlink()
+        next_id = await _start(jp_fetch, key)
+        marker.write_text("")
+        for _ in range(150):
+            body = json.loads((await jp_fetch("dataops", "api", "workflows", "runs", next_id)).body)
+            if body["status"] == "completed":
+                break
+            await asyncio.sleep(0.2)
+        assert body["status"] == "completed"
