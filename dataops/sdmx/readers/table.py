@@ -17,10 +17,10 @@ import pyarrow.compute as pc
 
 from dataops.errors import MalformedMessage, NoData
 from dataops.sdmx.model import Structure
+from dataops.sdmx.readers.ss_fast import RunBatch
 
 OBS_VALUE = "OBS_VALUE"
 SERIES_COL = "__series__"
-RUN_BATCH_BYTES = 32 << 20
 MISSING_VALUES = pa.array(["", "NaN", "nan", "NA", "N/A"])
 
 
@@ -48,11 +48,6 @@ class TableBuilder:
         self.row_series = array("i")
         self.groups: list[tuple[dict[str, str], dict[str, str]]] = []
         self.seen: dict[str, None] = {}  # every column name in first-seen order
-        self._run_names: tuple[str, ...] = ()
-        self._run_rows: list[bytes] = []
-        self._run_series: list[tuple[int, int]] = []
-        self._run_bytes = 0
-        self.run_count = 0
 
     # --- series -------------------------------------------------------------------------
     def new_series(self, values: dict[str, str], *, real: bool = True) -> int:
@@ -81,8 +76,6 @@ class TableBuilder:
     # --- observations -------------------------------------------------------------------
     def add_obs(self, series_idx: int, values: dict[str, str]) -> None:
         """One observation given as a dict of column → value."""
-        if self._run_rows:
-            self._flush_runs()
         n = len(self.row_series)
         rows = self.rows
         for key, value in values.items():
@@ -96,43 +89,21 @@ class TableBuilder:
         self.row_series.append(series_idx)
 
     def add_block(self, table: pa.Table, series_idx: np.ndarray) -> None:
-        """A block of observations already in Arrow (string columns), with their series indices."""
+        """A block of observations already in Arrow, with their series indices."""
         self._flush_rows()
-        if self._run_rows and table.num_rows and self._run_names:
-            self._flush_runs()
         for name in table.column_names:
             self.seen.setdefault(name)
         self.blocks.append(table.append_column(SERIES_COL, pa.array(series_idx, pa.int32())))
 
-    def add_run(self, series_idx: int, names: tuple[str, ...], rows: bytes, count: int) -> None:
-        """Observations of one series as ``\\x1f``-separated rows (see `ss_fast`), parsed in batches."""
-        if self._run_names != names or len(self.row_series):
-            self._flush_runs()
-            self._flush_rows()
-            self._run_names = names
-        self._run_rows.append(rows)
-        self._run_series.append((series_idx, count))
-        self._run_bytes += len(rows)
-        self.run_count += count
-        if self._run_bytes > RUN_BATCH_BYTES:
-            self._flush_runs()
-
-    def _flush_runs(self) -> None:
-        if not self._run_rows:
-            return
-        from dataops.sdmx.readers.ss_fast import rows_to_table
-
-        table = rows_to_table(self._run_names, b"".join(self._run_rows))
-        idx, counts = zip(*self._run_series, strict=True)
-        series_idx = np.repeat(np.array(idx, dtype=np.int32), np.array(counts))
-        self._run_rows, self._run_series, self._run_bytes = [], [], 0
-        if table.num_rows != len(series_idx):
-            raise MalformedMessage("Observation rows were lost while reading structure-specific XML.")
-        self.add_block(table, series_idx)
+    def add_run(self, series_idx: int, batch: RunBatch) -> None:
+        """The next run of a `RunBatch` (see `ss_fast`) belongs to series ``series_idx``."""
+        batch.series.append(series_idx)
+        if len(batch.series) == len(batch.counts):
+            self.add_block(batch.table, batch.series_index())
 
     @property
     def n_obs(self) -> int:
-        return len(self.row_series) + sum(b.num_rows for b in self.blocks) + self.run_count
+        return len(self.row_series) + sum(b.num_rows for b in self.blocks)
 
     def _flush_rows(self) -> None:
         n = len(self.row_series)
@@ -147,38 +118,40 @@ class TableBuilder:
     # --- result -------------------------------------------------------------------------
     def build(self, info: TableInfo, structure: Structure | None) -> pa.Table:
         """The final table: dimensions, time, OBS_VALUE, attributes; raises `NoData` when empty."""
-        self._flush_runs()
         self._flush_rows()
         self._apply_groups()
-        if self.blocks:
-            obs = pa.concat_tables(self.blocks, promote_options="default")
-        elif self.real_series:
+        blocks, self.blocks = self.blocks, []
+        if not blocks and self.real_series:
             # A series-keys-only reply: one row per series, no observations.
             idx = [i for i in range(self.n_series) if self._is_real(i)]
-            obs = pa.table({SERIES_COL: pa.array(idx, pa.int32())})
-        else:
+            blocks = [pa.table({SERIES_COL: pa.array(idx, pa.int32())})]
+        if sum(b.num_rows for b in blocks) == 0:
             raise NoData(f"{info.what} contains no observations: the dataset is empty.")
-        if obs.num_rows == 0:
-            raise NoData(f"{info.what} contains no observations: the dataset is empty.")
-        series_idx = obs.column(SERIES_COL).combine_chunks()
+        series_idx = pa.concat_arrays([c for b in blocks for c in b.column(SERIES_COL).chunks])
         names = order_columns(list(self.seen), info, structure)
-        return assemble({name: self._column(name, obs, series_idx) for name in names}, info, structure)
+        columns = {}
+        for name in names:
+            chunks = [b.column(name) if name in b.column_names else b.num_rows for b in blocks]
+            columns[name] = self._column(name, chunks, series_idx)
+        del blocks
+        return assemble(columns, info, structure)
 
     def _is_real(self, idx: int) -> bool:
         return any(col[idx] is not None for col in self.series.values() if len(col) > idx)
 
-    def _column(self, name: str, obs: pa.Table, series_idx: pa.Array) -> pa.Array:
-        from_obs = obs.column(name).combine_chunks() if name in obs.column_names else None
+    def _column(self, name: str, chunks: list[pa.ChunkedArray | int], series_idx: pa.Array) -> Column:
         col = self.series.get(name)
         if col is None:
-            return from_obs if from_obs is not None else pa.nulls(obs.num_rows, pa.string())
+            return chunks
         col = col + [None] * (self.n_series - len(col))
         per_series = pa.array(col, pa.string()).dictionary_encode()
-        expanded = pa.DictionaryArray.from_arrays(per_series.indices.take(series_idx), per_series.dictionary)
-        expanded = expanded.cast(pa.string())
-        if from_obs is None:
+        indices = per_series.indices.cast(index_type(len(per_series.dictionary))).take(series_idx)
+        expanded = pa.DictionaryArray.from_arrays(indices, per_series.dictionary)
+        if all(isinstance(c, int) for c in chunks):
             return expanded
-        return pc.coalesce(from_obs.cast(pa.string()), expanded)
+        # Rare: a component given both per series and per observation; the observation wins.
+        from_obs = pa.concat_arrays([_as_strings(c) for c in _arrays(chunks)])
+        return pc.coalesce(from_obs, expanded.cast(pa.string()))
 
     def _apply_groups(self) -> None:
         for key, attributes in self.groups:
@@ -194,8 +167,54 @@ class TableBuilder:
                         self.set_series(int(idx), attr, value)
 
 
+# A column as readers hand it over: an array, a chunked array, or a list of pieces in which an
+# int stands for that many missing values; pieces may differ in type (strings from lxml, floats
+# and dictionaries from the fast paths) and are brought to the column's final type one by one.
+Column = pa.Array | pa.ChunkedArray | list[pa.Array | pa.ChunkedArray | int]
+
+
+def _arrays(column: Column) -> list[pa.Array]:
+    pieces = column if isinstance(column, list) else [column]
+    out: list[pa.Array] = []
+    for piece in pieces:
+        if isinstance(piece, int):
+            out.append(pa.nulls(piece, pa.string()))
+        elif isinstance(piece, pa.ChunkedArray):
+            out.extend(piece.chunks)
+        else:
+            out.append(piece)
+    return out
+
+
+def _as_strings(values: pa.Array) -> pa.Array:
+    if pa.types.is_string(values.type):
+        return values
+    return values.cast(pa.string())
+
+
+def index_type(size: int) -> pa.DataType:
+    """Dictionary indices: int16 unless the dictionary is larger (pandas narrows its codes anyway)."""
+    return pa.int16() if size < 32_768 else pa.int32()
+
+
+def as_dictionary(arrays: list[pa.Array]) -> pa.Array:
+    """One dictionary array (one dictionary, narrow indices) from pieces of strings or dictionaries."""
+    encoded = [a if pa.types.is_dictionary(a.type) else pc.dictionary_encode(_as_strings(a)) for a in arrays]
+    encoded = [a.cast(pa.dictionary(pa.int32(), pa.string())) for a in encoded]
+    if len(encoded) == 1:
+        unified = encoded[0]
+    else:
+        table = pa.table({"c": pa.chunked_array(encoded)}).unify_dictionaries()
+        unified = table.column("c").combine_chunks()
+        del table
+    wanted = index_type(len(unified.dictionary))
+    if unified.indices.type != wanted:
+        unified = pa.DictionaryArray.from_arrays(unified.indices.cast(wanted), unified.dictionary)
+    return unified
+
+
 def assemble(
-    columns: dict[str, pa.Array], info: TableInfo, structure: Structure | None, *, decimal_comma: bool = False
+    columns: dict[str, Column], info: TableInfo, structure: Structure | None, *, decimal_comma: bool = False
 ) -> pa.Table:
     """Order and type the columns (dictionary-encoded dimensions and attributes, float OBS_VALUE)."""
     names = order_columns(list(columns), info, structure)
@@ -203,13 +222,21 @@ def assemble(
     time = (structure.time_dimension if structure else None) or info.time_dimension
     out: dict[str, pa.Array] = {}
     for name in names:
-        values = columns[name]
+        arrays = _arrays(columns.pop(name))
         if name == OBS_VALUE:
-            values = to_float(values, info.what, decimal_comma=decimal_comma)
+            offsets = np.cumsum([0] + [len(a) for a in arrays])
+            values = pa.chunked_array(
+                [
+                    to_float(a, info.what, decimal_comma=decimal_comma, offset=int(start))
+                    for a, start in zip(arrays, offsets, strict=False)
+                ],
+                pa.float64(),
+            )
         elif name == time and name not in dims:
-            values = values.cast(pa.string()) if pa.types.is_dictionary(values.type) else values
-        elif not pa.types.is_dictionary(values.type):
-            values = pc.dictionary_encode(values)
+            values = pa.chunked_array([_as_strings(a) for a in arrays], pa.string())
+        else:
+            values = as_dictionary(arrays)
+        del arrays
         out[name] = values
     meta = {
         "format": info.format,
@@ -249,7 +276,7 @@ def order_columns(seen: list[str], info: TableInfo, structure: Structure | None)
     return head + [c for c in seen if c not in head]
 
 
-def to_float(values: pa.Array, what: str, *, decimal_comma: bool = False) -> pa.Array:
+def to_float(values: pa.Array, what: str, *, decimal_comma: bool = False, offset: int = 0) -> pa.Array:
     """OBS_VALUE as float64, null where the message says the value is missing."""
     if pa.types.is_floating(values.type):
         return pc.if_else(pc.is_nan(values), None, values)
@@ -268,7 +295,8 @@ def to_float(values: pa.Array, what: str, *, decimal_comma: bool = False) -> pa.
         ((i, v) for i, v in enumerate(values.to_pylist()) if v is not None and not _is_number(v)), (-1, "?")
     )
     raise MalformedMessage(
-        f"{what} has an observation value that is not a number: {example!r} (observation {position + 1})."
+        f"{what} has an observation value that is not a number: {example!r} "
+        f"(observation {offset + position + 1})."
     )
 
 

@@ -190,13 +190,13 @@ class StructureSpecificTarget(MessageTarget):
     def pi(self, target: str, data: str) -> None:
         if self.scanner is not None and target == self.scanner.pi_target:
             run_id = int(data.split(None, 1)[0])
-            names, rows, count = self.scanner.runs[run_id]
-            self.scanner.runs[run_id] = ((), b"", 0)  # free the bytes as soon as they are handed over
+            run = self.scanner.runs[run_id]
+            self.scanner.runs[run_id] = None  # the builder holds the batch from here on
             if self.current < 0:
                 raise MalformedMessage(f"{self.info.what} has an observation outside any dataset.")
             if self.flat_first is None:
-                self.flat_first = list(names)
-            self.b.add_run(self.current, names, rows, count)
+                self.flat_first = list(run[0].table.column_names)  # type: ignore[index]
+            self.b.add_run(self.current, run[0])  # type: ignore[index]
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         if tag == "Obs":
