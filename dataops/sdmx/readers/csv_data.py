@@ -18,6 +18,7 @@ import pyarrow.csv as pacsv
 from dataops.errors import MalformedMessage, TooLarge
 from dataops.sdmx.model import Structure
 from dataops.sdmx.readers.source import ChunkReader, Input
+from dataops.sdmx.readers.ss_fast import MISSING
 from dataops.sdmx.readers.table import OBS_VALUE, TableInfo, assemble, structure_dimension_ids
 
 TIME_PERIOD = "TIME_PERIOD"
@@ -49,12 +50,22 @@ def read_csv_data(inp: Input, fmt: str, structure: Structure | None) -> pa.Table
     dims = structure_dimension_ids(structure) if structure else _dims_before_time(ids)
     time = structure.time_dimension if structure else (TIME_PERIOD if TIME_PERIOD in ids else None)
     labelled = {c.id for c in columns if c.labelled}
+    # With ',' as separator OBS_VALUE cannot use a decimal comma: it is read straight as float64
+    # (missing-value markers become null there; empty text is made null in the other columns below).
+    float_values = delimiter == ","
+    info = TableInfo(format=fmt, what=inp.name, dimensions=dims, time_dimension=time)
+    flow_column = next((c for c in columns if c.id in ("STRUCTURE_ID", "DATAFLOW", "KEY")), None)
+    if flow_column is not None:
+        first_flow = _first_value(inp.head, delimiter, flow_column)
+        if first_flow is not None:
+            info.structure_id = first_flow.split(": ", 1)[0]
+            flow_column.drop = True  # known from the first row: no need to read the column
     types: dict[str, pa.DataType] = {}
     for c in columns:
         if c.drop:
             continue
         if c.id == OBS_VALUE:
-            types[c.name] = pa.string()
+            types[c.name] = pa.float64() if float_values else pa.string()
         elif c.id == time or c.id in labelled or c.id in ("STRUCTURE_ID", "DATAFLOW", "KEY", "ACTION"):
             types[c.name] = pa.string()
         else:
@@ -69,40 +80,85 @@ def read_csv_data(inp: Input, fmt: str, structure: Structure | None) -> pa.Table
             convert_options=pacsv.ConvertOptions(
                 column_types=types,
                 include_columns=keep,
-                strings_can_be_null=True,
-                null_values=[""],
-                quoted_strings_can_be_null=True,
+                strings_can_be_null=False,
+                null_values=MISSING if float_values else [""],
             ),
         )
     except TooLarge:
         raise
     except pa.ArrowInvalid as exc:
-        raise MalformedMessage(f"{inp.name} is not valid SDMX-CSV: {exc}") from None
-    info = TableInfo(format=fmt, what=inp.name, dimensions=dims, time_dimension=time)
-    out: dict[str, pa.Array] = {}
+        raise MalformedMessage(f"{inp.name} is not valid SDMX-CSV: {_reason(exc)}") from None
+    columns_by_name = {c.name: table.column(c.name) for c in columns if not c.drop}
+    del table  # the columns are handed on one by one, so each original can go once converted
+    out: dict[str, pa.Array | pa.ChunkedArray] = {}
     for c in columns:
         if c.drop:
             continue
-        values = table.column(c.name).combine_chunks()
+        values = columns_by_name.pop(c.name)
         if c.id in ("STRUCTURE_ID", "DATAFLOW", "KEY"):
             if len(values) and not info.structure_id:
                 first = values[0].as_py() or ""
                 info.structure_id = first.split(": ", 1)[0]
             continue
+        if c.id != OBS_VALUE:
+            values = _empty_to_null(values)
         if c.id == "ACTION":
             actions = pc.unique(values).to_pylist()
             info.extra["actions"] = [a for a in actions if a]
             if "D" not in actions:
                 continue
         if c.id in labelled:
-            values = _strip_labels(values)
+            values = _strip_labels(values.combine_chunks())
         out[c.id] = values
     if not out or all(len(v) == 0 for v in out.values()):
         from dataops.errors import NoData
 
         raise NoData(f"{inp.name} contains no observations: the dataset is empty.")
-    decimal_comma = delimiter != "," and _uses_decimal_comma(out.get(OBS_VALUE))
+    obs = out.get(OBS_VALUE)
+    if isinstance(obs, pa.ChunkedArray):
+        obs = obs.combine_chunks()
+    decimal_comma = not float_values and _uses_decimal_comma(obs)
     return assemble(out, info, structure, decimal_comma=decimal_comma)
+
+
+def _first_value(head: bytes, delimiter: str, column: _Column) -> str | None:
+    """The column's value in the first data row, if the first two lines are in ``head``."""
+    lines = head.split(b"\n", 2)
+    if len(lines) < 3:
+        return None
+    try:
+        row = next(csv.reader([lines[1].decode("utf-8").rstrip("\r")], delimiter=delimiter))
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        return None
+    index = int(column.name[1:])
+    return row[index] if index < len(row) else None
+
+
+def _empty_to_null(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Empty text means no value; done on the (small) dictionaries where the column has one."""
+    chunks = []
+    for chunk in values.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            empty = pc.index(chunk.dictionary, "").as_py()
+            if empty >= 0:
+                mask = pc.equal(chunk.indices, empty)
+                chunk = pa.DictionaryArray.from_arrays(
+                    pc.if_else(mask, None, chunk.indices), chunk.dictionary
+                )
+        elif pc.any(pc.equal(chunk, "")).as_py():
+            chunk = pc.if_else(pc.equal(chunk, ""), None, chunk)
+        chunks.append(chunk)
+    return pa.chunked_array(chunks, values.type)
+
+
+def _reason(exc: pa.ArrowInvalid) -> str:
+    """pyarrow's complaint in words a statistician reads (column numbers dropped, numbers named)."""
+    text = re.sub(r"In CSV column #\d+: ", "", str(exc))
+    bad = re.search(r"(?:Row #(\d+): )?CSV conversion error to double: invalid value (.*)$", text)
+    if bad:
+        row = f" (row {bad.group(1)})" if bad.group(1) else ""
+        return f"an observation value is not a number: {bad.group(2)}{row}"
+    return text
 
 
 class _Column:

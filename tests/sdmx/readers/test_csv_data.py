@@ -63,3 +63,32 @@ def test_csv_from_a_byte_stream_equals_csv_from_a_file(samples):
     data = path.read_bytes()
     streamed = read_data(iter([data[i : i + 1000] for i in range(0, len(data), 1000)]))
     assert streamed.equals(read_data(path))
+
+
+def test_missing_value_markers_are_nan_but_stay_text_in_attributes(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "DATAFLOW,FREQ,TIME_PERIOD,OBS_VALUE,OBS_STATUS,COMMENT\n"
+        "ECB:EXR(1.0),M,2024-01,NaN,NA,\n"
+        "ECB:EXR(1.0),M,2024-02,N/A,A,note\n"
+        "ECB:EXR(1.0),M,2024-03,,,\n"
+        "ECB:EXR(1.0),M,2024-04,1.5e2,A,x\n"
+    )
+    df = read_data(path).to_pandas()
+    assert df["OBS_VALUE"].isna().tolist() == [True, True, True, False]
+    assert df["OBS_VALUE"].iloc[3] == 150.0
+    assert df["OBS_STATUS"].iloc[0] == "NA" and pd.isna(df["OBS_STATUS"].iloc[2])
+    assert df["COMMENT"].isna().tolist() == [True, False, True, False]
+    assert table_metadata(read_data(path))["structure_id"] == "ECB:EXR(1.0)"
+    assert read_data(iter([path.read_bytes()])).equals(read_data(path))
+
+
+def test_an_observation_value_that_is_no_number_names_the_value(tmp_path):
+    from dataops.errors import MalformedMessage
+
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "DATAFLOW,FREQ,TIME_PERIOD,OBS_VALUE\nECB:EXR(1.0),M,2024-01,1\nECB:EXR(1.0),M,2024-02,abc\n"
+    )
+    with pytest.raises(MalformedMessage, match="abc"):
+        read_data(path)
