@@ -214,8 +214,8 @@ export const deployPlugin: JupyterFrontEndPlugin<void> = {
     toolbarRegistry?.addFactory<NotebookPanel>(
       'Notebook',
       'dataops-promote',
-      notebook =>
-        new ToolbarButton({
+      notebook => {
+        const button = new ToolbarButton({
           icon: deployIcon,
           label: trans.__('Promote'),
           tooltip: trans.__(
@@ -227,7 +227,10 @@ export const deployPlugin: JupyterFrontEndPlugin<void> = {
               path: notebook.context.path
             });
           }
-        })
+        });
+        button.addClass('jp-DataOps-promoteToolbarItem');
+        return button;
+      }
     );
 
     app.commands.addCommand(DeployCommands.openJob, {

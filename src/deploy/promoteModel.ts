@@ -60,6 +60,10 @@ export class PromoteModel {
       const reply = await fetchEnvironments(this.settings);
       this.dispatch({ type: 'environments-loaded', ...reply });
     });
+    // the only environment open to the user is chosen for them: review it right away
+    if (this._state.envId && !this._state.plan) {
+      await this.review();
+    }
   }
 
   /** Choose an environment and review what would go there. */
