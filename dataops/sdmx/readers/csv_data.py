@@ -19,7 +19,7 @@ from dataops.errors import MalformedMessage, TooLarge
 from dataops.sdmx.model import Structure
 from dataops.sdmx.readers.source import ChunkReader, Input
 from dataops.sdmx.readers.ss_fast import MISSING
-from dataops.sdmx.readers.table import OBS_VALUE, TableInfo, assemble, structure_dimension_ids
+from dataops.sdmx.readers.table import OBS_VALUE, Column, TableInfo, assemble, structure_dimension_ids
 
 TIME_PERIOD = "TIME_PERIOD"
 _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_@$\-]*$")
@@ -73,7 +73,7 @@ def read_csv_data(inp: Input, fmt: str, structure: Structure | None) -> pa.Table
     keep = [c.name for c in columns if not c.drop]
     source = str(inp.path) if inp.path is not None else pa.PythonFile(ChunkReader(inp.chunks), mode="r")
     try:
-        table = pacsv.read_csv(
+        reader = pacsv.open_csv(
             source,
             read_options=pacsv.ReadOptions(column_names=[c.name for c in columns], skip_rows=1),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
@@ -84,13 +84,22 @@ def read_csv_data(inp: Input, fmt: str, structure: Structure | None) -> pa.Table
                 null_values=MISSING if float_values else [""],
             ),
         )
+        # Batch by batch, so only the compact columns (narrow dictionary indices) pile up.
+        pieces: dict[str, list[pa.Array]] = {name: [] for name in keep}
+        for batch in reader:
+            for name in keep:
+                pieces[name].append(_compact(batch.column(name)))
     except TooLarge:
         raise
     except pa.ArrowInvalid as exc:
         raise MalformedMessage(f"{inp.name} is not valid SDMX-CSV: {_reason(exc)}") from None
-    columns_by_name = {c.name: table.column(c.name) for c in columns if not c.drop}
-    del table  # the columns are handed on one by one, so each original can go once converted
-    out: dict[str, pa.Array | pa.ChunkedArray] = {}
+    # Dictionary pieces stay a list (their index widths may differ); `assemble` unifies them.
+    columns_by_name = {
+        name: arrays if pa.types.is_dictionary(types[name]) else pa.chunked_array(arrays, types[name])
+        for name, arrays in pieces.items()
+    }
+    del pieces
+    out: dict[str, Column] = {}
     for c in columns:
         if c.drop:
             continue
@@ -100,8 +109,6 @@ def read_csv_data(inp: Input, fmt: str, structure: Structure | None) -> pa.Table
                 first = values[0].as_py() or ""
                 info.structure_id = first.split(": ", 1)[0]
             continue
-        if c.id != OBS_VALUE:
-            values = _empty_to_null(values)
         if c.id == "ACTION":
             actions = pc.unique(values).to_pylist()
             info.extra["actions"] = [a for a in actions if a]
@@ -134,21 +141,19 @@ def _first_value(head: bytes, delimiter: str, column: _Column) -> str | None:
     return row[index] if index < len(row) else None
 
 
-def _empty_to_null(values: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Empty text means no value; done on the (small) dictionaries where the column has one."""
-    chunks = []
-    for chunk in values.chunks:
-        if pa.types.is_dictionary(chunk.type):
-            empty = pc.index(chunk.dictionary, "").as_py()
-            if empty >= 0:
-                mask = pc.equal(chunk.indices, empty)
-                chunk = pa.DictionaryArray.from_arrays(
-                    pc.if_else(mask, None, chunk.indices), chunk.dictionary
-                )
-        elif pc.any(pc.equal(chunk, "")).as_py():
-            chunk = pc.if_else(pc.equal(chunk, ""), None, chunk)
-        chunks.append(chunk)
-    return pa.chunked_array(chunks, values.type)
+def _compact(values: pa.Array) -> pa.Array:
+    """Empty text made null (on the small dictionary where there is one), dictionary indices narrowed."""
+    if pa.types.is_dictionary(values.type):
+        indices = values.indices
+        empty = pc.index(values.dictionary, "").as_py()
+        if empty >= 0:
+            indices = pc.if_else(pc.equal(indices, empty), None, indices)
+        if len(values.dictionary) < 32_768:
+            indices = indices.cast(pa.int16())
+        return pa.DictionaryArray.from_arrays(indices, values.dictionary)
+    if pa.types.is_string(values.type) and pc.any(pc.equal(values, "")).as_py():
+        return pc.if_else(pc.equal(values, ""), None, values)
+    return values
 
 
 def _reason(exc: pa.ArrowInvalid) -> str:
