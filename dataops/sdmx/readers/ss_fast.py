@@ -39,6 +39,7 @@ _BAD_VALUE = re.compile(r"[\x00-\x1f<&]")  # characters a plain attribute value 
 DELIM = "\x1f"
 DICT = pa.dictionary(pa.int32(), pa.string())
 MISSING = ["", "NaN", "nan", "NA", "N/A"]  # what `table.to_float` reads as a missing value
+PARSE_THREADS = False  # batches are small (about 1 MB): threads add allocator memory, not speed
 
 
 @dataclass
@@ -98,7 +99,9 @@ class _Template:
         try:
             table = pacsv.read_csv(
                 pa.py_buffer(blob),
-                read_options=pacsv.ReadOptions(column_names=self.columns, block_size=1 << 19),
+                read_options=pacsv.ReadOptions(
+                    column_names=self.columns, block_size=1 << 19, use_threads=False
+                ),
                 parse_options=pacsv.ParseOptions(delimiter='"', quote_char=False, escape_char=False),
                 convert_options=pacsv.ConvertOptions(
                     column_types=self.types, strings_can_be_null=False, null_values=MISSING

@@ -200,10 +200,11 @@ def index_type(size: int) -> pa.DataType:
 def as_dictionary(arrays: list[pa.Array]) -> pa.Array:
     """One dictionary array (one dictionary, narrow indices) from pieces of strings or dictionaries."""
     encoded = [a if pa.types.is_dictionary(a.type) else pc.dictionary_encode(_as_strings(a)) for a in arrays]
-    encoded = [a.cast(pa.dictionary(pa.int32(), pa.string())) for a in encoded]
     if len(encoded) == 1:
         unified = encoded[0]
     else:
+        wide = pa.dictionary(pa.int32(), pa.string())
+        encoded = [a if a.type == wide else a.cast(wide) for a in encoded]
         table = pa.table({"c": pa.chunked_array(encoded)}).unify_dictionaries()
         unified = table.column("c").combine_chunks()
         del table
