@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from fake_provider import FakeProvider
 
 from dataops.config import load_config
 from dataops.sdmx.config import DataConfig
+from tests.sdmx.fake_provider import FakeProvider
 
 
 @pytest.fixture

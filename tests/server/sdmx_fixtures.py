@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "sdmx_fake_provider", Path(__file__).resolve().parents[1] / "sdmx" / "fake_provider.py"
-)
-fake_provider_module = sys.modules.setdefault(_spec.name, importlib.util.module_from_spec(_spec))
-if not hasattr(fake_provider_module, "FakeProvider"):
-    _spec.loader.exec_module(fake_provider_module)
+from tests.sdmx.fake_provider import FakeProvider
 
 
 @pytest.fixture
 def sdmx_provider(shared_dir, dataops_config, tmp_path):
     """A running local SDMX provider and a dataops configuration with sources pointing at it."""
-    provider = fake_provider_module.FakeProvider(shared_dir / "sdmx-samples").start()
+    provider = FakeProvider(shared_dir / "sdmx-samples").start()
     dataops_config.write_text(
         f"""
 [data]

@@ -6,10 +6,9 @@ import json
 
 import pyarrow as pa
 import pytest
-import sdmx_fixtures
 from tornado.httpclient import HTTPClientError
 
-sdmx_provider = sdmx_fixtures.sdmx_provider
+from tests.server.sdmx_fixtures import sdmx_provider  # noqa: F401
 
 
 async def _error(jp_fetch, *path, **params):

@@ -8,12 +8,11 @@ import json
 
 import pytest
 import sdmx
-import sdmx_fixtures
 from tornado.httpclient import HTTPClientError
 
 from dataops.sdmx.readers import read_data, read_structure
+from tests.server.sdmx_fixtures import sdmx_provider  # noqa: F401
 
-sdmx_provider = sdmx_fixtures.sdmx_provider
 CSV_10 = "application/vnd.sdmx.data+csv;version=1.0.0"
 JSON_10 = "application/vnd.sdmx.data+json;version=1.0.0"
 EXR_DIMS = ["FREQ", "CURRENCY", "CURRENCY_DENOM", "EXR_TYPE", "EXR_SUFFIX"]
