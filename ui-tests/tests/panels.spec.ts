@@ -1,4 +1,4 @@
-import { expect, test } from '@jupyterlab/galata';
+import { expect, test } from './fixtures';
 
 const PANELS = [
   {
@@ -14,7 +14,7 @@ const PANELS = [
   {
     id: 'jp-dataops-deploy',
     title: 'Deploy',
-    status: '1 environment: dev'
+    status: '2 environments: dev, prod'
   }
 ];
 
