@@ -143,7 +143,8 @@ class Run:
         Returns the offset reached, to resume from later (``run.logs(offset=n)``).
         """
         out = file or sys.stdout
-        info = sync_run(self.engine, self.store, self.id)
+        known: set[str] = set()
+        info = sync_run(self.engine, self.store, self.id, known)
         next_sync = time.monotonic() + ENGINE_POLL_S
         while True:
             # The status was read before the store: lines written before the run moved on are here.
@@ -160,7 +161,7 @@ class Run:
                 return offset
             time.sleep(POLL_S)
             if time.monotonic() >= next_sync:
-                info = sync_run(self.engine, self.store, self.id)
+                info = sync_run(self.engine, self.store, self.id, known)
                 next_sync = time.monotonic() + ENGINE_POLL_S
 
     def wait(self, timeout: float | None = None, poll: float = 0.5) -> models.RunStatus:

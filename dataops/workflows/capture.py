@@ -48,24 +48,41 @@ class TaskLog:
             "worker": worker,
             "step_version": step_version,
         }
-        self._tail: deque[str] = deque(maxlen=tail_lines)
-        self._partial: dict[str, str] = {}
+        self._tail: deque[LogRecord] = deque(maxlen=tail_lines)
+        self._partial: dict[str, list[str]] = {}
         self._lock = threading.Lock()
 
     def emit(self, level: str, message: str, source: str, logger: str = "") -> None:
         """Record one line (or one multi-line message) now."""
+        meta = self.meta
         record = LogRecord(
-            timestamp=now_iso(), level=level, message=message, source=source, logger=logger, **self.meta
+            meta["run_id"],
+            now_iso(),
+            level,
+            message,
+            "log",
+            source,
+            meta["activity_id"],
+            meta["task_id"],
+            meta["worker"],
+            meta["step_version"],
+            logger,
         )
-        self._tail.append(f"{record.timestamp} {level} {message}")
+        self._tail.append(record)
         self.sink(record)
 
     def write_stream(self, source: str, level: str, text: str) -> None:
         """Take a chunk written to a stream; complete lines become records, the rest waits for more."""
+        if "\n" not in text:  # print() writes each argument separately: most chunks end no line
+            with self._lock:
+                self._partial.setdefault(source, []).append(text)
+            return
         with self._lock:
-            buf = self._partial.get(source, "") + text
+            pending = self._partial.pop(source, None)
+            buf = "".join(pending) + text if pending else text
             *lines, rest = buf.split("\n")
-            self._partial[source] = rest
+            if rest:
+                self._partial[source] = [rest]
         for line in lines:
             self.emit(level, line.rstrip("\r"), source)
 
@@ -73,13 +90,14 @@ class TaskLog:
         """Record any unterminated last line of each stream."""
         with self._lock:
             pending, self._partial = self._partial, {}
-        for source, rest in pending.items():
+        for source, parts in pending.items():
+            rest = "".join(parts)
             if rest:
                 self.emit("WARNING" if source == "stderr" else "INFO", rest, source)
 
     def tail(self) -> list[str]:
         """The last lines recorded, oldest first (for a failure's error details)."""
-        return list(self._tail)
+        return [f"{r.timestamp} {r.level} {r.message}" for r in self._tail]
 
 
 class _StreamProxy(io.TextIOBase):

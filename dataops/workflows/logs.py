@@ -15,9 +15,10 @@ import os
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
-from datetime import UTC, datetime
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +61,20 @@ def current_user() -> str:
     return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
 
 
+_second: list = [None, ""]  # the last whole second formatted: a step may log thousands of lines in one
+
+
 def now_iso() -> str:
     """The current time as ISO 8601 UTC with microseconds (the format of every record)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    now = time.time()
+    whole = int(now)
+    if whole != _second[0]:
+        _second[1] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+        _second[0] = whole
+    return f"{_second[1]}.{int((now - whole) * 1_000_000):06d}Z"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and steps build many
 class LogRecord:
     """One line of a run's timeline: a step's log line (``kind="log"``) or an engine event (``"event"``).
 
@@ -92,9 +101,7 @@ class LogRecord:
 
     def to_json(self) -> dict[str, Any]:
         """The record as the REST API and WebSocket send it (``event_key`` is internal)."""
-        out = asdict(self)
-        out.pop("event_key")
-        return out
+        return dict(zip(_PUBLIC, _public_values(self), strict=True))
 
 
 _COLUMNS = [f.name for f in fields(LogRecord) if f.name != "seq"]
@@ -103,8 +110,17 @@ _INSERT = f"INSERT OR IGNORE INTO records ({', '.join(_COLUMNS)}) VALUES ({', '.
 _SELECT = f"SELECT seq, {', '.join(_COLUMNS)} FROM records"  # noqa: S608
 
 
+_values = attrgetter(*_COLUMNS)
+_PUBLIC = [f.name for f in fields(LogRecord) if f.name != "event_key"]
+_public_values = attrgetter(*_PUBLIC)
+
+
+_JSON_PAIRS = ", ".join(f"'{name}', {name}" for name in _PUBLIC)
+_SELECT_JSON = f"SELECT seq, json_object({_JSON_PAIRS}) FROM records"  # noqa: S608 (field names only)
+
+
 def _row(row: tuple) -> LogRecord:
-    return LogRecord(**dict(zip(_COLUMNS, row[1:], strict=True)), seq=row[0])
+    return LogRecord(*row[1:], row[0])  # columns are in field order, seq last
 
 
 class LogStore:
@@ -138,7 +154,7 @@ class LogStore:
         Events whose ``event_key`` is already stored for the run are skipped, so several
         processes may record the same engine event without duplicating it.
         """
-        rows = [tuple(getattr(r, c) for c in _COLUMNS) for r in records]
+        rows = [_values(r) for r in records]
         if not rows:
             return 0
         conn = self._conn()
@@ -158,6 +174,14 @@ class LogStore:
             f"{_SELECT} WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?", (run_id, after, limit)
         )
         return [_row(r) for r in cur.fetchall()]
+
+    def read_json(self, run_id: str, after: int = 0, limit: int = 10_000) -> list[tuple[int, str]]:
+        """`read`, but each record as ``(seq, JSON text)`` built by SQLite (the streaming hot path)."""
+        cur = self._conn().execute(
+            f"{_SELECT_JSON} WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (run_id, after, limit),
+        )
+        return cur.fetchall()
 
     def tail(self, run_id: str, n: int) -> list[LogRecord]:
         """The run's last ``n`` records, oldest first."""
@@ -206,19 +230,25 @@ class LogWriter:
     A background thread commits whatever has queued up in one transaction, so a step that
     prints in a tight loop costs one commit per batch, not per line, and a line reaches the
     store within milliseconds. ``flush()`` returns once everything written before it is stored.
+    A step that writes faster than the store commits waits once ``max_pending`` lines are queued,
+    so memory and the delay of every line stay bounded.
     """
 
-    def __init__(self, store: LogStore, max_batch: int = 5000) -> None:
+    def __init__(self, store: LogStore, max_batch: int = 5000, max_pending: int = 200) -> None:
         self.store = store
         self.max_batch = max_batch
+        self.max_pending = max_pending
         self._queue: queue.SimpleQueue[LogRecord | threading.Event | None] = queue.SimpleQueue()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="dataops-log-writer", daemon=True)
         self._thread.start()
 
     def write(self, record: LogRecord) -> None:
-        """Queue one record for the store."""
+        """Queue one record for the store (waits while ``max_pending`` are queued)."""
         self._queue.put(record)
+        if self._queue.qsize() > self.max_pending:
+            while self._queue.qsize() > self.max_pending // 2 and self._thread.is_alive():
+                time.sleep(0.001)
 
     def flush(self, timeout: float = 30.0) -> None:
         """Block until every record written so far is committed."""

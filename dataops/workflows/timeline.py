@@ -90,18 +90,33 @@ def engine_events(run: Run, activities: list[Activity], incidents: list[Incident
     return events
 
 
-def sync_run(engine: Engine, store: LogStore, run_id: str) -> Run:
-    """Record the run's engine events not yet in the store (three engine requests); returns the run."""
+def _new(events: list[LogRecord], known: set[str] | None) -> list[LogRecord]:
+    if known is None:
+        return events
+    fresh = [e for e in events if e.event_key not in known]
+    known.update(e.event_key for e in fresh if e.event_key)
+    return fresh
+
+
+def sync_run(engine: Engine, store: LogStore, run_id: str, known: set[str] | None = None) -> Run:
+    """Record the run's engine events not yet in the store (a handful of engine requests); returns the run.
+
+    ``known`` (event keys this caller already recorded) spares the store a write when nothing is new.
+    """
     run = engine.run(run_id)
     events = engine_events(run, engine.activities(run_id), engine.incidents(run_id, include_resolved=True))
-    store.append(events)
+    store.append(_new(events, known))
     return run
 
 
-async def async_sync_run(engine: AsyncEngine, store: LogStore, run_id: str) -> Run:
+async def async_sync_run(
+    engine: AsyncEngine, store: LogStore, run_id: str, known: set[str] | None = None
+) -> Run:
     """`sync_run` for the server's event loop (the store write runs in a thread)."""
     run = await engine.run(run_id)
     activities = await engine.activities(run_id)
     incidents = await engine.incidents(run_id, include_resolved=True)
-    await asyncio.to_thread(store.append, engine_events(run, activities, incidents))
+    fresh = _new(engine_events(run, activities, incidents), known)
+    if fresh:
+        await asyncio.to_thread(store.append, fresh)
     return run

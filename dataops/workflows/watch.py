@@ -3,8 +3,8 @@
 Each tick a `RunWatch` reads the run's new records from the log store once (from the lowest
 offset any watcher holds) and hands every watcher the records past its own offset, so a watcher
 that joins with an old offset is replayed and then continues live, and no record reaches a
-watcher twice. Once per ``engine_interval`` it asks the engine for the run (three requests:
-run, activities, incidents), merges new engine events into the store and tells watchers when
+watcher twice. Once per ``engine_interval`` it asks the engine for the run (run, activities,
+incidents: a handful of requests), merges new engine events into the store and tells watchers when
 the status changes. A finished run is not asked about again. The engine's cost is therefore
 bounded per run and poll interval, whatever the number of watchers.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -41,9 +42,9 @@ def jsonable(value: Any) -> Any:
 
 
 class Watcher:
-    """One client of a run's stream: where it is (``offset``) and how to reach it (``send``)."""
+    """One client of a run's stream: where it is (``offset``) and how to reach it (``send``, JSON text)."""
 
-    def __init__(self, send: Callable[[dict[str, Any]], None], offset: int = 0) -> None:
+    def __init__(self, send: Callable[[str], None], offset: int = 0) -> None:
         self.send = send
         self.offset = offset
         self.status: Any = None
@@ -59,7 +60,7 @@ class RunWatch:
         engine: AsyncEngine,
         store: LogStore,
         *,
-        store_interval: float = 0.05,
+        store_interval: float = 0.025,
         engine_interval: float = 1.0,
         on_idle: Callable[[RunWatch], None] | None = None,
     ) -> None:
@@ -74,6 +75,7 @@ class RunWatch:
         self._on_idle = on_idle
         self._task: asyncio.Task | None = None
         self._next_engine = 0.0
+        self._known: set[str] = set()
 
     def add(self, watcher: Watcher) -> None:
         """Start streaming to ``watcher`` from its offset (starts the poller if needed)."""
@@ -108,7 +110,7 @@ class RunWatch:
 
     async def _poll_engine(self) -> None:
         try:
-            self.run = await async_sync_run(self.engine, self.store, self.run_id)
+            self.run = await async_sync_run(self.engine, self.store, self.run_id, self._known)
             self.error = None
         except DataOpsError as exc:  # engine away or run gone: watchers are told, polling goes on
             self.error = exc
@@ -120,13 +122,15 @@ class RunWatch:
             if not watchers:
                 return
             low = min(w.offset for w in watchers)
-            records = await asyncio.to_thread(self.store.read, self.run_id, low, BATCH)
-            payload = [(r.seq, r.to_json()) for r in records]
+            records = await asyncio.to_thread(self.store.read_json, self.run_id, low, BATCH)
             for w in watchers:
-                mine = [body for seq, body in payload if seq > w.offset]
+                mine = [text for seq, text in records if seq > w.offset]
                 if mine:
-                    self._send(w, {"type": "records", "records": mine, "next_offset": mine[-1]["seq"]})
-                    w.offset = mine[-1]["seq"]
+                    last = records[-1][0]
+                    self._send(
+                        w, f'{{"type": "records", "records": [{",".join(mine)}], "next_offset": {last}}}'
+                    )
+                    w.offset = last
             if len(records) < BATCH:
                 return
 
@@ -144,9 +148,9 @@ class RunWatch:
                 self._send(w, {"type": "status", "run": status})
                 w.status = status
 
-    def _send(self, watcher: Watcher, message: dict[str, Any]) -> None:
+    def _send(self, watcher: Watcher, message: dict[str, Any] | str) -> None:
         try:
-            watcher.send(message)
+            watcher.send(message if isinstance(message, str) else json.dumps(message))
         except Exception:  # a closed client: drop it, the others go on
             self.watchers.discard(watcher)
 

@@ -15,9 +15,6 @@ All watchers of a run share one poller (`dataops.workflows.watch`).
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
@@ -50,8 +47,8 @@ class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHand
         self.watcher = Watcher(self._send, self._offset)
         self.run_watch = self._svc.watches.watch(run_id, self.watcher)
 
-    def _send(self, message: dict[str, Any]) -> None:
-        self.write_message(json.dumps(message))
+    def _send(self, message: str) -> None:
+        self.write_message(message)
 
     def on_message(self, message: str | bytes) -> None:
         """Clients only listen; anything they send is ignored."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -126,3 +127,12 @@ def test_the_store_remembers_who_started_which_run(tmp_path):
     store.note_start("r3", "alice", "report")
     assert LogStore(tmp_path).started_by("alice") == ["r3", "r1"]
     assert store.started_by("carol") == []
+
+
+def test_the_streaming_form_of_a_record_is_its_json(tmp_path):
+    store = LogStore(tmp_path)
+    store.append([_line("run", 'quotes " and\nnewlines, accents é', worker="w1", activity_id="fetch")])
+    [(seq, text)] = store.read_json("run")
+    [record] = store.read("run")
+    assert seq == record.seq
+    assert json.loads(text) == record.to_json()
