@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -136,3 +137,19 @@ def test_the_streaming_form_of_a_record_is_its_json(tmp_path):
     [record] = store.read("run")
     assert seq == record.seq
     assert json.loads(text) == record.to_json()
+
+
+def test_a_step_writing_faster_than_the_store_commits_is_held_back_and_nothing_is_lost(tmp_path):
+    store = LogStore(tmp_path)
+    writer = LogWriter(store, max_pending=100)
+    blocker = sqlite3.connect(store.db_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock for a while
+    step = threading.Thread(target=lambda: [writer.write(_line("run", str(i))) for i in range(1000)])
+    step.start()
+    step.join(timeout=1.0)
+    assert step.is_alive(), "the step should wait while the store cannot take its lines"
+    blocker.execute("ROLLBACK")
+    step.join(timeout=30)
+    writer.flush()
+    assert [r.message for r in store.read("run")] == [str(i) for i in range(1000)]
+    writer.close()
