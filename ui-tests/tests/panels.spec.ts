@@ -9,7 +9,7 @@ const PANELS = [
   {
     id: 'jp-dataops-workflows',
     title: 'Workflows',
-    status: 'No workflow engine configured — see Settings'
+    status: 'Workflow engine at http://127.0.0.1:18431/engine-rest'
   },
   {
     id: 'jp-dataops-deploy',

@@ -1,0 +1,124 @@
+/**
+ * Playwright global setup of the Workflows tests: the real engine (scripts/engine.sh, on the
+ * port `dataops-test-config.toml` names) with the sample processes, and two step workers
+ * (`dataops worker`) running `workflow_steps/` — two, so a long run being cancelled does not
+ * hold up the others. The workers stop afterwards; the engine stops with the last test run
+ * using it (runs started in parallel by other engineers share it: each one registers in
+ * `users/` and the last to finish stops it).
+ *
+ * An engine already answering there (another test run, started in parallel) is reused, and
+ * its database is kept: the tests tell their runs apart by business key and compare
+ * definition versions with the version before, so earlier runs do not disturb them.
+ */
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import * as path from 'path';
+
+export const ENGINE_PORT = 18431;
+export const ENGINE_URL = `http://127.0.0.1:${ENGINE_PORT}/engine-rest`;
+/** Shared by the workers and the server (`[workflows] log_dir` in the test config). */
+export const WORK_DIR = '/tmp/dataops-ui-tests/workflows';
+export const LOG_DIR = '/tmp/dataops-ui-tests/workflow-logs';
+/** The file whose presence "fixes" the failing step (see workflow_steps/production.py). */
+export const CALENDAR_OPEN = path.join(WORK_DIR, 'calendar-open');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ENGINE_DATA = path.join(WORK_DIR, 'engine');
+
+function engine(command: 'start' | 'stop' | 'status'): string {
+  return execFileSync(
+    path.join(ROOT, 'scripts', 'engine.sh'),
+    [command, '--port', String(ENGINE_PORT), '--data', ENGINE_DATA],
+    { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 300_000 }
+  ).trim();
+}
+
+function answers(): boolean {
+  try {
+    engine('status');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function startWorker(id: string): ChildProcess {
+  const child = spawn(
+    path.join(ROOT, '.venv', 'bin', 'dataops'),
+    [
+      'worker',
+      '--steps',
+      path.join(__dirname, 'workflow_steps'),
+      '--engine-url',
+      ENGINE_URL,
+      '--log-dir',
+      LOG_DIR,
+      '--worker-id',
+      id,
+      '--retries',
+      '0',
+      '--long-poll',
+      '1',
+      '--shutdown-grace',
+      '2'
+    ],
+    {
+      env: { ...process.env, PYTHONPATH: ROOT, DATAOPS_UI_FIXES: WORK_DIR },
+      stdio: ['ignore', 'inherit', 'inherit']
+    }
+  );
+  child.on('exit', code => {
+    if (code) {
+      console.error(`workflows setup: worker ${id} exited with code ${code}`);
+    }
+  });
+  return child;
+}
+
+const USERS = path.join(WORK_DIR, 'users');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Other test runs (process ids) still using the engine. */
+function otherUsers(): number[] {
+  return readdirSync(USERS)
+    .map(Number)
+    .filter(pid => pid !== process.pid && alive(pid));
+}
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  mkdirSync(USERS, { recursive: true });
+  const me = path.join(USERS, String(process.pid));
+  writeFileSync(me, '');
+  rmSync(CALENDAR_OPEN, { force: true });
+  if (!answers()) {
+    engine('start'); // waits for one that is still starting, else builds if needed and starts
+  }
+  const workers = [startWorker('ui-worker-1'), startWorker('ui-worker-2')];
+  return async () => {
+    await Promise.all(
+      workers.map(
+        w =>
+          new Promise<void>(resolve => {
+            if (w.exitCode !== null) {
+              resolve();
+              return;
+            }
+            w.once('exit', () => resolve());
+            w.kill('SIGTERM');
+          })
+      )
+    );
+    rmSync(me, { force: true });
+    if (otherUsers().length === 0) {
+      engine('stop');
+    }
+  };
+}
