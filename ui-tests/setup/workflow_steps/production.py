@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -19,7 +20,9 @@ from dataops.workflows import BpmnError, step
 log = logging.getLogger("production")
 
 # Where the tests put the configuration that fixes the failing step.
-FIXES = Path(os.environ.get("DATAOPS_UI_FIXES", "/tmp/dataops-ui-tests/workflows"))
+FIXES = Path(
+    os.environ.get("DATAOPS_UI_FIXES") or Path(tempfile.gettempdir()) / "dataops-ui-tests" / "workflows"
+)
 CALENDAR_OPEN = FIXES / "calendar-open"
 
 
