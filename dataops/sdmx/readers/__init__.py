@@ -47,7 +47,7 @@ def read_data(source: Any, structure: Structure | None = None, *, max_bytes: int
     if fmt.startswith("sdmx-json"):
         from dataops.sdmx.readers.json_data import read_json_data
 
-        return read_json_data(inp.read_all(), inp.name, structure)
+        return read_json_data(inp.chunks, inp.name, structure)
     if fmt in DATA_FORMATS:
         from dataops.sdmx.readers.csv_data import read_csv_data
 

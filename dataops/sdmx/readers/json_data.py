@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from dataops.errors import MalformedMessage, NoData, RemoteError
 from dataops.sdmx.model import Structure
+from dataops.sdmx.readers.json_columns import RawDataset, decode_positions, key_positions, obs_block
+from dataops.sdmx.readers.json_stream import JsonStream
 from dataops.sdmx.readers.sniff import unsupported
 from dataops.sdmx.readers.table import OBS_VALUE, TableBuilder, TableInfo
 
 TIME_PERIOD = "TIME_PERIOD"
+FLAT_SLICE = 50_000  # observations of a flat dataset decoded at a time
 
 
 def load_json(data: bytes, what: str) -> Any:
@@ -58,39 +63,137 @@ def raise_errors(doc: dict[str, Any], what: str) -> None:
     )
 
 
-def read_json_data(data: bytes, what: str, structure: Structure | None) -> pa.Table:
-    """Read an SDMX-JSON 1.0 or 2.0 data message."""
-    doc = load_json(data, what)
-    if not isinstance(doc, dict):
+def read_json_data(chunks: Iterator[bytes], what: str, structure: Structure | None) -> pa.Table:
+    """Read an SDMX-JSON 1.0 or 2.0 data message, streaming: one series' objects at a time."""
+    stream = JsonStream(chunks, what)
+    if stream.peek() != "{":
+        stream.value()  # broken JSON says where; a well-formed non-object is no SDMX-JSON
         raise unsupported(what, "is JSON but not an SDMX-JSON message")
-    raise_errors(doc, what)
+    doc: dict[str, Any] = {}
+    datasets: list[RawDataset] | None = None
+    for key in stream.members():
+        if key == "data" and stream.peek() == "{":
+            for inner in stream.members():
+                if inner == "dataSets":
+                    datasets = _read_datasets(stream)
+                else:
+                    doc.setdefault("data", {})[inner] = stream.value()
+        elif key == "dataSets":
+            datasets = _read_datasets(stream)
+        else:
+            doc[key] = stream.value()
+        if key == "errors":
+            raise_errors(doc, what)
+    stream.end()
     body = doc.get("data", doc)
-    if not isinstance(body, dict) or "dataSets" not in body:
+    if datasets is None:
         if isinstance(body, dict) and ("dataStructures" in body or "dataflows" in body):
             raise unsupported(
                 what, "is an SDMX-JSON structure message, not data; read it with read_structure"
             )
         raise unsupported(what, "is JSON without SDMX-JSON dataSets")
-    if "structures" in body:
-        fmt, structures = "sdmx-json-2.0", body["structures"]
+    if isinstance(body, dict) and "structures" in body:
+        fmt, structures = "sdmx-json-2.0", body["structures"] or []
     else:
-        fmt, structures = "sdmx-json-1.0", [body.get("structure") or doc.get("structure") or {}]
+        fmt = "sdmx-json-1.0"
+        structures = [
+            (body.get("structure") if isinstance(body, dict) else None) or doc.get("structure") or {}
+        ]
     info = TableInfo(format=fmt, what=what)
     builder = TableBuilder()
-    datasets = body.get("dataSets") or []
     for ds in datasets:
-        index = ds.get("structure", 0) if isinstance(ds.get("structure"), int) else 0
+        index = ds.members.get("structure", 0)
+        index = index if isinstance(index, int) else 0
         if index >= len(structures):
             raise MalformedMessage(
                 f"{what} has a dataset pointing at structure {index}, which it does not contain."
             )
-        _read_dataset(ds, _Layout(structures[index], what), builder, info)
+        _add_dataset(ds, _Layout(structures[index], what), builder, info)
     if structures and structures[0]:
         layout = _Layout(structures[0], what)
         info.dimensions = [d for d in layout.dimension_order if d != layout.time]
         info.time_dimension = layout.time
         info.structure_id = layout.structure_id
     return builder.build(info, structure)
+
+
+def _read_datasets(stream: JsonStream) -> list[RawDataset]:
+    """The ``dataSets`` array, series by series, observations as columns."""
+    what = stream.what
+    datasets = []
+    for _ in stream.elements():
+        ds = RawDataset()
+        for key in stream.members():
+            if key == "series" and stream.peek() == "{":
+                for series_key in stream.members():
+                    attributes: list[Any] = []
+                    position = len(ds.series)
+                    for member in stream.members():
+                        if member == "observations":
+                            ds.blocks.append(obs_block(position, stream.value() or {}, what))
+                        elif member == "attributes":
+                            attributes = stream.value() or []
+                        else:
+                            stream.value()
+                    ds.series.append((series_key, attributes))
+            elif key == "observations" and stream.peek() == "{":
+                # A flat dataset: observations come in slices, so a huge one never sits in Python whole.
+                pending: dict[str, Any] = {}
+                for obs_key in stream.members():
+                    pending[obs_key] = stream.value()
+                    if len(pending) >= FLAT_SLICE:
+                        ds.blocks.append(obs_block(-1, pending, what))
+                        pending = {}
+                ds.blocks.append(obs_block(-1, pending, what))
+            else:
+                ds.members[key] = stream.value()
+        datasets.append(ds)
+    return datasets
+
+
+def _add_dataset(ds: RawDataset, lay: _Layout, builder: TableBuilder, info: TableInfo) -> None:
+    what = lay.what
+    context: dict[str, str | None] = {d["id"]: _value(d, 0, what) for d in lay.ds_dims}
+    ds_attr_idx = ds.members.get("attributes")
+    if ds_attr_idx is None:
+        context.update({a["id"]: a["default"] for a in lay.ds_attrs if a.get("default") is not None})
+    else:
+        context.update(_attributes(lay.ds_attrs, ds_attr_idx, what))
+    action = ds.members.get("action")
+    if action:
+        info.extra.setdefault("actions", []).append(action)  # type: ignore[union-attr]
+        if str(action).lower() == "delete":
+            context["ACTION"] = action
+    values = {k: v for k, v in context.items() if v is not None}
+    flat_idx = builder.new_series(values, real=False) if any(b.series < 0 for b in ds.blocks) else -1
+    series_idx = []
+    for key, attributes in ds.series:
+        series_values = {**values, **_key(key, lay.series_dims, what)}
+        series_values.update(_attributes(lay.series_attrs, attributes, what))
+        series_idx.append(builder.new_series({k: v for k, v in series_values.items() if v is not None}))
+    blocks = [b for b in ds.blocks if len(b.keys)]
+    if not blocks:
+        return
+    owners = np.array([flat_idx if b.series < 0 else series_idx[b.series] for b in blocks], dtype=np.int32)
+    rows = np.repeat(owners, [len(b.keys) for b in blocks])
+    columns: dict[str, pa.Array] = {}
+    keys = pa.concat_arrays([b.keys for b in blocks])
+    for dim, positions in zip(lay.obs_dims, key_positions(keys, len(lay.obs_dims), what), strict=True):
+        columns[dim["id"]] = decode_positions(dim, positions, what, _value)
+    del keys
+    values_by_type = [b.values for b in blocks]
+    if any(pa.types.is_string(v.type) for v in values_by_type):
+        values_by_type = [v.cast(pa.string()) for v in values_by_type]
+    columns[OBS_VALUE] = pa.concat_arrays(values_by_type)
+    for j, comp in enumerate(lay.obs_attrs):
+        pieces = [
+            b.attributes[j] if j < len(b.attributes) else pa.nulls(len(b.keys), pa.int32()) for b in blocks
+        ]
+        positions = pa.concat_arrays(pieces)
+        if positions.null_count < len(positions):
+            columns[comp["id"]] = decode_positions(comp, positions, what, _value)
+    ds.blocks = []
+    builder.add_block(pa.table(columns), rows)
 
 
 class _Layout:
@@ -178,40 +281,3 @@ def _attributes(comps: list[dict[str, Any]], indices: list[Any], what: str) -> d
         if value is not None:
             out[comp["id"]] = value
     return out
-
-
-def _read_dataset(ds: dict[str, Any], lay: _Layout, builder: TableBuilder, info: TableInfo) -> None:
-    what = lay.what
-    context: dict[str, str | None] = {d["id"]: _value(d, 0, what) for d in lay.ds_dims}
-    ds_attr_idx = ds.get("attributes")
-    if ds_attr_idx is None:
-        context.update({a["id"]: a["default"] for a in lay.ds_attrs if a.get("default") is not None})
-    else:
-        context.update(_attributes(lay.ds_attrs, ds_attr_idx, what))
-    action = ds.get("action")
-    if action:
-        info.extra.setdefault("actions", []).append(action)  # type: ignore[union-attr]
-        if str(action).lower() == "delete":
-            context["ACTION"] = action
-    values = {k: v for k, v in context.items() if v is not None}
-    if "series" in ds:
-        for key, series in (ds.get("series") or {}).items():
-            series_values = {**values, **_key(key, lay.series_dims, what)}
-            series_values.update(_attributes(lay.series_attrs, series.get("attributes") or [], what))
-            idx = builder.new_series({k: v for k, v in series_values.items() if v is not None})
-            _observations(series.get("observations") or {}, lay, idx, builder)
-    else:
-        idx = builder.new_series(values, real=False)
-        _observations(ds.get("observations") or {}, lay, idx, builder)
-
-
-def _observations(observations: dict[str, list[Any]], lay: _Layout, idx: int, builder: TableBuilder) -> None:
-    what = lay.what
-    for key, obs in observations.items():
-        row = {k: v for k, v in _key(key, lay.obs_dims, what).items() if v is not None}
-        if obs:
-            value = obs[0]
-            if value is not None:
-                row[OBS_VALUE] = value if isinstance(value, str) else repr(float(value))
-            row.update(_attributes(lay.obs_attrs, obs[1:], what))
-        builder.add_obs(idx, row)

@@ -41,3 +41,34 @@ def test_json_errors_section_becomes_the_providers_sentence():
         read_data(body)
     with pytest.raises(NoData, match="No results"):
         read_data(b'{"errors": [{"code": 100, "title": "No results found"}]}')
+
+
+def _chunks(data: bytes, size: int):
+    return iter([data[i : i + size] for i in range(0, len(data), size)])
+
+
+def test_json_read_in_small_chunks_and_with_structure_last_equals_the_file(samples):
+    import json
+
+    for name in ["ECB_EXR/ts.json", "ECB_EXR/flat.json", "v3/json/data/exr-time-series.json"]:
+        path = samples / name
+        whole = read_data(path)
+        for size in [1, 7, 100]:
+            assert read_data(_chunks(path.read_bytes(), size)).equals(whole), (name, size)
+        doc = json.loads(path.read_bytes())
+        reordered = {k: doc[k] for k in sorted(doc, key=lambda k: k not in ("dataSets", "data"))}
+        assert read_data(json.dumps(reordered, indent=1).encode()).equals(whole), name
+
+
+def test_truncated_or_non_utf8_json_is_malformed_with_its_line(samples):
+    from dataops.errors import MalformedMessage
+
+    data = (samples / "ECB_EXR/ts.json").read_bytes()
+    cut = data[: len(data) * 2 // 3]
+    with pytest.raises(MalformedMessage, match=r"line \d+") as err:
+        read_data(_chunks(cut, 50))
+    assert err.value.details["line"] == cut.count(b"\n") + 1
+    with pytest.raises(MalformedMessage, match="UTF-8"):
+        read_data(data.replace(b'"header"', b'"h\xe9ader"', 1))
+    with pytest.raises(MalformedMessage, match="not valid JSON"):
+        read_data(data + b"}")

@@ -1,0 +1,111 @@
+"""SDMX-JSON datasets kept as columns of positions until the message's structure is known.
+
+SDMX-JSON writes every key and attribute as a position into the value lists of the message's own
+structure section, which may come before or after the data. Each series' observations are turned
+into Arrow columns of positions (and float values) as soon as they are decoded, so the Python
+objects of only one series are alive at a time; at the end each position column becomes a
+dictionary column over the component's value ids without touching the observations one by one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataops.errors import MalformedMessage
+
+OBS_VALUE = "OBS_VALUE"
+
+
+@dataclass
+class RawDataset:
+    """One dataset as read: dataset-level members, series keys and attributes, observation columns."""
+
+    members: dict[str, Any] = field(default_factory=dict)  # action, attributes, structure, ...
+    series: list[tuple[str, list[Any]]] = field(default_factory=list)  # (key, attribute positions)
+    blocks: list[ObsBlock] = field(default_factory=list)
+
+
+@dataclass
+class ObsBlock:
+    """Observations of one series (``series`` is its position in `RawDataset.series`, -1 when flat)."""
+
+    series: int
+    keys: pa.Array  # the observation keys as written ("0", "3:1", ...)
+    values: pa.Array  # float64, or strings when the message writes values as text
+    attributes: list[pa.Array]  # int32 positions, one array per observation attribute
+
+
+def obs_block(series: int, observations: dict[str, list[Any]], what: str) -> ObsBlock:
+    """Columns of one ``observations`` object (``{"0": [value, attr1, attr2], ...}``)."""
+    if not isinstance(observations, dict):
+        raise MalformedMessage(f"{what} has 'observations' that are not a JSON object.")
+    rows = list(observations.values())
+    width = max(map(len, rows), default=1)
+    values = [row[0] if row else None for row in rows]
+    try:
+        value_array = pa.array(values, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        value_array = pa.array(
+            [None if v is None else v if isinstance(v, str) else repr(float(v)) for v in values], pa.string()
+        )
+    attributes = []
+    for j in range(1, width):
+        column = [row[j] if len(row) > j else None for row in rows]
+        try:
+            attributes.append(pa.array(column, pa.int32()))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+            bad = next(v for v in column if v is not None and not isinstance(v, int))
+            raise MalformedMessage(
+                f"{what} has an observation attribute {bad!r} where a value position is expected."
+            ) from None
+    return ObsBlock(series, pa.array(list(observations), pa.string()), value_array, attributes)
+
+
+def decode_positions(component: dict[str, Any], positions: pa.Array, what: str, value_of: Any) -> pa.Array:
+    """Positions into a component's values → its ids (a dictionary column where the ids are distinct)."""
+    count = len(component.get("values") or [])
+    if positions.null_count < len(positions):
+        low, high = pc.min_max(positions).values()
+        if low.as_py() < 0 or high.as_py() >= count:
+            bad = high.as_py() if high.as_py() >= count else low.as_py()
+            raise MalformedMessage(
+                f"{what} refers to value {bad!r} of {component.get('id')}, which has only {count} values."
+            )
+    ids = [value_of(component, i, what) for i in range(count)]
+    dictionary = pa.array(ids, pa.string())
+    positions = positions.cast(pa.int32())
+    if None in ids or len(set(ids)) != len(ids):
+        return dictionary.take(positions)
+    return pa.DictionaryArray.from_arrays(positions, dictionary)
+
+
+def key_positions(keys: pa.Array, n_dims: int, what: str) -> list[pa.Array]:
+    """Observation keys ("3" or "0:2:1") → one int32 position column per observation dimension."""
+    if n_dims == 0:
+        if len(keys) and pc.any(pc.not_equal(keys, "")).as_py():
+            raise MalformedMessage(f"{what} has observation keys, but its structure has no such dimensions.")
+        return []
+    if n_dims == 1:
+        try:
+            return [keys.cast(pa.int32())]
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    else:
+        parts = pc.split_pattern(keys, ":")
+        if pc.all(pc.equal(pc.list_value_length(parts), n_dims)).as_py():
+            try:
+                flat = np.asarray(pc.list_flatten(parts).cast(pa.int32())).reshape(-1, n_dims)
+                return [pa.array(flat[:, p]) for p in range(n_dims)]
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                pass
+    bad = next(k for k in keys.to_pylist() if len(k.split(":")) != n_dims or not _all_ints(k))
+    raise MalformedMessage(f"{what} has key {bad!r}, but its structure has {n_dims} such dimensions.")
+
+
+def _all_ints(key: str) -> bool:
+    return all(p.strip().lstrip("-").isdigit() for p in key.split(":"))
