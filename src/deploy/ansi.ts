@@ -48,6 +48,11 @@ const ESCAPE = /\x1b\[([0-9;]*)([A-Za-z])/g;
 const UNFINISHED = /\x1b(\[[0-9;]*)?$/;
 const SECTION = /section_(?:start|end):\d+:[A-Za-z0-9_.-]+(?:\[[^\]]*\])?\r?/g;
 
+/** Whether a raw line carries one of GitLab's `section_start`/`section_end` markers. */
+export function hasSectionMarker(raw: string): boolean {
+  return /section_(?:start|end):\d+:/.test(raw);
+}
+
 /** Parse one line (without its newline), starting in `style`; returns the line and the style after it. */
 export function parseLine(
   raw: string,

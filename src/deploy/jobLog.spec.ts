@@ -28,7 +28,8 @@ const LOG =
   '\x1b[0KRunning with gitlab-runner 17.5.0\n' +
   'section_start:1732600000:step_script\r\x1b[0K\x1b[32;1m$ dataops run\x1b[0;m\n' +
   'PASSED   notebooks/a.ipynb\n' +
-  'Prüfung abgeschlossen — 2 passed\n';
+  'Prüfung abgeschlossen — 2 passed\n' +
+  'section_end:1732600030:step_script\r\x1b[0K\n';
 
 describe('JobLog', () => {
   it('appends each byte once, whatever order and repetition the answers come in', () => {

@@ -1,5 +1,12 @@
 import { ILogSlice } from './api';
-import { IAnsiLine, IAnsiStyle, lineText, parseLine, PLAIN } from './ansi';
+import {
+  hasSectionMarker,
+  IAnsiLine,
+  IAnsiStyle,
+  lineText,
+  parseLine,
+  PLAIN
+} from './ansi';
 
 /** What `JobLog.apply` did with a slice. */
 export type ApplyResult = 'appended' | 'replaced' | 'ignored';
@@ -73,8 +80,11 @@ export class JobLog {
     this._tail = pieces.pop() ?? '';
     for (const raw of pieces) {
       const parsed = parseLine(raw, this._tailStyle);
-      this._lines.push(parsed.line);
       this._tailStyle = parsed.style;
+      // a line that only carried GitLab's section_end marker is not part of the log
+      if (parsed.line.segments.length > 0 || !hasSectionMarker(raw)) {
+        this._lines.push(parsed.line);
+      }
     }
     this._tailLine = parseLine(this._tail, this._tailStyle).line;
   }

@@ -226,7 +226,7 @@ export function blocker(state: IPromoteState, step: Step): string | null {
         return 'Review again: the files changed since this review.';
       }
       if (!plan.scan.clean) {
-        return 'Remove the possible secrets listed below, save, and review again.';
+        return 'Remove the possible secrets listed above, save, and review again.';
       }
       return plan.changed || plan.mode === 'merge_request'
         ? null
