@@ -14,6 +14,7 @@ from lxml import etree
 
 from dataops.errors import MalformedMessage, NoData, RemoteError, TooLarge
 from dataops.sdmx.model import Structure
+from dataops.sdmx.readers.generic_fast import OBS_DIMENSION, GenericRunScanner
 from dataops.sdmx.readers.sniff import ERROR_FORMAT
 from dataops.sdmx.readers.ss_fast import ObsRunScanner
 from dataops.sdmx.readers.table import OBS_VALUE, TableBuilder, TableInfo
@@ -264,6 +265,21 @@ class GenericTarget(MessageTarget):
         self.obs: dict[str, str] | None = None
         self.group: tuple[dict[str, str], dict[str, str]] | None = None
         self.key_ids: dict[str, None] = {}
+        self.scanner: GenericRunScanner | None = None
+
+    def pi(self, target: str, data: str) -> None:
+        if self.scanner is not None and target == self.scanner.pi_target:
+            run_id = int(data.split(None, 1)[0])
+            batch, index, layout = self.scanner.runs[run_id]  # type: ignore[misc]
+            self.scanner.runs[run_id] = None
+            if self.current < 0:
+                raise MalformedMessage(f"{self.info.what} has an observation outside any dataset.")
+            if index == 0 and OBS_DIMENSION in batch.table.column_names:
+                names = [self.dim_at_obs if n == OBS_DIMENSION else n for n in batch.table.column_names]
+                batch.table = batch.table.rename_columns(names)
+            for key in layout.key_columns:
+                self.key_ids.setdefault(self.dim_at_obs if key == OBS_DIMENSION else key)
+            self.b.add_run(self.current, batch)
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         name = local(tag)
@@ -354,13 +370,17 @@ def read_xml_data(
     info = TableInfo(format=fmt, what=what)
     target = TARGETS[fmt](builder, info, structure)
     parser = safe_parser(target=target)
-    scanner = ObsRunScanner() if fast and isinstance(target, StructureSpecificTarget) else None
+    scanner: ObsRunScanner | GenericRunScanner | None = None
+    if fast and isinstance(target, StructureSpecificTarget):
+        scanner = ObsRunScanner()
+    elif fast and isinstance(target, GenericTarget):
+        scanner = GenericRunScanner()
     try:
         if scanner is None:
             for chunk in chunks:
                 parser.feed(chunk)
         else:
-            target.scanner = scanner
+            target.scanner = scanner  # type: ignore[union-attr]
             for chunk in chunks:
                 parser.feed(scanner.feed(chunk))
             parser.feed(scanner.close())
