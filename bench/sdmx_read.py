@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -262,6 +263,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=900, help="seconds allowed per read")
     args = parser.parse_args()
     n_series = 100 if args.quick else 1000
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_files(Path(tmp), n_series)
         cases = [
@@ -306,6 +308,11 @@ def main() -> None:
     print(
         "\nTargets: structure-specific <= 2x pandas.read_csv; SDMX-CSV <= 1.2x pyarrow.csv;"
         " peak <= 2.5x DataFrame."
+    )
+    load_after = os.getloadavg()
+    print(
+        f"Load average (1/5/15 min) on {os.cpu_count()} cores: before {'/'.join(f'{x:.1f}' for x in load_before)},"
+        f" after {'/'.join(f'{x:.1f}' for x in load_after)}."
     )
 
 
