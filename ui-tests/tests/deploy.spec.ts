@@ -61,6 +61,11 @@ async function openPromote(page: IJupyterLabPageFixture) {
     .click();
   const dialog = page.locator('.jp-DataOps-promoteDialog');
   await expect(dialog).toBeVisible();
+  // dev is the only environment open to this user: its review (diff and secret scan) starts
+  // at once; a busy 2-core machine may need a while for it
+  await expect(dialog.locator('[data-step="files"]')).toBeVisible({
+    timeout: 60000
+  });
   return dialog;
 }
 
@@ -85,8 +90,6 @@ test('Promote a notebook: review the diff, submit to dev, see the commit link', 
     ])
   );
   const dialog = await openPromote(page);
-  // dev is the only environment open to this user: its review starts at once
-  await expect(dialog.locator('[data-step="files"]')).toBeVisible();
   const files = dialog.locator('.jp-DataOps-destination');
   await expect(files).toHaveCount(3);
   await expect(files.nth(0)).toHaveValue(`notebooks/${name}`);
@@ -151,7 +154,6 @@ test('a notebook containing a secret cannot be promoted', async ({
     ])
   );
   const dialog = await openPromote(page);
-  await expect(dialog.locator('[data-step="files"]')).toBeVisible();
   await dialog.getByRole('button', { name: 'Next: Review' }).click();
   const alert = dialog.locator('.jp-DataOps-stepBody [role="alert"]');
   await expect(alert).toContainText('Promotion blocked');
@@ -196,7 +198,9 @@ test('the Deploy panel runs a pipeline and shows its job log growing live', asyn
   await page.locator('.jp-SideBar [data-id="jp-dataops-deploy"]').click();
   const panel = page.locator('#jp-dataops-deploy');
   const dev = panel.locator('.jp-DataOps-env[data-env="dev"]');
-  await expect(dev.locator('.jp-DataOps-pipeline').first()).toBeVisible();
+  await expect(dev.locator('.jp-DataOps-pipeline').first()).toBeVisible({
+    timeout: 30000
+  });
   await expect(
     panel.locator('.jp-DataOps-env[data-env="prod"] .jp-DataOps-runButton')
   ).toBeDisabled();
