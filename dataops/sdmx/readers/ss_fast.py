@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -161,6 +162,8 @@ class ObsRunScanner:
         self._out: list[bytes] = []
         self._group: list[tuple[int, memoryview, int]] = []  # (index in _out, segment, line breaks)
         self._group_template: _Template | None = None
+        self._pending: list[tuple[list, _Template, Future]] = []  # batches of the current chunk
+        self._previous: tuple[list[bytes], list[tuple[list, _Template, Future]]] | None = None
 
     def feed(self, chunk: bytes) -> bytes:
         buf = self._buf + chunk
@@ -222,31 +225,44 @@ class ObsRunScanner:
             pos = end
         self._close_group()
         self._buf = buf[pos:]
-        result = b"".join(out)
-        out.clear()
-        return result
+        # This chunk's batches parse while the caller feeds the previous chunk's output to lxml.
+        previous = self._resolve(*self._previous) if self._previous else b""
+        self._previous = (out, self._pending)
+        self._out, self._pending = [], []
+        return previous
 
     def close(self) -> bytes:
-        """What is left at the end goes to lxml as it is (at most one run, read the slow way)."""
+        """The last chunk's output, then what is left as it is (at most one run, read the slow way)."""
+        previous = self._resolve(*self._previous) if self._previous else b""
+        self._previous = None
         rest, self._buf = self._buf, b""
-        return rest
+        return previous + rest
 
     def _close_group(self) -> None:
-        """Parse the open batch and put its processing instructions (or fallback bytes) in place."""
+        """Start parsing the open batch (on the parse thread) and note where its output goes."""
         group, template = self._group, self._group_template
         self._group, self._group_template = [], None
         if not group or template is None:
             return
-        batch = template.parse_lines([seg for _, seg, _ in group], [lines for _, _, lines in group])
-        if batch is None:
-            for slot, seg, _ in group:
-                raw = bytes(seg)
-                # Comments or processing instructions inside: lxml reads all of it.
-                plain = b"<!" not in raw and b"<?" not in raw
-                self._out[slot] = self._regex_runs(template, raw) if plain else raw
-            return
-        for i, (slot, _, lines) in enumerate(group):
-            self._out[slot] = self._pi(batch, i, lines)
+        future = _parse_pool().submit(
+            template.parse_lines, [seg for _, seg, _ in group], [lines for _, _, lines in group]
+        )
+        self._pending.append((group, template, future))
+
+    def _resolve(self, out: list[bytes], pending: list[tuple[list, _Template, Future]]) -> bytes:
+        """Wait for a chunk's batches, put their processing instructions (or fallback bytes) in place."""
+        for group, template, future in pending:
+            batch = future.result()
+            if batch is None:
+                for slot, seg, _ in group:
+                    raw = bytes(seg)
+                    # Comments or processing instructions inside: lxml reads all of it.
+                    plain = b"<!" not in raw and b"<?" not in raw
+                    out[slot] = self._regex_runs(template, raw) if plain else raw
+                continue
+            for i, (slot, _, lines) in enumerate(group):
+                out[slot] = self._pi(batch, i, lines)
+        return b"".join(out)
 
     def _pi(self, batch: RunBatch, index: int, lines: int) -> bytes:
         self.runs.append((batch, index))
@@ -269,6 +285,17 @@ class ObsRunScanner:
             out.append(self._pi(batch, 0, seg.count(b"\n", pos, run.end())))
             pos = run.end()
         return b"".join(out)
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _parse_pool() -> ThreadPoolExecutor:
+    """One thread for CSV parsing (pyarrow releases the GIL), shared by all reads."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dataops-sdmx-parse")
+    return _POOL
 
 
 def _closer(buf: bytes, start: int) -> bytes:
