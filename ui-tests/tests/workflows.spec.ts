@@ -46,7 +46,8 @@ async function startFromPanel(
   await expect(dialog).toBeHidden();
   const view = page.locator('.jp-DataOps-wf-runView:visible');
   await expect(view.locator('.jp-DataOps-wf-runHeader')).toContainText(
-    `Business key ${businessKey}`
+    `Business key ${businessKey}`,
+    { timeout: 30000 }
   );
   return view;
 }
