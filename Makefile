@@ -49,13 +49,13 @@ engine:
 	bash scripts/engine.sh start
 
 lint: install
-	$(VENV)/bin/ruff format dataops jupyterlab_dataops tests bench
-	$(VENV)/bin/ruff check --fix dataops jupyterlab_dataops tests bench
+	$(VENV)/bin/ruff format dataops jupyterlab_dataops tests bench examples
+	$(VENV)/bin/ruff check --fix dataops jupyterlab_dataops tests bench examples
 	npm run lint
 
 check-py:
-	$(VENV)/bin/ruff check dataops jupyterlab_dataops tests bench
-	$(VENV)/bin/ruff format --check dataops jupyterlab_dataops tests bench
+	$(VENV)/bin/ruff check dataops jupyterlab_dataops tests bench examples
+	$(VENV)/bin/ruff format --check dataops jupyterlab_dataops tests bench examples
 
 check-js:
 	npm run lint:check

@@ -1,7 +1,7 @@
 /**
  * Playwright global setup of the Workflows tests: the real engine (scripts/engine.sh, on the
  * port `dataops-test-config.toml` names) with the sample processes, and two step workers
- * (`dataops worker`) running `workflow_steps/` — two, so a long run being cancelled does not
+ * (`dataops worker`) running `examples/steps/` — two, so a long run being cancelled does not
  * hold up the others. The workers stop afterwards; the engine stops with the last test run
  * using it (runs started in parallel by other engineers share it: each one registers in
  * `users/` and the last to finish stops it).
@@ -19,7 +19,7 @@ export const ENGINE_URL = `http://127.0.0.1:${ENGINE_PORT}/engine-rest`;
 /** Shared by the workers and the server (`[workflows] log_dir` in the test config). */
 export const WORK_DIR = '/tmp/dataops-ui-tests/workflows';
 export const LOG_DIR = '/tmp/dataops-ui-tests/workflow-logs';
-/** The file whose presence "fixes" the failing step (see workflow_steps/production.py). */
+/** The file whose presence "fixes" the failing step (see examples/steps/production.py). */
 export const CALENDAR_OPEN = path.join(WORK_DIR, 'calendar-open');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -29,7 +29,11 @@ function engine(command: 'start' | 'stop' | 'status'): string {
   return execFileSync(
     path.join(ROOT, 'scripts', 'engine.sh'),
     [command, '--port', String(ENGINE_PORT), '--data', ENGINE_DATA],
-    { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 300_000 }
+    {
+      encoding: 'utf-8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: 300_000
+    }
   ).trim();
 }
 
@@ -48,7 +52,7 @@ function startWorker(id: string): ChildProcess {
     [
       'worker',
       '--steps',
-      path.join(__dirname, 'workflow_steps'),
+      path.join(ROOT, 'examples', 'steps'),
       '--engine-url',
       ENGINE_URL,
       '--log-dir',
@@ -63,7 +67,7 @@ function startWorker(id: string): ChildProcess {
       '2'
     ],
     {
-      env: { ...process.env, PYTHONPATH: ROOT, DATAOPS_UI_FIXES: WORK_DIR },
+      env: { ...process.env, PYTHONPATH: ROOT, DATAOPS_SAMPLE_FIXES: WORK_DIR },
       stdio: ['ignore', 'inherit', 'inherit']
     }
   );

@@ -1,9 +1,9 @@
-"""Steps of the sample processes (processes/*.bpmn) for the Workflows UI tests.
+"""Sample steps of the sample processes (processes/*.bpmn), used by the demo and the UI tests.
 
-`dataops worker --steps ui-tests/setup/workflow_steps` runs them. They write enough log lines,
-slowly enough, for the panel to show a log streaming live; `check_calendar` fails until the
-"fix" file exists (the test creates it before pressing Retry); `aggregate_history` runs long
-enough to be cancelled.
+`dataops worker --steps examples/steps` runs them. They write enough log lines, slowly enough,
+for the panel to show a log streaming live; `check_calendar` fails until the "fix" file
+``$DATAOPS_SAMPLE_FIXES/calendar-open`` exists (create it, then press Retry);
+`aggregate_history` runs long enough to be cancelled.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ log = logging.getLogger("production")
 
 # Where the tests put the configuration that fixes the failing step.
 FIXES = Path(
-    os.environ.get("DATAOPS_UI_FIXES") or Path(tempfile.gettempdir()) / "dataops-ui-tests" / "workflows"
+    os.environ.get("DATAOPS_SAMPLE_FIXES") or Path(tempfile.gettempdir()) / "dataops-ui-tests" / "workflows"
 )
 CALENDAR_OPEN = FIXES / "calendar-open"
 
