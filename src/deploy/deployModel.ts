@@ -39,7 +39,7 @@ export class DeployModel {
   constructor(private readonly settings?: ServerConnection.ISettings) {
     this._poll = new Poll({
       factory: () => this.refresh(),
-      frequency: { interval: 4000, backoff: true, max: 60000 },
+      frequency: { interval: 4000, backoff: true, max: 20000 },
       // keep polling while the user waits for a pipeline, even with the panel closed
       standby: () =>
         document.hidden ||

@@ -247,7 +247,7 @@ test('the Deploy panel runs a pipeline and shows its job log growing live', asyn
     'Tests: 3 passed, 1 failed, 0 errors, 0 skipped of 4'
   );
   await expect
-    .poll(() => messages(page, 'success'), { timeout: 30000 })
+    .poll(() => messages(page, 'success'), { timeout: 60000 })
     .toContain(`Pipeline #${id} on deploy/dev passed.`);
   await page.screenshot({ path: 'screenshots/deploy-job-log.png' });
 });
