@@ -76,7 +76,7 @@ def write_steps(folder: Path, source: str, name: str = "steps_under_test.py") ->
 
 
 def wait_until(
-    predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2, what: str = ""
+    predicate: Callable[[], Any], timeout: float = 60.0, interval: float = 0.2, what: str = ""
 ) -> Any:
     """Poll ``predicate`` until it returns something truthy; fail the test after ``timeout``."""
     deadline = time.monotonic() + timeout
