@@ -34,6 +34,7 @@ from tornado.websocket import websocket_connect
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = uuid.uuid4().hex
+RECORDS = '{"type": "records"'  # how the server starts a batch of records (dataops.workflows.watch)
 
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -73,43 +74,94 @@ def baseline(lines: int) -> float:
         return lines / (time.perf_counter() - t0)
 
 
+def probe(db: str, out: str, stop_file: str) -> None:
+    """Note when each record first becomes readable in the store (``--breakdown``), until told to stop."""
+    import sqlite3
+
+    while not Path(db).exists():
+        time.sleep(0.01)
+    conn = sqlite3.connect(db, timeout=30)
+    seen: list[str] = []
+    after = conn.execute("SELECT coalesce(max(seq), 0) FROM records").fetchone()[0]
+    Path(out).write_text("")  # ready: the round may start
+    while not Path(stop_file).exists():
+        rows = conn.execute("SELECT seq FROM records WHERE seq > ? ORDER BY seq", (after,)).fetchall()
+        now = time.time()
+        if rows:
+            after = rows[-1][0]
+            seen.extend(f"{seq} {now}" for (seq,) in rows)
+        time.sleep(0.005)
+    Path(out).write_text("\n".join(seen))
+
+
 def parse_ts(ts: str) -> float:
     return datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
 
 
-async def follow(base: str, run_id: str, lines: int) -> tuple[list[tuple[int, float, float]], int, str]:
+async def follow(base: str, run_id: str, lines: int) -> tuple[list[tuple[int, int, float, float]], int, str]:
     """Receive the run's stream until every line arrived and the run ended."""
     url = base.replace("http", "ws", 1) + f"dataops/api/workflows/runs/{run_id}/stream?offset=0"
     conn = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {TOKEN}"}))
-    raw: list[tuple[list, float]] = []  # (records, receipt time): decoded after the run, to keep up
-    status, count = "running", 0
+    # (message, receipt time): record batches are decoded after the run, so that the client's own
+    # JSON parsing does not delay the receipt of the next message on this busy machine.
+    raw: list[tuple[str, float]] = []
+    status = "running"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         msg = await conn.read_message()
         if msg is None:
             break
         now = time.time()
+        if msg.startswith(RECORDS):
+            raw.append((msg, now))
+            continue
         body = json.loads(msg)
-        if body["type"] == "records":
-            raw.append((body["records"], now))
-            count += len(body["records"])
-        elif body["type"] == "status":
+        if body["type"] == "status":
             status = body["run"]["status"]
             # The final status comes after every record before it: nothing more will arrive.
             if status in ("completed", "cancelled", "incident"):
                 break
-    got: list[tuple[int, float, float]] = []
+    got: list[tuple[int, int, float, float]] = []  # (line number, seq, written, received)
     seen: set[int] = set()
     duplicates = 0
-    for records, received in raw:
-        for r in records:
+    for msg, received in raw:
+        for r in json.loads(msg)["records"]:
             if r["source"] == "stdout" and r["message"].startswith("line "):
                 n = int(r["message"].split()[1])
                 duplicates += n in seen
                 seen.add(n)
-                got.append((n, parse_ts(r["timestamp"]), received))
+                got.append((n, r["seq"], parse_ts(r["timestamp"]), received))
     conn.close()
     return got, duplicates, status
+
+
+def pct(values: list[float]) -> tuple[float, float, float]:
+    """p50, p95, p99 of ``values``."""
+    q = statistics.quantiles(values, n=100)
+    return q[49], q[94], q[98]
+
+
+def report(
+    round_no: int, lines: int, got: list, duplicates: int, status: str, stored: dict[int, float]
+) -> bool:
+    """Print one round's figures; True when the target is met."""
+    lost = lines - len({n for n, _, _, _ in got})
+    p50, p95, p99 = pct([(recv - wrote) * 1000 for _, _, wrote, recv in got])
+    first_write = min(w for _, _, w, _ in got)
+    written = len(got) / max(max(w for _, _, w, _ in got) - first_write, 1e-9)
+    through = len(got) / (max(r for _, _, _, r in got) - first_write)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"round {round_no}: load average {load}; lines {lines}, received {len(got)}, "
+          f"lost {lost}, duplicated {duplicates}, run {status}")  # fmt: skip
+    print(f"  step write rate (captured) {written:>8,.0f} lines/s   whole path {through:>8,.0f} lines/s")
+    print(f"  latency write → client   p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   p99 {p99:7.1f} ms")
+    if stored:
+        known = [(seq, wrote, recv) for _, seq, wrote, recv in got if seq in stored]
+        a = pct([(stored[seq] - wrote) * 1000 for seq, wrote, _ in known])
+        b = pct([(recv - stored[seq]) * 1000 for seq, _, recv in known])
+        print(f"  write → stored (probe)   p50 {a[0]:7.1f} ms   p95 {a[1]:7.1f} ms   p99 {a[2]:7.1f} ms")
+        print(f"  stored → client          p50 {b[0]:7.1f} ms   p95 {b[1]:7.1f} ms   p99 {b[2]:7.1f} ms")
+    return lost == 0 and duplicates == 0 and p95 < 250 and through >= 5000
 
 
 def main() -> int:
@@ -118,7 +170,17 @@ def main() -> int:
         "--engine-url", default=os.environ.get("DATAOPS_ENGINE_URL", "http://localhost:8080/engine-rest")
     )
     ap.add_argument("--lines", type=int, default=50_000)
+    ap.add_argument("--rounds", type=int, default=1, help="runs followed one after the other (same server)")
+    ap.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also split latency at the store: a probe process notes when each line becomes readable",
+    )
+    ap.add_argument("--probe", nargs=3, help=argparse.SUPPRESS)  # internal: DB OUT STOP_FILE
     args = ap.parse_args()
+    if args.probe:
+        probe(*args.probe)
+        return 0
     try:
         httpx.get(args.engine_url + "/version", timeout=5).raise_for_status()
     except httpx.HTTPError as exc:
@@ -155,6 +217,7 @@ def main() -> int:
         [sys.executable, "-m", "dataops.cli", "worker", "--steps", str(steps), "--long-poll", "1"],
         env=env, stdout=subprocess.DEVNULL, stderr=(work / "worker.log").open("wb"),
     )  # fmt: skip
+    ok = True
     try:
         headers = {"Authorization": f"token {TOKEN}"}
         deadline = time.monotonic() + 180
@@ -166,43 +229,45 @@ def main() -> int:
                 print(f"The Jupyter server did not start; see {work}/server.log", file=sys.stderr)
                 return 1
             time.sleep(0.2)
-        reply = httpx.post(
-            base + "dataops/api/workflows/runs",
-            headers=headers,
-            json={"key": key, "variables": {"lines": args.lines}},
-            timeout=30,
-        )
-        reply.raise_for_status()
-        run_id = reply.json()["id"]
-        got, duplicates, status = asyncio.run(follow(base, run_id, args.lines))
+        print(f"machine: {os.cpu_count()} cores (other work on the machine skews latency)")
+        for round_no in range(1, args.rounds + 1):
+            stop, out = work / f"probe-{round_no}.stop", work / f"probe-{round_no}.txt"
+            prober = None
+            if args.breakdown:
+                db = str(work / "logs" / "runlogs.sqlite3")
+                prober = subprocess.Popen([sys.executable, __file__, "--probe", db, str(out), str(stop)])
+                while not out.exists():
+                    time.sleep(0.01)
+            reply = httpx.post(
+                base + "dataops/api/workflows/runs",
+                headers=headers,
+                json={"key": key, "variables": {"lines": args.lines}},
+                timeout=30,
+            )
+            reply.raise_for_status()
+            got, duplicates, status = asyncio.run(follow(base, reply.json()["id"], args.lines))
+            stored: dict[int, float] = {}
+            if prober is not None:
+                stop.touch()
+                prober.wait(60)
+                for row in out.read_text().splitlines():
+                    seq, when = row.split()
+                    stored[int(seq)] = float(when)
+            if not got:
+                print(
+                    f"No line arrived (run {status}); see {work}/worker.log and server.log", file=sys.stderr
+                )
+                return 1
+            ok = report(round_no, args.lines, got, duplicates, status, stored) and ok
     finally:
         worker.terminate()
         server.terminate()
         worker.wait(30)
         server.wait(30)
 
-    if not got:
-        print(f"No line arrived (run {status}); see {work}/worker.log and server.log", file=sys.stderr)
-        return 1
-    lost = args.lines - len({n for n, _, _ in got})
-    latencies = sorted((recv - wrote) * 1000 for _, wrote, recv in got)
-    q = statistics.quantiles(latencies, n=100)
-    first_write = min(w for _, w, _ in got)
-    last_write = max(w for _, w, _ in got)
-    last_recv = max(r for _, _, r in got)
-    through = len(got) / (last_recv - first_write)
-    written = len(got) / max(last_write - first_write, 1e-9)
     base_rate = baseline(args.lines)
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"machine: {os.cpu_count()} cores, load average {load} (other work on the machine skews latency)")
-    print(f"lines: {args.lines}  received: {len(got)}  lost: {lost}  duplicated: {duplicates}  run: {status}")
-    print(f"step write rate (captured):        {written:>10,.0f} lines/s")
-    print(f"through the whole path:            {through:>10,.0f} lines/s")
-    print(f"baseline, print to /dev/null:      {base_rate:>10,.0f} lines/s")
-    print(f"ratio whole path / baseline:       {through / base_rate:>10.3f}")
-    print(f"latency write → client  p50 {q[49]:.1f} ms   p95 {q[94]:.1f} ms   p99 {q[98]:.1f} ms")
-    ok = lost == 0 and duplicates == 0 and q[94] < 250 and through >= 5000
-    print("target (p95 < 250 ms at >= 5,000 lines/s, 0 lost):", "met" if ok else "NOT met")
+    print(f"baseline, the same print loop into /dev/null: {base_rate:,.0f} lines/s")
+    print("target (p95 < 250 ms at >= 5,000 lines/s, 0 lost, every round):", "met" if ok else "NOT met")
     return 0 if ok else 1
 
 

@@ -183,6 +183,14 @@ class LogStore:
         )
         return cur.fetchall()
 
+    def data_version(self) -> int:
+        """A number that changes whenever any other connection (process or thread) commits to the store.
+
+        Cheap (SQLite reads it from the shared WAL index, no query, no disk), so a live tail can
+        ask it every few milliseconds and run its real query only when something was written.
+        """
+        return self._conn().execute("PRAGMA data_version").fetchone()[0]
+
     def tail(self, run_id: str, n: int) -> list[LogRecord]:
         """The run's last ``n`` records, oldest first."""
         cur = self._conn().execute(f"{_SELECT} WHERE run_id = ? ORDER BY seq DESC LIMIT ?", (run_id, n))

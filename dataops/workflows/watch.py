@@ -1,12 +1,14 @@
 """Live watching of runs: one shared poller per watched run, however many watchers it has.
 
-Each tick a `RunWatch` reads the run's new records from the log store once (from the lowest
-offset any watcher holds) and hands every watcher the records past its own offset, so a watcher
-that joins with an old offset is replayed and then continues live, and no record reaches a
-watcher twice. Once per ``engine_interval`` it asks the engine for the run (run, activities,
-incidents: a handful of requests), merges new engine events into the store and tells watchers when
-the status changes. A finished run is not asked about again. The engine's cost is therefore
-bounded per run and poll interval, whatever the number of watchers.
+A `RunWatch` reads the run's new records from the log store once (from the lowest offset any
+watcher holds) whenever the store changed (`StoreChanges`, checked every few milliseconds), and
+hands every watcher the records past its own offset, so a watcher that joins with an old offset is
+replayed and then continues live, and no record reaches a watcher twice. Once per
+``engine_interval`` it asks the engine for the run (run, activities, incidents: a handful of
+requests) beside the delivery of records, which never waits for the engine, merges new engine
+events into the store and tells watchers when the status changes. A finished run is not asked
+about again. The engine's cost is therefore bounded per run and poll interval, whatever the
+number of watchers.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataops.errors import DataOpsError
 from dataops.workflows.engine import AsyncEngine
 from dataops.workflows.logs import LogStore
 from dataops.workflows.models import Run
+from dataops.workflows.store_changes import StoreChanges
 from dataops.workflows.timeline import async_sync_run
 
 BATCH = 2000  # records read per tick; a watcher far behind catches up over a few ticks
@@ -60,9 +63,10 @@ class RunWatch:
         engine: AsyncEngine,
         store: LogStore,
         *,
-        store_interval: float = 0.025,
+        store_interval: float = 0.01,
         engine_interval: float = 1.0,
         on_idle: Callable[[RunWatch], None] | None = None,
+        changes: StoreChanges | None = None,
     ) -> None:
         self.run_id = run_id
         self.engine = engine
@@ -76,6 +80,8 @@ class RunWatch:
         self._task: asyncio.Task | None = None
         self._next_engine = 0.0
         self._known: set[str] = set()
+        self._changes = changes or StoreChanges(store, store_interval)
+        self._wake = asyncio.Event()
 
     def add(self, watcher: Watcher) -> None:
         """Start streaming to ``watcher`` from its offset (starts the poller if needed)."""
@@ -86,6 +92,8 @@ class RunWatch:
     def remove(self, watcher: Watcher) -> None:
         """Stop streaming to ``watcher``; the poller ends with its last watcher."""
         self.watchers.discard(watcher)
+        if not self.watchers:
+            self._wake.set()  # the poller ends now, not at its next look
 
     async def close(self) -> None:
         """Stop the poller now."""
@@ -96,15 +104,34 @@ class RunWatch:
                 await self._task
 
     async def _loop(self) -> None:
+        engine_poll: asyncio.Task | None = None
+        self._changes.subscribe(self._wake)
         try:
             while self.watchers:
-                if time.monotonic() >= self._next_engine and not (self.run and self.run.status.finished):
-                    await self._poll_engine()
-                    self._next_engine = time.monotonic() + self.engine_interval
+                now = time.monotonic()
+                if (
+                    now >= self._next_engine
+                    and (engine_poll is None or engine_poll.done())
+                    and not (self.run and self.run.status.finished)
+                ):
+                    # Beside the delivery: a slow engine must not hold up the log.
+                    engine_poll = asyncio.get_running_loop().create_task(self._poll_engine())
+                    self._next_engine = now + self.engine_interval
+                # The status as known before reading: the worker stores a step's log before the
+                # engine hears of its end, so every record preceding this status is read below.
+                run, error = self.run, self.error
+                self._wake.clear()
                 await self._deliver()
-                self._tell_status()
-                await asyncio.sleep(self.store_interval)
+                self._tell_status(run, error)
+                # Sleep until the store changes, the engine answers or the next engine poll is due.
+                idle = (self.run and self.run.status.finished) or (engine_poll and not engine_poll.done())
+                timeout = None if idle else max(self._next_engine - time.monotonic(), 0.0)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout)
         finally:
+            self._changes.unsubscribe(self._wake)
+            if engine_poll is not None:
+                engine_poll.cancel()
             if self._on_idle is not None:
                 self._on_idle(self)
 
@@ -114,6 +141,7 @@ class RunWatch:
             self.error = None
         except DataOpsError as exc:  # engine away or run gone: watchers are told, polling goes on
             self.error = exc
+        self._wake.set()  # tell the watchers now, not at the next change of the store
 
     async def _deliver(self) -> None:
         # Read until every watcher is caught up, so a status sent after this follows all records.
@@ -134,13 +162,13 @@ class RunWatch:
             if len(records) < BATCH:
                 return
 
-    def _tell_status(self) -> None:
-        status = jsonable(self.run) if self.run else None
+    def _tell_status(self, run: Run | None, error: DataOpsError | None) -> None:
+        status = jsonable(run) if run else None
         for w in list(self.watchers):
-            if self.error is not None:
-                if w.error != self.error.message:
-                    self._send(w, {"type": "error", "error": self.error.code, "message": self.error.message})
-                    w.error = self.error.message
+            if error is not None:
+                if w.error != error.message:
+                    self._send(w, {"type": "error", "error": error.code, "message": error.message})
+                    w.error = error.message
                 continue
             if w.error is not None:  # the engine is back: say where the run stands now
                 w.error, w.status = None, None
@@ -163,13 +191,14 @@ class Watches:
         self.store = store
         self.intervals = intervals
         self.runs: dict[str, RunWatch] = {}
+        self.changes = StoreChanges(store, intervals.get("store_interval", 0.01))
 
     def watch(self, run_id: str, watcher: Watcher) -> RunWatch:
         """Add ``watcher`` to the run's shared poller."""
         rw = self.runs.get(run_id)
         if rw is None:
             rw = self.runs[run_id] = RunWatch(
-                run_id, self.engine, self.store, on_idle=self._idle, **self.intervals
+                run_id, self.engine, self.store, on_idle=self._idle, changes=self.changes, **self.intervals
             )
         rw.add(watcher)
         return rw
@@ -183,3 +212,4 @@ class Watches:
         for rw in list(self.runs.values()):
             await rw.close()
         self.runs.clear()
+        await self.changes.close()
