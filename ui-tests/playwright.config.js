@@ -8,7 +8,7 @@ const port = process.env.UI_TESTS_PORT || '8888';
 module.exports = {
   ...baseConfig,
   timeout: 120000,
-  globalSetup: ['./setup/deploy.ts', './setup/workflows.ts'],
+  globalSetup: ['./setup/data.ts', './setup/deploy.ts', './setup/workflows.ts'],
   retries: 0,
   workers: 1,
   reporter: [['list'], ['html', { open: 'never' }]],

@@ -3,6 +3,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { DataOpsApiError } from '../api/client';
 import { IDataflow, listDataflows } from './api';
+import { asApiError } from './state';
 
 /** Dataflows fetched per request. */
 export const PAGE_SIZE = 200;
@@ -118,10 +119,7 @@ export class DataflowList {
       if (generation !== this._generation || signal.aborted) {
         return;
       }
-      this._error =
-        error instanceof DataOpsApiError
-          ? error
-          : new DataOpsApiError('internal_error', String(error), 0);
+      this._error = asApiError(error);
     } finally {
       if (generation === this._generation) {
         this._pending.delete(page);

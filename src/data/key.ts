@@ -16,24 +16,14 @@ const CODE = /^[A-Za-z0-9_@$-]+$/;
 /**
  * The REST 1.x key of the selections, in DSD order: `M.USD+JPY.EUR.SP00.A`.
  *
- * Codes keep the order of the dimension's codelist so that the same choice
- * always gives the same key, whatever order the user clicked in.
+ * Codes keep the order they were chosen or typed in, so a typed key comes back
+ * exactly as the user wrote it.
  */
 export function formatKey(
   dimensions: IDimension[],
   selections: Selections
 ): string {
-  return dimensions
-    .map(dim => {
-      const chosen = new Set(selections[dim.id] ?? []);
-      if (chosen.size === 0) {
-        return '';
-      }
-      const ordered = dim.codes.map(c => c.id).filter(id => chosen.has(id));
-      const unknown = [...chosen].filter(id => !ordered.includes(id));
-      return [...ordered, ...unknown].join('+');
-    })
-    .join('.');
+  return dimensions.map(dim => (selections[dim.id] ?? []).join('+')).join('.');
 }
 
 /**

@@ -3,6 +3,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
+import { Title, Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { StatusModel } from '../common/statusModel';
@@ -24,8 +25,9 @@ export interface IDataPanelWidgetOptions {
 export class DataPanelWidget extends ReactWidget {
   constructor(private readonly options: IDataPanelWidgetOptions) {
     super();
-    // The insert buttons name the target notebook, which changes with focus.
-    options.tracker?.currentChanged.connect(() => this.update(), this);
+    // The insert buttons name the target notebook, which changes with focus and renames.
+    options.tracker?.currentChanged.connect(this.followNotebook, this);
+    this.followNotebook();
   }
 
   /** How previews look; set from the settings. */
@@ -53,6 +55,14 @@ export class DataPanelWidget extends ReactWidget {
     );
   }
 
+  private followNotebook(): void {
+    this._title?.changed.disconnect(this.update, this);
+    this._title = this.options.tracker?.currentWidget?.title ?? null;
+    this._title?.changed.connect(this.update, this);
+    this.update();
+  }
+
+  private _title: Title<Widget> | null = null;
   private _previewOptions: IPreviewOptions = {
     chart: 'vega-lite',
     chartSeries: 10

@@ -24,7 +24,7 @@ export function CodeActions(props: ICodeActionsProps): JSX.Element {
   );
   const run = (id: string) => () => void commands.execute(id);
   return (
-    <div className="jp-DataOps-field jp-DataOps-code">
+    <div className="jp-DataOps-field jp-DataOps-codeActions">
       <label>{trans.__('Code')}</label>
       <pre
         className="jp-DataOps-codeBlock"

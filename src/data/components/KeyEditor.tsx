@@ -43,7 +43,7 @@ export function KeyEditor(props: IKeyEditorProps): JSX.Element {
       <label htmlFor="jp-DataOps-key">{trans.__('Series key')}</label>
       <InputGroup
         id="jp-DataOps-key"
-        className="jp-DataOps-code"
+        className="jp-DataOps-keyInput"
         value={draft}
         spellCheck={false}
         placeholder={dims.map(() => '').join('.') || trans.__('all')}

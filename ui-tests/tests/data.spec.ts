@@ -1,0 +1,210 @@
+import {
+  expect as baseExpect,
+  IJupyterLabPageFixture,
+  test
+} from '@jupyterlab/galata';
+import { existsSync } from 'fs';
+import * as path from 'path';
+
+/**
+ * The Data panel against a real local SDMX provider serving ../shared/sdmx-samples
+ * (started by ui-tests/setup/data.ts, configured as SDMX_TEST and SDMX_SLOW).
+ */
+const SAMPLES = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'shared',
+  'sdmx-samples'
+);
+const KEY = 'M.USD+JPY.EUR.SP00.A';
+
+// Every step waits on the server and the provider; other suites may share the 2 cores.
+const expect = baseExpect.configure({ timeout: 30000 });
+
+test.skip(!existsSync(SAMPLES), `The SDMX samples are not at ${SAMPLES}.`);
+
+async function openPanel(page: IJupyterLabPageFixture) {
+  await page.sidebar.openTab('jp-dataops-data');
+  const panel = page.locator('#jp-dataops-data');
+  await expect(panel).toBeVisible();
+  // Widen the sidebar as a user would, so the grid and chart have room.
+  const handle = page
+    .locator('#jp-main-split-panel > .lm-SplitPanel-handle')
+    .first();
+  const box = await handle.boundingBox();
+  if (box && box.x < 400) {
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(460, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+  }
+  return panel;
+}
+
+async function chooseFlow(page: IJupyterLabPageFixture, source: string) {
+  const panel = await openPanel(page);
+  await panel.locator('#jp-DataOps-source').selectOption(source);
+  await panel.locator('#jp-DataOps-flowSearch').fill('exch');
+  await expect(panel.locator('.jp-DataOps-flowRow')).toHaveCount(1);
+  await panel.locator('.jp-DataOps-flowRow[data-flow="EXR"]').click();
+  await expect(panel.locator('.jp-DataOps-flowTitle')).toContainText(
+    'Exchange Rates'
+  );
+  return panel;
+}
+
+test.use({ viewport: { width: 1280, height: 1000 } });
+
+test('pick source, flow and codes, preview, then insert and run the code', async ({
+  page
+}) => {
+  const panel = await openPanel(page);
+  await expect(panel.locator('.jp-DataOps-status')).toHaveText(
+    '5 data sources configured'
+  );
+  await panel.locator('#jp-DataOps-source').selectOption('SDMX_TEST');
+  await expect(panel.locator('.jp-DataOps-reach')).toContainText(
+    'Reachable (HTTP '
+  );
+  await expect(panel.locator('.jp-DataOps-flowRow')).toHaveCount(2);
+  await page.screenshot({ path: 'screenshots/data-source.png' });
+
+  await panel.locator('#jp-DataOps-flowSearch').fill('exch');
+  await expect(panel.locator('.jp-DataOps-flowRow')).toHaveCount(1);
+  await panel.locator('.jp-DataOps-flowRow[data-flow="EXR"]').click();
+  const dims = panel.locator('.jp-DataOps-dimension');
+  await expect(dims).toHaveCount(5);
+  expect(
+    await dims.evaluateAll(els =>
+      els.map(e => e.getAttribute('data-dimension'))
+    )
+  ).toEqual(['FREQ', 'CURRENCY', 'CURRENCY_DENOM', 'EXR_TYPE', 'EXR_SUFFIX']);
+
+  // Cascading: the provider has data for one currency only.
+  const currency = panel.locator(
+    '.jp-DataOps-dimension[data-dimension="CURRENCY"]'
+  );
+  await expect(currency.locator('.jp-DataOps-dimensionCount')).toContainText(
+    /^1 of \d+ with data/
+  );
+  await currency.locator('summary').click();
+  await currency.locator('[data-code="USD"] input').check();
+  await panel.getByLabel('Show codes without data').check();
+  await currency.getByPlaceholder('Filter codes').fill('yen');
+  await currency.locator('[data-code="JPY"] input').check();
+  await expect(panel.locator('#jp-DataOps-key')).toHaveValue('.USD+JPY...');
+  await page.screenshot({ path: 'screenshots/data-codes.png' });
+
+  // Typing a key sets the choices.
+  await panel.locator('#jp-DataOps-key').fill(KEY);
+  const freq = panel.locator('.jp-DataOps-dimension[data-dimension="FREQ"]');
+  await expect(freq.locator('.jp-DataOps-dimensionCount')).toContainText(
+    'M chosen'
+  );
+  await expect(currency.locator('.jp-DataOps-dimensionCount')).toContainText(
+    'USD+JPY chosen'
+  );
+  await expect(panel.locator('.jp-DataOps-sectionHead')).toContainText(
+    '1 series match'
+  );
+
+  await panel.getByRole('button', { name: 'Preview', exact: true }).click();
+  await expect(panel.locator('.jp-DataOps-counts')).toHaveText(
+    /^252 observations in 1 series/
+  );
+  await expect(panel.locator('.jp-DataOps-queryUrl code')).toContainText(
+    `/ecb/data/EXR/${KEY}`
+  );
+  await expect(
+    panel.locator('.jp-DataOps-gridHost canvas').first()
+  ).toBeVisible();
+  await expect(
+    panel
+      .locator(
+        '.jp-DataOps-chart[data-renderer="vega-lite"] svg, .jp-DataOps-chart canvas'
+      )
+      .first()
+  ).toBeVisible();
+  const code = panel.locator('.jp-DataOps-codeBlock');
+  await expect(code).toContainText(
+    `dataops.read("SDMX_TEST", "EXR", key="${KEY}")`
+  );
+  const insert = panel.getByRole('button', { name: 'Insert and run' });
+  await expect(insert).toBeDisabled();
+  await expect(panel.locator('.jp-DataOps-codeActions')).toContainText(
+    'Open a notebook first'
+  );
+  await panel.locator('.jp-DataOps-chart').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'screenshots/data-preview.png' });
+
+  // The choices survive a reload.
+  await page.reload();
+  await page.waitForSelector('#jupyterlab-splash', { state: 'detached' });
+  const again = await openPanel(page);
+  await expect(again.locator('#jp-DataOps-key')).toHaveValue(KEY);
+  await expect(again.locator('#jp-DataOps-source')).toHaveValue('SDMX_TEST');
+
+  await page.notebook.createNew('data.ipynb');
+  await openPanel(page);
+  await expect(again.locator('.jp-DataOps-codeActions')).toContainText(
+    'Target notebook: data.ipynb'
+  );
+  await again.getByRole('button', { name: 'Insert and run' }).click();
+  const output = page.locator('.jp-NotebookPanel .jp-OutputArea-output').last();
+  await expect(output).toContainText('252 rows', { timeout: 60000 });
+  expect(await page.notebook.getCellTextInput(1)).toContain(`key="${KEY}"`);
+  await page.screenshot({ path: 'screenshots/data-notebook.png' });
+});
+
+test('a query without data shows the provider reason inline with a retry', async ({
+  page
+}) => {
+  const panel = await chooseFlow(page, 'SDMX_TEST');
+  await panel.locator('#jp-DataOps-key').fill('D.USD.EUR.SP00.A');
+  await expect(panel.locator('.jp-DataOps-sectionHead')).toContainText(
+    '0 series match'
+  );
+  await panel.getByRole('button', { name: 'Preview', exact: true }).click();
+  const alert = panel.locator('.jp-DataOps-dataError[data-code="no_data"]');
+  await expect(alert).toContainText('No data for this selection');
+  await expect(alert).toContainText('No Results Found');
+  await expect(alert.getByRole('button', { name: 'Retry' })).toBeVisible();
+  await panel.locator('#jp-DataOps-key').fill('D.USD.EUR.SP00');
+  await expect(
+    panel.locator('.jp-DataOps-keyEditor [role="alert"]')
+  ).toContainText('The key has 4 positions but this dataflow has 5 dimensions');
+  await alert.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'screenshots/data-error.png' });
+});
+
+test('a slow preview shows progress and can be cancelled', async ({ page }) => {
+  const panel = await chooseFlow(page, 'SDMX_SLOW');
+  await panel.locator('#jp-DataOps-key').fill('M.USD.EUR.SP00.A');
+  await panel.getByRole('button', { name: 'Preview', exact: true }).click();
+  await expect(panel.locator('.jp-DataOps-progress')).toContainText(
+    'Waiting for the provider'
+  );
+  await page.screenshot({ path: 'screenshots/data-progress.png' });
+  await panel.getByRole('button', { name: 'Cancel' }).click();
+  await expect(panel.locator('.jp-DataOps-preview')).toContainText(
+    'Preview cancelled.'
+  );
+  await expect(panel.locator('.jp-DataOps-progress')).toHaveCount(0);
+});
+
+test('the panel follows the dark theme', async ({ page }) => {
+  await page.theme.setDarkTheme();
+  const panel = await chooseFlow(page, 'SDMX_TEST');
+  await panel.locator('#jp-DataOps-key').fill('M.USD.EUR.SP00.A');
+  await panel.getByRole('button', { name: 'Preview', exact: true }).click();
+  await expect(panel.locator('.jp-DataOps-counts')).toContainText(
+    '252 observations'
+  );
+  await expect(
+    panel.locator('.jp-DataOps-chart svg, .jp-DataOps-chart canvas').first()
+  ).toBeVisible();
+  await panel.locator('.jp-DataOps-chart').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'screenshots/data-dark.png' });
+});
