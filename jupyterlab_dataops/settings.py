@@ -6,8 +6,10 @@ can set everything in ``jupyter_server_config.py`` (``c.WorkflowSettings.engine_
 
 from __future__ import annotations
 
-from traitlets import Int, Unicode
+from traitlets import Int, Type, Unicode
 from traitlets.config import Configurable
+
+from dataops.workflows.logs import LogStore
 
 
 class DataSettings(Configurable):
@@ -27,6 +29,13 @@ class WorkflowSettings(Configurable):
     )
     log_dir = Unicode(
         "", config=True, help="Folder of the durable run log store; default: the dataops data dir."
+    )
+    log_store_class = Type(
+        default_value=LogStore,
+        klass=LogStore,
+        config=True,
+        help="Class of the durable run log store (dataops.workflows.logs.LogStore or a subclass, built with "
+        "the log folder), for a deployment that brings its own.",
     )
 
 

@@ -85,7 +85,7 @@ def workflows_service(handler: DataOpsHandler) -> WorkflowsService:
     svc = services.get("workflows")
     if svc is None or svc.config != cfg:
         engine = async_engine(cfg)
-        store = LogStore(cfg.log_path)
+        store = getattr(handler.dataops.workflows, "log_store_class", LogStore)(cfg.log_path)
         intervals = handler.settings.get("dataops_workflow_poll", {})
         svc = services["workflows"] = WorkflowsService(
             cfg, engine, store, Watches(engine, store, **intervals)
