@@ -6,6 +6,8 @@ export interface ISidePanelOptions {
   id: string;
   title: string;
   caption: string;
+  /** Label of the panel's (only) accordion section. */
+  section: string;
   icon: LabIcon;
   content: ReactWidget;
   translator?: ITranslator;
@@ -25,6 +27,7 @@ export function createSidePanel(options: ISidePanelOptions): SidePanel {
   panel.header.node.appendChild(heading);
   panel.header.addClass('jp-DataOps-sidePanelHeader');
   options.content.addClass('jp-DataOps-panel');
+  options.content.title.label = options.section;
   panel.addWidget(options.content);
   return panel;
 }

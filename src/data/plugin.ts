@@ -68,6 +68,7 @@ export const dataPlugin: JupyterFrontEndPlugin<void> = {
       id: DATA_PANEL_ID,
       title: trans.__('Data'),
       caption: trans.__('SDMX data sources'),
+      section: trans.__('Sources and series'),
       icon: dataIcon,
       content,
       translator: translator ?? undefined

@@ -94,6 +94,7 @@ export const deployPlugin: JupyterFrontEndPlugin<void> = {
       id: DEPLOY_PANEL_ID,
       title: trans.__('Deploy'),
       caption: trans.__('Promotion and pipelines'),
+      section: trans.__('Environments'),
       icon: deployIcon,
       content: new DeployPanelWidget({
         status,

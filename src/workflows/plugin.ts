@@ -93,6 +93,7 @@ export const workflowsPlugin: JupyterFrontEndPlugin<void> = {
       id: WORKFLOWS_PANEL_ID,
       title: trans.__('Workflows'),
       caption: trans.__('BPMN workflows'),
+      section: trans.__('Processes and runs'),
       icon: workflowsIcon,
       content,
       translator: translator ?? undefined
