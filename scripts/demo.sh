@@ -54,6 +54,7 @@ TOML
 
 # --- workflows: the real engine and one worker, when Java is here
 if command -v java >/dev/null && command -v mvn >/dev/null; then
+  export DATAOPS_ENGINE_DATA=${DATAOPS_ENGINE_DATA:-$demo/engine}
   engine_url=$(bash scripts/engine.sh start | tail -n 1)
   cat >> "$config" <<TOML
 [workflows]
