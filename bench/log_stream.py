@@ -9,6 +9,13 @@ line is captured) to the client's receipt, lines lost and duplicated, and — as
 Target: p95 < 250 ms while sustaining ≥ 5,000 lines/s, 0 lines lost.
 
     python bench/log_stream.py --engine-url http://localhost:8080/engine-rest [--lines 50000]
+        [--rounds 3] [--breakdown] [--warmup 5000]
+
+``--rounds`` follows several runs through one server, so that figures taken on a machine whose
+load changes can be compared within one invocation; each round prints the load average.
+``--breakdown`` adds a probe process that notes when each line becomes readable in the store,
+splitting the latency into write → stored (worker: capture, queue, commit) and stored → client
+(server: change detection, read, WebSocket; client receipt).
 """
 
 from __future__ import annotations
@@ -172,6 +179,13 @@ def main() -> int:
     ap.add_argument("--lines", type=int, default=50_000)
     ap.add_argument("--rounds", type=int, default=1, help="runs followed one after the other (same server)")
     ap.add_argument(
+        "--warmup",
+        type=int,
+        default=5000,
+        help="lines of a first, unmeasured run: a server that has just started is still busy with its own "
+        "start-up (imports, first full garbage collections) for a few seconds (0: none)",
+    )
+    ap.add_argument(
         "--breakdown",
         action="store_true",
         help="also split latency at the store: a probe process notes when each line becomes readable",
@@ -230,6 +244,16 @@ def main() -> int:
                 return 1
             time.sleep(0.2)
         print(f"machine: {os.cpu_count()} cores (other work on the machine skews latency)")
+        if args.warmup:
+            reply = httpx.post(
+                base + "dataops/api/workflows/runs",
+                headers=headers,
+                json={"key": key, "variables": {"lines": args.warmup}},
+                timeout=30,
+            )
+            reply.raise_for_status()
+            asyncio.run(follow(base, reply.json()["id"], args.warmup))
+            print(f"warm-up run of {args.warmup:,} lines done (not measured)")
         for round_no in range(1, args.rounds + 1):
             stop, out = work / f"probe-{round_no}.stop", work / f"probe-{round_no}.txt"
             prober = None
