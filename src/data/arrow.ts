@@ -1,4 +1,4 @@
-import { Table, tableFromIPC } from 'apache-arrow';
+import { DataType, Table, tableFromIPC, Vector } from 'apache-arrow';
 
 /** What the server records about a preview (the stream's `dataops` schema metadata). */
 export interface IPreviewInfo {
@@ -76,7 +76,7 @@ export function chartData(preview: IPreview, maxSeries: number): IChartData {
   const { table, info } = preview;
   const dims = info.dimensions
     .map(d => table.getChild(d))
-    .filter(c => c !== null);
+    .filter((c): c is Vector => c !== null);
   const period = table.getChild(info.time_dimension);
   const value = table.getChild('OBS_VALUE');
   const series: string[] = [];
@@ -86,9 +86,17 @@ export function chartData(preview: IPreview, maxSeries: number): IChartData {
   if (!period || !value) {
     return { points, series, omittedSeries: 0 };
   }
+  const codes = dims.map(codeAt);
+  let previous: (number | string)[] = [];
+  let key = '';
   for (let row = 0; row < table.numRows; row++) {
-    const key = dims.map(c => String(c!.get(row) ?? '')).join('.');
-    all.add(key);
+    // Rows come series by series: build the key text only when a code changes.
+    const current = codes.map(code => code(row));
+    if (row === 0 || current.some((c, i) => c !== previous[i])) {
+      key = dims.map(c => String(c.get(row) ?? '')).join('.');
+      previous = current;
+      all.add(key);
+    }
     if (!chosen.has(key)) {
       if (chosen.size >= maxSeries) {
         continue;
@@ -102,6 +110,20 @@ export function chartData(preview: IPreview, maxSeries: number): IChartData {
     }
   }
   return { points, series, omittedSeries: all.size - series.length };
+}
+
+/** A cheap per-row identity of a column's value: the dictionary index when there is one. */
+function codeAt(column: Vector): (row: number) => number | string {
+  const [data] = column.data;
+  if (
+    DataType.isDictionary(column.type) &&
+    column.data.length === 1 &&
+    data.offset === 0
+  ) {
+    const indices = data.values;
+    return row => indices[row];
+  }
+  return row => String(column.get(row));
 }
 
 /**

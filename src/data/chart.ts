@@ -5,8 +5,8 @@ import { IChartData, IPoint, periodToDate } from './arrow';
 /** JupyterLab's Vega-Lite 5 renderer answers this MIME type. */
 export const VEGALITE_MIME = 'application/vnd.vegalite.v5+json';
 
-/** Points drawn at most: more would make the renderer sluggish without showing more. */
-export const MAX_POINTS = 20000;
+/** Points drawn at most: a sidebar chart cannot show more, and more would block the page. */
+export const MAX_POINTS = 5000;
 
 /** Every k-th point of each series so that at most `max` points remain. */
 export function thin(points: IPoint[], max = MAX_POINTS): IPoint[] {

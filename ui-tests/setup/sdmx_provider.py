@@ -2,8 +2,10 @@
 
 It serves ``../shared/sdmx-samples`` through the pytest suite's provider (``tests/sdmx/fake_provider.py``:
 SDMX REST 1.x/2.x, content negotiation, providers' refusals) so the Galata tests drive the panel against
-the same real HTTP answers as the Python tests. One extra persona for the UI: ``/slow/`` answers as
-``/ecb/`` after ``--slow`` seconds, so a preview can be watched in progress and cancelled.
+the same real HTTP answers as the Python tests. Two extra personas for the UI: ``/slow/`` answers as
+``/ecb/`` after ``--slow`` seconds, so a preview can be watched in progress and cancelled; ``/big/``
+answers data queries with a generated SDMX-CSV 1.0 message of 50 daily EXR series x 4,000
+observations (200,000), for the panel's responsiveness benchmark.
 
 Usage: ``python ui-tests/setup/sdmx_provider.py --port 18790`` (prints ``ready <url>`` once listening).
 """
@@ -14,6 +16,7 @@ import argparse
 import importlib.util
 import sys
 import time
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -31,20 +34,47 @@ def load_provider_module():
     return module
 
 
+CSV10 = "application/vnd.sdmx.data+csv;version=1.0.0"
+
+
+def big_csv(series: int = 50, observations: int = 4000) -> bytes:
+    """An SDMX-CSV 1.0 message of ECB EXR shape: daily rates of ``series`` currencies against the euro."""
+    import dataops
+
+    dsd = dataops.read_structure(SAMPLES / "ECB_EXR/1/structure-full.xml")
+    currencies = [c for c in dsd.dimensions[1].codes["id"] if c.isalpha() and c != "EUR"][:series]
+    start = date(2010, 1, 1)
+    days = [(start + timedelta(days=i)).isoformat() for i in range(observations)]
+    lines = ["DATAFLOW,FREQ,CURRENCY,CURRENCY_DENOM,EXR_TYPE,EXR_SUFFIX,TIME_PERIOD,OBS_VALUE"]
+    for n, currency in enumerate(currencies):
+        value = 1.0 + n / 10
+        for i, day in enumerate(days):
+            # A deterministic wiggle: the chart has something to draw, the test something to count.
+            value *= 1 + 0.002 * (((i * 7919 + n * 104729) % 11) - 5) / 5
+            lines.append(f"ECB:EXR(1.0),D,{currency},EUR,SP00,A,{day},{value:.5f}")
+    return ("\n".join(lines) + "\n").encode()
+
+
 def serve(port: int, slow: float) -> None:
     """Answer until killed."""
     if not SAMPLES.is_dir():
         sys.exit(f"The SDMX samples are not at {SAMPLES}; the Data panel's UI tests need them.")
     provider = load_provider_module().FakeProvider(SAMPLES)
+    big: list[bytes] = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
             path = self.path
-            if path.startswith("/slow/"):
-                path = "/ecb/" + path[len("/slow/") :]
-                if "/data/" in path:
-                    time.sleep(slow)
-            status, headers, body = provider.answer(path, self.headers)
+            persona = path.split("/")[1]
+            if persona in ("slow", "big"):
+                path = "/ecb/" + path[len(persona) + 2 :]
+            if persona == "slow" and "/data/" in path:
+                time.sleep(slow)
+            if persona == "big" and "/data/" in path:
+                big[:] = big or [big_csv()]
+                status, headers, body = 200, {"Content-Type": CSV10}, big[0]
+            else:
+                status, headers, body = provider.answer(path, self.headers)
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
