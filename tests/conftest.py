@@ -1,4 +1,8 @@
-"""Shared fixtures: the Jupyter server with dataops loaded, and the shared test data folder."""
+"""Shared fixtures: the Jupyter server with dataops loaded, the shared test data folder, the workflow engine.
+
+The engine fixtures (`engine_server`, `engine_url`, `engine`) live in `tests/engine.py`: one engine
+process for the whole session, started by the first test that asks for it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ("pytest_jupyter.jupyter_server",)
+pytest_plugins = ("pytest_jupyter.jupyter_server", "tests.engine")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -102,11 +102,3 @@ remote = "https://git.example.org/deploy.git"
     )
     monkeypatch.setenv("DATAOPS_GITLAB_TOKEN", TOKEN)
     return ci_project
-
-
-@pytest.fixture(scope="session")
-def engine_url(tmp_path_factory):
-    """A running Operaton engine (see tests/pipelines/engine.py)."""
-    from tests.pipelines.engine import running_engine
-
-    yield from running_engine(tmp_path_factory.mktemp("engine"))

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 — fixture parameters share the names of the imported engine fixtures
 """REST API of workflows through a real Jupyter server, a real engine and a real worker."""
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ import socket
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from tests.server.workflow_engine import engine, engine_server, engine_url  # noqa: F401
 from tests.workflows.support import WorkerProcess, process_xml, unique, write_steps
 
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 — fixture parameters share the names of the imported engine fixtures
 """The run stream WebSocket: replay then live, exact reconnects, authentication, shared polling."""
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ import time
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from tests.server.workflow_engine import engine, engine_server, engine_url  # noqa: F401
 from tests.workflows.support import WorkerProcess, process_xml, unique, write_steps
 
 LINES = 3000
@@ -39,7 +37,8 @@ def chatty(dataops_config, engine, engine_url, tmp_path):
     )
     key = unique("ws")
     engine.deploy({f"{key}.bpmn": process_xml(key, [("chatty", topic)]).encode()}, name=key)
-    with WorkerProcess(engine_url, steps, logs, unique("w")):
+    # A short grace: a run cancelled while its step holds (the watchers test) must not keep the teardown 30 s.
+    with WorkerProcess(engine_url, steps, logs, unique("w"), "--shutdown-grace", "1"):
         yield key
 
 
@@ -142,9 +141,11 @@ async def test_many_watchers_cost_the_engine_no_more_than_one(chatty, jp_fetch, 
 
     async def watch(n: int, seconds: float) -> int:
         before = counting.calls
-        sockets = [await jp_ws_fetch(*stream) for _ in range(n)]
-        for ws in sockets:
-            await _read(ws, lambda ms: any(m["type"] == "status" for m in ms))
+        # Connected at once: one by one, on a loaded machine, connecting alone outlasted several poll rounds.
+        sockets = await asyncio.gather(*(jp_ws_fetch(*stream) for _ in range(n)))
+        await asyncio.gather(
+            *(_read(ws, lambda ms: any(m["type"] == "status" for m in ms)) for ws in sockets)
+        )
         await asyncio.sleep(seconds)
         for ws in sockets:
             ws.close()
@@ -183,7 +184,16 @@ async def test_an_engine_outage_while_watched_is_reported_and_everything_recover
     )
     key = unique("outage")
     engine.deploy({f"{key}.bpmn": process_xml(key, [("patient", topic)]).encode()}, name=key)
-    with WorkerProcess(engine_url, steps, logs, unique("w"), "--lock-duration", "600") as worker:
+    # Backing off at most 1 s, the worker hands in the outcome as soon as the engine is back, not up to 30 s later.
+    with WorkerProcess(
+        engine_url,
+        steps,
+        logs,
+        unique("w"),
+        "--lock-duration",
+        "600",
+        config="[workflows.worker]\nmax_backoff_s = 1\n",
+    ) as worker:
         run_id = await _start(jp_fetch, key)
         ws = await jp_ws_fetch("dataops", "api", "workflows", "runs", run_id, "stream")
         first = await _read(ws, lambda ms: [r["message"] for r in _lines(ms)] == ["waiting for the go"])

@@ -92,12 +92,16 @@ def wait_until(
 class WorkerProcess:
     """A real ``dataops worker`` process."""
 
-    def __init__(self, engine_url: str, steps: Path, log_dir: Path, worker_id: str, *extra: str) -> None:
+    def __init__(
+        self, engine_url: str, steps: Path, log_dir: Path, worker_id: str, *extra: str, config: str = ""
+    ) -> None:
+        """Start the worker; ``config`` is TOML for its own configuration file (empty by default)."""
         self.worker_id = worker_id
         self.stderr_path = log_dir / f"{worker_id}.stderr"
         log_dir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "PYTHONPATH": str(REPO), "DATAOPS_CONFIG": str(log_dir / "none.toml")}
-        (log_dir / "none.toml").write_text("")
+        config_file = log_dir / f"{worker_id}.toml"
+        env = {**os.environ, "PYTHONPATH": str(REPO), "DATAOPS_CONFIG": str(config_file)}
+        config_file.write_text(config)
         args = [
             sys.executable, "-m", "dataops.cli", "worker",
             "--engine-url", engine_url, "--steps", str(steps), "--log-dir", str(log_dir),

@@ -28,7 +28,7 @@ from dataops.workflows.camunda import AsyncCamundaEngine, CamundaEngine
 from dataops.workflows.config import WorkflowsConfig
 from dataops.workflows.engine import AsyncEngine, Engine
 from dataops.workflows.models import IncidentState, RunStatus
-from tests.workflows.engine_server import EngineServer, free_port
+from tests.engine import EngineServer, free_port
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 STEPS = ["fetch", "validate", "aggregate", "report", "disseminate"]
