@@ -13,24 +13,24 @@ export function targetNotebook(
 
 /**
  * Add a code cell holding `code` below the active cell of `panel`, and run it
- * when `run` is set. Resolves once the cell ran (or right away without `run`).
+ * when `run` is set. Resolves once the cell ran (or once inserted without `run`).
  */
 export async function insertCode(
   panel: NotebookPanel,
   code: string,
   run: boolean
 ): Promise<void> {
+  await panel.context.ready;
   const notebook = panel.content;
-  if (notebook.widgets.length === 0 || notebook.activeCellIndex < 0) {
-    notebook.activeCellIndex = 0;
-  }
-  NotebookActions.insertBelow(notebook);
-  NotebookActions.changeCellType(notebook, 'code');
-  const cell = notebook.activeCell;
-  if (!cell) {
+  const model = notebook.model;
+  if (!model) {
     return;
   }
-  cell.model.sharedModel.setSource(code);
+  // Create the cell with its source in one step, so no editor state can lose the code.
+  const index = Math.min(notebook.activeCellIndex + 1, model.cells.length);
+  model.sharedModel.insertCell(index, { cell_type: 'code', source: code });
+  notebook.activeCellIndex = index;
+  notebook.deselectAll();
   if (run) {
     await NotebookActions.run(notebook, panel.sessionContext);
   }

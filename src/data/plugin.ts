@@ -89,7 +89,13 @@ export const dataPlugin: JupyterFrontEndPlugin<void> = {
       if (!notebook || !code) {
         return;
       }
-      await insertCode(notebook, code, run);
+      try {
+        await insertCode(notebook, code, run);
+      } catch (error) {
+        Notification.error(
+          trans.__('The code could not be inserted: %1', String(error))
+        );
+      }
     };
     const copy = (text: string | null, what: string) => {
       if (text) {
