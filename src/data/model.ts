@@ -3,10 +3,9 @@ import { IStateDB } from '@jupyterlab/statedb';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { DataOpsApiError } from '../api/client';
+import { AvailabilityRunner, CascadeState } from './availability';
 import {
-  fetchAvailability,
   fetchStructure,
-  IAvailability,
   IPeriod,
   ISource,
   ISourceStatus,
@@ -14,7 +13,6 @@ import {
   listSources,
   sourceStatus
 } from './api';
-import { availabilityQueries, ICascade, mergeAvailability } from './cascade';
 import { IReadCall, readCode } from './codegen';
 import { DataflowList } from './flows';
 import { formatKey, parseKey, Selections, toggleCode } from './key';
@@ -34,14 +32,6 @@ export type Loadable<T> =
   | { kind: 'ready'; value: T }
   | { kind: 'error'; error: DataOpsApiError };
 
-/** The availability narrowing: off (provider cannot), on its way, there, or failed. */
-export type CascadeState =
-  | { kind: 'idle' }
-  | { kind: 'unsupported'; reason: string }
-  | { kind: 'loading'; previous: ICascade | null }
-  | { kind: 'ready'; cascade: ICascade }
-  | { kind: 'error'; error: DataOpsApiError };
-
 /** Options of `DataModel`. */
 export interface IDataModelOptions {
   settings?: ServerConnection.ISettings;
@@ -55,10 +45,17 @@ export class DataModel {
   constructor(options: IDataModelOptions = {}) {
     this._settings = options.settings;
     this._db = options.state ?? null;
-    this._delay = options.availabilityDelay ?? 250;
     this.preview = new PreviewRunner(this._settings);
     this.preview.changed.connect(() => this._changed.emit());
+    this.availability = new AvailabilityRunner(
+      this._settings,
+      options.availabilityDelay
+    );
+    this.availability.changed.connect(() => this._changed.emit());
   }
+
+  /** Which codes have data under the other dimensions' choices. */
+  readonly availability: AvailabilityRunner;
 
   /** The preview of the current selection. */
   readonly preview: PreviewRunner;
@@ -88,7 +85,7 @@ export class DataModel {
     return this._structure;
   }
   get cascade(): CascadeState {
-    return this._cascade;
+    return this.availability.state;
   }
   /** Reachability per source id (absent: not checked yet). */
   get reachability(): Record<string, ISourceStatus | 'checking'> {
@@ -170,7 +167,7 @@ export class DataModel {
     this._flows = DataflowList.forSource(id, this._settings);
     this._flows.changed.connect(() => this._changed.emit());
     this._structure = { kind: 'idle' };
-    this._cascade = { kind: 'idle' };
+    this.availability.reset();
     this.preview.reset();
     this.update({ ...EMPTY_STATE, source: id });
     void this._flows.setSearch('');
@@ -187,7 +184,7 @@ export class DataModel {
     }
     const ticket = ++this._flowTicket;
     this.preview.reset();
-    this._cascade = { kind: 'idle' };
+    this.availability.reset();
     this._structure = { kind: 'loading' };
     this.update({
       ...EMPTY_STATE,
@@ -275,8 +272,7 @@ export class DataModel {
   /** Stop timers and requests. */
   dispose(): void {
     this._flows?.dispose();
-    this._availabilityController?.abort();
-    clearTimeout(this._availabilityTimer);
+    this.availability.reset();
     this.preview.reset();
   }
 
@@ -290,96 +286,22 @@ export class DataModel {
     void saveState(this._db, this._state).catch(() => undefined);
   }
 
-  private scheduleAvailability(delay = this._delay): void {
-    clearTimeout(this._availabilityTimer);
-    this._availabilityController?.abort();
-    const source = this.source;
-    const structure = this.readyStructure;
-    if (!source || !structure) {
-      return;
-    }
-    if (!source.availability) {
-      const reason = `${source.name} does not tell which codes have data; all codes are listed.`;
-      this._cascade = { kind: 'unsupported', reason };
-      this._changed.emit();
-      return;
-    }
-    const previous =
-      this._cascade.kind === 'ready' ? this._cascade.cascade : null;
-    this._cascade = { kind: 'loading', previous };
-    this._changed.emit();
-    this._availabilityTimer = setTimeout(
-      () => void this.loadAvailability(source.id, structure),
+  private scheduleAvailability(delay?: number): void {
+    this.availability.schedule(
+      this.source,
+      this.readyStructure,
+      this._state.selections,
       delay
     );
   }
 
-  private async loadAvailability(
-    source: string,
-    structure: IStructure
-  ): Promise<void> {
-    const controller = new AbortController();
-    this._availabilityController = controller;
-    const queries = availabilityQueries(
-      structure.dimensions,
-      this._state.selections
-    );
-    const flow = structure.dataflow.id;
-    try {
-      const answers = await Promise.all(
-        queries.map(q =>
-          fetchAvailability(
-            source,
-            flow,
-            q.key,
-            this._settings,
-            controller.signal
-          ).catch(error => {
-            // No series under this key: none of its codes has data.
-            if (asApiError(error).code === 'no_data') {
-              return noAvailability(q.key, q.dimensions);
-            }
-            throw error;
-          })
-        )
-      );
-      const cascade = mergeAvailability(structure.dimensions, queries, answers);
-      this._cascade = { kind: 'ready', cascade };
-    } catch (error) {
-      if (controller.signal.aborted) {
-        return;
-      }
-      const apiError = asApiError(error);
-      this._cascade =
-        apiError.code === 'not_implemented'
-          ? { kind: 'unsupported', reason: apiError.message }
-          : { kind: 'error', error: apiError };
-    }
-    this._changed.emit();
-  }
-
   private _settings?: ServerConnection.ISettings;
   private _db: IStateDB | null;
-  private _delay: number;
   private _state: IDataState = { ...EMPTY_STATE };
   private _sources: Loadable<ISource[]> = { kind: 'idle' };
   private _reachability: Record<string, ISourceStatus | 'checking'> = {};
   private _flows: DataflowList | null = null;
   private _structure: Loadable<IStructure> = { kind: 'idle' };
-  private _cascade: CascadeState = { kind: 'idle' };
   private _flowTicket = 0;
-  private _availabilityTimer: ReturnType<typeof setTimeout> | undefined;
-  private _availabilityController: AbortController | null = null;
   private _changed = new Signal<this, void>(this);
-}
-
-/** The answer for a key no series matches. */
-function noAvailability(key: string, dimensions: string[]): IAvailability {
-  return {
-    key,
-    dimensions: Object.fromEntries(dimensions.map(d => [d, []])),
-    series_count: 0,
-    obs_count: 0,
-    url: ''
-  };
 }
