@@ -1,4 +1,4 @@
-import { applySgr, parseLine, PLAIN } from './ansi';
+import { applySgr, parseLine, PLAIN } from '../common/ansi';
 import { ILogSlice } from './api';
 import { JobLog } from './jobLog';
 

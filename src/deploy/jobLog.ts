@@ -6,7 +6,7 @@ import {
   lineText,
   parseLine,
   PLAIN
-} from './ansi';
+} from '../common/ansi';
 
 /** What `JobLog.apply` did with a slice. */
 export type ApplyResult = 'appended' | 'replaced' | 'ignored';

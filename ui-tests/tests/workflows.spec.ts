@@ -104,7 +104,7 @@ test('start the happy path from the panel, follow its log live, see the diagram 
   // The whole log, in order, with the ANSI-coloured line rendered in colour.
   await expect(log).toContainText('disseminating EXR', { timeout: 10000 });
   await expect(
-    view.locator('.jp-DataOps-wf-ansi-green', { hasText: 'report ready' })
+    view.locator('.ansi-green-fg', { hasText: 'report ready' })
   ).toBeVisible();
   for (const id of [
     'fetch',

@@ -9,7 +9,7 @@ import * as React from 'react';
 
 import { ILogRecord } from '../api';
 import { ILogFilter, LOG_LEVELS, LogBuffer } from '../logBuffer';
-import { AnsiText } from './ansi';
+import { AnsiText } from './AnsiText';
 import { VirtualList } from './VirtualList';
 
 const ROW_HEIGHT = 20;

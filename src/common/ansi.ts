@@ -1,7 +1,8 @@
 /**
- * GitLab job logs as styled lines: ANSI SGR colours become JupyterLab's `ansi-*` classes
- * (the ones rendered outputs use, so both themes work), GitLab's `section_start`/`section_end`
- * markers and erase-line codes are dropped, and a carriage return overwrites the line.
+ * Log lines with ANSI escapes as styled segments, for GitLab job traces and step logs alike:
+ * SGR colours become JupyterLab's `ansi-*` classes (the ones rendered outputs use, so both
+ * themes work), GitLab's `section_start`/`section_end` markers and erase-line codes are
+ * dropped, and a carriage return overwrites the line.
  */
 
 const COLOURS = [
