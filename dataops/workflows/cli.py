@@ -1,4 +1,5 @@
-"""``dataops worker``: serve the steps of a folder to the workflow engine until stopped."""
+"""``dataops worker`` (serve the steps of a folder to the engine until stopped) and
+``dataops workflows prune-logs`` (apply the log retention now)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--shutdown-grace", type=float, help="seconds a running step may take to finish on stop")
     p.set_defaults(func=run_worker)
 
+    wf = subparsers.add_parser("workflows", help="maintain the workflow run logs")
+    wf_sub = wf.add_subparsers(dest="workflows_command")
+    wf.set_defaults(func=lambda _args: wf.print_help() or 2)
+    prune = wf_sub.add_parser(
+        "prune-logs",
+        help="delete the logs of runs that ended longer ago than the retention",
+        description="Delete the logs of runs that ended more than [workflows] log_retention_days ago "
+        "(never a running run's) and give the space back to the disk.",
+    )
+    prune.add_argument(
+        "--days", type=float, help="retention in days (default: [workflows] log_retention_days)"
+    )
+    prune.add_argument("--log-dir", help="run log folder (default: [workflows] log_dir)")
+    prune.add_argument("--engine-url", help="engine REST base URL (default: [workflows] engine_url)")
+    prune.set_defaults(func=run_prune_logs)
+
 
 def run_worker(args: argparse.Namespace) -> int:
     """Build the worker from configuration and arguments and serve until SIGTERM/SIGINT."""
@@ -67,7 +84,14 @@ def run_worker(args: argparse.Namespace) -> int:
     if not cfg.steps_dir:
         raise ConfigError("The worker needs a steps folder: set [workflows] steps_dir or pass --steps.")
     steps = StepsFolder(cfg.steps_dir, cfg.topics)
-    worker = Worker(engine(cfg), LogStore(cfg.log_path), steps, cfg.worker, worker_id=args.worker_id)
+    worker = Worker(
+        engine(cfg),
+        LogStore(cfg.log_path),
+        steps,
+        cfg.worker,
+        worker_id=args.worker_id,
+        log_retention_days=cfg.log_retention_days,
+    )
 
     def stop(signum: int, _frame: object) -> None:
         if worker.stop_event.is_set():
@@ -81,4 +105,26 @@ def run_worker(args: argparse.Namespace) -> int:
     worker.run(max_tasks=args.max_tasks)
     worker.engine.close()
     print(f"dataops worker {worker.worker_id}: stopped", file=sys.__stderr__, flush=True)
+    return 0
+
+
+def run_prune_logs(args: argparse.Namespace) -> int:
+    """Prune the run log store once and say what was done."""
+    from dataops.workflows.api import engine
+    from dataops.workflows.retention import prune_logs
+
+    cfg = WorkflowsConfig.from_config(load_config())
+    cfg = replace(cfg, engine_url=args.engine_url or cfg.engine_url, log_dir=args.log_dir or cfg.log_dir)
+    days = cfg.log_retention_days if args.days is None else args.days
+    if days <= 0:
+        raise ConfigError(
+            "Log retention is off ([workflows] log_retention_days = 0); pass --days N to prune anyway."
+        )
+    client = engine(cfg) if cfg.engine_url else None
+    try:
+        report = prune_logs(LogStore(cfg.log_path), days, client)
+    finally:
+        if client is not None:
+            client.close()
+    print(f"dataops workflows prune-logs: {report.summary()}")
     return 0

@@ -7,6 +7,7 @@ username = "demo"
 password = "demo"
 log_dir = "~/.local/share/dataops/workflow-logs"   # durable run logs (shared by workers and server)
 steps_dir = "/srv/deploy/prod/steps"               # folder of step modules, reloaded between tasks
+log_retention_days = 90                            # logs of runs ended longer ago are pruned (0: keep all)
 
 [workflows.topics]                                 # extra steps given as module:function
 report = "mypackage.steps:report"
@@ -76,6 +77,7 @@ class WorkflowsConfig:
     steps_dir: str = ""
     topics: dict[str, str] = field(default_factory=dict)
     worker: WorkerConfig = field(default_factory=WorkerConfig)
+    log_retention_days: float = 90.0
 
     @property
     def configured(self) -> bool:
@@ -97,7 +99,13 @@ class WorkflowsConfig:
         worker = section.get("worker", {})
         if not isinstance(worker, dict):
             raise ConfigError("[workflows.worker] must be a table.")
+        retention = section.get("log_retention_days", 90)
+        if isinstance(retention, bool) or not isinstance(retention, int | float) or retention < 0:
+            raise ConfigError(
+                f"[workflows] log_retention_days must be a number of days (0 keeps every log), not {retention!r}."
+            )
         return cls(
+            log_retention_days=float(retention),
             engine_url=str(section.get("engine_url", "")),
             username=str(section.get("username", "")),
             password=str(section.get("password", "")),

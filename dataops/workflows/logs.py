@@ -135,6 +135,8 @@ class LogStore:
         self.db_path = self.path / DB_NAME
         self._local = threading.local()
         with self._conn() as conn:
+            # Only takes effect in a new database: lets pruning give freed pages back to the disk.
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
             conn.executescript(_SCHEMA)
 
     def _conn(self) -> sqlite3.Connection:
@@ -223,6 +225,62 @@ class LogStore:
             "SELECT run_id FROM starts WHERE started_by = ? ORDER BY started_at DESC LIMIT ?", (user, limit)
         )
         return [r[0] for r in cur.fetchall()]
+
+    def last_records(self, before: str) -> list[tuple[str, str, bool]]:
+        """Runs whose newest record is older than ``before`` (ISO time): ``(run_id, its time, ended)``.
+
+        ``ended`` is True when the run's end (``run_ended``) is recorded.
+        """
+        cur = self._conn().execute(
+            "SELECT r.run_id, r.timestamp, EXISTS (SELECT 1 FROM records e"
+            "  WHERE e.run_id = r.run_id AND e.event_key = 'run:ended')"
+            " FROM records r JOIN (SELECT max(seq) AS last FROM records GROUP BY run_id) m ON r.seq = m.last"
+            " WHERE r.timestamp < ?",
+            (before,),
+        )
+        return [(run_id, ts, bool(ended)) for run_id, ts, ended in cur.fetchall()]
+
+    def delete_runs(self, run_ids: Iterable[str], chunk: int = 200) -> int:
+        """Delete every record of the runs (a few at a time, so writers wait little); returns how many."""
+        ids, deleted, conn = list(run_ids), 0, self._conn()
+        for i in range(0, len(ids), chunk):
+            part = ids[i : i + chunk]
+            marks = ", ".join("?" * len(part))
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                deleted += conn.execute(f"DELETE FROM records WHERE run_id IN ({marks})", part).rowcount  # noqa: S608
+                conn.execute(f"DELETE FROM starts WHERE run_id IN ({marks})", part)  # noqa: S608
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        return deleted
+
+    def size(self) -> int:
+        """Bytes the store takes on disk (database and write-ahead log)."""
+        return sum(p.stat().st_size for p in self.path.glob(DB_NAME + "*") if p.is_file())
+
+    def compact(self, *, rewrite: bool = True) -> bool:
+        """Give the space of deleted records back to the disk; False when only a rewrite could.
+
+        Free pages are released a few megabytes per transaction, so writers wait little, then the
+        write-ahead log is truncated (as far as readers allow). A database created before
+        incremental vacuuming must be rewritten once (VACUUM, which holds off writers meanwhile):
+        done only with ``rewrite``.
+        """
+        conn = self._conn()
+        if conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+            if not rewrite:
+                return False
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+            conn.execute("VACUUM")
+        else:
+            while conn.execute("PRAGMA freelist_count").fetchone()[0]:
+                conn.execute(
+                    "PRAGMA incremental_vacuum(2000)"
+                ).fetchall()  # runs page by page: step to the end
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        return True
 
     def close(self) -> None:
         """Close this thread's connection (others close when their thread ends)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import sys
 import threading
 import time
@@ -31,9 +32,11 @@ from dataops.workflows.config import WorkerConfig
 from dataops.workflows.engine import Engine
 from dataops.workflows.logs import LogRecord, LogStore, LogWriter, now_iso
 from dataops.workflows.models import ExternalTask
+from dataops.workflows.retention import prune_logs
 from dataops.workflows.steps import BpmnError, Registry, Step, StepsFolder, Task
 
 ERROR_MESSAGE_MAX = 600  # the engine's errorMessage column holds 666 characters
+PRUNE_EVERY_S = 6 * 3600  # how often a worker applies the log retention (between tasks)
 
 
 def default_worker_id() -> str:
@@ -59,6 +62,7 @@ class Worker:
         config: WorkerConfig | None = None,
         say: Callable[[str], None] | None = None,
         worker_id: str | None = None,
+        log_retention_days: float = 0.0,
     ) -> None:
         self.engine = engine
         self.worker_id = worker_id or default_worker_id()
@@ -69,6 +73,8 @@ class Worker:
         self.stop_event = threading.Event()
         self._say = say or (lambda text: print(f"dataops worker {self.worker_id}: {text}", file=sys.stderr))
         self._backoff = 0.0
+        self.log_retention_days = log_retention_days
+        self._next_prune = 0.0
         capture.install()
 
     @property
@@ -96,6 +102,7 @@ class Worker:
     def run_once(self) -> int:
         """Reload steps if needed, wait for at most one task and handle it; returns 0 or 1."""
         self._refresh_steps()
+        self.prune_logs_if_due()
         topics, variables = self._subscriptions()
         if not topics:
             self._say("no steps registered; waiting for the steps folder to provide some")
@@ -124,6 +131,20 @@ class Worker:
                 continue
             self.handle(fetched)
         return len(tasks)
+
+    def prune_logs_if_due(self) -> None:
+        """Apply the log retention when it is on and due (every few hours, between tasks)."""
+        if not self.log_retention_days or time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + PRUNE_EVERY_S
+        try:
+            # No rewrite of an old store here: it would hold off the other workers' writes.
+            report = prune_logs(self.store, self.log_retention_days, self.engine, rewrite=False)
+        except (DataOpsError, sqlite3.Error, OSError) as exc:  # retention must never stop the work
+            self._say(f"could not prune old run logs: {exc}")
+            return
+        if report.runs_pruned or report.undecided or report.needs_rewrite:
+            self._say(report.summary())
 
     def handle(self, fetched: ExternalTask) -> None:
         """Run one locked task to its outcome and report it."""
