@@ -19,7 +19,7 @@ _LAZY: dict[str, str] = {
         "dataops.sdmx.api",
     ),
     **dict.fromkeys(("pipelines", "pipeline"), "dataops.pipelines.api"),
-    "promote": "dataops.promotion.api",
+    **dict.fromkeys(("promote", "promotions"), "dataops.promotion.api"),
 }
 
 

@@ -67,6 +67,25 @@ class GitLabCI:
         basics = await self._get_json("/pipelines", params=params)
         return list(await asyncio.gather(*(self.pipeline(b["id"], environment=environment) for b in basics)))
 
+    async def pipeline_of_commit(self, sha: str, *, environment: str = "") -> Pipeline | None:
+        """The newest pipeline that ran commit ``sha``, with its jobs (None when none ran it)."""
+        params = {"sha": sha, "per_page": 1, "order_by": "id", "sort": "desc"}
+        basics = await self._get_json("/pipelines", params=params)
+        return await self.pipeline(basics[0]["id"], environment=environment) if basics else None
+
+    async def pipelines_of_commits(
+        self, shas: list[str], *, environment: str = "", concurrency: int = 6
+    ) -> dict[str, Pipeline | None]:
+        """`pipeline_of_commit` for each distinct sha, a few requests at a time."""
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(sha: str) -> Pipeline | None:
+            async with gate:
+                return await self.pipeline_of_commit(sha, environment=environment)
+
+        distinct = list(dict.fromkeys(shas))
+        return dict(zip(distinct, await asyncio.gather(*(one(s) for s in distinct)), strict=True))
+
     async def pipeline(self, pipeline_id: int, *, environment: str = "") -> Pipeline:
         """One pipeline with its jobs in the order they run."""
         detail, jobs = await asyncio.gather(

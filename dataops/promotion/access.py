@@ -30,14 +30,14 @@ class Decision:
     reason: str = ""
 
 
-def decide(env: Environment, who: Identity) -> Decision:
-    """Apply the environment's allow lists to ``who``."""
+def decide(env: Environment, who: Identity, action: str = "promote to") -> Decision:
+    """Apply the environment's allow lists to ``who`` (``action`` words the reason)."""
     if not env.allowed_users and not env.allowed_groups:
         return Decision(True)
     if who.username in env.allowed_users or set(who.groups) & set(env.allowed_groups):
         return Decision(True)
     allowed = [*env.allowed_users, *(f"members of {g}" for g in env.allowed_groups)]
-    return Decision(False, f"Only {_join(allowed)} may promote to {env.id}; {who.username} may not.")
+    return Decision(False, f"Only {_join(allowed)} may {action} {env.id}; {who.username} may not.")
 
 
 def require(env: Environment, who: Identity) -> None:
@@ -45,6 +45,12 @@ def require(env: Environment, who: Identity) -> None:
     decision = decide(env, who)
     if not decision.allowed:
         raise Forbidden(decision.reason)
+
+
+def may_see_history(env: Environment, who: Identity) -> Decision:
+    """Whether ``who`` may read ``env``'s promotion history: the people who may promote there, as the
+    audit trail names people, files and secret findings of that environment."""
+    return decide(env, who, "see the promotions to")
 
 
 def _join(items: list[str]) -> str:

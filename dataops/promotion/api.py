@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import os
+import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dataops.config import Config, load_config
-from dataops.errors import ConfigError, NotConfigured
-from dataops.promotion.access import Identity, require
+from dataops.errors import ConfigError, Forbidden, NotConfigured
+from dataops.promotion.access import Identity, may_see_history, require
 from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.credentials import gitlab_token
+from dataops.promotion.history import check_limit, read_history
 from dataops.promotion.plan import Plan, build_plan
 from dataops.promotion.submit import Promotion, submit
 from dataops.promotion.targets import Target
 from dataops.promotion.targets.git import GitTarget
 from dataops.promotion.targets.gitlab import GitLabTarget
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def make_target(env: Environment, cfg: PromotionConfig, gitlab_url: str = "") -> Target:
@@ -86,3 +94,92 @@ def promote(
     cfg = PromotionConfig.from_config(config or load_config())
     reviewed = plan(path, env, extra_files=extra_files, destinations=destinations, config=config, user=user)
     return submit(reviewed, make_target(reviewed.environment, cfg), cfg.audit_log, message)
+
+
+def promotions(
+    env: str | None = None,
+    limit: int = 20,
+    *,
+    pipelines: bool = True,
+    config: Config | None = None,
+    user: Identity | None = None,
+) -> pd.DataFrame:
+    """The last promotions (newest first) from the audit log, of ``env`` or of every environment you
+    may promote to, one row each: time, environment, branch, author, outcome, commit, message, path,
+    and with ``pipelines=True`` the newest pipeline that ran the commit (GitLab environments).
+
+    A torn last line (a promotion being written) is left out with a warning; a damaged line elsewhere
+    raises `MalformedMessage` naming the line.
+    """
+    import pandas as pd  # a kernel pays for pandas only when it asks for a table
+
+    from dataops.pipelines.promotions import JoinedHistory, entry_json, join_pipelines
+
+    cfg = PromotionConfig.from_config(config or load_config())
+    who = user or current_identity()
+    check_limit(limit)
+    if env is not None:
+        environment = cfg.environment(env)
+        decision = may_see_history(environment, who)
+        if not decision.allowed:
+            raise Forbidden(decision.reason)
+        ids = [env]
+    else:
+        ids = [e.id for e in cfg.environments if may_see_history(e, who).allowed]
+    history = read_history(cfg.audit_log, ids, limit)
+    if history.torn_last_line:
+        warnings.warn(
+            f"The last line of {cfg.audit_log} is incomplete (a promotion being recorded?); it is left out.",
+            stacklevel=2,
+        )
+    by_id = {e.id: e for e in cfg.environments}
+    joined = JoinedHistory(history.entries)
+    if pipelines:
+        joined = _run(
+            join_pipelines(
+                history.entries, by_id, cfg.gitlab_url, lambda: gitlab_token(cfg.token_env, cfg.token_file)
+            )
+        )
+        if joined.pipelines_error:
+            warnings.warn(joined.pipelines_error, stacklevel=2)
+    rows = []
+    for entry in history.entries:
+        row = entry_json(entry, joined, by_id.get(entry.environment), cfg.gitlab_url)
+        pipeline = row.pop("pipeline") or {}
+        row["pipeline_status"] = pipeline.get("status")
+        row["pipeline_url"] = pipeline.get("web_url")
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(_COLUMNS))
+    frame["time"] = pd.to_datetime(frame["time"], utc=True, format="ISO8601")
+    return frame
+
+
+_COLUMNS = (
+    "time",
+    "environment",
+    "branch",
+    "author",
+    "outcome",
+    "commit_sha",
+    "commit_url",
+    "message",
+    "reason",
+    "path",
+    "files",
+    "merge_request",
+    "pipeline_id",
+    "pipeline_status",
+    "pipeline_url",
+    "plan_id",
+    "id",
+)
+
+
+def _run(coro):  # noqa: ANN001, ANN202
+    """Run a coroutine, also from a kernel whose event loop is already running."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -41,6 +41,8 @@ def submit(plan: Plan, target: Target, audit_log: Path, message: str = "") -> Pr
         "files": [f.destination for f in plan.files],
         "scan": {"clean": plan.scan.clean, "findings": [f.sentence for f in plan.scan.findings]},
         "plan_id": plan.id,
+        "source": plan.source,
+        "commit_message": message,
     }
     if not plan.scan.clean:
         audit.append(audit_log, {**record, "outcome": "blocked_by_secrets"})
@@ -77,6 +79,7 @@ def submit(plan: Plan, target: Target, audit_log: Path, message: str = "") -> Pr
             **record,
             "outcome": "landed",
             "commit_sha": landing.commit_sha,
+            "commit_url": landing.commit_url,
             "landed_on": landing.branch,
             "merge_request": (landing.merge_request or {}).get("web_url"),
         },

@@ -12,10 +12,13 @@ from pathlib import Path
 
 from tornado import web
 
-from dataops.errors import InvalidInput, NotFound
-from dataops.promotion.access import Identity, decide, require
+from dataops.errors import Forbidden, InvalidInput, NotFound
+from dataops.pipelines.promotions import entry_json, join_pipelines
+from dataops.promotion.access import Identity, decide, may_see_history, require
 from dataops.promotion.api import make_target
 from dataops.promotion.config import PromotionConfig
+from dataops.promotion.credentials import gitlab_token
+from dataops.promotion.history import MAX_LIMIT, read_history
 from dataops.promotion.plan import Plan, build_plan
 from dataops.promotion.submit import submit
 from jupyterlab_dataops.handlers.base import DataOpsHandler
@@ -153,7 +156,61 @@ class MergeRequestHandler(PromotionHandler):
         self.write_json(await asyncio.to_thread(target.merge_request, int(iid)))
 
 
+class HistoryHandler(PromotionHandler):
+    """``GET promotion/history?environment=&limit=``: the last promotions, newest first, with the
+    pipeline that ran each landed commit. Only environments the user may promote to are shown."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        limit = _limit(self.get_query_argument("limit", "20"))
+        cfg = self.promotion_config()
+        who = self.identity()
+        env_id = self.get_query_argument("environment", "") or None
+        if env_id is not None:
+            if env_id not in {e.id for e in cfg.environments}:
+                names = ", ".join(e.id for e in cfg.environments) or "none"
+                raise InvalidInput(
+                    f"There is no deployment environment called {env_id!r} (configured: {names})."
+                )
+            env = cfg.environment(env_id)
+            decision = may_see_history(env, who)
+            if not decision.allowed:
+                raise Forbidden(decision.reason)
+        visible = [e for e in cfg.environments if may_see_history(e, who).allowed]
+        hidden = [e.id for e in cfg.environments if e not in visible]
+        ids = [env_id] if env_id else [e.id for e in visible]
+        history = await asyncio.to_thread(read_history, self.audit_log(cfg), ids, limit)
+        gitlab_url = getattr(self.dataops.promotion, "gitlab_url", "") or cfg.gitlab_url
+        by_id = {e.id: e for e in cfg.environments}
+        joined = await join_pipelines(
+            history.entries, by_id, gitlab_url, lambda: gitlab_token(cfg.token_env, cfg.token_file)
+        )
+        self.write_json(
+            {
+                "environment": env_id,
+                "limit": limit,
+                "entries": [
+                    entry_json(e, joined, by_id.get(e.environment), gitlab_url) for e in history.entries
+                ],
+                "torn_last_line": history.torn_last_line,
+                "pipelines_error": joined.pipelines_error,
+                "hidden_environments": [] if env_id else hidden,
+            }
+        )
+
+
+def _limit(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"'limit' must be a whole number of promotions, not {raw!r}.") from exc
+    if not 1 <= value <= MAX_LIMIT:
+        raise InvalidInput(f"'limit' must be between 1 and {MAX_LIMIT}, not {value}.")
+    return value
+
+
 ROUTES = [
+    (r"promotion/history", HistoryHandler),
     (r"promotion/environments", EnvironmentsHandler),
     (r"promotion/environments/(?P<env_id>[^/]+)/merge_requests/(?P<iid>\d+)", MergeRequestHandler),
     (r"promotion/plans", PlansHandler),
