@@ -166,3 +166,10 @@ class NotAcceptable(DataOpsError):
 
     code = "not_acceptable"
     http_status = 406
+
+
+class DataNotReady(DataOpsError):
+    """A provider that delivers large answers later (Eurostat's asynchronous API) was not ready in time."""
+
+    code = "data_not_ready"
+    http_status = 504

@@ -14,7 +14,8 @@ import httpx
 import pyarrow as pa
 
 from dataops.errors import DataOpsError, MalformedMessage, NoData, UnknownDataflow
-from dataops.sdmx import media, urls
+from dataops.sdmx import media, series_keys, urls
+from dataops.sdmx.async_delivery import async_ticket, unzip_if_zipped, wait_until_ready
 from dataops.sdmx.availability import Availability, parse_availability
 from dataops.sdmx.cache import StructureCache
 from dataops.sdmx.config import DataConfig
@@ -146,23 +147,57 @@ class SdmxClient:
         )
 
     def data(self, query: DataQuery, structure: Structure | None = None) -> DataResult:
-        """Run a data query and read the answer into Arrow (columns: dims, time, OBS_VALUE, attributes)."""
+        """Run a data query and read the answer into Arrow (columns: dims, time, OBS_VALUE, attributes).
+
+        With ``series_keys_only`` the table has one row per series (dimension columns only). A
+        provider's asynchronous answer (Eurostat's footer with a key) is polled until the data is ready.
+        """
         url = urls.data_url(self.source, query, structure.time_dimension if structure else "TIME_PERIOD")
-        accept = media.data_accept(self.source.rest_version, self.source.quirks.data_formats)
+        keys_only = query.series_keys_only and structure is not None
+        if keys_only:
+            accept = series_keys.ACCEPT[self.source.rest_version]
+        else:
+            accept = media.data_accept(self.source.rest_version, self.source.quirks.data_formats)
+        ticket = None
         with self.transport.stream(url, accept, "data") as response:
             chunks = self.transport.limited(response)
             head, chunks = _peek(chunks, _HEAD)
             # A footer-only reply (Eurostat's "too large, fetch later") is small; data never is footer-only.
-            footer = footer_error(b"".join(head), str(url), self.source.name) if _small(head) else None
-            if footer is not None:
-                raise footer
-            from dataops.sdmx.readers import read_data
+            if _small(head):
+                body = b"".join(head)
+                ticket = async_ticket(body, self.source) if self.source.quirks.async_large else None
+                footer = footer_error(body, str(url), self.source.name) if ticket is None else None
+                if footer is not None:
+                    raise footer
+            if ticket is None:
+                return DataResult(
+                    self._read(itertools.chain(head, chunks), structure, keys_only, url), str(url)
+                )
+        wait_until_ready(
+            ticket,
+            lambda status_url: (
+                self.transport.get(status_url, "application/xml", "asynchronous status").content
+            ),
+            self.config,
+            self.source.name,
+            str(url),
+            sleep=self.transport.sleep,
+        )
+        reply = self.transport.get(httpx.URL(ticket.data_url), accept, "data")
+        body = unzip_if_zipped(reply.content, self.config.max_bytes, ticket.data_url)
+        return DataResult(self._read(iter([body]), structure, keys_only, url), str(url))
 
-            try:
-                table = read_data(itertools.chain(head, chunks), structure, max_bytes=self.config.max_bytes)
-            except (NoData, MalformedMessage) as exc:
-                raise _with_url(exc, str(url)) from exc
-        return DataResult(table, str(url))
+    def _read(
+        self, chunks: Iterator[bytes], structure: Structure | None, keys_only: bool, url: httpx.URL
+    ) -> pa.Table:
+        from dataops.sdmx.readers import read_data
+
+        try:
+            if keys_only:
+                return series_keys.read_series_keys(chunks, structure, str(url))
+            return read_data(chunks, structure, max_bytes=self.config.max_bytes)
+        except (NoData, MalformedMessage) as exc:
+            raise _with_url(exc, str(url)) from exc
 
 
 def _peek(chunks: Iterator[bytes], size: int) -> tuple[list[bytes], Iterator[bytes]]:

@@ -22,6 +22,8 @@ class DataConfig:
     ``presets``: offer the public providers (ECB, Eurostat, BIS, IMF, OECD) after the configured
     sources. ``cache_ttl``: seconds a cached structure is used without asking the provider.
     ``max_response_mb``: responses larger than this are refused before they exhaust memory.
+    ``async_timeout``: seconds to wait for data a provider delivers asynchronously (Eurostat's
+    footer with a key), polled every ``async_poll_interval`` seconds at first, backing off.
     """
 
     presets: bool = True
@@ -31,6 +33,8 @@ class DataConfig:
     retries: int = 3
     max_retry_wait: float = 60.0
     max_response_mb: int = 512
+    async_timeout: float = 600.0
+    async_poll_interval: float = 5.0
 
     @property
     def max_bytes(self) -> int:
@@ -52,7 +56,15 @@ class DataConfig:
             out = cls(**raw)
         except TypeError as exc:
             raise ConfigError(f"The [data] section of the dataops configuration is invalid: {exc}") from exc
-        for name in ("cache_ttl", "timeout", "retries", "max_retry_wait", "max_response_mb"):
+        for name in (
+            "cache_ttl",
+            "timeout",
+            "retries",
+            "max_retry_wait",
+            "max_response_mb",
+            "async_timeout",
+            "async_poll_interval",
+        ):
             value = getattr(out, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise ConfigError(f"[data] {name} must be a non-negative number, not {value!r}.")

@@ -19,7 +19,9 @@ from dataops.sdmx.availability import Availability
 from dataops.sdmx.config import DataConfig
 from dataops.sdmx.keys import SeriesKey
 from dataops.sdmx.model import Dataflow, Structure, StructureMessage
+from dataops.sdmx.periods import PeriodFilter, sort_key
 from dataops.sdmx.query import DataQuery, FlowRef
+from dataops.sdmx.series_keys import keys_of
 from dataops.sdmx.sources import Source
 
 SUFFIXES = (".xml", ".json", ".csv", ".gz")
@@ -140,7 +142,7 @@ class FilesBackend:
         table = select(table, structure, query)
         if table.num_rows == 0:
             raise NoData(f"No observation in {self.folder} matches this query. Query: {url}")
-        return FileResult(table, url)
+        return FileResult(keys_of(table, structure) if query.series_keys_only else table, url)
 
     def availability(self, flow: FlowRef | str, key: SeriesKey) -> Availability:
         """Codes with data per dimension under ``key``, computed from the files."""
@@ -165,14 +167,14 @@ def select(table: pa.Table, structure: Structure, query: DataQuery) -> pa.Table:
             cond = pc.is_in(pc.cast(table.column(dim.id), pa.string()), value_set=pa.array(codes))
             mask = cond if mask is None else pc.and_(mask, cond)
     time_col = structure.time_dimension
-    if time_col and time_col in table.column_names:
+    bounds = PeriodFilter(query.start, query.end)
+    if time_col and time_col in table.column_names and bounds.active:
+        # Whole periods inside the bounds, compared as dates: 2024-Q1 is inside 2024-01..2024-03.
         periods = pc.cast(table.column(time_col), pa.string())
-        if query.start:
-            cond = pc.greater_equal(pc.utf8_slice_codeunits(periods, 0, len(query.start)), query.start)
-            mask = cond if mask is None else pc.and_(mask, cond)
-        if query.end:
-            cond = pc.less_equal(pc.utf8_slice_codeunits(periods, 0, len(query.end)), query.end)
-            mask = cond if mask is None else pc.and_(mask, cond)
+        distinct = pc.unique(periods).to_pylist()
+        inside = [p for p in distinct if p is not None and bounds.keeps(p)]
+        cond = pc.is_in(periods, value_set=pa.array(inside, pa.string()))
+        mask = cond if mask is None else pc.and_(mask, cond)
     if mask is not None:
         table = table.filter(mask)
     if (query.last or query.first) and time_col in table.column_names:
@@ -197,7 +199,7 @@ def _per_series_limit(table: pa.Table, structure: Structure, time_col: str, n: i
         by_series.setdefault(sid, []).append(index)
     keep: list[int] = []
     for rows in by_series.values():
-        rows.sort(key=lambda i: periods[i])
+        rows.sort(key=lambda i: sort_key(periods[i]))
         keep.extend(rows[-n:] if last else rows[:n])
     return table.take(pa.array(sorted(keep)))
 

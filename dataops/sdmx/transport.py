@@ -58,7 +58,7 @@ class Transport:
     ) -> None:
         self.source = source
         self.config = config
-        self._sleep = sleep
+        self.sleep = sleep
         self._client = client or httpx.Client(
             timeout=httpx.Timeout(config.timeout, connect=min(10.0, config.timeout)),
             follow_redirects=True,
@@ -94,7 +94,7 @@ class Transport:
                 ) from exc
             except httpx.TransportError as exc:
                 if attempt < self.config.retries:
-                    self._sleep(self._backoff(attempt))
+                    self.sleep(self._backoff(attempt))
                     attempt += 1
                     continue
                 raise ProviderDown(
@@ -108,7 +108,7 @@ class Transport:
                     delay = wait if wait is not None else self._backoff(attempt)
                     if attempt < self.config.retries and delay <= self.config.max_retry_wait:
                         response.read()
-                        self._sleep(delay)
+                        self.sleep(delay)
                         attempt += 1
                         continue
                     raise self._error(response, kind, wait)

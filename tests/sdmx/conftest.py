@@ -29,6 +29,7 @@ def sdmx_config(dataops_config, fake_provider, tmp_path):
         "NOAVAIL": ("noavail", "sdmx-rest-1", "ECB", "ECB"),
         "GZIP": ("gzip", "sdmx-rest-1", "ECB", "ECB"),
         "ETAG": ("etag", "sdmx-rest-1", "ECB", "ECB"),
+        "ESTAT_ASYNC": ("estatasync/sdmx/2.1", "sdmx-rest-1", "ECB", "ESTAT"),
     }
     lines = [
         "[data]",
@@ -36,6 +37,8 @@ def sdmx_config(dataops_config, fake_provider, tmp_path):
         "retries = 2",
         "max_retry_wait = 5",
         "timeout = 10",
+        "async_poll_interval = 0.05",
+        "async_timeout = 10",
         "",
     ]
     for source_id, (persona, api, agency, provider) in personas.items():

@@ -7,7 +7,16 @@ representation by the ``Accept`` header (q-values honoured), and reproduces prov
 - ``/estat/``: a Eurostat footer-only 200 for GOV_10Q_GGNFA data, and 413 for the key ``all``;
 - ``/busy/``: 429 with ``Retry-After: 1`` for the first ``busy_count`` requests, then as ``/ecb/``;
 - ``/down/``: always 503; ``/noavail/``: 501 for availability queries;
-- ``/gzip/``: as ``/ecb/`` but gzip-compressed; ``/etag/``: structures with ETag and 304 handling.
+- ``/gzip/``: as ``/ecb/`` but gzip-compressed; ``/etag/``: structures with ETag and 304 handling;
+- ``/estatasync/sdmx/2.1/``: Eurostat's asynchronous delivery: every data query is answered with a
+  footer carrying an asynchronous key; ``/estatasync/1.0/async/status/{key}`` says SUBMITTED, then
+  PROCESSING for ``async_pending`` polls, then AVAILABLE (or ``async_outcome``), and ``/estatasync/1.0/async/data/{key}``
+  delivers the data (zipped when ``async_zip``).
+
+Data answers honour the query as a provider does (`fake_filtering`): key, ``startPeriod``/``endPeriod``
+or ``c[TIME_PERIOD]``, ``lastNObservations``/``firstNObservations``, ``detail=serieskeysonly`` (2.x:
+``attributes=none&measures=none``), and ``updatedAfter`` (404 when it is after ``updated``, the time
+the samples last changed).
 
 Every request is recorded in ``requests`` (path with query, headers) so tests can check what was sent.
 """
@@ -15,14 +24,21 @@ Every request is recorded in ``requests`` (path with query, headers) so tests ca
 from __future__ import annotations
 
 import gzip
+import io
 import re
 import threading
+import uuid
+import zipfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from lxml import etree
+
+from dataops.sdmx.periods import period_range
+from tests.sdmx.fake_filtering import Selection, filter_message
 
 SS21 = "application/vnd.sdmx.structurespecificdata+xml;version=2.1"
 GEN21 = "application/vnd.sdmx.genericdata+xml;version=2.1"
@@ -67,6 +83,22 @@ ERROR_21 = """<?xml version="1.0" encoding="UTF-8"?>
  xmlns:common="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common">
 <message:ErrorMessage code="{code}"><common:Text>{text}</common:Text></message:ErrorMessage>
 </message:Error>"""
+ASYNC_FOOTER = """<?xml version="1.0" encoding="UTF-8"?>
+<message:GenericData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
+ xmlns:footer="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message/footer"
+ xmlns:common="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common">
+<message:Header><message:ID>{key}</message:ID><message:Test>false</message:Test>
+<message:Prepared>2026-11-26T10:00:00</message:Prepared><message:Sender id="ESTAT"/></message:Header>
+<footer:Footer><footer:Message code="413" severity="Infomation">
+<common:Text xml:lang="en">Due to the large query the response will be processed asynchronously.</common:Text>
+<common:Text xml:lang="en">Asynchronous key: {key}</common:Text>
+</footer:Message></footer:Footer>
+</message:GenericData>"""
+ASYNC_STATUS = """<?xml version="1.0" encoding="UTF-8"?>
+<env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/"><env:Header/><env:Body>
+<ns0:asyncResponse xmlns:ns0="http://estat.ec.europa.eu/disschain/soap/asynchronous">
+<status><key>{key}</key><status>{status}</status></status>
+</ns0:asyncResponse></env:Body></env:Envelope>"""
 
 
 @dataclass
@@ -75,16 +107,22 @@ class FakeProvider:
 
     samples: Path
     busy_count: int = 0
+    updated: str = "2020-01-16T08:16:20+01:00"
+    async_pending: int = 2
+    async_zip: bool = False
+    async_outcome: str = "AVAILABLE"  # or EXPIRED: the file was removed before it was fetched
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
+    # async key -> [status polls still "not ready", media type, body]
+    jobs: dict[str, list] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
         """``http://127.0.0.1:<port>``."""
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def start(self) -> FakeProvider:
-        """Listen on a free port in a daemon thread."""
+    def start(self, port: int = 0, thread: bool = True) -> FakeProvider:
+        """Listen on ``port`` (a free one by default) in a daemon thread, or in this one if not ``thread``."""
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -101,7 +139,11 @@ class FakeProvider:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server.daemon_threads = True
+        if not thread:
+            print(f"ready {self.url}", flush=True)
+            self.server.serve_forever()
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
@@ -125,7 +167,9 @@ class FakeProvider:
                 self.busy_count -= 1
                 return 429, {"Retry-After": "1", "Content-Type": "text/plain"}, b"Too many requests"
             persona = "ecb"
-        if persona == "v2":
+        if persona == "estatasync":
+            status, out_headers, body = self._estat_async(rest, params, accept)
+        elif persona == "v2":
             status, out_headers, body = self._v2(rest, params, accept)
         else:
             status, out_headers, body = self._v1(persona, rest, params, accept)
@@ -165,8 +209,44 @@ class FakeProvider:
                 )
             if persona == "estat" and flow == "GOV_10Q_GGNFA":
                 return self._file(GEN21, "ESTAT/footer.xml")
-            return self._data(DATA_1.get(flow), key, accept)
+            return self._data(DATA_1.get(flow), key, accept, params)
         return _error(404, 100, f"Unknown resource {resource}")
+
+    def _estat_async(self, rest: list[str], params: dict, accept: str) -> tuple[int, dict, bytes]:
+        if rest[:2] == ["sdmx", "2.1"] and rest[2:3] == ["data"]:
+            status, headers, body = self._v1("ecb", rest[2:], params, accept)
+            if status != 200:
+                return status, headers, body
+            key = uuid.uuid4().hex
+            self.jobs[key] = [self.async_pending, headers["Content-Type"], body]
+            return 200, {"Content-Type": GEN21}, ASYNC_FOOTER.format(key=key).encode()
+        if rest[:2] == ["sdmx", "2.1"]:
+            return self._v1("ecb", rest[2:], params, accept)
+        if rest[:3] == ["1.0", "async", "status"] and len(rest) == 4:
+            job = self.jobs.get(rest[3])
+            if job is None:
+                state = "UNKNOWN_REQUEST"
+            elif job[0] > 0:
+                state = "SUBMITTED" if job[0] == self.async_pending else "PROCESSING"
+                job[0] -= 1
+            else:
+                state = self.async_outcome
+            return (
+                200,
+                {"Content-Type": "application/xml"},
+                ASYNC_STATUS.format(key=rest[3], status=state).encode(),
+            )
+        if rest[:3] == ["1.0", "async", "data"] and len(rest) == 4:
+            job = self.jobs.get(rest[3])
+            if job is None or job[0] > 0 or self.async_outcome != "AVAILABLE":
+                return _error(404, 100, "The data of this request is not available")
+            if not self.async_zip:
+                return 200, {"Content-Type": job[1]}, job[2]
+            packed = io.BytesIO()
+            with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr(f"{rest[3]}.xml", job[2])
+            return 200, {"Content-Type": "application/zip"}, packed.getvalue()
+        return _error(404, 100, "Unknown resource")
 
     def _v2(self, rest: list[str], params: dict, accept: str) -> tuple[int, dict, bytes]:
         if rest[:1] == ["structure"]:
@@ -176,7 +256,7 @@ class FakeProvider:
         if rest[:1] == ["availability"]:
             return self._availability(DATA_2.get(rest[3], []), rest[5], "3_0")
         if rest[:1] == ["data"]:
-            return self._data(DATA_2.get(rest[3]), rest[5] if len(rest) > 5 else "*", accept)
+            return self._data(DATA_2.get(rest[3]), rest[5] if len(rest) > 5 else "*", accept, params)
         return _error(404, 100, "Unknown resource")
 
     # -- answers --------------------------------------------------------------------------------
@@ -184,7 +264,9 @@ class FakeProvider:
     def _file(self, media_type: str, path: str) -> tuple[int, dict, bytes]:
         return 200, {"Content-Type": media_type}, (self.samples / path).read_bytes()
 
-    def _data(self, representations: list | None, key: str, accept: str) -> tuple[int, dict, bytes]:
+    def _data(
+        self, representations: list | None, key: str, accept: str, params: dict
+    ) -> tuple[int, dict, bytes]:
         if representations is None:
             return _error(404, 100, "No Results Found: unknown dataflow")
         chosen = negotiate(accept, [media for media, _, _ in representations])
@@ -193,7 +275,14 @@ class FakeProvider:
         media, path, series = next(r for r in representations if r[0] == chosen)
         if not any(key_matches(key, s) for s in series):
             return _error(404, 100, "No Results Found")
-        return self._file(media, path)
+        if "updatedAfter" in params and _instant(params["updatedAfter"]) >= _instant(self.updated):
+            return _error(404, 100, "No Results Found: nothing changed since updatedAfter")
+        body = filter_message(
+            media, (self.samples / path).read_bytes(), Selection.from_params(key, params), EXR_DIMS
+        )
+        if body is None:
+            return _error(404, 100, "No Results Found")
+        return 200, {"Content-Type": media}, body
 
     def _availability(self, representations: list, key: str, version: str) -> tuple[int, dict, bytes]:
         series = [s for _, _, keys in representations[:1] for s in keys if key_matches(key, s)]
@@ -268,6 +357,15 @@ def key_matches(key: str, series: str) -> bool:
     if len(wanted) != len(codes):
         return False
     return all(w in ("", "*") or c in re.split(r"[+,]", w) for w, c in zip(wanted, codes, strict=True))
+
+
+def _instant(text: str) -> datetime:
+    """An ISO date or date-time as an aware instant (UTC when no offset is given)."""
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        when = datetime.combine(period_range(text)[0], datetime.min.time())
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _error(status: int, code: int, text: str) -> tuple[int, dict, bytes]:

@@ -1,8 +1,9 @@
 """The local SDMX provider of the Data panel's UI tests, on a fixed port.
 
-It serves ``../shared/sdmx-samples`` through the pytest suite's provider (``tests/sdmx/fake_provider.py``:
-SDMX REST 1.x/2.x, content negotiation, providers' refusals) so the Galata tests drive the panel against
-the same real HTTP answers as the Python tests. Two extra personas for the UI: ``/slow/`` answers as
+It is the pytest suite's provider (``tests/sdmx/fake_provider.py``: SDMX REST 1.x/2.x over
+``../shared/sdmx-samples``, content negotiation, query filters, providers' refusals), so the Galata
+tests drive the panel against the same real HTTP answers as the Python tests, with two extra
+personas for the UI: ``/slow/`` answers as
 ``/ecb/`` after ``--slow`` seconds, so a preview can be watched in progress and cancelled; ``/big/``
 answers data queries with a generated SDMX-CSV 1.0 message of 50 daily EXR series x 4,000
 observations (200,000), for the panel's responsiveness benchmark.
@@ -13,26 +14,16 @@ Usage: ``python ui-tests/setup/sdmx_provider.py --port 18790`` (prints ``ready <
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import time
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT.parent / "shared" / "sdmx-samples"
+sys.path.insert(0, str(ROOT))
 
-
-def load_provider_module():
-    """The pytest suite's provider module, loaded from its file (tests/ is not a package)."""
-    path = ROOT / "tests" / "sdmx" / "fake_provider.py"
-    spec = importlib.util.spec_from_file_location("sdmx_fake_provider", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
+from tests.sdmx.fake_provider import FakeProvider  # noqa: E402
 
 CSV10 = "application/vnd.sdmx.data+csv;version=1.0.0"
 
@@ -55,40 +46,32 @@ def big_csv(series: int = 50, observations: int = 4000) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+class UiProvider(FakeProvider):
+    """The suite's provider plus the UI's ``/slow/`` and ``/big/`` personas."""
+
+    slow: float = 8.0
+    big: bytes = b""
+
+    def answer(self, raw_path: str, headers) -> tuple[int, dict[str, str], bytes]:  # noqa: ANN001
+        persona = raw_path.split("/")[1]
+        if persona not in ("slow", "big"):
+            return super().answer(raw_path, headers)
+        path = "/ecb/" + raw_path[len(persona) + 2 :]
+        if persona == "slow" and "/data/" in path:
+            time.sleep(self.slow)
+        if persona == "big" and "/data/" in path:
+            self.big = self.big or big_csv()
+            return 200, {"Content-Type": CSV10}, self.big
+        return super().answer(path, headers)
+
+
 def serve(port: int, slow: float) -> None:
     """Answer until killed."""
     if not SAMPLES.is_dir():
         sys.exit(f"The SDMX samples are not at {SAMPLES}; the Data panel's UI tests need them.")
-    provider = load_provider_module().FakeProvider(SAMPLES)
-    big: list[bytes] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            path = self.path
-            persona = path.split("/")[1]
-            if persona in ("slow", "big"):
-                path = "/ecb/" + path[len(persona) + 2 :]
-            if persona == "slow" and "/data/" in path:
-                time.sleep(slow)
-            if persona == "big" and "/data/" in path:
-                big[:] = big or [big_csv()]
-                status, headers, body = 200, {"Content-Type": CSV10}, big[0]
-            else:
-                status, headers, body = provider.answer(path, self.headers)
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
-    print(f"ready http://127.0.0.1:{port}", flush=True)
-    server.serve_forever()
+    provider = UiProvider(SAMPLES)
+    provider.slow = slow
+    provider.start(port, thread=False)
 
 
 def main() -> None:
