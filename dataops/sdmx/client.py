@@ -6,6 +6,7 @@ follows the size of the result rather than the size of the message.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from dataops.sdmx.availability import Availability, parse_availability
 from dataops.sdmx.cache import StructureCache
 from dataops.sdmx.config import DataConfig
 from dataops.sdmx.keys import SeriesKey
+from dataops.sdmx.memo import STRUCTURES, StructureMemo
 from dataops.sdmx.model import Dataflow, Structure, StructureMessage
 from dataops.sdmx.provider_errors import footer_error
 from dataops.sdmx.query import DataQuery, FlowRef
@@ -47,6 +49,7 @@ class SdmxClient:
         *,
         transport: Transport | None = None,
         cache: StructureCache | None = None,
+        memo: StructureMemo | None = None,
     ) -> None:
         self.source = source
         self.config = config or DataConfig()
@@ -54,6 +57,7 @@ class SdmxClient:
         self.cache = (
             cache if cache is not None else StructureCache(self.config.cache_path, self.config.cache_ttl)
         )
+        self.memo = memo if memo is not None else STRUCTURES
 
     def __enter__(self) -> SdmxClient:
         return self
@@ -110,11 +114,17 @@ class SdmxClient:
     def _structure_message(self, url: httpx.URL, kind: str) -> StructureMessage:
         from dataops.sdmx.readers import read_structure
 
-        body = self._cached_get(url, media.STRUCTURE_FORMATS[self.source.rest_version], kind)
-        try:
-            return read_structure(body)
-        except DataOpsError as exc:
-            raise _with_url(exc, str(url)) from exc
+        accept = media.STRUCTURE_FORMATS[self.source.rest_version]
+        body = self._cached_get(url, accept, kind)
+
+        def parse() -> StructureMessage:
+            try:
+                return read_structure(body)
+            except DataOpsError as exc:
+                raise _with_url(exc, str(url)) from exc
+
+        digest = hashlib.sha256(body).digest()
+        return self.memo.recall((self.source.id, self.source.url, str(url), accept), digest, parse)
 
     def _cached_get(self, url: httpx.URL, accept: str, kind: str) -> bytes:
         key = str(url)

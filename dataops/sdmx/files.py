@@ -18,6 +18,7 @@ from dataops.errors import NoData, NotFound, UnknownDataflow
 from dataops.sdmx.availability import Availability
 from dataops.sdmx.config import DataConfig
 from dataops.sdmx.keys import SeriesKey
+from dataops.sdmx.memo import STRUCTURES, StructureMemo
 from dataops.sdmx.model import Dataflow, Structure, StructureMessage
 from dataops.sdmx.periods import PeriodFilter, sort_key
 from dataops.sdmx.query import DataQuery, FlowRef
@@ -38,9 +39,12 @@ class FileResult:
 class FilesBackend:
     """The folder of one ``files`` source."""
 
-    def __init__(self, source: Source, config: DataConfig | None = None) -> None:
+    def __init__(
+        self, source: Source, config: DataConfig | None = None, memo: StructureMemo | None = None
+    ) -> None:
         self.source = source
         self.config = config or DataConfig()
+        self.memo = memo if memo is not None else STRUCTURES
         self.folder = source.folder
         if not self.folder.is_dir():
             raise NotFound(f"The folder {self.folder} of data source {source.id} does not exist.")
@@ -56,14 +60,21 @@ class FilesBackend:
         """Nothing to release; present so both back ends are used alike."""
 
     def _scan(self) -> tuple[StructureMessage, list[Path]]:
-        if self._catalogue is not None:
-            return self._catalogue
+        if self._catalogue is None:
+            paths = sorted(p for p in self.folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            # The folder is read again only when a file was added, removed or changed.
+            fingerprint = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+            key = ("files", str(self.folder.resolve()), self.config.max_bytes)
+            self._catalogue = self.memo.recall(key, fingerprint, lambda: self._read_folder(paths))
+        return self._catalogue
+
+    def _read_folder(self, paths: list[Path]) -> tuple[StructureMessage, list[Path]]:
         from dataops.sdmx.readers import read_structure, sniff_format
         from dataops.sdmx.readers.sniff import STRUCTURE_FORMATS
 
         merged = StructureMessage()
         data_files: list[Path] = []
-        for path in sorted(p for p in self.folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES):
+        for path in paths:
             with path.open("rb") as fh:
                 head = fh.read(64 * 1024)
             if path.suffix == ".gz":
@@ -83,8 +94,7 @@ class FilesBackend:
                 merged.dataflows.append(
                     Dataflow(dsd.id, dsd.agency, dsd.version, dsd.name, dsd.id, dsd.agency, dsd.version)
                 )
-        self._catalogue = (merged, data_files)
-        return self._catalogue
+        return merged, data_files
 
     def dataflows(self) -> list[Dataflow]:
         """Dataflows described by the folder's structure messages."""
