@@ -45,17 +45,17 @@ name = "Local provider that is down"
 url = "{provider.url}/down"
 
 [[sources]]
+id = "NOAVAIL"
+name = "Local provider without availability"
+url = "{provider.url}/noavail"
+agency = "ECB"
+
+[[sources]]
 id = "ETAG"
 name = "Local provider sending ETags"
 url = "{provider.url}/etag"
 agency = "ECB"
 provider = "ECB"
-
-[[sources]]
-id = "NOAVAIL"
-name = "Local provider without availability"
-url = "{provider.url}/noavail"
-agency = "ECB"
 """
     )
     yield provider

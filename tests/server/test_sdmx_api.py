@@ -20,8 +20,8 @@ async def _error(jp_fetch, *path, **params):
 async def test_sources_lists_configured_sources_then_presets(sdmx_provider, jp_fetch):
     body = json.loads((await jp_fetch("dataops", "api", "sdmx", "sources")).body)
     ids = [s["id"] for s in body["sources"]]
-    assert ids[:5] == ["LOCAL", "ESTATLIKE", "V2", "DOWN", "NOAVAIL"]
-    assert ids[5:] == ["ECB", "ESTAT", "ESTAT3", "BIS", "IMF", "IMF3", "OECD"]
+    assert ids[:6] == ["LOCAL", "ESTATLIKE", "V2", "DOWN", "NOAVAIL", "ETAG"]
+    assert ids[6:] == ["ECB", "ESTAT", "ESTAT3", "BIS", "IMF", "IMF3", "OECD"]
     local = body["sources"][0]
     assert local["api"] == "sdmx-rest-1" and local["preset"] is False and local["availability"] is True
 
