@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from dataops.sdmx.model import Structure, StructureMessage
+from dataops.sdmx.readers.memory import reading
 from dataops.sdmx.readers.sniff import (
     DATA_FORMATS,
     ERROR_FORMAT,
@@ -33,6 +34,11 @@ def read_data(source: Any, structure: Structure | None = None, *, max_bytes: int
     ``structure`` orders and classifies the columns (needed to tell dimensions from attributes in
     structure-specific XML); ``max_bytes`` stops reading with `TooLarge` beyond that many bytes.
     """
+    with reading():
+        return _read_data(source, structure, max_bytes)
+
+
+def _read_data(source: Any, structure: Structure | None, max_bytes: int | None) -> pa.Table:
     inp = open_input(source, max_bytes)
     fmt = sniff_format(inp.head, inp.name)
     if fmt.startswith("sdmx-ml") or fmt == ERROR_FORMAT:

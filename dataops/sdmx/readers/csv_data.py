@@ -19,7 +19,14 @@ from dataops.errors import MalformedMessage, TooLarge
 from dataops.sdmx.model import Structure
 from dataops.sdmx.readers.source import ChunkReader, Input
 from dataops.sdmx.readers.ss_fast import MISSING
-from dataops.sdmx.readers.table import OBS_VALUE, Column, TableInfo, assemble, structure_dimension_ids
+from dataops.sdmx.readers.table import (
+    OBS_VALUE,
+    Column,
+    TableInfo,
+    assemble,
+    index_type,
+    structure_dimension_ids,
+)
 
 TIME_PERIOD = "TIME_PERIOD"
 _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_@$\-]*$")
@@ -148,8 +155,7 @@ def _compact(values: pa.Array) -> pa.Array:
         empty = pc.index(values.dictionary, "").as_py()
         if empty >= 0:
             indices = pc.if_else(pc.equal(indices, empty), None, indices)
-        if len(values.dictionary) < 32_768:
-            indices = indices.cast(pa.int16())
+        indices = indices.cast(index_type(len(values.dictionary)))
         return pa.DictionaryArray.from_arrays(indices, values.dictionary)
     if pa.types.is_string(values.type) and pc.any(pc.equal(values, "")).as_py():
         return pc.if_else(pc.equal(values, ""), None, values)

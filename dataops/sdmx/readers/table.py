@@ -127,26 +127,29 @@ class TableBuilder:
             blocks = [pa.table({SERIES_COL: pa.array(idx, pa.int32())})]
         if sum(b.num_rows for b in blocks) == 0:
             raise NoData(f"{info.what} contains no observations: the dataset is empty.")
-        series_idx = pa.concat_arrays([c for b in blocks for c in b.column(SERIES_COL).chunks])
+        # Per block, not concatenated: series columns are expanded block by block (see `_column`).
+        series_idx = [c for b in blocks for c in b.column(SERIES_COL).chunks]
         names = order_columns(list(self.seen), info, structure)
         columns = {}
         for name in names:
             chunks = [b.column(name) if name in b.column_names else b.num_rows for b in blocks]
             columns[name] = self._column(name, chunks, series_idx)
-        del blocks
+        del blocks, series_idx
         return assemble(columns, info, structure)
 
     def _is_real(self, idx: int) -> bool:
         return any(col[idx] is not None for col in self.series.values() if len(col) > idx)
 
-    def _column(self, name: str, chunks: list[pa.ChunkedArray | int], series_idx: pa.Array) -> Column:
+    def _column(self, name: str, chunks: list[pa.ChunkedArray | int], series_idx: list[pa.Array]) -> Column:
         col = self.series.get(name)
         if col is None:
             return chunks
         col = col + [None] * (self.n_series - len(col))
-        per_series = pa.array(col, pa.string()).dictionary_encode()
-        indices = per_series.indices.cast(index_type(len(per_series.dictionary))).take(series_idx)
-        expanded = pa.DictionaryArray.from_arrays(indices, per_series.dictionary)
+        per_series = pc.dictionary_encode(pa.array(col, pa.string()))
+        indices = per_series.indices.cast(index_type(len(per_series.dictionary)))
+        expanded = pa.DictionaryArray.from_arrays(
+            pa.concat_arrays([pc.take(indices, idx) for idx in series_idx]), per_series.dictionary
+        )
         if all(isinstance(c, int) for c in chunks):
             return expanded
         # Rare: a component given both per series and per observation; the observation wins.
@@ -193,25 +196,36 @@ def _as_strings(values: pa.Array) -> pa.Array:
 
 
 def index_type(size: int) -> pa.DataType:
-    """Dictionary indices: int16 unless the dictionary is larger (pandas narrows its codes anyway)."""
-    return pa.int16() if size < 32_768 else pa.int32()
+    """The narrowest dictionary indices for ``size`` values, the width pandas gives its category codes."""
+    return pa.int8() if size < 128 else pa.int16() if size < 32_768 else pa.int32()
 
 
 def as_dictionary(arrays: list[pa.Array]) -> pa.Array:
-    """One dictionary array (one dictionary, narrow indices) from pieces of strings or dictionaries."""
+    """One dictionary column (one shared dictionary, narrowest indices) from pieces of strings or dictionaries.
+
+    Pieces are re-indexed one at a time and released as they go, so the column is never held twice.
+    """
     encoded = [a if pa.types.is_dictionary(a.type) else pc.dictionary_encode(_as_strings(a)) for a in arrays]
-    if len(encoded) == 1:
-        unified = encoded[0]
+    arrays.clear()
+    first = _as_strings(encoded[0].dictionary)
+    if all(a.dictionary.equals(encoded[0].dictionary) for a in encoded[1:]):
+        union = first
     else:
-        wide = pa.dictionary(pa.int32(), pa.string())
-        encoded = [a if a.type == wide else a.cast(wide) for a in encoded]
-        table = pa.table({"c": pa.chunked_array(encoded)}).unify_dictionaries()
-        unified = table.column("c").combine_chunks()
-        del table
-    wanted = index_type(len(unified.dictionary))
-    if unified.indices.type != wanted:
-        unified = pa.DictionaryArray.from_arrays(unified.indices.cast(wanted), unified.dictionary)
-    return unified
+        union = pc.unique(pa.concat_arrays([first, *(_as_strings(a.dictionary) for a in encoded[1:])]))
+    wanted = index_type(len(union))
+    out = []
+    for i, piece in enumerate(encoded):
+        encoded[i] = None  # type: ignore[call-overload]
+        if piece.dictionary.equals(union):
+            indices = piece.indices if piece.indices.type == wanted else piece.indices.cast(wanted)
+        else:
+            # Where each value of this piece's dictionary sits in the shared one.
+            positions = pc.index_in(_as_strings(piece.dictionary), value_set=union).cast(wanted)
+            indices = pc.take(positions, piece.indices)
+        out.append(pa.DictionaryArray.from_arrays(indices, union))
+        del piece
+    # One chunk: pandas then takes the codes as they are instead of unifying chunk by chunk.
+    return pa.concat_arrays(out) if len(out) > 1 else out[0]
 
 
 def assemble(
@@ -225,16 +239,21 @@ def assemble(
     for name in names:
         arrays = _arrays(columns.pop(name))
         if name == OBS_VALUE:
-            offsets = np.cumsum([0] + [len(a) for a in arrays])
-            values = pa.chunked_array(
-                [
-                    to_float(a, info.what, decimal_comma=decimal_comma, offset=int(start))
-                    for a, start in zip(arrays, offsets, strict=False)
-                ],
-                pa.float64(),
-            )
+            floats, start = [], 0
+            for i, piece in enumerate(arrays):
+                arrays[i] = None  # type: ignore[call-overload]
+                floats.append(to_float(piece, info.what, decimal_comma=decimal_comma, offset=start))
+                start += len(piece)
+                del piece
+            values = pa.chunked_array(floats, pa.float64())
         elif name == time and name not in dims:
-            values = pa.chunked_array([_as_strings(a) for a in arrays], pa.string())
+            # large_string is what pandas keeps its text in: the frame then shares these buffers.
+            periods = []
+            for i, piece in enumerate(arrays):
+                arrays[i] = None  # type: ignore[call-overload]
+                periods.append(_as_strings(piece).cast(pa.large_string()))
+                del piece
+            values = pa.chunked_array(periods, pa.large_string())
         else:
             values = as_dictionary(arrays)
         del arrays
@@ -280,7 +299,10 @@ def order_columns(seen: list[str], info: TableInfo, structure: Structure | None)
 def to_float(values: pa.Array, what: str, *, decimal_comma: bool = False, offset: int = 0) -> pa.Array:
     """OBS_VALUE as float64, null where the message says the value is missing."""
     if pa.types.is_floating(values.type):
-        return pc.if_else(pc.is_nan(values), None, values)
+        # The fast paths already read "NaN" as null: copy only when a NaN is left.
+        if pc.any(pc.is_nan(values)).as_py():
+            return pc.if_else(pc.is_nan(values), None, values)
+        return values
     if pa.types.is_dictionary(values.type):
         values = values.cast(pa.string())
     if pa.types.is_null(values.type):
