@@ -28,6 +28,7 @@ class Dimension:
     name: str
     codes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"id": [], "name": []}))
     position: int = 0
+    codelist: str = ""  # the id of the codelist the codes come from, when the DSD said
 
 
 @dataclass(frozen=True)

@@ -129,5 +129,5 @@ async def test_one_dataflow_as_sdmx_json(sdmx_provider, jp_fetch):
 
 async def test_unknown_path_under_the_endpoint_is_a_json_404(sdmx_provider, jp_fetch):
     with pytest.raises(HTTPClientError) as err:
-        await _get(jp_fetch, "LOCAL", "codelist", "ECB", "CL_FREQ")
+        await _get(jp_fetch, "LOCAL", "hierarchicalcodelist", "ECB", "HCL_X")
     assert err.value.code == 404 and json.loads(err.value.response.body)["error"] == "not_found"

@@ -126,6 +126,7 @@ def _structure(dsd: etree._Element, index: CodelistIndex, concepts: dict[tuple[s
                     name=_concept_name(el, concepts),
                     codes=index.codes(enum),
                     position=int(el.get("position") or pos + 1),
+                    codelist=enum.get("id", ""),
                 )
             )
     dim_ids = [d.id for d in dims]
