@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataops.errors import MalformedMessage
+from dataops.sdmx.readers.table import index_type
 
 OBS_VALUE = "OBS_VALUE"
 
@@ -78,10 +79,10 @@ def decode_positions(component: dict[str, Any], positions: pa.Array, what: str, 
             )
     ids = [value_of(component, i, what) for i in range(count)]
     dictionary = pa.array(ids, pa.string())
-    positions = positions.cast(pa.int32())
     if None in ids or len(set(ids)) != len(ids):
-        return dictionary.take(positions)
-    return pa.DictionaryArray.from_arrays(positions, dictionary)
+        return dictionary.take(positions.cast(pa.int32()))
+    # The narrowest indices right away: the table keeps them (see `table.index_type`).
+    return pa.DictionaryArray.from_arrays(positions.cast(index_type(count)), dictionary)
 
 
 def key_positions(keys: pa.Array, n_dims: int, what: str) -> list[pa.Array]:

@@ -174,25 +174,35 @@ def _add_dataset(ds: RawDataset, lay: _Layout, builder: TableBuilder, info: Tabl
     blocks = [b for b in ds.blocks if len(b.keys)]
     if not blocks:
         return
+    ds.blocks = []
     owners = np.array([flat_idx if b.series < 0 else series_idx[b.series] for b in blocks], dtype=np.int32)
-    rows = np.repeat(owners, [len(b.keys) for b in blocks])
-    columns: dict[str, pa.Array] = {}
-    keys = pa.concat_arrays([b.keys for b in blocks])
-    for dim, positions in zip(lay.obs_dims, key_positions(keys, len(lay.obs_dims), what), strict=True):
-        columns[dim["id"]] = decode_positions(dim, positions, what, _value)
-    del keys
+    sizes = [len(b.keys) for b in blocks]
+    rows = np.repeat(owners, sizes)
+    # Block by block, releasing each part once it is converted, so no column exists twice.
+    positions_by_dim: list[list[pa.Array]] = [[] for _ in lay.obs_dims]
+    for b in blocks:
+        for j, positions in enumerate(key_positions(b.keys, len(lay.obs_dims), what)):
+            positions_by_dim[j].append(positions)
+        b.keys = None  # type: ignore[assignment]
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {}
+    for dim, pieces in zip(lay.obs_dims, positions_by_dim, strict=True):
+        columns[dim["id"]] = decode_positions(dim, pa.concat_arrays(pieces), what, _value)
+        pieces.clear()
     values_by_type = [b.values for b in blocks]
     if any(pa.types.is_string(v.type) for v in values_by_type):
         values_by_type = [v.cast(pa.string()) for v in values_by_type]
-    columns[OBS_VALUE] = pa.concat_arrays(values_by_type)
+    columns[OBS_VALUE] = pa.chunked_array(values_by_type)
+    del values_by_type
     for j, comp in enumerate(lay.obs_attrs):
         pieces = [
-            b.attributes[j] if j < len(b.attributes) else pa.nulls(len(b.keys), pa.int32()) for b in blocks
+            b.attributes[j] if j < len(b.attributes) else pa.nulls(size, pa.int32())
+            for b, size in zip(blocks, sizes, strict=True)
         ]
         positions = pa.concat_arrays(pieces)
+        del pieces
         if positions.null_count < len(positions):
             columns[comp["id"]] = decode_positions(comp, positions, what, _value)
-    ds.blocks = []
+    del blocks
     builder.add_block(pa.table(columns), rows)
 
 

@@ -251,7 +251,7 @@ def assemble(
             periods = []
             for i, piece in enumerate(arrays):
                 arrays[i] = None  # type: ignore[call-overload]
-                periods.append(_as_strings(piece).cast(pa.large_string()))
+                periods.append(piece.cast(pa.large_string()))
                 del piece
             values = pa.chunked_array(periods, pa.large_string())
         else:
