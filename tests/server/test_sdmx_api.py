@@ -229,4 +229,14 @@ def test_openapi_documents_every_sdmx_route():
         assert "/dataops/api/" + re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", pattern) in documented
     assert "/dataops/sdmx/{source}/data/{flow}/{key}" in documented
     assert "/dataops/sdmx/{source}/dataflow/{agency}/{id}/{version}" in documented
-    assert all("/data/" in p or "/dataflow" in p for p, _ in sdmx_rest.ROUTES)
+    for resource in ("datastructure", "codelist", "availableconstraint", "availability"):
+        assert any(f"/dataops/sdmx/{{source}}/{resource}/" in p for p in documented)
+    resources = (
+        "/data/",
+        "/dataflow",
+        "/datastructure/",
+        "/codelist/",
+        "/availableconstraint/",
+        "/availability/",
+    )
+    assert all(any(r in p for r in resources) for p, _ in sdmx_rest.ROUTES)
