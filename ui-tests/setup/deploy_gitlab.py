@@ -23,7 +23,6 @@ import os
 import signal
 import sys
 import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from dataops.pipelines.junit import junit_xml  # noqa: E402
 from dataops.pipelines.runner import FAILED, PASSED, NotebookResult, RunReport  # noqa: E402
 from tests.fakes.gitlab.ci_model import JobPlan, configure_ci, create_pipeline  # noqa: E402
-from tests.fakes.gitlab.server import GitLabFake, _make_handler  # noqa: E402
+from tests.fakes.gitlab.server import GitLabFake  # noqa: E402
 from tests.fakes.gitlab.spec import SPEC_PATH, Spec  # noqa: E402
 from tests.fakes.gitlab.state import DEVELOPER  # noqa: E402
 
@@ -70,19 +69,15 @@ def regression_junit() -> bytes:
     return junit_xml(RunReport(results))
 
 
-def start(port: int, workdir: Path, token: str, interval: float) -> tuple[GitLabFake, ThreadingHTTPServer]:
+def start(port: int, workdir: Path, token: str, interval: float) -> GitLabFake:
     """The fake, its project, CI definition and first pipeline, listening on ``port``."""
-    fake = GitLabFake(workdir / "gitlab", Spec(SPEC_PATH))
-    fake.stop()  # it listens on a random port; the tests' configuration names a fixed one
     try:
-        httpd = ThreadingHTTPServer(("127.0.0.1", port), _make_handler(fake))
+        fake = GitLabFake(workdir / "gitlab", Spec(SPEC_PATH), port=port)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             print(f"port {port} is taken (another UI test run's fake?)", file=sys.stderr, flush=True)
             sys.exit(PORT_TAKEN)
         raise
-    httpd.daemon_threads = True
-    fake.url = fake.state.base_url = f"http://127.0.0.1:{port}"
     state = fake.state
     ana = state.add_user("ana", token, "Ana Analyst")
     project = state.add_project("stats/deployment")
@@ -102,7 +97,7 @@ def start(port: int, workdir: Path, token: str, interval: float) -> tuple[GitLab
         ],
     )
     create_pipeline(state, project, "deploy/dev", head, None, "push", ana, {})
-    return fake, httpd
+    return fake
 
 
 def main() -> None:
@@ -113,19 +108,18 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between two log lines")
     args = parser.parse_args()
     token = TOKEN_PREFIX + os.urandom(12).hex()
-    fake, httpd = start(args.port, args.workdir, token, args.interval)
+    fake = start(args.port, args.workdir, token, args.interval)
     # written once the port is ours, so a run that lost the port keeps the other run's token
     args.token_file.parent.mkdir(parents=True, exist_ok=True)
     args.token_file.write_text(token + "\n")
     args.token_file.chmod(0o600)
 
-    def stop(*_: object) -> None:
-        threading.Thread(target=httpd.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     print(f"ready {fake.url}", flush=True)
-    httpd.serve_forever()
-    httpd.server_close()
+    while not stopping.wait(0.5):
+        pass
+    fake.stop()
     violations = fake.state.violations
     print(f"violations {json.dumps(violations)}", flush=True)
     sys.exit(1 if violations else 0)

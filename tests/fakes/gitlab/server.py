@@ -33,14 +33,18 @@ def load_resource_modules() -> None:
 
 
 class GitLabFake:
-    """A running fake: ``url`` (base, without ``/api/v4``), ``state``, ``stop()``."""
+    """A running fake: ``url`` (base, without ``/api/v4``), ``state``, ``stop()``.
 
-    def __init__(self, root: Path, spec: Spec) -> None:
+    ``port`` 0 (the default) takes a free port; a fixed one (for a configuration naming it) raises
+    `OSError` with ``errno.EADDRINUSE`` when it is taken.
+    """
+
+    def __init__(self, root: Path, spec: Spec, *, port: int = 0) -> None:
         load_resource_modules()
         self.spec = spec
         root.mkdir(parents=True, exist_ok=True)
         self.state = GitLabState(root)
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _make_handler(self))
         self._httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self.state.base_url = self.url
