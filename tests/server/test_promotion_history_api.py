@@ -4,8 +4,11 @@ panel; only environments the signed-in user may promote to are shown."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
 from nbformat.v4 import new_code_cell
 from tornado.httpclient import HTTPClientError
 
@@ -17,6 +20,34 @@ from tests.promotion.conftest import write_notebook
 from tests.server.test_promotion_api import HubLikeIdentity
 
 TOKEN = "glpat-server-0123456789abcdef"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _json_schema(node, doc: str):  # noqa: ANN001, ANN202
+    """An OpenAPI 3.0 schema of docs/<doc> as JSON Schema: nullable and (cross-file) $refs resolved."""
+    if isinstance(node, list):
+        return [_json_schema(n, doc) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        file, _, pointer = node["$ref"].partition("#")
+        file = file or doc
+        target = yaml.safe_load((DOCS / file).read_text())
+        for part in pointer.strip("/").split("/"):
+            target = target[part]
+        return _json_schema(target, file)
+    out = {
+        k: _json_schema(v, doc) for k, v in node.items() if k not in ("nullable", "example", "description")
+    }
+    if "format" in out:
+        del out["format"]
+    return {"anyOf": [out, {"type": "null"}]} if node.get("nullable") else out
+
+
+def _check_documented(body) -> None:  # noqa: ANN001
+    doc = yaml.safe_load((DOCS / "openapi-promotion.yaml").read_text())
+    schema = doc["paths"]["/promotion/history"]["get"]["responses"]["200"]["content"]["application/json"]
+    jsonschema.validate(body, _json_schema(schema["schema"], "openapi-promotion.yaml"))
 
 
 @pytest.fixture
@@ -116,6 +147,7 @@ async def test_history_lists_promotions_newest_first_with_their_pipelines(deploy
     code, body = await _call(jp_fetch, "history", environment="dev", limit="10")
 
     assert code == 200 and body["environment"] == "dev" and body["torn_last_line"] is False
+    _check_documented(body)
     assert body["pipelines_error"] is None
     newest, older = body["entries"]
     assert (newest["commit_sha"], older["commit_sha"]) == (second["commit_sha"], first["commit_sha"])
@@ -155,6 +187,7 @@ async def test_without_an_environment_only_visible_ones_are_listed(deployment, j
     assert code == 200 and body["environment"] is None
     assert [e["environment"] for e in body["entries"]] == ["dev"]
     assert body["hidden_environments"] == ["prod"]
+    _check_documented(body)
     code, body = await _call(jp_fetch, "history", user="carol")
     assert [e["environment"] for e in body["entries"]] == ["dev", "prod"]
     assert body["hidden_environments"] == []
