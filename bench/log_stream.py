@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import socket
@@ -57,10 +58,18 @@ BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 STEP = """
+import os
+import time
+
 from dataops.workflows import step
 
 @step("{key}")
-def chatty(lines: int):
+def chatty(lines: int, go: str = ""):
+    # Writes once the follower is subscribed (the bench creates the file ``go``), so that every line
+    # measures live following, not the replay of lines written before the client connected.
+    deadline = time.monotonic() + 60
+    while go and not os.path.exists(go) and time.monotonic() < deadline:
+        time.sleep(0.002)
     for i in range(lines):
         print("line", i)
 """
@@ -105,10 +114,18 @@ def parse_ts(ts: str) -> float:
     return datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
 
 
-async def follow(base: str, run_id: str, lines: int) -> tuple[list[tuple[int, int, float, float]], int, str]:
-    """Receive the run's stream until every line arrived and the run ended."""
+async def follow(
+    base: str, run_id: str, lines: int, go: Path | None = None
+) -> tuple[list[tuple[int, int, float, float]], int, str, float]:
+    """Receive the run's stream until every line arrived and the run ended; also when it connected.
+
+    Once connected, creates ``go``: the step starts writing then.
+    """
     url = base.replace("http", "ws", 1) + f"dataops/api/workflows/runs/{run_id}/stream?offset=0"
     conn = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {TOKEN}"}))
+    connected = time.time()
+    if go is not None:
+        go.touch()
     # (message, receipt time): record batches are decoded after the run, so that the client's own
     # JSON parsing does not delay the receipt of the next message on this busy machine.
     raw: list[tuple[str, float]] = []
@@ -139,7 +156,15 @@ async def follow(base: str, run_id: str, lines: int) -> tuple[list[tuple[int, in
                 seen.add(n)
                 got.append((n, r["seq"], parse_ts(r["timestamp"]), received))
     conn.close()
-    return got, duplicates, status
+    return got, duplicates, status, connected
+
+
+def dump(path: Path, got: list[tuple[int, int, float, float]], stored: dict[int, float]) -> None:
+    """Per-line times of one round, for finding where and when latency piles up."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = ["line,seq,written,stored,received"]
+    rows += [f"{n},{seq},{w:.6f},{stored.get(seq, float('nan')):.6f},{r:.6f}" for n, seq, w, r in got]
+    path.write_text("\n".join(rows) + "\n")
 
 
 def pct(values: list[float]) -> tuple[float, float, float]:
@@ -149,7 +174,13 @@ def pct(values: list[float]) -> tuple[float, float, float]:
 
 
 def report(
-    round_no: int, lines: int, got: list, duplicates: int, status: str, stored: dict[int, float]
+    round_no: int,
+    lines: int,
+    got: list,
+    duplicates: int,
+    status: str,
+    stored: dict[int, float],
+    connected: float,
 ) -> bool:
     """Print one round's figures; True when the target is met."""
     lost = lines - len({n for n, _, _, _ in got})
@@ -162,6 +193,11 @@ def report(
           f"lost {lost}, duplicated {duplicates}, run {status}")  # fmt: skip
     print(f"  step write rate (captured) {written:>8,.0f} lines/s   whole path {through:>8,.0f} lines/s")
     print(f"  latency write → client   p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   p99 {p99:7.1f} ms")
+    early = sum(1 for _, _, w, _ in got if w < connected)
+    if early:  # lines the client could only get as a replay
+        print(
+            f"  client connected {(connected - first_write) * 1000:+.0f} ms after the first line ({early} before)"
+        )
     if stored:
         known = [(seq, wrote, recv) for _, seq, wrote, recv in got if seq in stored]
         a = pct([(stored[seq] - wrote) * 1000 for seq, wrote, _ in known])
@@ -190,6 +226,11 @@ def main() -> int:
         action="store_true",
         help="also split latency at the store: a probe process notes when each line becomes readable",
     )
+    ap.add_argument(
+        "--dump",
+        metavar="DIR",
+        help="write each round's per-line times (line, seq, written, stored, received) as CSV into DIR",
+    )
     ap.add_argument("--probe", nargs=3, help=argparse.SUPPRESS)  # internal: DB OUT STOP_FILE
     args = ap.parse_args()
     if args.probe:
@@ -210,7 +251,8 @@ def main() -> int:
     (steps / "chatty.py").write_text(STEP.format(key=key))
     config = work / "dataops.toml"
     config.write_text(f'[workflows]\nengine_url = "{args.engine_url}"\nlog_dir = "{work / "logs"}"\n')
-    env = {**os.environ, "DATAOPS_CONFIG": str(config), "PYTHONPATH": str(REPO)}
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "DATAOPS_CONFIG": str(config), "PYTHONPATH": path}
 
     httpx.post(
         args.engine_url + "/deployment/create",
@@ -244,6 +286,9 @@ def main() -> int:
                 return 1
             time.sleep(0.2)
         print(f"machine: {os.cpu_count()} cores (other work on the machine skews latency)")
+        # This client stands in for a browser: its own full collections are no part of the path measured.
+        gc.collect()
+        gc.freeze()
         if args.warmup:
             reply = httpx.post(
                 base + "dataops/api/workflows/runs",
@@ -256,6 +301,7 @@ def main() -> int:
             print(f"warm-up run of {args.warmup:,} lines done (not measured)")
         for round_no in range(1, args.rounds + 1):
             stop, out = work / f"probe-{round_no}.stop", work / f"probe-{round_no}.txt"
+            go = work / f"go-{round_no}"
             prober = None
             if args.breakdown:
                 db = str(work / "logs" / "runlogs.sqlite3")
@@ -265,11 +311,11 @@ def main() -> int:
             reply = httpx.post(
                 base + "dataops/api/workflows/runs",
                 headers=headers,
-                json={"key": key, "variables": {"lines": args.lines}},
+                json={"key": key, "variables": {"lines": args.lines, "go": str(go)}},
                 timeout=30,
             )
             reply.raise_for_status()
-            got, duplicates, status = asyncio.run(follow(base, reply.json()["id"], args.lines))
+            got, duplicates, status, connected = asyncio.run(follow(base, reply.json()["id"], args.lines, go))
             stored: dict[int, float] = {}
             if prober is not None:
                 stop.touch()
@@ -282,7 +328,9 @@ def main() -> int:
                     f"No line arrived (run {status}); see {work}/worker.log and server.log", file=sys.stderr
                 )
                 return 1
-            ok = report(round_no, args.lines, got, duplicates, status, stored) and ok
+            ok = report(round_no, args.lines, got, duplicates, status, stored, connected) and ok
+            if args.dump:
+                dump(Path(args.dump) / f"round-{round_no}.csv", got, stored)
     finally:
         worker.terminate()
         server.terminate()

@@ -173,3 +173,9 @@ class DataNotReady(DataOpsError):
 
     code = "data_not_ready"
     http_status = 504
+
+
+class ConcurrentUpdate(Conflict):
+    """The engine refused a change because another transaction changed the same run at that moment."""
+
+    code = "concurrent_update"

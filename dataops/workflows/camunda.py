@@ -7,13 +7,15 @@ the same operations from `dataops.workflows.camunda_ops` and map every failure t
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import httpx
 
-from dataops.errors import NotConfigured
+from dataops.errors import ConcurrentUpdate, NotConfigured
 from dataops.workflows import camunda_http as http
 from dataops.workflows import camunda_ops as ops
 from dataops.workflows import camunda_task_ops as task_ops
@@ -119,7 +121,15 @@ class CamundaEngine:
         return self._run(ops.retry(run_id, incident_id))
 
     def cancel(self, run_id: str, reason: str = "") -> None:
-        return self._run(ops.cancel(run_id, reason))
+        for pause in http.CANCEL_PAUSES:
+            try:
+                return self._run(ops.cancel(run_id, reason))
+            except ConcurrentUpdate:
+                time.sleep(pause)
+        try:
+            return self._run(ops.cancel(run_id, reason))
+        except ConcurrentUpdate as exc:
+            raise http.cancel_refused(run_id, exc) from exc
 
     def fetch_and_lock(
         self,
@@ -279,7 +289,15 @@ class AsyncCamundaEngine:
         return await self._run(ops.retry(run_id, incident_id))
 
     async def cancel(self, run_id: str, reason: str = "") -> None:
-        return await self._run(ops.cancel(run_id, reason))
+        for pause in http.CANCEL_PAUSES:
+            try:
+                return await self._run(ops.cancel(run_id, reason))
+            except ConcurrentUpdate:
+                await asyncio.sleep(pause)
+        try:
+            return await self._run(ops.cancel(run_id, reason))
+        except ConcurrentUpdate as exc:
+            raise http.cancel_refused(run_id, exc) from exc
 
     async def fetch_and_lock(
         self,

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from dataops.errors import (
+    ConcurrentUpdate,
     Conflict,
     EngineUnreachable,
     Forbidden,
@@ -19,28 +20,33 @@ from dataops.errors import (
 from dataops.workflows import camunda_ops as ops
 
 DEFAULT_TIMEOUT = 30.0
+# The engine's exception code for a concurrent update (Camunda 7.19+: {"type", "message", "code": 1}).
+OPTIMISTIC_LOCKING = 1
+# A cancel that races the engine's own work on the run (a worker completing or extending a task) is
+# refused as a concurrent update; tried this often, with these pauses (seconds) in between.
+CANCEL_PAUSES = (0.1, 0.2, 0.4, 0.8)
 
 
 def auth(username: str, password: str) -> httpx.BasicAuth | None:
     return httpx.BasicAuth(username, password) if username else None
 
 
-def _engine_message(response: httpx.Response) -> tuple[str, str]:
-    """The exception type and message the engine put in its error body."""
+def _engine_message(response: httpx.Response) -> tuple[str, str, object]:
+    """The exception type, message and exception code the engine put in its error body."""
     try:
         body = response.json()
     except ValueError:
-        return "", response.text.strip()[:500] or response.reason_phrase
+        return "", response.text.strip()[:500] or response.reason_phrase, None
     if not isinstance(body, dict):
-        return "", str(body)[:500]
-    return str(body.get("type") or ""), str(body.get("message") or response.reason_phrase)
+        return "", str(body)[:500], None
+    return str(body.get("type") or ""), str(body.get("message") or response.reason_phrase), body.get("code")
 
 
 def raise_for(request: ops.Request, response: httpx.Response, url: str) -> None:
     """Turn an engine error reply into the matching `DataOpsError`."""
     if response.is_success:
         return
-    kind, message = _engine_message(response)
+    kind, message, engine_code = _engine_message(response)
     status = response.status_code
     sentence = f"The workflow engine refused {request.what}: {message}"
     if status == 401:
@@ -51,7 +57,9 @@ def raise_for(request: ops.Request, response: httpx.Response, url: str) -> None:
         raise Forbidden(sentence)
     if status == 404:
         raise NotFound(f"The workflow engine found nothing for {request.what}: {message}")
-    if status == 409 or "OptimisticLocking" in kind:
+    if "OptimisticLocking" in kind or engine_code == OPTIMISTIC_LOCKING:
+        raise ConcurrentUpdate(sentence, details={"engine_type": kind})
+    if status == 409:
         raise Conflict(sentence)
     if "Parse" in kind:
         raise MalformedMessage(sentence, details=response.json().get("details"))
@@ -65,6 +73,16 @@ def raise_for(request: ops.Request, response: httpx.Response, url: str) -> None:
             f"The workflow engine at {url} is not available (HTTP {status}) while {request.what}."
         )
     raise RemoteError(sentence, details={"status": status, "type": kind})
+
+
+def cancel_refused(run_id: str, exc: ConcurrentUpdate) -> ConcurrentUpdate:
+    """The error of a cancel the engine kept refusing because the run was changing meanwhile."""
+    return ConcurrentUpdate(
+        f"Run {run_id} could not be cancelled: the engine reported a concurrent change to it "
+        f"{len(CANCEL_PAUSES) + 1} times in a row (a step is probably reporting its outcome right now). "
+        "Try again in a moment.",
+        details=exc.details,
+    )
 
 
 def unreachable(url: str, request: ops.Request, exc: Exception) -> EngineUnreachable:

@@ -112,7 +112,11 @@ class Engine(Protocol):
         ...
 
     def cancel(self, run_id: str, reason: str = "") -> None:
-        """Stop a running run for good."""
+        """Stop a running run for good.
+
+        A cancel refused because the run changed at that moment (a worker reporting a step) is
+        retried a few times within about two seconds, then raises `ConcurrentUpdate`.
+        """
         ...
 
     # -- external tasks (what a worker needs) ---------------------------------------------------

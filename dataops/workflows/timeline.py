@@ -90,6 +90,16 @@ def engine_events(run: Run, activities: list[Activity], incidents: list[Incident
     return events
 
 
+def in_time_order(records: list[LogRecord]) -> list[LogRecord]:
+    """``records`` ordered by their timestamps, ties in arrival (``seq``) order.
+
+    Engine events reach the store when someone asks the engine (up to a second late), so by
+    arrival an activity's start can follow lines its step wrote after it; by time it precedes them.
+    Offsets stay arrival offsets: resume after the largest ``seq`` of what was read.
+    """
+    return sorted(sorted(records, key=lambda r: r.seq), key=lambda r: r.timestamp)
+
+
 def _new(events: list[LogRecord], known: set[str] | None) -> list[LogRecord]:
     if known is None:
         return events

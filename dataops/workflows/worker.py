@@ -15,6 +15,7 @@ grace period; otherwise its task is released for another worker — no task is l
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import sqlite3
@@ -94,6 +95,11 @@ class Worker:
     def run(self, max_tasks: int | None = None) -> int:
         """Serve tasks until stopped (or ``max_tasks`` are done); returns how many were handled."""
         handled = 0
+        self._refresh_steps()
+        # The modules loaded by now live as long as the worker: a chatty step creates records fast
+        # enough to trigger full collections, which would walk them all and stall the step's log.
+        gc.collect()
+        gc.freeze()
         while not self.stop_event.is_set() and (max_tasks is None or handled < max_tasks):
             handled += self.run_once()
         self.writer.close()
