@@ -2,6 +2,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { requestAPI } from '../api/client';
+import type { IPipeline } from './pipelinesApi';
 
 // --- promotion (docs/openapi-promotion.yaml) ------------------------------
 
@@ -116,6 +117,43 @@ export interface IPromotion {
   files: string[];
   user: string;
   merge_request: IMergeRequest | null;
+  /** The audit record written for it (`at`: when, UTC). */
+  audit?: { at?: string; commit_message?: string; source?: string };
+}
+
+/** One promotion attempt from the audit log (`GET promotion/history`). */
+export interface IHistoryEntry {
+  id: string;
+  time: string;
+  environment: string;
+  branch: string;
+  author: string;
+  /** `landed`, `blocked_by_secrets`, `conflict`, `forbidden`, … */
+  outcome: string;
+  commit_sha: string | null;
+  commit_url: string | null;
+  message: string;
+  /** Why it did not land ('' when it landed). */
+  reason: string;
+  path: string | null;
+  files: string[];
+  merge_request: string | null;
+  plan_id: string;
+  pipeline_id: number | null;
+  /** The newest pipeline that ran the commit (GitLab environments). */
+  pipeline: IPipeline | null;
+}
+
+/** Reply of `GET promotion/history`. */
+export interface IHistoryReply {
+  environment: string | null;
+  limit: number;
+  entries: IHistoryEntry[];
+  /** The audit log's last line was being written and is left out. */
+  torn_last_line: boolean;
+  /** Why the pipelines of the promotions could not be read. */
+  pipelines_error: string | null;
+  hidden_environments: string[];
 }
 
 /** Body of `POST promotion/plans`. */
@@ -165,6 +203,16 @@ export function fetchMergeRequest(
     String(iid)
   );
   return requestAPI(path, {}, settings);
+}
+
+/** The last promotions to an environment, newest first, with their pipelines. */
+export function fetchHistory(
+  env: string,
+  limit: number,
+  settings?: ServerConnection.ISettings
+): Promise<IHistoryReply> {
+  const query = URLExt.objectToQueryString({ environment: env, limit });
+  return requestAPI(`promotion/history${query}`, {}, settings);
 }
 
 export * from './pipelinesApi';

@@ -5,6 +5,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { DataOpsApiError } from '../api/client';
 import {
   fetchEnvironments,
+  fetchHistory,
   fetchPipelineEnvironments,
   fetchPipelines,
   IEnvironment,
@@ -13,6 +14,12 @@ import {
   IPromotion,
   runPipeline
 } from './api';
+import {
+  HISTORY_LIMIT,
+  historyLoaded,
+  IEnvHistory,
+  NO_HISTORY
+} from './history';
 import {
   EMPTY,
   IPipelineListState,
@@ -63,6 +70,11 @@ export class DeployModel {
     return this._list;
   }
 
+  /** The last promotions per environment (from the audit log), loaded on open and after a promotion. */
+  get history(): Record<string, IEnvHistory> {
+    return this._history;
+  }
+
   /** Emitted after any change. */
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -77,6 +89,7 @@ export class DeployModel {
   setVisible(visible: boolean): void {
     this._visible = visible;
     if (visible) {
+      this._historyStale = true;
       void this._poll.refresh();
     }
   }
@@ -86,8 +99,38 @@ export class DeployModel {
     if (!this._environments || this._error) {
       await this.loadEnvironments();
     }
-    const envs = (this._environments ?? []).filter(e => e.pipelines.pipelines);
-    await Promise.all(envs.map(e => this.refreshEnvironment(e.pipelines.id)));
+    const all = this._environments ?? [];
+    const envs = all.filter(e => e.pipelines.pipelines);
+    const history = this._historyStale && !this._error ? all : [];
+    this._historyStale = this._historyStale && !!this._error;
+    await Promise.all([
+      ...envs.map(e => this.refreshEnvironment(e.pipelines.id)),
+      ...history.map(e => this.loadHistory(e))
+    ]);
+  }
+
+  /** Fetch one environment's last promotions (only where the user may promote: the audit
+   * trail of the others is not theirs to read, and the server would answer 403). */
+  async loadHistory(env: IDeployEnvironment): Promise<void> {
+    const id = env.pipelines.id;
+    if (env.promotion && !env.promotion.may_promote) {
+      this.setHistory(id, { ...NO_HISTORY, hidden: env.promotion.reason });
+      return;
+    }
+    this.setHistory(id, {
+      ...(this._history[id] ?? NO_HISTORY),
+      loading: true
+    });
+    try {
+      const reply = await fetchHistory(id, HISTORY_LIMIT, this.settings);
+      this.setHistory(id, historyLoaded(reply));
+    } catch (error) {
+      this.setHistory(id, {
+        ...(this._history[id] ?? NO_HISTORY),
+        loading: false,
+        error: messageOf(error)
+      });
+    }
   }
 
   /** Fetch one environment's newest pipelines. */
@@ -115,6 +158,7 @@ export class DeployModel {
   /** A promotion landed: show it, and watch the pipeline its commit starts. */
   promoted(promotion: IPromotion): void {
     this.dispatch({ type: 'promoted', promotion });
+    this._historyStale = true;
     void this._poll.refresh();
   }
 
@@ -140,6 +184,11 @@ export class DeployModel {
     this._changed.emit();
   }
 
+  private setHistory(env: string, history: IEnvHistory): void {
+    this._history = { ...this._history, [env]: history };
+    this._changed.emit();
+  }
+
   private dispatch(action: PipelineListAction): void {
     const update = pipelineListReducer(this._list, action);
     this._list = update.state;
@@ -155,6 +204,8 @@ export class DeployModel {
   private _environments: IDeployEnvironment[] | null = null;
   private _error: string | null = null;
   private _list: IPipelineListState = EMPTY;
+  private _history: Record<string, IEnvHistory> = {};
+  private _historyStale = true;
   private _visible = false;
   private _poll: Poll;
   private _changed = new Signal<this, void>(this);

@@ -5,8 +5,8 @@ import * as React from 'react';
 import { CapabilityPanel } from '../../common/components/CapabilityPanel';
 import { StatusModel } from '../../common/statusModel';
 import { DeployModel, IDeployEnvironment, messageOf } from '../deployModel';
-import { pipelinesOfPromotion } from '../pipelineList';
-import { OpenJob, PipelineRow, StatusBadge } from './PipelineRow';
+import { OpenJob, PipelineRow } from './PipelineRow';
+import { PromotionHistory } from './PromotionHistory';
 import { RunPipelineForm } from './RunPipelineForm';
 
 /** Props of `DeployPanel`. */
@@ -133,35 +133,14 @@ function EnvironmentSection(
           {runError}
         </p>
       )}
-      {promotions.length > 0 && (
-        <ul
-          className="jp-DataOps-promotions"
-          aria-label={trans.__('Your promotions')}
-        >
-          {promotions.map(p => {
-            const pipeline = pipelinesOfPromotion(p, list?.pipelines ?? [])[0];
-            return (
-              <li key={p.commit_sha}>
-                {trans.__('You promoted')}{' '}
-                <a
-                  href={p.commit_url || undefined}
-                  target="_blank"
-                  rel="noopener noreferrer"
-                >
-                  {p.commit_sha.slice(0, 8)}
-                </a>{' '}
-                {pipeline ? (
-                  <StatusBadge status={pipeline.status} trans={trans} />
-                ) : (
-                  <span className="jp-DataOps-muted">
-                    {trans.__('no pipeline yet')}
-                  </span>
-                )}
-              </li>
-            );
-          })}
-        </ul>
-      )}
+      <PromotionHistory
+        history={model.history[id]}
+        session={promotions}
+        pipelines={list?.pipelines ?? []}
+        hasPipelines={env.pipelines.pipelines}
+        onRetry={() => void model.loadHistory(env)}
+        trans={trans}
+      />
       {list?.error && (
         <p className="jp-DataOps-reason" role="alert">
           {list.error}

@@ -1,0 +1,164 @@
+import { IHistoryEntry, IPipeline, IPromotion } from './api';
+import { historyLoaded, promotionRows } from './history';
+
+function pipeline(id: number, sha: string, status = 'running'): IPipeline {
+  return {
+    id,
+    iid: id,
+    ref: 'deploy/dev',
+    sha,
+    status,
+    source: 'push',
+    created_at: null,
+    updated_at: null,
+    started_at: null,
+    finished_at: null,
+    duration: null,
+    user: 'ana',
+    user_name: 'Ana',
+    web_url: `http://gitlab/p/-/pipelines/${id}`,
+    environment: 'dev',
+    jobs: []
+  };
+}
+
+function entry(n: number, extra: Partial<IHistoryEntry> = {}): IHistoryEntry {
+  return {
+    id: `e${n}`,
+    time: `2026-11-26T10:0${n}:00+00:00`,
+    environment: 'dev',
+    branch: 'deploy/dev',
+    author: 'ana',
+    outcome: 'landed',
+    commit_sha: `sha${n}`,
+    commit_url: `http://gitlab/p/-/commit/sha${n}`,
+    message: `Promotion ${n}\n\nPromoted by ana.`,
+    reason: '',
+    path: `nb${n}.ipynb`,
+    files: [],
+    merge_request: null,
+    plan_id: `plan${n}`,
+    pipeline_id: null,
+    pipeline: null,
+    ...extra
+  };
+}
+
+function promoted(
+  sha: string,
+  at?: string,
+  planId = `plan-${sha}`
+): IPromotion {
+  return {
+    plan_id: planId,
+    environment: 'dev',
+    branch: 'deploy/dev',
+    commit_sha: sha,
+    commit_url: `http://gitlab/p/-/commit/${sha}`,
+    files: [],
+    user: 'ana',
+    merge_request: null,
+    audit: at
+      ? { at, commit_message: 'Just now\nbody', source: 'x.ipynb' }
+      : undefined
+  };
+}
+
+describe('last promotions', () => {
+  it('lists the history newest first with the first line of each message', () => {
+    const rows = promotionRows([], [entry(3), entry(2), entry(1)], []);
+    expect(rows.map(r => r.message)).toEqual([
+      'Promotion 3',
+      'Promotion 2',
+      'Promotion 1'
+    ]);
+    expect(rows[0]).toMatchObject({
+      author: 'ana',
+      outcome: 'landed',
+      commitSha: 'sha3',
+      commitUrl: 'http://gitlab/p/-/commit/sha3',
+      path: 'nb3.ipynb',
+      recent: false
+    });
+  });
+
+  it('shows a promotion made here before the history holds it, then only once', () => {
+    const mine = promoted('sha9', '2026-11-26T10:09:00+00:00');
+    const before = promotionRows([mine], [entry(2), entry(1)], []);
+    expect(before.map(r => r.commitSha)).toEqual(['sha9', 'sha2', 'sha1']);
+    expect(before[0]).toMatchObject({
+      recent: true,
+      message: 'Just now',
+      path: 'x.ipynb'
+    });
+
+    const reloaded = [entry(9), entry(2), entry(1)];
+    const after = promotionRows([mine], reloaded, []);
+    expect(after.map(r => r.commitSha)).toEqual(['sha9', 'sha2', 'sha1']);
+    expect(after[0].recent).toBe(false);
+  });
+
+  it('matches a session promotion to its record by plan id too', () => {
+    const mine = promoted('other-sha', undefined, 'plan4');
+    const rows = promotionRows([mine], [entry(4)], []);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('puts a promotion without a recorded time first', () => {
+    const rows = promotionRows([promoted('shaX')], [entry(5)], []);
+    expect(rows.map(r => r.commitSha)).toEqual(['shaX', 'sha5']);
+  });
+
+  it('takes the freshest pipeline of each commit', () => {
+    const withOld = entry(1, { pipeline: pipeline(7, 'sha1', 'running') });
+    // the polled list has the same pipeline, finished since the history was loaded
+    let rows = promotionRows([], [withOld], [pipeline(7, 'sha1', 'success')]);
+    expect(rows[0].pipeline?.status).toBe('success');
+    // a pipeline no longer among the polled ones keeps the history's status
+    rows = promotionRows([], [withOld], [pipeline(8, 'other')]);
+    expect(rows[0].pipeline?.status).toBe('running');
+    // a retried pipeline of the same commit (newer id) wins
+    rows = promotionRows([], [withOld], [pipeline(9, 'sha1', 'pending')]);
+    expect(rows[0].pipeline?.id).toBe(9);
+    // a session promotion gets its pipeline from the polled list
+    rows = promotionRows([promoted('sha2')], [], [pipeline(10, 'sha2')]);
+    expect(rows[0].pipeline?.id).toBe(10);
+  });
+
+  it('keeps failed attempts with their reason and no pipeline', () => {
+    const blocked = entry(6, {
+      outcome: 'blocked_by_secrets',
+      commit_sha: null,
+      commit_url: null,
+      reason: '1 possible secret(s) found'
+    });
+    const [row] = promotionRows([], [blocked], [pipeline(1, 'sha6')]);
+    expect(row).toMatchObject({
+      outcome: 'blocked_by_secrets',
+      reason: '1 possible secret(s) found',
+      pipeline: null
+    });
+  });
+
+  it('shows at most the limit', () => {
+    const many = Array.from({ length: 9 }, (_, i) => entry(9 - i));
+    expect(promotionRows([promoted('new')], many, [], 5)).toHaveLength(5);
+  });
+
+  it('keeps the notes of the server reply', () => {
+    const state = historyLoaded({
+      environment: 'dev',
+      limit: 10,
+      entries: [entry(1)],
+      torn_last_line: true,
+      pipelines_error: 'GitLab is down',
+      hidden_environments: []
+    });
+    expect(state).toMatchObject({
+      loading: false,
+      error: null,
+      torn: true,
+      pipelinesError: 'GitLab is down'
+    });
+  });
+});
