@@ -52,8 +52,28 @@ class RunBatch:
     counts: list[int]
     series: list[int] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Narrow dictionary indices while the batch is small (on the parse thread): the batches
+        # of a whole message wait for the end of the read, and int32 indices would double them.
+        for i, column in enumerate(self.table.columns):
+            if pa.types.is_dictionary(column.type):
+                narrow = [_narrowed(chunk) for chunk in column.chunks]
+                self.table = self.table.set_column(i, self.table.field(i).name, pa.chunked_array(narrow))
+
     def series_index(self) -> np.ndarray:
         return np.repeat(np.array(self.series, dtype=np.int32), np.array(self.counts))
+
+
+def index_type(size: int) -> pa.DataType:
+    """The narrowest dictionary indices for ``size`` values, the width pandas gives its category codes."""
+    return pa.int8() if size < 128 else pa.int16() if size < 32_768 else pa.int32()
+
+
+def _narrowed(values: pa.DictionaryArray) -> pa.DictionaryArray:
+    wanted = index_type(len(values.dictionary))
+    if values.indices.type == wanted:
+        return values
+    return pa.DictionaryArray.from_arrays(values.indices.cast(wanted), values.dictionary)
 
 
 class _Template:

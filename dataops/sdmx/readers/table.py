@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from dataops.errors import MalformedMessage, NoData
 from dataops.sdmx.model import Structure
-from dataops.sdmx.readers.ss_fast import RunBatch
+from dataops.sdmx.readers.ss_fast import RunBatch, index_type
 
 OBS_VALUE = "OBS_VALUE"
 SERIES_COL = "__series__"
@@ -193,11 +193,6 @@ def _as_strings(values: pa.Array) -> pa.Array:
     if pa.types.is_string(values.type):
         return values
     return values.cast(pa.string())
-
-
-def index_type(size: int) -> pa.DataType:
-    """The narrowest dictionary indices for ``size`` values, the width pandas gives its category codes."""
-    return pa.int8() if size < 128 else pa.int16() if size < 32_768 else pa.int32()
 
 
 def as_dictionary(arrays: list[pa.Array]) -> pa.Array:
