@@ -16,6 +16,7 @@ import {
 } from './api';
 import {
   HISTORY_LIMIT,
+  historyFailed,
   historyLoaded,
   IEnvHistory,
   NO_HISTORY
@@ -109,14 +110,10 @@ export class DeployModel {
     ]);
   }
 
-  /** Fetch one environment's last promotions (only where the user may promote: the audit
-   * trail of the others is not theirs to read, and the server would answer 403). */
+  /** Fetch one environment's last promotions (the server answers 403 with the reason where
+   * the user may not see them). */
   async loadHistory(env: IDeployEnvironment): Promise<void> {
     const id = env.pipelines.id;
-    if (env.promotion && !env.promotion.may_promote) {
-      this.setHistory(id, { ...NO_HISTORY, hidden: env.promotion.reason });
-      return;
-    }
     this.setHistory(id, {
       ...(this._history[id] ?? NO_HISTORY),
       loading: true
@@ -125,11 +122,7 @@ export class DeployModel {
       const reply = await fetchHistory(id, HISTORY_LIMIT, this.settings);
       this.setHistory(id, historyLoaded(reply));
     } catch (error) {
-      this.setHistory(id, {
-        ...(this._history[id] ?? NO_HISTORY),
-        loading: false,
-        error: messageOf(error)
-      });
+      this.setHistory(id, historyFailed(this._history[id], error));
     }
   }
 

@@ -1,5 +1,6 @@
 import { IHistoryEntry, IPipeline, IPromotion } from './api';
-import { historyLoaded, promotionRows } from './history';
+import { DataOpsApiError } from '../api/client';
+import { historyFailed, historyLoaded, promotionRows } from './history';
 
 function pipeline(id: number, sha: string, status = 'running'): IPipeline {
   return {
@@ -159,6 +160,34 @@ describe('last promotions', () => {
       error: null,
       torn: true,
       pipelinesError: 'GitLab is down'
+    });
+  });
+
+  it('hides a history the server refuses with its reason, keeps entries on other errors', () => {
+    const loaded = historyLoaded({
+      environment: 'dev',
+      limit: 10,
+      entries: [entry(1)],
+      torn_last_line: false,
+      pipelines_error: null,
+      hidden_environments: []
+    });
+    const refused = new DataOpsApiError(
+      'forbidden',
+      'Only rita may see the promotions to prod; ana may not.',
+      403
+    );
+    expect(historyFailed(loaded, refused)).toMatchObject({
+      entries: [],
+      hidden: 'Only rita may see the promotions to prod; ana may not.',
+      error: null
+    });
+    const down = new DataOpsApiError('unreachable', 'Server gone', 0);
+    expect(historyFailed(loaded, down)).toMatchObject({
+      entries: [entry(1)],
+      hidden: null,
+      error: 'Server gone',
+      loading: false
     });
   });
 });

@@ -1,7 +1,8 @@
+import { DataOpsApiError } from '../api/client';
 import { IHistoryEntry, IHistoryReply, IPipeline, IPromotion } from './api';
 
 /** How many promotions an environment shows. */
-export const HISTORY_LIMIT = 10;
+export const HISTORY_LIMIT = 5;
 
 /** One environment's promotion history as the Deploy panel holds it. */
 export interface IEnvHistory {
@@ -36,6 +37,19 @@ export function historyLoaded(reply: IHistoryReply): IEnvHistory {
     torn: reply.torn_last_line,
     pipelinesError: reply.pipelines_error
   };
+}
+
+/** The history after the server refused: a 403 means the user may not see it (the server's
+ * sentence says who may); anything else is an error to retry, the entries shown so far kept. */
+export function historyFailed(
+  previous: IEnvHistory | undefined,
+  error: unknown
+): IEnvHistory {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof DataOpsApiError && error.status === 403) {
+    return { ...NO_HISTORY, hidden: message };
+  }
+  return { ...(previous ?? NO_HISTORY), loading: false, error: message };
 }
 
 /** One row of "Last promotions": from the audit log or made in this browser session. */

@@ -251,3 +251,64 @@ test('the Deploy panel runs a pipeline and shows its job log growing live', asyn
     .toContain(`Pipeline #${id} on deploy/dev passed.`);
   await page.screenshot({ path: 'screenshots/deploy-job-log.png' });
 });
+
+test('the Deploy panel lists the last promotions with their pipeline after a reload', async ({
+  page,
+  tmpPath
+}) => {
+  const name = `history-${Date.now()}.ipynb`;
+  await openNotebook(
+    page,
+    tmpPath,
+    name,
+    notebook([['code', `revision = ${Date.now()}`]])
+  );
+  const dialog = await openPromote(page);
+  await dialog.getByRole('button', { name: 'Next: Review' }).click();
+  await dialog.getByRole('button', { name: 'Next: Commit' }).click();
+  await dialog.locator('textarea').fill(`Revised nowcast ${name}`);
+  await dialog.locator('.jp-DataOps-submit').click();
+  const link = dialog.locator('.jp-DataOps-commitLink');
+  await expect(link).toBeVisible({ timeout: 30000 });
+  const sha = (await link.getAttribute('href'))!.split('/').pop()!;
+
+  // a new page knows nothing of this session: the promotion comes from the server's history
+  // (the restored notebook replaces the launcher galata waits for by default)
+  await page.reload({ waitForIsReady: false });
+  const tab = page.locator('.jp-SideBar [data-id="jp-dataops-deploy"]');
+  await expect(tab).toBeVisible({ timeout: 60000 });
+  await tab.click();
+  const panel = page.locator('#jp-dataops-deploy');
+  const dev = panel.locator('.jp-DataOps-env[data-env="dev"]');
+  const row = dev.locator(`.jp-DataOps-promotion[data-commit="${sha}"]`);
+  await expect(row).toBeVisible({ timeout: 30000 });
+  await expect(row).toHaveCount(1);
+  await expect(row.locator('.jp-DataOps-badge').first()).toHaveText('landed');
+  await expect(row.locator('.jp-DataOps-promotionMessage')).toHaveText(
+    `Revised nowcast ${name}`
+  );
+  await expect(row.locator('a.jp-DataOps-commit')).toHaveAttribute(
+    'href',
+    `http://127.0.0.1:18795/stats/deployment/-/commit/${sha}`
+  );
+  await expect(row.locator('.jp-DataOps-promotionMessage')).toHaveAttribute(
+    'title',
+    `${tmpPath}/${name}`
+  );
+  // the pipeline GitLab started for the pushed commit, with its status
+  const pipeline = row.locator('.jp-DataOps-promotionPipeline');
+  await expect(pipeline.locator('.jp-DataOps-badge')).toHaveText(
+    /^(created|pending|running|passed|failed)$/,
+    { timeout: 30000 }
+  );
+  await expect(
+    dev.locator(
+      `.jp-DataOps-pipeline[data-pipeline="${await pipeline.getAttribute('data-pipeline')}"]`
+    )
+  ).toBeVisible();
+  // prod's audit trail is for its release managers only
+  await expect(panel.locator('.jp-DataOps-env[data-env="prod"]')).toContainText(
+    'Only rita may see the promotions to prod'
+  );
+  await page.screenshot({ path: 'screenshots/deploy-history.png' });
+});

@@ -107,7 +107,11 @@ function PromotionItem(props: {
             <code title={row.commitSha}>{row.commitSha.slice(0, 8)}</code>
           ))}
         {row.outcome === 'landed' && props.hasPipelines && (
-          <PipelineLink pipeline={row.pipeline} trans={trans} />
+          <PipelineLink
+            pipeline={row.pipeline}
+            justMade={!when || Date.now() - when.getTime() < JUST_MADE_MS}
+            trans={trans}
+          />
         )}
       </div>
       {row.message && (
@@ -125,7 +129,7 @@ function PromotionItem(props: {
             </time>
           </>
         )}
-        {row.path ? ` · ${row.path}` : ''}
+        {row.path ? ` · ${row.path.split('/').pop()}` : ''}
       </div>
       {row.reason && (
         <div className="jp-DataOps-promotionReason">{row.reason}</div>
@@ -134,14 +138,20 @@ function PromotionItem(props: {
   );
 }
 
+/** A commit younger than this may still get its pipeline. */
+const JUST_MADE_MS = 10 * 60 * 1000;
+
 function PipelineLink(props: {
   pipeline: IPipeline | null;
+  justMade: boolean;
   trans: TranslationBundle;
 }): JSX.Element {
   const { pipeline, trans } = props;
   if (!pipeline) {
     return (
-      <span className="jp-DataOps-muted">{trans.__('no pipeline yet')}</span>
+      <span className="jp-DataOps-muted">
+        {props.justMade ? trans.__('no pipeline yet') : trans.__('no pipeline')}
+      </span>
     );
   }
   return (
