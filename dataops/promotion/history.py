@@ -122,6 +122,12 @@ def _parse(raw: bytes) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
+def _author(record: dict[str, Any]) -> str:
+    """The promoter's display name with the account in brackets when they differ."""
+    user, name = str(record.get("user", "")), str(record.get("user_name") or "")
+    return f"{name} ({user})" if name and name != user else user
+
+
 def _entry(record: dict[str, Any], raw: bytes) -> HistoryEntry:
     landed = record.get("outcome") == "landed"
     return HistoryEntry(
@@ -129,7 +135,7 @@ def _entry(record: dict[str, Any], raw: bytes) -> HistoryEntry:
         time=str(record.get("at", "")),
         environment=str(record.get("environment", "")),
         branch=str(record.get("landed_on") or record.get("branch", "")),
-        author=str(record.get("user", "")),
+        author=_author(record),
         outcome=str(record.get("outcome", "")),
         commit_sha=record.get("commit_sha"),
         commit_url=record.get("commit_url") or None,

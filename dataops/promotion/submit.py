@@ -35,6 +35,7 @@ def submit(plan: Plan, target: Target, audit_log: Path, message: str = "") -> Pr
     message = (message or plan.default_message).strip()
     record = {
         "user": plan.user.username,
+        "user_name": plan.user.name,
         "environment": plan.environment.id,
         "branch": plan.environment.branch,
         "base_commit": plan.base_commit,

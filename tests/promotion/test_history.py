@@ -45,6 +45,13 @@ def test_newest_promotion_comes_first(log):
     assert entries[0].commit_sha == f"{6:040x}" and entries[0].outcome == "landed"
 
 
+def test_author_shows_the_display_name_beside_the_account(tmp_path):
+    path = tmp_path / "audit.jsonl"
+    _promote(path, "dev", 1, user="a1b2c3", user_name="Ana Analyst")
+    _promote(path, "dev", 2, user="rita", user_name="rita")
+    assert [e.author for e in read_history(path).entries] == ["rita", "Ana Analyst (a1b2c3)"]
+
+
 def test_environment_filter_and_limit(log):
     dev = read_history(log, ["dev"], limit=2).entries
     assert [(e.environment, e.message) for e in dev] == [("dev", "Promotion 5"), ("dev", "Promotion 3")]
