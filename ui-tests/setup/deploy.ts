@@ -5,7 +5,7 @@
  * or answer broke GitLab's OpenAPI contract. A fake already answering there is reused.
  */
 import { spawn } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 
@@ -51,6 +51,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     return async () => undefined;
   }
   mkdirSync(STATE_DIR, { recursive: true });
+  // a new fake starts with empty repositories: an older audit trail would name commits it never had
+  rmSync(path.join(STATE_DIR, 'promotion-audit.jsonl'), { force: true });
   const here = __dirname;
   const python = path.resolve(here, '..', '..', '.venv', 'bin', 'python');
   const child = spawn(
