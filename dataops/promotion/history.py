@@ -125,7 +125,7 @@ def _parse(raw: bytes) -> dict[str, Any] | None:
 def _author(record: dict[str, Any]) -> str:
     """The promoter's display name with the account in brackets when they differ."""
     user, name = str(record.get("user", "")), str(record.get("user_name") or "")
-    return f"{name} ({user})" if name and name != user else user
+    return f"{name} ({user})" if name and name.casefold() != user.casefold() else user
 
 
 def _entry(record: dict[str, Any], raw: bytes) -> HistoryEntry:
