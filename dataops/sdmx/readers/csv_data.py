@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -17,6 +18,7 @@ import pyarrow.csv as pacsv
 
 from dataops.errors import MalformedMessage, TooLarge
 from dataops.sdmx.model import Structure
+from dataops.sdmx.readers.csv_halves import read_halves
 from dataops.sdmx.readers.source import ChunkReader, Input
 from dataops.sdmx.readers.ss_fast import MISSING
 from dataops.sdmx.readers.table import (
@@ -82,12 +84,12 @@ def read_csv_data(inp: Input, fmt: str, structure: Structure | None) -> pa.Table
         else:
             types[c.name] = DICT
     keep = [c.name for c in columns if not c.drop]
-    source = str(inp.path) if inp.path is not None else pa.PythonFile(ChunkReader(inp.chunks), mode="r")
-    try:
+
+    def read(source: Any, skip_rows: int) -> dict[str, list[pa.Array]]:
         reader = pacsv.open_csv(
             source,
             read_options=pacsv.ReadOptions(
-                column_names=[c.name for c in columns], skip_rows=1, block_size=BLOCK_SIZE
+                column_names=[c.name for c in columns], skip_rows=skip_rows, block_size=BLOCK_SIZE
             ),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
@@ -105,6 +107,19 @@ def read_csv_data(inp: Input, fmt: str, structure: Structure | None) -> pa.Table
             if len(group) == GROUP:
                 _add_group(pieces, group)
         _add_group(pieces, group)
+        return pieces
+
+    try:
+        halves = None
+        if inp.path is not None and b'"' not in inp.head:
+            halves = read_halves(inp.path, read)
+        if halves is not None:
+            pieces = halves
+        else:
+            source = (
+                str(inp.path) if inp.path is not None else pa.PythonFile(ChunkReader(inp.chunks), mode="r")
+            )
+            pieces = read(source, 1)
     except TooLarge:
         raise
     except pa.ArrowInvalid as exc:
