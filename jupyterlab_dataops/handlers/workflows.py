@@ -83,11 +83,11 @@ def freeze_startup_heap() -> None:
     A started Jupyter server holds hundreds of thousands of long-lived objects; each full collection
     walks them all (150-750 ms seen with a gc callback while a log streamed) and stalls every live
     log stream meanwhile. Frozen (`gc.freeze`), they are not walked again; what is created later is
-    collected as usual.
+    collected as usual. No collection first: it would stall the event loop just the same, and what
+    start-up garbage gets frozen with the rest is a one-time, bounded cost.
     """
     if not _heap_frozen:
         _heap_frozen.append(True)
-        gc.collect()  # start-up garbage goes now, not into the frozen generation
         gc.freeze()
 
 
