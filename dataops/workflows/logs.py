@@ -240,7 +240,7 @@ class LogStore:
         )
         return [(run_id, ts, bool(ended)) for run_id, ts, ended in cur.fetchall()]
 
-    def delete_runs(self, run_ids: Iterable[str], chunk: int = 200) -> int:
+    def delete_runs(self, run_ids: Iterable[str], chunk: int = 10) -> int:
         """Delete every record of the runs (a few at a time, so writers wait little); returns how many."""
         ids, deleted, conn = list(run_ids), 0, self._conn()
         for i in range(0, len(ids), chunk):
