@@ -1,24 +1,11 @@
-import { IAvailability, IDimension } from './api';
+import { IAvailability } from './api';
 import {
   availabilityQueries,
   dimensionCounts,
   mergeAvailability,
   selectionsWithoutData
 } from './cascade';
-
-/** The ECB EXR dimensions (codes cut down to a few of the real codelists). */
-const EXR: IDimension[] = [
-  ['FREQ', 'Frequency', ['A', 'D', 'M', 'Q']],
-  ['CURRENCY', 'Currency', ['CHF', 'GBP', 'JPY', 'USD']],
-  ['CURRENCY_DENOM', 'Currency denominator', ['EUR', 'USD']],
-  ['EXR_TYPE', 'Exchange rate type', ['SP00', 'EN00']],
-  ['EXR_SUFFIX', 'Series variation', ['A', 'E']]
-].map(([id, name, codes], position) => ({
-  id: id as string,
-  name: name as string,
-  position,
-  codes: (codes as string[]).map(code => ({ id: code, name: `${code} name` }))
-}));
+import { EXR } from '../testing/fixtures';
 
 function answer(
   dimensions: Record<string, string[]>,

@@ -1,27 +1,7 @@
-import { IHistoryEntry, IPipeline, IPromotion } from './api';
+import { IHistoryEntry, IPromotion } from './api';
 import { DataOpsApiError } from '../api/client';
 import { historyFailed, historyLoaded, promotionRows } from './history';
-
-function pipeline(id: number, sha: string, status = 'running'): IPipeline {
-  return {
-    id,
-    iid: id,
-    ref: 'deploy/dev',
-    sha,
-    status,
-    source: 'push',
-    created_at: null,
-    updated_at: null,
-    started_at: null,
-    finished_at: null,
-    duration: null,
-    user: 'ana',
-    user_name: 'Ana',
-    web_url: `http://gitlab/p/-/pipelines/${id}`,
-    environment: 'dev',
-    jobs: []
-  };
-}
+import { pipeline } from '../testing/fixtures';
 
 function entry(n: number, extra: Partial<IHistoryEntry> = {}): IHistoryEntry {
   return {
@@ -111,18 +91,32 @@ describe('last promotions', () => {
   });
 
   it('takes the freshest pipeline of each commit', () => {
-    const withOld = entry(1, { pipeline: pipeline(7, 'sha1', 'running') });
+    const withOld = entry(1, {
+      pipeline: pipeline(7, { sha: 'sha1', status: 'running' })
+    });
     // the polled list has the same pipeline, finished since the history was loaded
-    let rows = promotionRows([], [withOld], [pipeline(7, 'sha1', 'success')]);
+    let rows = promotionRows(
+      [],
+      [withOld],
+      [pipeline(7, { sha: 'sha1', status: 'success' })]
+    );
     expect(rows[0].pipeline?.status).toBe('success');
     // a pipeline no longer among the polled ones keeps the history's status
-    rows = promotionRows([], [withOld], [pipeline(8, 'other')]);
+    rows = promotionRows([], [withOld], [pipeline(8, { sha: 'other' })]);
     expect(rows[0].pipeline?.status).toBe('running');
     // a retried pipeline of the same commit (newer id) wins
-    rows = promotionRows([], [withOld], [pipeline(9, 'sha1', 'pending')]);
+    rows = promotionRows(
+      [],
+      [withOld],
+      [pipeline(9, { sha: 'sha1', status: 'pending' })]
+    );
     expect(rows[0].pipeline?.id).toBe(9);
     // a session promotion gets its pipeline from the polled list
-    rows = promotionRows([promoted('sha2')], [], [pipeline(10, 'sha2')]);
+    rows = promotionRows(
+      [promoted('sha2')],
+      [],
+      [pipeline(10, { sha: 'sha2' })]
+    );
     expect(rows[0].pipeline?.id).toBe(10);
   });
 
@@ -133,7 +127,7 @@ describe('last promotions', () => {
       commit_url: null,
       reason: '1 possible secret(s) found'
     });
-    const [row] = promotionRows([], [blocked], [pipeline(1, 'sha6')]);
+    const [row] = promotionRows([], [blocked], [pipeline(1, { sha: 'sha6' })]);
     expect(row).toMatchObject({
       outcome: 'blocked_by_secrets',
       reason: '1 possible secret(s) found',

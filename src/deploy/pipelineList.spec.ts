@@ -1,4 +1,4 @@
-import { IPipeline, IPromotion } from './api';
+import { IPromotion } from './api';
 import {
   EMPTY,
   IPipelineListState,
@@ -7,27 +7,7 @@ import {
   pipelineListReducer,
   pipelinesOfPromotion
 } from './pipelineList';
-
-function pipeline(id: number, status = 'running', sha = `sha${id}`): IPipeline {
-  return {
-    id,
-    iid: id,
-    ref: 'deploy/dev',
-    sha,
-    status,
-    source: 'push',
-    created_at: null,
-    updated_at: null,
-    started_at: null,
-    finished_at: null,
-    duration: null,
-    user: 'ana',
-    user_name: 'Ana',
-    web_url: '',
-    environment: 'dev',
-    jobs: []
-  };
-}
+import { pipeline } from '../testing/fixtures';
 
 function promotion(sha: string): IPromotion {
   return {
@@ -45,7 +25,7 @@ function promotion(sha: string): IPromotion {
 describe('the pipeline list', () => {
   it('keeps the newest pipelines first, the newest data of each, at most LIMIT', () => {
     const many = Array.from({ length: LIMIT + 3 }, (_, i) => pipeline(i + 1));
-    const merged = mergePipelines(many, [pipeline(5, 'success')]);
+    const merged = mergePipelines(many, [pipeline(5, { status: 'success' })]);
     expect(merged).toHaveLength(LIMIT);
     expect(merged[0].id).toBe(LIMIT + 3);
     expect(merged.find(p => p.id === 5)?.status).toBe('success');
@@ -64,20 +44,26 @@ describe('the pipeline list', () => {
     update = pipelineListReducer(state, {
       type: 'loaded',
       env: 'dev',
-      pipelines: [pipeline(7, 'running'), pipeline(6, 'success')]
+      pipelines: [
+        pipeline(7, { status: 'running' }),
+        pipeline(6, { status: 'success' })
+      ]
     });
     expect(update.finished).toEqual([]); // 6 finished, but the user did not start it
     update = pipelineListReducer(update.state, {
       type: 'loaded',
       env: 'dev',
-      pipelines: [pipeline(7, 'failed'), pipeline(6, 'success')]
+      pipelines: [
+        pipeline(7, { status: 'failed' }),
+        pipeline(6, { status: 'success' })
+      ]
     });
     expect(update.finished.map(p => [p.id, p.status])).toEqual([[7, 'failed']]);
     expect(update.state.watched).toEqual({});
     const again = pipelineListReducer(update.state, {
       type: 'loaded',
       env: 'dev',
-      pipelines: [pipeline(7, 'failed')]
+      pipelines: [pipeline(7, { status: 'failed' })]
     });
     expect(again.finished).toEqual([]);
   });
@@ -90,13 +76,19 @@ describe('the pipeline list', () => {
     update = pipelineListReducer(update.state, {
       type: 'loaded',
       env: 'dev',
-      pipelines: [pipeline(3, 'running', 'abc'), pipeline(2, 'running')]
+      pipelines: [
+        pipeline(3, { status: 'running', sha: 'abc' }),
+        pipeline(2, { status: 'running' })
+      ]
     });
     expect(update.state.watched).toEqual({ 3: 'dev' });
     update = pipelineListReducer(update.state, {
       type: 'loaded',
       env: 'dev',
-      pipelines: [pipeline(3, 'success', 'abc'), pipeline(2, 'failed')]
+      pipelines: [
+        pipeline(3, { status: 'success', sha: 'abc' }),
+        pipeline(2, { status: 'failed' })
+      ]
     });
     expect(update.finished.map(p => p.id)).toEqual([3]);
     const { pipelines } = update.state.byEnv.dev;
