@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TextIO, TypeVar
 
 from dataops.errors import InvalidInput, NotFound
@@ -13,6 +12,7 @@ from dataops.pipelines.access import CITarget, ci_target, ci_targets, gitlab_tok
 from dataops.pipelines.gitlab import GitLabCI
 from dataops.pipelines.models import Job, Pipeline, TestReportSummary
 from dataops.pipelines.trace import TraceFollower
+from dataops.sync import run_sync
 
 T = TypeVar("T")
 
@@ -132,9 +132,4 @@ def _call(target: CITarget, work: Callable[[GitLabCI], Awaitable[T]]) -> T:
         async with GitLabCI(target.gitlab_url, gitlab_token(), target.project) as ci:
             return await work(ci)
 
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(main())
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, main()).result()
+    return run_sync(main())

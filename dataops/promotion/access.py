@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dataops.errors import Forbidden
-from dataops.promotion.config import Environment
+from dataops.promotion.config import Environment, PromotionConfig
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,19 @@ def may_see_history(env: Environment, who: Identity) -> Decision:
     """Whether ``who`` may read ``env``'s promotion history: the people who may promote there, as the
     audit trail names people, files and secret findings of that environment."""
     return decide(env, who, "see the promotions to")
+
+
+def history_scope(cfg: PromotionConfig, who: Identity, env_id: str | None) -> tuple[list[str], list[str]]:
+    """The environments whose history to read and those hidden from ``who``: ``env_id`` alone
+    (`NotFound` when it is not configured, `Forbidden` when ``who`` may not see it), or every
+    environment ``who`` may see."""
+    if env_id is not None:
+        decision = may_see_history(cfg.environment(env_id), who)
+        if not decision.allowed:
+            raise Forbidden(decision.reason)
+        return [env_id], []
+    visible = [e.id for e in cfg.environments if may_see_history(e, who).allowed]
+    return visible, [e.id for e in cfg.environments if e.id not in visible]
 
 
 def _join(items: list[str]) -> str:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import getpass
 import os
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dataops.config import Config, load_config
-from dataops.errors import ConfigError, Forbidden, NotConfigured
-from dataops.promotion.access import Identity, may_see_history, require
+from dataops.errors import ConfigError, NotConfigured
+from dataops.promotion.access import Identity, history_scope, require
 from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.credentials import gitlab_token
 from dataops.promotion.history import check_limit, read_history
@@ -21,6 +19,7 @@ from dataops.promotion.submit import Promotion, submit
 from dataops.promotion.targets import Target
 from dataops.promotion.targets.git import GitTarget
 from dataops.promotion.targets.gitlab import GitLabTarget
+from dataops.sync import run_sync
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -118,14 +117,7 @@ def promotions(
     cfg = PromotionConfig.from_config(config or load_config())
     who = user or current_identity()
     check_limit(limit)
-    if env is not None:
-        environment = cfg.environment(env)
-        decision = may_see_history(environment, who)
-        if not decision.allowed:
-            raise Forbidden(decision.reason)
-        ids = [env]
-    else:
-        ids = [e.id for e in cfg.environments if may_see_history(e, who).allowed]
+    ids, _ = history_scope(cfg, who, env)
     history = read_history(cfg.audit_log, ids, limit)
     if history.torn_last_line:
         warnings.warn(
@@ -135,7 +127,7 @@ def promotions(
     by_id = {e.id: e for e in cfg.environments}
     joined = JoinedHistory(history.entries)
     if pipelines:
-        joined = _run(
+        joined = run_sync(
             join_pipelines(
                 history.entries, by_id, cfg.gitlab_url, lambda: gitlab_token(cfg.token_env, cfg.token_file)
             )
@@ -173,13 +165,3 @@ _COLUMNS = (
     "plan_id",
     "id",
 )
-
-
-def _run(coro):  # noqa: ANN001, ANN202
-    """Run a coroutine, also from a kernel whose event loop is already running."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result()

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from tornado import web
 
-from dataops.errors import Forbidden, InvalidInput, NotFound
+from dataops.errors import InvalidInput, NotFound
 from dataops.pipelines.promotions import entry_json, join_pipelines
-from dataops.promotion.access import Identity, decide, may_see_history, require
+from dataops.promotion.access import Identity, decide, history_scope, require
 from dataops.promotion.api import make_target
 from dataops.promotion.config import PromotionConfig
 from dataops.promotion.credentials import gitlab_token
@@ -166,19 +166,11 @@ class HistoryHandler(PromotionHandler):
         cfg = self.promotion_config()
         who = self.identity()
         env_id = self.get_query_argument("environment", "") or None
-        if env_id is not None:
-            if env_id not in {e.id for e in cfg.environments}:
-                names = ", ".join(e.id for e in cfg.environments) or "none"
-                raise InvalidInput(
-                    f"There is no deployment environment called {env_id!r} (configured: {names})."
-                )
-            env = cfg.environment(env_id)
-            decision = may_see_history(env, who)
-            if not decision.allowed:
-                raise Forbidden(decision.reason)
-        visible = [e for e in cfg.environments if may_see_history(e, who).allowed]
-        hidden = [e.id for e in cfg.environments if e not in visible]
-        ids = [env_id] if env_id else [e.id for e in visible]
+        if env_id is not None and env_id not in {e.id for e in cfg.environments}:
+            # a query parameter naming no environment is a bad request, not a missing resource
+            names = ", ".join(e.id for e in cfg.environments) or "none"
+            raise InvalidInput(f"There is no deployment environment called {env_id!r} (configured: {names}).")
+        ids, hidden = history_scope(cfg, who, env_id)
         history = await asyncio.to_thread(read_history, self.audit_log(cfg), ids, limit)
         gitlab_url = getattr(self.dataops.promotion, "gitlab_url", "") or cfg.gitlab_url
         by_id = {e.id: e for e in cfg.environments}
@@ -194,7 +186,7 @@ class HistoryHandler(PromotionHandler):
                 ],
                 "torn_last_line": history.torn_last_line,
                 "pipelines_error": joined.pipelines_error,
-                "hidden_environments": [] if env_id else hidden,
+                "hidden_environments": hidden,
             }
         )
 
