@@ -1,6 +1,7 @@
-"""Write data structures, codelists and availability as SDMX-ML 2.1 (and 3.0 availability) messages.
+"""Write dataflows, data structures, codelists and availability as SDMX-ML 2.1 (and 3.0 availability)
+messages.
 
-They serve the standard SDMX REST endpoint's ``datastructure``, ``codelist`` and
+They serve the standard SDMX REST endpoint's ``dataflow``, ``datastructure``, ``codelist`` and
 ``availableconstraint`` / ``availability`` resources from the parsed model, whatever the source.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from dataops.sdmx.availability import Availability
-from dataops.sdmx.model import Dimension, Structure
+from dataops.sdmx.model import Dataflow, Dimension, Structure
 from dataops.sdmx.writers import SENDER, _header
 
 NS = {
@@ -47,6 +48,32 @@ class _Message:
 
     def bytes(self) -> bytes:
         return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
+
+
+def write_dataflows_ml_21(flows: list[Dataflow]) -> bytes:
+    """An SDMX-ML 2.1 structure message listing dataflows (with their DSD references)."""
+    m = _Message()
+    container = m.el(m.structures, "Dataflows")
+    for f in flows:
+        el = m.el(
+            container,
+            "Dataflow",
+            id=f.id,
+            agencyID=f.agency,
+            version=f.version,
+            urn=f"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow={f.agency}:{f.id}({f.version})",
+        )
+        m.name(el, f.name)
+        if f.structure_id:
+            m.ref(
+                m.el(el, "Structure"),
+                id=f.structure_id,
+                agencyID=f.structure_agency or f.agency,
+                version=f.structure_version or "1.0",
+                package="datastructure",
+                **{"class": "DataStructure"},
+            )
+    return m.bytes()
 
 
 def codelist_id(dim: Dimension) -> str:

@@ -16,7 +16,6 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from lxml import etree
 
 from dataops.sdmx.model import Dataflow, Structure
 
@@ -163,45 +162,6 @@ def write_dataflows_json_10(flows: list[Dataflow]) -> bytes:
         },
     }
     return json.dumps(body, separators=(",", ":")).encode()
-
-
-def write_dataflows_ml_21(flows: list[Dataflow]) -> bytes:
-    """An SDMX-ML 2.1 structure message listing dataflows (with their DSD references)."""
-    ns = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/"
-    mes, st, com = ns + "message", ns + "structure", ns + "common"
-    root = etree.Element(f"{{{mes}}}Structure", nsmap={"mes": mes, "str": st, "com": com})
-    header = etree.SubElement(root, f"{{{mes}}}Header")
-    head = _header()
-    etree.SubElement(header, f"{{{mes}}}ID").text = head["id"]
-    etree.SubElement(header, f"{{{mes}}}Test").text = "false"
-    etree.SubElement(header, f"{{{mes}}}Prepared").text = head["prepared"]
-    etree.SubElement(header, f"{{{mes}}}Sender", id=SENDER)
-    structures = etree.SubElement(root, f"{{{mes}}}Structures")
-    container = etree.SubElement(structures, f"{{{st}}}Dataflows")
-    for f in flows:
-        el = etree.SubElement(
-            container,
-            f"{{{st}}}Dataflow",
-            id=f.id,
-            agencyID=f.agency,
-            version=f.version,
-            urn=f"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow={f.agency}:{f.id}({f.version})",
-        )
-        etree.SubElement(
-            el, f"{{{com}}}Name", {"{http://www.w3.org/XML/1998/namespace}lang": "en"}
-        ).text = f.name
-        if f.structure_id:
-            ref = etree.SubElement(etree.SubElement(el, f"{{{st}}}Structure"), "Ref")
-            ref.attrib.update(
-                {
-                    "id": f.structure_id,
-                    "agencyID": f.structure_agency or f.agency,
-                    "version": f.structure_version or "1.0",
-                    "package": "datastructure",
-                    "class": "DataStructure",
-                }
-            )
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def _dsd_urn(f: Dataflow) -> str:

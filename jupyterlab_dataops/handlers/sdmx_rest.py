@@ -13,7 +13,7 @@ import asyncio
 from tornado import web
 
 from dataops.errors import InvalidInput, UnknownDataflow
-from dataops.sdmx import service, writers
+from dataops.sdmx import service, structure_writers, writers
 from jupyterlab_dataops.handlers import sdmx_rest_structure
 from jupyterlab_dataops.handlers.sdmx_rest_base import (  # noqa: F401 (PREFIX is read by the app)
     _S,
@@ -83,7 +83,9 @@ class RestDataflowHandler(RestHandler):
         if flow not in (None, "all", "*") and not picked:
             raise UnknownDataflow(f"The source {source} has no dataflow {flow!r}.")
         body = (
-            writers.write_dataflows_ml_21(picked) if fmt == "xml" else writers.write_dataflows_json_10(picked)
+            structure_writers.write_dataflows_ml_21(picked)
+            if fmt == "xml"
+            else writers.write_dataflows_json_10(picked)
         )
         self.answer("structure", fmt, body)
 
