@@ -127,9 +127,23 @@ test('start the happy path from the panel, follow its log live, see the diagram 
   await expect(view.locator('tr[data-variable="rows"] td')).toHaveText('1200');
   await expect(view.locator('.bjs-powered-by')).toBeVisible(); // bpmn.io's watermark stays
 
-  // Level filter and search narrow the lines; the count says so.
+  // Level filter and search narrow the lines; the count says so. The engine's last events
+  // ("Run completed") reach the log on the server's next poll, after the status: count once
+  // the log is complete and no longer growing.
   const count = view.locator('.jp-DataOps-wf-logCount');
-  const total = Number((await count.textContent())!.split(' ')[0]);
+  await expect(log).toContainText('Run completed', { timeout: 10000 });
+  const lines = async () => Number((await count.textContent())!.split(' ')[0]);
+  let total = -1; // the first poll reads, each later one compares with the reading 1 s before
+  await expect
+    .poll(
+      async () => {
+        const before = total;
+        total = await lines();
+        return total === before;
+      },
+      { intervals: [1000], timeout: 15000 }
+    )
+    .toBe(true);
   expect(total).toBeGreaterThan(40);
   await view.getByLabel('Lowest level shown').selectOption('ERROR');
   await expect(count).toHaveText(`1 of ${total} lines`);
