@@ -81,6 +81,18 @@ def codelist_id(dim: Dimension) -> str:
     return dim.codelist or f"CL_{dim.id}"
 
 
+def coded_codelists(dsd: Structure) -> list[tuple[str, Dimension]]:
+    """Each codelist of a DSD once, with the first dimension that holds its codes.
+
+    Dimensions may share a codelist (ECB's CURRENCY and CURRENCY_DENOM both use CL_CURRENCY).
+    """
+    found: dict[str, Dimension] = {}
+    for dim in dsd.dimensions:
+        if len(dim.codes):
+            found.setdefault(codelist_id(dim), dim)
+    return list(found.items())
+
+
 def concept_scheme_id(dsd: Structure) -> str:
     """The concept scheme written beside a DSD."""
     return f"{dsd.id}_CONCEPTS"
@@ -89,9 +101,8 @@ def concept_scheme_id(dsd: Structure) -> str:
 def write_structure_ml_21(dsd: Structure, children: bool = True) -> bytes:
     """A DSD, with its codelists and a concept scheme of its components when ``children``."""
     m = _Message()
-    coded = [d for d in dsd.dimensions if len(d.codes)]
     if children:
-        _codelists(m, dsd.agency, [(codelist_id(d), d) for d in coded])
+        _codelists(m, dsd.agency, coded_codelists(dsd))
         _concepts(m, dsd)
     container = m.el(m.structures, "DataStructures")
     el = m.el(container, "DataStructure", id=dsd.id, agencyID=dsd.agency, version=dsd.version)

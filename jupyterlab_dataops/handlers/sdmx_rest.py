@@ -2,7 +2,7 @@
 
 ``data/{flow}/{key}`` answers SDMX-CSV 1.0 or SDMX-JSON 1.0 and ``dataflow/...`` an SDMX-ML 2.1
 or SDMX-JSON 1.0 structure message, chosen by the ``Accept`` header (or ``format=csv|json``);
-``datastructure``, ``codelist`` and availability live in `sdmx_rest_structure`;
+``datastructure``, ``codelist`` and availability (SDMX-ML or SDMX-JSON too) live in `sdmx_rest_structure`;
 so rsdmx, sdmx1 or an Excel add-in can read every configured source with Jupyter's login.
 """
 
@@ -13,7 +13,7 @@ import asyncio
 from tornado import web
 
 from dataops.errors import InvalidInput, UnknownDataflow
-from dataops.sdmx import service, structure_writers, writers
+from dataops.sdmx import service, structure_json_writers, structure_writers, writers
 from jupyterlab_dataops.handlers import sdmx_rest_structure
 from jupyterlab_dataops.handlers.sdmx_rest_base import (  # noqa: F401 (PREFIX is read by the app)
     _S,
@@ -85,7 +85,7 @@ class RestDataflowHandler(RestHandler):
         body = (
             structure_writers.write_dataflows_ml_21(picked)
             if fmt == "xml"
-            else writers.write_dataflows_json_10(picked)
+            else structure_json_writers.write_dataflows_json(picked)
         )
         self.answer("structure", fmt, body)
 

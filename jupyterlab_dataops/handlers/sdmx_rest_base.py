@@ -18,22 +18,21 @@ DATA_TYPES = {
     "application/vnd.sdmx.data+json": "json",
     "application/json": "json",
 }
+_STRUCTURE_XML = ("application/vnd.sdmx.structure+xml", "application/xml", "text/xml")
+_STRUCTURE_JSON = ("application/vnd.sdmx.structure+json", "application/json")
+# REST 1.x structure resources: SDMX-ML 2.1 or SDMX-JSON 1.0.
 STRUCTURE_TYPES = {
     media.STRUCTURE_21: "xml",
-    "application/vnd.sdmx.structure+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
+    **dict.fromkeys(_STRUCTURE_XML, "xml"),
     media.STRUCTURE_JSON_10: "json",
-    "application/vnd.sdmx.structure+json": "json",
-    "application/json": "json",
+    **dict.fromkeys(_STRUCTURE_JSON, "json"),
 }
-# Data structures, codelists and availability are written as SDMX-ML only.
-STRUCTURE_XML_TYPES = {k: v for k, v in STRUCTURE_TYPES.items() if v == "xml"}
+# REST 2.x structure resources: SDMX-ML 3.0 or SDMX-JSON 2.0.
 STRUCTURE_30_TYPES = {
     media.STRUCTURE_30: "xml30",
-    "application/vnd.sdmx.structure+xml": "xml30",
-    "application/xml": "xml30",
-    "text/xml": "xml30",
+    **dict.fromkeys(_STRUCTURE_XML, "xml30"),
+    media.STRUCTURE_JSON_20: "json20",
+    **dict.fromkeys(_STRUCTURE_JSON, "json20"),
 }
 CONTENT_TYPES = {
     ("data", "csv"): media.CSV_10,
@@ -41,35 +40,60 @@ CONTENT_TYPES = {
     ("structure", "xml"): media.STRUCTURE_21,
     ("structure", "json"): media.STRUCTURE_JSON_10,
     ("structure", "xml30"): media.STRUCTURE_30,
+    ("structure", "json20"): media.STRUCTURE_JSON_20,
 }
-FORMAT_PARAMS = {"csv": "csv", "csvdata": "csv", "json": "json", "jsondata": "json", "sdmx-json": "json"}
+FORMAT_PARAMS = {
+    "csv": "csv",
+    "csvdata": "csv",
+    "json": "json",
+    "jsondata": "json",
+    "sdmx-json": "json",
+    "xml": "xml",
+    "sdmx-ml": "xml",
+}
+
+
+def canonical(media_type: str) -> tuple[str, str | None]:
+    """A media type without spaces or parameters other than ``version``, and that version padded to
+    three parts, so ``version=1.0`` and ``version=1.0.0`` name the same format."""
+    fields = [f.strip().replace(" ", "") for f in media_type.split(";")]
+    version = None
+    for f in fields[1:]:
+        name, _, value = f.partition("=")
+        if name.lower() == "version" and value:
+            parts = value.strip('"').split(".")
+            version = ".".join(parts + ["0"] * (3 - len(parts)))
+    return fields[0].lower(), version
 
 
 def negotiate(accept: str, offered: dict[str, str], default: str) -> str | None:
-    """The offered format the Accept header ranks highest (``default`` for ``*/*`` or no header)."""
+    """The offered format the Accept header ranks highest (``default`` for ``*/*`` or no header).
+
+    A media type asked for with a ``version`` matches only that version: a client that wants
+    SDMX-JSON 2.0 is not handed 1.0.
+    """
     if not accept.strip():
         return default
+    by_type = {canonical(k): v for k, v in offered.items()}
     ranked = []
     for order, item in enumerate(accept.split(",")):
         fields = [f.strip() for f in item.split(";") if f.strip()]
         if not fields:
             continue
         q = 1.0
-        params = []
         for f in fields[1:]:
             if f.replace(" ", "").startswith("q="):
                 try:
                     q = float(f.split("=", 1)[1])
                 except ValueError:
                     q = 0.0
-            else:
-                params.append(f.replace(" ", ""))
         if q > 0:
-            ranked.append((-q, order, ";".join([fields[0].lower(), *params])))
+            ranked.append((-q, order, ";".join(fields)))
     for _, _, media_type in sorted(ranked):
-        if media_type in ("*/*", "application/*") or media_type.startswith("*/*"):
+        bare, version = canonical(media_type)
+        if bare in ("*/*", "application/*"):
             return default
-        found = offered.get(media_type) or offered.get(media_type.split(";")[0])
+        found = by_type.get((bare, version))
         if found:
             return found
     return None
@@ -82,11 +106,13 @@ class RestHandler(SdmxHandler):
         """``format=`` wins over ``Accept``; nothing acceptable is a 406 listing what is offered."""
         param = self.get_query_argument("format", None)
         if param:
-            fmt = FORMAT_PARAMS.get(param.lower())
-            if fmt is None or fmt not in offered.values():
-                names = sorted(p for p, f in FORMAT_PARAMS.items() if f in offered.values())
+            # ``format=json`` names a family; the resource answers the JSON version it offers.
+            families = {f.rstrip("0123456789"): f for f in offered.values()}
+            family = FORMAT_PARAMS.get(param.lower())
+            if family not in families:
+                names = sorted(p for p, f in FORMAT_PARAMS.items() if f in families)
                 raise InvalidInput(f"format must be one of {', '.join(names)}, not {param!r}.")
-            return fmt
+            return families[family]
         fmt = negotiate(self.request.headers.get("Accept", ""), offered, default)
         if fmt is None:
             available = ", ".join(sorted({CONTENT_TYPES[(kind, f)] for f in offered.values()}))

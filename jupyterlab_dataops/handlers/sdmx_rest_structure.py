@@ -2,9 +2,10 @@
 
 ``{source}/datastructure/{agency}/{id}/{version}?references=children`` answers the DSD with its
 codelists and a concept scheme; ``{source}/codelist/{agency}/{id}/{version}`` one codelist found in
-the source's data structures; ``{source}/availableconstraint/{flow}/{key}`` (SDMX REST 1.x, answered
-in SDMX-ML 2.1) and ``{source}/availability/dataflow/{agency}/{flow}/{version}/{key}`` (2.x, answered
-in SDMX-ML 3.0) the codes that have data under a key (``mode=available``).
+the source's data structures; ``{source}/availableconstraint/{flow}/{key}`` (SDMX REST 1.x) and
+``{source}/availability/dataflow/{agency}/{flow}/{version}/{key}`` (2.x) the codes that have data
+under a key (``mode=available``). REST 1.x resources answer SDMX-ML 2.1 or SDMX-JSON 1.0, the 2.x
+one SDMX-ML 3.0 or SDMX-JSON 2.0, as the ``Accept`` header (or ``format=xml|json``) asks.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from tornado import web
 
 from dataops.config import Config
 from dataops.errors import InvalidInput, NotFound
-from dataops.sdmx import service, structure_writers
+from dataops.sdmx import service, structure_json_writers, structure_writers
 from dataops.sdmx.model import Dataflow, Dimension, Structure
 from jupyterlab_dataops.handlers.sdmx_rest_base import (
     _S,
     _SEG,
     STRUCTURE_30_TYPES,
-    STRUCTURE_XML_TYPES,
+    STRUCTURE_TYPES,
     RestHandler,
 )
 
@@ -71,8 +72,8 @@ class RestDataStructureHandler(RestHandler):
 
     @web.authenticated
     async def get(self, source: str, agency: str, dsd: str, version: str | None = None) -> None:
-        """The DSD as SDMX-ML 2.1; codelists and concepts too unless ``references=none``."""
-        fmt = self.chosen_format("structure", STRUCTURE_XML_TYPES, "xml")
+        """The DSD as SDMX-ML 2.1 or SDMX-JSON 1.0; codelists and concepts too unless ``references=none``."""
+        fmt = self.chosen_format("structure", STRUCTURE_TYPES, "xml")
         references = self.get_query_argument("references", "none").lower()
         if references not in _REFERENCES:
             raise InvalidInput(f"references must be one of {', '.join(_REFERENCES)}, not {references!r}.")
@@ -80,7 +81,10 @@ class RestDataStructureHandler(RestHandler):
             raise InvalidInput("Name one data structure: datastructure/{agency}/{id}/{version}.")
         found = await asyncio.to_thread(find_structure, self.sdmx_config(), source, agency, dsd, version)
         children = references in ("children", "descendants", "all")
-        body = await asyncio.to_thread(structure_writers.write_structure_ml_21, found, children)
+        if fmt == "xml":
+            body = await asyncio.to_thread(structure_writers.write_structure_ml_21, found, children)
+        else:
+            body = await asyncio.to_thread(structure_json_writers.write_structure_json, found, children)
         self.answer("structure", fmt, body)
 
 
@@ -89,19 +93,24 @@ class RestCodelistHandler(RestHandler):
 
     @web.authenticated
     async def get(self, source: str, agency: str, codelist: str, version: str | None = None) -> None:
-        """One codelist used by the source's data structures, as SDMX-ML 2.1."""
-        fmt = self.chosen_format("structure", STRUCTURE_XML_TYPES, "xml")
+        """One codelist used by the source's data structures, as SDMX-ML 2.1 or SDMX-JSON 1.0."""
+        fmt = self.chosen_format("structure", STRUCTURE_TYPES, "xml")
         if codelist in ("all", "*"):
             raise InvalidInput("Name one codelist: codelist/{agency}/{id}/{version}.")
         owner, dim = await asyncio.to_thread(find_codelist, self.sdmx_config(), source, agency, codelist)
-        self.answer("structure", fmt, structure_writers.write_codelists_ml_21(owner, [(codelist, dim)]))
+        write = (
+            structure_writers.write_codelists_ml_21
+            if fmt == "xml"
+            else structure_json_writers.write_codelists_json
+        )
+        self.answer("structure", fmt, write(owner, [(codelist, dim)]))
 
 
 class AvailabilityBase(RestHandler):
     """The codes with data under a key, as an actual constraint."""
 
     async def constraint(self, source: str, flow: str, key: str | None, version: str) -> None:
-        offered = STRUCTURE_XML_TYPES if version == "2.1" else STRUCTURE_30_TYPES
+        offered = STRUCTURE_TYPES if version == "2.1" else STRUCTURE_30_TYPES
         fmt = self.chosen_format("structure", offered, "xml" if version == "2.1" else "xml30")
         mode = self.get_query_argument("mode", "available")
         if mode != "available":
@@ -110,7 +119,12 @@ class AvailabilityBase(RestHandler):
         config = self.sdmx_config()
         answer = await asyncio.to_thread(service.availability, config, source, flow, rest_key)
         dataflow, _ = await asyncio.to_thread(service.structure, config, source, flow)
-        self.answer("structure", fmt, structure_writers.write_availability(answer, dataflow.agency, version))
+        if fmt.startswith("xml"):
+            body = structure_writers.write_availability(answer, dataflow.agency, version)
+        else:
+            json_version = "1.0" if version == "2.1" else "2.0"
+            body = structure_json_writers.write_availability_json(answer, dataflow, json_version)
+        self.answer("structure", fmt, body)
 
 
 class RestAvailableConstraintHandler(AvailabilityBase):
@@ -118,7 +132,7 @@ class RestAvailableConstraintHandler(AvailabilityBase):
 
     @web.authenticated
     async def get(self, source: str, flow: str, key: str | None = None, provider: str | None = None) -> None:
-        """An SDMX-ML 2.1 ContentConstraint."""
+        """An SDMX-ML 2.1 ContentConstraint or an SDMX-JSON 1.0 ``contentConstraints`` entry."""
         if provider not in _ANY:
             raise InvalidInput(f"Data provider {provider!r} is not supported; use 'all'.")
         await self.constraint(source, flow, key, "2.1")
@@ -129,7 +143,7 @@ class RestAvailabilityHandler(AvailabilityBase):
 
     @web.authenticated
     async def get(self, source: str, agency: str, flow: str, version: str, key: str | None = None) -> None:
-        """An SDMX-ML 3.0 DataConstraint."""
+        """An SDMX-ML 3.0 DataConstraint or an SDMX-JSON 2.0 ``dataConstraints`` entry."""
         ref = (
             flow if agency in _ANY and version in _ANY else f"{'' if agency in _ANY else agency + ':'}{flow}"
         )

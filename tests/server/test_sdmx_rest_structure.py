@@ -129,10 +129,11 @@ async def test_availability_rest_2_answers_sdmx_ml_3(sdmx_provider, jp_fetch):
     assert b"<com:Value>USD</com:Value>" in response.body
 
 
-async def test_structure_resources_refuse_json(sdmx_provider, jp_fetch):
+async def test_structure_resources_refuse_a_format_they_do_not_write(sdmx_provider, jp_fetch):
+    # SDMX-JSON is answered too now (tests/server/test_sdmx_rest_structure_json.py); CSV is not.
     with pytest.raises(HTTPClientError) as err:
         await jp_fetch(
-            "dataops", "sdmx", "LOCAL", "codelist", "ECB", "CL_FREQ", headers={"Accept": "application/json"}
+            "dataops", "sdmx", "LOCAL", "codelist", "ECB", "CL_FREQ", headers={"Accept": "text/csv"}
         )
     assert err.value.code == 406 and STR21 in json.loads(err.value.response.body)["message"]
 
