@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 JUPYTER := $(VENV)/bin/jupyter
 export PYTHON := $(abspath $(PY))
 # jupyter labextension build/develop run `jupyter-builder` from PATH: the venv comes first.
-export PATH := $(abspath $(VENV))/bin:$(PATH)
+# cargo (rustup's default place) builds the compiled SDMX observation scanner in native/.
+export PATH := $(abspath $(VENV))/bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: demo test install build lint check-py check-js pytest jest ui-test engine system-deps clean
@@ -20,12 +21,13 @@ test: install system-deps ui-tests/node_modules/.installed
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml package.json package-lock.json
+$(VENV)/.installed: pyproject.toml package.json package-lock.json native/Cargo.toml native/Cargo.lock $(wildcard native/src/*.rs)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "jupyterlab>=4.6,<5" hatchling hatch-jupyter-builder hatch-nodejs-version
 	npm ci --no-audit --no-fund
 	npm run build:prod
+	$(PY) -m pip install -q ./native
 	$(PY) -m pip install -q -e ".[test]"
 	$(JUPYTER) labextension develop --overwrite .
 	touch $@

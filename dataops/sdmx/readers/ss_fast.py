@@ -265,7 +265,7 @@ class ObsRunScanner:
         self._group, self._group_template = [], None
         if not group or template is None:
             return
-        future = _parse_pool().submit(
+        future = parse_pool().submit(
             template.parse_lines, [seg for _, seg, _ in group], [lines for _, _, lines in group]
         )
         self._pending.append((group, template, future))
@@ -311,7 +311,7 @@ class ObsRunScanner:
 _POOL: ThreadPoolExecutor | None = None
 
 
-def _parse_pool() -> ThreadPoolExecutor:
+def parse_pool() -> ThreadPoolExecutor:
     """Threads for CSV parsing (pyarrow releases the GIL), shared by all reads.
 
     Two, so that while lxml reads chunk n the batches of chunks n and n + 1 parse on the other

@@ -17,6 +17,7 @@ from dataops.sdmx.model import Structure
 from dataops.sdmx.readers.generic_fast import OBS_DIMENSION, GenericRunScanner
 from dataops.sdmx.readers.sniff import ERROR_FORMAT
 from dataops.sdmx.readers.ss_fast import ObsRunScanner
+from dataops.sdmx.readers.ss_native import NativeObsScanner, obs_scanner
 from dataops.sdmx.readers.table import OBS_VALUE, TableBuilder, TableInfo
 from dataops.sdmx.xml_safety import DTD_REFUSED, safe_parser, syntax_error
 
@@ -186,7 +187,7 @@ class StructureSpecificTarget(MessageTarget):
         self.series_cols: list[str] = []
         self.flat_first: list[str] | None = None
         self.raw_groups: list[dict[str, str]] = []
-        self.scanner: ObsRunScanner | None = None
+        self.scanner: ObsRunScanner | NativeObsScanner | None = None
 
     def pi(self, target: str, data: str) -> None:
         if self.scanner is not None and target == self.scanner.pi_target:
@@ -370,9 +371,9 @@ def read_xml_data(
     info = TableInfo(format=fmt, what=what)
     target = TARGETS[fmt](builder, info, structure)
     parser = safe_parser(target=target)
-    scanner: ObsRunScanner | GenericRunScanner | None = None
+    scanner: ObsRunScanner | NativeObsScanner | GenericRunScanner | None = None
     if fast and isinstance(target, StructureSpecificTarget):
-        scanner = ObsRunScanner()
+        scanner = obs_scanner()
     elif fast and isinstance(target, GenericTarget):
         scanner = GenericRunScanner()
     try:

@@ -14,3 +14,15 @@ def samples(shared_dir) -> Path:
     if not path.is_dir():
         pytest.skip(f"{path} is absent: the SDMX sample messages are not available here")
     return path
+
+
+@pytest.fixture(params=["native", "pyarrow"])
+def obs_scanner(request, monkeypatch) -> str:
+    """Run a test once with the compiled observation scanner and once with the pyarrow one."""
+    from dataops.sdmx.readers import ss_native
+
+    if request.param == "native":
+        assert ss_native.native_available(), "dataops_native is not installed: run `pip install ./native`"
+    else:
+        monkeypatch.setattr(ss_native, "dataops_native", None)
+    return request.param

@@ -1,0 +1,136 @@
+"""The compiled fast path for structure-specific XML (the `dataops_native` extension, built from ``native/``).
+
+`dataops_native.scan_obs_runs` finds runs of plain ``<Obs .../>`` elements in a chunk, reads their
+attributes straight into Arrow buffers (float64 ``OBS_VALUE``, string ``TIME_PERIOD``, dictionaries
+for the rest) and replaces each run by a processing instruction, exactly as `ss_fast.ObsRunScanner`
+does with pyarrow's CSV reader: lxml still parses everything else, so the document is checked as a
+whole and line numbers stay true. What "plain" means, and so what is left to lxml, is written at the
+top of ``native/src/scan.rs``.
+
+Chunk n is scanned on a worker thread (without the GIL) while lxml parses chunk n - 1's output.
+Where the extension is not installed, `ss_fast.ObsRunScanner` reads the same messages to the same
+table, about twice as slowly (bench/sdmx_read.py).
+"""
+
+from __future__ import annotations
+
+import secrets
+from concurrent.futures import Future
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dataops.sdmx.readers.ss_fast import ObsRunScanner, RunBatch, parse_pool
+
+try:
+    import dataops_native
+except ImportError:  # pragma: no cover - depends on how the package was installed
+    dataops_native = None
+
+KINDS = {"OBS_VALUE": "float", "TIME_PERIOD": "string"}
+_INDEX_TYPES = {1: pa.int8(), 2: pa.int16(), 4: pa.int32()}
+
+
+def native_available() -> bool:
+    """True when the compiled scanner is installed (``pip install ./native``)."""
+    return dataops_native is not None
+
+
+def obs_scanner() -> NativeObsScanner | ObsRunScanner:
+    """The fastest observation scanner installed."""
+    return NativeObsScanner() if native_available() else ObsRunScanner()
+
+
+def _array(column: dict) -> pa.Array:
+    """An Arrow array over the buffers the extension filled (no copy, no re-validation)."""
+    n, nulls = column["length"], column["null_count"]
+    validity = pa.py_buffer(column["validity"]) if column["validity"] is not None else None
+    kind = column["kind"]
+    if kind == "float":
+        return pa.Array.from_buffers(pa.float64(), n, [validity, pa.py_buffer(column["values"])], nulls)
+    if kind == "string":
+        buffers = [validity, pa.py_buffer(column["offsets"]), pa.py_buffer(column["data"])]
+        return pa.Array.from_buffers(pa.string(), n, buffers, nulls)
+    dictionary = pa.Array.from_buffers(
+        pa.string(),
+        column["dictionary_length"],
+        [None, pa.py_buffer(column["offsets"]), pa.py_buffer(column["data"])],
+    )
+    index_type = _INDEX_TYPES[column["index_width"]]
+    indices = pa.Array.from_buffers(index_type, n, [validity, pa.py_buffer(column["indices"])], nulls)
+    return pa.DictionaryArray.from_arrays(indices, dictionary)
+
+
+def _scan(buf: bytes, last: bool, target: str, first_run: int) -> tuple[dict, list[RunBatch]]:
+    result = dataops_native.scan_obs_runs(buf, last, target, first_run, KINDS)
+    result["rest"] = buf[result["consumed"] :]
+    counts = result["counts"]
+    if not counts:
+        return result, []
+    table = pa.table({c["name"]: _array(c) for c in result.pop("columns")})
+    # One batch per stretch of runs with no lxml-read observation between them (document order).
+    batches, row = [], 0
+    bounds = [0, *result["breaks"], len(counts)]
+    for start, stop in zip(bounds, bounds[1:], strict=False):
+        rows = sum(counts[start:stop])
+        piece = table if len(bounds) == 2 else _own_columns(table.slice(row, rows))
+        batches.append(RunBatch(piece, counts[start:stop]))
+        row += rows
+    return result, batches
+
+
+def _own_columns(piece: pa.Table) -> pa.Table:
+    """A slice as if scanned alone: only the attributes it has, dictionaries of its own values."""
+    columns = {}
+    for name, column in zip(piece.column_names, piece.columns, strict=True):
+        if column.null_count == len(column):
+            continue
+        if pa.types.is_dictionary(column.type):
+            column = pc.dictionary_encode(column.cast(pa.string()))
+        columns[name] = column
+    return pa.table(columns)
+
+
+class NativeObsScanner:
+    """Feeds on raw chunks, returns what lxml should parse, keeps the observation runs as Arrow."""
+
+    def __init__(self) -> None:
+        self.pi_target = f"dataops-obs-{secrets.token_hex(6)}"
+        self.runs: list[tuple[RunBatch, int] | None] = []
+        self._rest = b""
+        self._pending: Future | None = None
+        self._passthrough = False
+
+    def feed(self, chunk: bytes) -> bytes:
+        """The previous chunk's output; this chunk is scanned while the caller parses it."""
+        previous = self._collect()
+        if self._passthrough:
+            return previous + chunk
+        buf = self._rest + chunk if self._rest else chunk
+        self._rest = b""
+        self._pending = parse_pool().submit(_scan, buf, False, self.pi_target, len(self.runs))
+        return previous
+
+    def close(self) -> bytes:
+        """Everything not returned yet; the message's last bytes are scanned as final."""
+        previous = self._collect()
+        rest, self._rest = self._rest, b""
+        if self._passthrough or not rest:
+            return previous + rest
+        result, batches = _scan(rest, True, self.pi_target, len(self.runs))
+        self._keep(batches)
+        return previous + result["out"]
+
+    def _collect(self) -> bytes:
+        if self._pending is None:
+            return b""
+        result, batches = self._pending.result()
+        self._pending = None
+        self._keep(batches)
+        self._passthrough = result["passthrough"]
+        self._rest = result["rest"]
+        return result["out"]
+
+    def _keep(self, batches: list[RunBatch]) -> None:
+        for batch in batches:
+            self.runs.extend((batch, i) for i in range(len(batch.counts)))

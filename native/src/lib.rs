@@ -1,0 +1,103 @@
+//! `dataops_native`: the compiled observation scanner behind dataops' structure-specific SDMX-ML reader.
+
+mod columns;
+mod scan;
+
+use std::collections::HashMap;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+
+use columns::{floats_bytes, narrow_indices, offsets_bytes, Column, Kind, Values};
+
+fn column_dict<'py>(py: Python<'py>, column: &Column) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("name", &column.name)?;
+    d.set_item("length", column.len)?;
+    d.set_item("null_count", column.nulls)?;
+    d.set_item("validity", column.validity().map(|v| PyBytes::new(py, v)))?;
+    match &column.values {
+        Values::Float(values) => {
+            d.set_item("kind", "float")?;
+            d.set_item("values", PyBytes::new(py, &floats_bytes(values)))?;
+        }
+        Values::Text { offsets, data } => {
+            d.set_item("kind", "string")?;
+            d.set_item("offsets", PyBytes::new(py, &offsets_bytes(offsets)))?;
+            d.set_item("data", PyBytes::new(py, data))?;
+        }
+        Values::Dictionary {
+            indices,
+            lookup,
+            offsets,
+            data,
+            ..
+        } => {
+            let (width, bytes) = narrow_indices(indices, lookup.len());
+            d.set_item("kind", "dictionary")?;
+            d.set_item("index_width", width)?;
+            d.set_item("indices", PyBytes::new(py, &bytes))?;
+            d.set_item("dictionary_length", lookup.len())?;
+            d.set_item("offsets", PyBytes::new(py, &offsets_bytes(offsets)))?;
+            d.set_item("data", PyBytes::new(py, data))?;
+        }
+    }
+    Ok(d)
+}
+
+/// Scan one chunk of a structure-specific message for runs of plain `<Obs/>` elements.
+///
+/// `kinds` maps attribute names to "float" or "string" (others become dictionaries). Returns a
+/// dict: `out` (the chunk with runs replaced by `<?pi_target id ...?>`), `consumed`,
+/// `passthrough`, `counts` (observations per run), `breaks` (run indices that start a new batch:
+/// an observation left to lxml comes before them) and `columns` (Arrow buffers per attribute).
+#[pyfunction]
+#[pyo3(signature = (buf, last, pi_target, first_run, kinds))]
+fn scan_obs_runs<'py>(
+    py: Python<'py>,
+    buf: &[u8],
+    last: bool,
+    pi_target: &str,
+    first_run: usize,
+    kinds: HashMap<String, String>,
+) -> PyResult<Bound<'py, PyDict>> {
+    if buf.len() > (i32::MAX as usize) {
+        return Err(PyValueError::new_err("a chunk must be smaller than 2 GiB"));
+    }
+    let mut wanted = HashMap::new();
+    for (name, kind) in kinds {
+        let kind = match kind.as_str() {
+            "float" => Kind::Float,
+            "string" => Kind::Text,
+            "dictionary" => Kind::Dictionary,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "unknown column kind {other:?}"
+                )))
+            }
+        };
+        wanted.insert(name, kind);
+    }
+    let target = pi_target.as_bytes();
+    let result = py.allow_threads(|| scan::scan(buf, last, target, first_run, &wanted));
+    let d = PyDict::new(py);
+    d.set_item("out", PyBytes::new(py, &result.out))?;
+    d.set_item("consumed", result.consumed)?;
+    d.set_item("passthrough", result.passthrough)?;
+    d.set_item("counts", PyList::new(py, &result.counts)?)?;
+    let breaks: Vec<usize> = result.breaks.iter().map(|b| b - first_run).collect();
+    d.set_item("breaks", PyList::new(py, &breaks)?)?;
+    let columns = PyList::empty(py);
+    for column in &result.columns {
+        columns.append(column_dict(py, column)?)?;
+    }
+    d.set_item("columns", columns)?;
+    Ok(d)
+}
+
+#[pymodule]
+fn dataops_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(scan_obs_runs, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,133 @@
+"""The compiled observation scanner reads random messages exactly as lxml does, split at any byte."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from dataops.errors import MalformedMessage
+from dataops.sdmx.readers import ss_native
+from dataops.sdmx.readers.source import open_input
+from dataops.sdmx.readers.xml_data import read_xml_data
+
+pytestmark = pytest.mark.timeout(120)
+
+FMT = "sdmx-ml-2.1-structure-specific"
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"'
+    ' xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific">\n'
+    "<message:Header><message:ID>T</message:ID></message:Header>\n"
+    '<message:DataSet ss:structureRef="X">\n'
+)
+TAIL = "</message:DataSet>\n</message:StructureSpecificData>\n"
+VALUES = ["A", "E", "F", "x/>y", "a>b", "ünïcödé", "A &amp; B", "&lt;tag&gt;", "tab&#9;x", "", "1 2"]
+NUMBERS = ["1.5", "-2", "1e3", "NaN", "", "NA", "0.000001", "12345.678", "N/A", "inf"]
+SPACE = [" ", "  ", "\t", "\n", "\r\n", " \n  "]
+
+
+def _obs(rnd: random.Random, period: int) -> str:
+    attrs = [("TIME_PERIOD", f"2024-{period:04d}"), ("OBS_VALUE", rnd.choice(NUMBERS))]
+    attrs += [
+        (name, rnd.choice(VALUES)) for name in ("OBS_STATUS", "OBS_CONF", "COMMENT") if rnd.random() < 0.6
+    ]
+    if rnd.random() < 0.3:
+        rnd.shuffle(attrs)
+    quote = "'" if rnd.random() < 0.1 else '"'
+    body = "".join(
+        f"{rnd.choice(SPACE)}{name}{rnd.choice(['', ' '])}={rnd.choice(['', ' '])}{quote}{value}{quote}"
+        for name, value in attrs
+    )
+    close = rnd.choice(["/>", " />", "/>", "></Obs>"]) if rnd.random() < 0.1 else "/>"
+    return f"<Obs{body}{close}"
+
+
+def _message(seed: int) -> bytes:
+    rnd = random.Random(seed)
+    parts = [HEAD]
+    period = 0
+    for s in range(rnd.randint(1, 6)):
+        parts.append(f'<Series FREQ="M" CURRENCY="C{s}">{rnd.choice(["", chr(10)])}')
+        for _ in range(rnd.randint(0, 40)):
+            period += 1
+            parts.append(_obs(rnd, period))
+            parts.append(rnd.choice(["\n", "\n", "", "  \n", "\r\n"]))
+            extra = rnd.random()
+            if extra < 0.03:
+                parts.append(f'<!-- <Obs TIME_PERIOD="1900-{period}" OBS_VALUE="9"/> -->\n')
+            elif extra < 0.05:
+                parts.append(f'<?pi <Obs TIME_PERIOD="1901-{period}"/> ?>')
+            elif extra < 0.06:
+                parts.append("<![CDATA[ <Obs/> ]]>")
+        parts.append("</Series>\n")
+    parts.append(TAIL)
+    return "".join(parts).encode()
+
+
+def read(data: bytes, *, fast: bool, chunk: int):
+    inp = open_input(iter([data[i : i + chunk] for i in range(0, len(data), chunk)]))
+    builder, info = read_xml_data(inp.chunks, FMT, inp.name, None, fast=fast)
+    return builder.build(info, None)
+
+
+def test_the_compiled_scanner_is_installed():
+    assert ss_native.native_available()
+    assert isinstance(ss_native.obs_scanner(), ss_native.NativeObsScanner)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_messages_read_as_lxml_reads_them_at_any_chunk_size(seed):
+    data = _message(seed)
+    try:
+        slow = read(data, fast=False, chunk=1 << 20)
+    except MalformedMessage as exc:  # e.g. "inf" with "NaN"-free number rules, or an empty message
+        with pytest.raises(MalformedMessage) as fast_exc:
+            read(data, fast=True, chunk=97)
+        assert type(fast_exc.value) is type(exc)
+        return
+    rnd = random.Random(seed)
+    for chunk in [1, rnd.randint(2, 50), rnd.randint(51, 500), 1 << 20]:
+        assert read(data, fast=True, chunk=chunk).equals(slow), (seed, chunk)
+
+
+def test_plain_runs_leave_no_observation_for_lxml_and_keep_line_numbers():
+    body = "".join(
+        f'<Series FREQ="D" CURRENCY="C{s}">\n'
+        + "".join(
+            f'  <Obs TIME_PERIOD="2024-{o:03d}" OBS_VALUE="{o}.5" OBS_STATUS="A"/>\n' for o in range(50)
+        )
+        + "</Series>\n"
+        for s in range(10)
+    )
+    data = (HEAD + body + TAIL).encode()
+    scanner = ss_native.NativeObsScanner()
+    out = scanner.feed(data[:1000]) + scanner.feed(data[1000:]) + scanner.close()
+    assert b"<Obs" not in out
+    assert out.count(b"\n") == data.count(b"\n")
+    assert sum(len(run[0].counts) for run in scanner.runs if run[1] == 0) == len(scanner.runs)
+    assert sum(run[0].counts[run[1]] for run in scanner.runs) == 500
+
+
+def test_a_doctype_stops_the_scanner_and_lxml_refuses_the_message():
+    data = (
+        '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e "boom">]>\n'
+        + HEAD.split("\n", 1)[1]
+        + '<Series A="1"><Obs TIME_PERIOD="1" OBS_VALUE="&e;"/><Obs TIME_PERIOD="2" OBS_VALUE="1"/></Series>'
+        + TAIL
+    ).encode()
+    scanner = ss_native.NativeObsScanner()
+    out = scanner.feed(data) + scanner.close()
+    assert out == data and scanner.runs == []
+    with pytest.raises(MalformedMessage):
+        read(data, fast=True, chunk=50)
+
+
+def test_truncated_messages_fail_alike_on_both_paths():
+    data = _message(3)
+    for cut in range(len(HEAD) + 10, len(data) - 5, max(1, len(data) // 25)):
+        with pytest.raises(MalformedMessage) as slow:
+            read(data[:cut], fast=False, chunk=1 << 20)
+        with pytest.raises(MalformedMessage) as fast:
+            read(data[:cut], fast=True, chunk=64)
+        assert str(fast.value) == str(slow.value), cut
