@@ -7,13 +7,16 @@ SDMX-ML answer to the same request. sdmx1 reads SDMX-JSON data messages only, no
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 from pysdmx.io.json.sdmxjson2.reader.structure import read as pysdmx_read
 from tornado.httpclient import HTTPClientError
 
 from dataops.sdmx.availability import parse_availability
 from dataops.sdmx.readers import read_structure
+from jupyterlab_dataops.handlers.sdmx_rest_base import CONTENT_TYPES, STRUCTURE_30_TYPES, STRUCTURE_TYPES
 from tests.server.sdmx_fixtures import sdmx_provider  # noqa: F401
 
 STR21 = "application/vnd.sdmx.structure+xml;version=2.1"
@@ -155,3 +158,17 @@ async def test_accept_ranks_json_over_xml_by_quality(sdmx_provider, jp_fetch):
     )
     assert response.headers["Content-Type"] == JSON10
     assert read_structure(response.body).codelists["CL_FREQ"].set_index("id").loc["M", "name"] == "Monthly"
+
+
+def test_openapi_lists_the_media_types_each_structure_resource_writes():
+    spec = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "openapi-sdmx.yaml").read_text())
+    checked = set()
+    for path, item in spec["paths"].items():
+        resource = path.split("/")[4] if path.startswith("/dataops/sdmx/") else None
+        if resource in ("dataflow", "datastructure", "codelist", "availableconstraint", "availability"):
+            offered = STRUCTURE_30_TYPES if resource == "availability" else STRUCTURE_TYPES
+            documented = set(item["get"]["responses"]["200"]["content"])
+            assert documented == {CONTENT_TYPES[("structure", f)] for f in set(offered.values())}, path
+            assert "406" in item["get"]["responses"], path
+            checked.add(resource)
+    assert len(checked) == 5
