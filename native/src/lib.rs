@@ -48,12 +48,13 @@ fn column_dict<'py>(py: Python<'py>, column: &Column) -> PyResult<Bound<'py, PyD
 
 /// Scan one chunk of a structure-specific message for runs of plain `<Obs/>` elements.
 ///
-/// `kinds` maps attribute names to "float" or "string" (others become dictionaries). Returns a
+/// Only `buf[start:end]` is scanned (`consumed` counts from `start`). `kinds` maps attribute names to "float" or "string" (others become dictionaries). Returns a
 /// dict: `out` (the chunk with runs replaced by `<?pi_target id ...?>`), `consumed`,
 /// `passthrough`, `counts` (observations per run), `breaks` (run indices that start a new batch:
 /// an observation left to lxml comes before them) and `columns` (Arrow buffers per attribute).
 #[pyfunction]
-#[pyo3(signature = (buf, last, pi_target, first_run, kinds))]
+#[pyo3(signature = (buf, last, pi_target, first_run, kinds, start=0, end=None))]
+#[allow(clippy::too_many_arguments)]
 fn scan_obs_runs<'py>(
     py: Python<'py>,
     buf: &[u8],
@@ -61,7 +62,16 @@ fn scan_obs_runs<'py>(
     pi_target: &str,
     first_run: usize,
     kinds: HashMap<String, String>,
+    start: usize,
+    end: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let end = end.unwrap_or(buf.len());
+    if start > end || end > buf.len() {
+        return Err(PyValueError::new_err(
+            "start and end must lie within the chunk",
+        ));
+    }
+    let buf = &buf[start..end];
     if buf.len() > (i32::MAX as usize) {
         return Err(PyValueError::new_err("a chunk must be smaller than 2 GiB"));
     }

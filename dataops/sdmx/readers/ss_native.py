@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - depends on how the package was install
     dataops_native = None
 
 KINDS = {"OBS_VALUE": "float", "TIME_PERIOD": "string"}
+SPLIT_AT = 1 << 18  # chunks at least this long are scanned in two halves at once
 _INDEX_TYPES = {1: pa.int8(), 2: pa.int16(), 4: pa.int32()}
 
 
@@ -61,9 +62,10 @@ def _array(column: dict) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, dictionary)
 
 
-def _scan(buf: bytes, last: bool, target: str, first_run: int) -> tuple[dict, list[RunBatch]]:
-    result = dataops_native.scan_obs_runs(buf, last, target, first_run, KINDS)
-    result["rest"] = buf[result["consumed"] :]
+def _scan(buf: bytes, start: int, end: int, last: bool, target: str, first_run: int) -> tuple[dict, list]:
+    """Scan ``buf[start:end]``; the result's ``consumed`` is made absolute (an index into ``buf``)."""
+    result = dataops_native.scan_obs_runs(buf, last, target, first_run, KINDS, start, end)
+    result["consumed"] += start
     counts = result["counts"]
     if not counts:
         return result, []
@@ -71,10 +73,10 @@ def _scan(buf: bytes, last: bool, target: str, first_run: int) -> tuple[dict, li
     # One batch per stretch of runs with no lxml-read observation between them (document order).
     batches, row = [], 0
     bounds = [0, *result["breaks"], len(counts)]
-    for start, stop in zip(bounds, bounds[1:], strict=False):
-        rows = sum(counts[start:stop])
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        rows = sum(counts[lo:hi])
         piece = table if len(bounds) == 2 else _own_columns(table.slice(row, rows))
-        batches.append(RunBatch(piece, counts[start:stop]))
+        batches.append((first_run + lo, RunBatch(piece, counts[lo:hi])))
         row += rows
     return result, batches
 
@@ -92,14 +94,23 @@ def _own_columns(piece: pa.Table) -> pa.Table:
 
 
 class NativeObsScanner:
-    """Feeds on raw chunks, returns what lxml should parse, keeps the observation runs as Arrow."""
+    """Feeds on raw chunks, returns what lxml should parse, keeps the observation runs as Arrow.
+
+    A chunk is scanned in two halves at once (one per core) when it is large: the second half
+    starts at an ``<Obs`` tag and assumes the first half leaves nothing open there (no comment,
+    CDATA section, processing instruction or declaration). The first half's result says whether
+    that held; when it did not, the second half is scanned again from where the first stopped.
+    Run ids of the second half start at ``first_run + split``: the first half, ``split`` bytes
+    long, cannot hold that many runs.
+    """
 
     def __init__(self) -> None:
         self.pi_target = f"dataops-obs-{secrets.token_hex(6)}"
-        self.runs: list[tuple[RunBatch, int] | None] = []
+        self.runs: dict[int, tuple[RunBatch, int] | None] = {}
         self._rest = b""
-        self._pending: Future | None = None
+        self._pending: tuple[bytes, int, Future, Future | None, int] | None = None
         self._passthrough = False
+        self._next_run = 0
 
     def feed(self, chunk: bytes) -> bytes:
         """The previous chunk's output; this chunk is scanned while the caller parses it."""
@@ -108,7 +119,15 @@ class NativeObsScanner:
             return previous + chunk
         buf = self._rest + chunk if self._rest else chunk
         self._rest = b""
-        self._pending = parse_pool().submit(_scan, buf, False, self.pi_target, len(self.runs))
+        split = buf.find(b"<Obs", len(buf) // 2) if len(buf) >= SPLIT_AT else -1
+        split = split if split > 0 else len(buf)
+        pool, base = parse_pool(), self._next_run
+        first = pool.submit(_scan, buf, 0, split, False, self.pi_target, base)
+        second = None
+        if split < len(buf):
+            second = pool.submit(_scan, buf, split, len(buf), False, self.pi_target, base + split)
+        self._pending = (buf, split, first, second, base)
+        self._next_run = base + len(buf)
         return previous
 
     def close(self) -> bytes:
@@ -117,20 +136,35 @@ class NativeObsScanner:
         rest, self._rest = self._rest, b""
         if self._passthrough or not rest:
             return previous + rest
-        result, batches = _scan(rest, True, self.pi_target, len(self.runs))
+        result, batches = _scan(rest, 0, len(rest), True, self.pi_target, self._next_run)
         self._keep(batches)
         return previous + result["out"]
 
     def _collect(self) -> bytes:
         if self._pending is None:
             return b""
-        result, batches = self._pending.result()
+        buf, split, first, second, base = self._pending
         self._pending = None
+        result, batches = first.result()
         self._keep(batches)
+        out = [result["out"]]
+        if second is not None:
+            if result["consumed"] == split and not result["passthrough"]:
+                result, batches = second.result()
+            else:
+                second.cancel()  # an assumption failed: scan on from where the first half stopped
+                start = result["consumed"]
+                if result["passthrough"]:
+                    result, batches = {"out": buf[start:], "consumed": len(buf), "passthrough": True}, []
+                else:
+                    result, batches = _scan(buf, start, len(buf), False, self.pi_target, base + split)
+            self._keep(batches)
+            out.append(result["out"])
         self._passthrough = result["passthrough"]
-        self._rest = result["rest"]
-        return result["out"]
+        self._rest = buf[result["consumed"] :]
+        return b"".join(out)
 
-    def _keep(self, batches: list[RunBatch]) -> None:
-        for batch in batches:
-            self.runs.extend((batch, i) for i in range(len(batch.counts)))
+    def _keep(self, batches: list[tuple[int, RunBatch]]) -> None:
+        for first_id, batch in batches:
+            for i in range(len(batch.counts)):
+                self.runs[first_id + i] = (batch, i)

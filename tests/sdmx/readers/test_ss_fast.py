@@ -144,7 +144,7 @@ def test_line_layouts_attribute_order_and_odd_values_read_as_lxml_reads_them():
 
 
 def test_regular_runs_leave_no_observation_for_lxml():
-    from dataops.sdmx.readers.ss_native import obs_scanner
+    from dataops.sdmx.readers.ss_fast import ObsRunScanner
 
     body = "".join(
         f'<Series FREQ="D" CURRENCY="C{s}">\n'
@@ -155,7 +155,7 @@ def test_regular_runs_leave_no_observation_for_lxml():
         for s in range(10)
     )
     data = (HEAD + body + TAIL).encode()
-    scanner = obs_scanner()
+    scanner = ObsRunScanner()
     out = scanner.feed(data) + scanner.close()
     assert b"<Obs" not in out
     assert out.count(b"\n") == data.count(b"\n")  # line numbers stay true

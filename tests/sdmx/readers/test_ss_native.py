@@ -76,8 +76,12 @@ def test_the_compiled_scanner_is_installed():
     assert isinstance(ss_native.obs_scanner(), ss_native.NativeObsScanner)
 
 
+@pytest.mark.parametrize("split_at", [1 << 18, 40])
 @pytest.mark.parametrize("seed", range(40))
-def test_random_messages_read_as_lxml_reads_them_at_any_chunk_size(seed):
+def test_random_messages_read_as_lxml_reads_them_at_any_chunk_size(seed, split_at, monkeypatch):
+    # split_at=40: nearly every chunk is scanned in two halves, so a comment, CDATA section or
+    # processing instruction open across the split takes the re-scan path.
+    monkeypatch.setattr(ss_native, "SPLIT_AT", split_at)
     data = _message(seed)
     try:
         slow = read(data, fast=False, chunk=1 << 20)
@@ -105,8 +109,9 @@ def test_plain_runs_leave_no_observation_for_lxml_and_keep_line_numbers():
     out = scanner.feed(data[:1000]) + scanner.feed(data[1000:]) + scanner.close()
     assert b"<Obs" not in out
     assert out.count(b"\n") == data.count(b"\n")
-    assert sum(len(run[0].counts) for run in scanner.runs if run[1] == 0) == len(scanner.runs)
-    assert sum(run[0].counts[run[1]] for run in scanner.runs) == 500
+    runs = list(scanner.runs.values())
+    assert sum(len(run[0].counts) for run in runs if run[1] == 0) == len(runs)
+    assert sum(run[0].counts[run[1]] for run in runs) == 500
 
 
 def test_a_doctype_stops_the_scanner_and_lxml_refuses_the_message():
@@ -118,7 +123,7 @@ def test_a_doctype_stops_the_scanner_and_lxml_refuses_the_message():
     ).encode()
     scanner = ss_native.NativeObsScanner()
     out = scanner.feed(data) + scanner.close()
-    assert out == data and scanner.runs == []
+    assert out == data and scanner.runs == {}
     with pytest.raises(MalformedMessage):
         read(data, fast=True, chunk=50)
 
