@@ -103,7 +103,7 @@ class RestCodelistHandler(RestHandler):
             if fmt == "xml"
             else structure_json_writers.write_codelists_json
         )
-        self.answer("structure", fmt, write(owner, [(codelist, dim)]))
+        self.answer("structure", fmt, await asyncio.to_thread(write, owner, [(codelist, dim)]))
 
 
 class AvailabilityBase(RestHandler):
@@ -120,10 +120,14 @@ class AvailabilityBase(RestHandler):
         answer = await asyncio.to_thread(service.availability, config, source, flow, rest_key)
         dataflow, _ = await asyncio.to_thread(service.structure, config, source, flow)
         if fmt.startswith("xml"):
-            body = structure_writers.write_availability(answer, dataflow.agency, version)
+            body = await asyncio.to_thread(
+                structure_writers.write_availability, answer, dataflow.agency, version
+            )
         else:
             json_version = "1.0" if version == "2.1" else "2.0"
-            body = structure_json_writers.write_availability_json(answer, dataflow, json_version)
+            body = await asyncio.to_thread(
+                structure_json_writers.write_availability_json, answer, dataflow, json_version
+            )
         self.answer("structure", fmt, body)
 
 
