@@ -127,29 +127,36 @@ class TableBuilder:
             blocks = [pa.table({SERIES_COL: pa.array(idx, pa.int32())})]
         if sum(b.num_rows for b in blocks) == 0:
             raise NoData(f"{info.what} contains no observations: the dataset is empty.")
-        # Per block, not concatenated: series columns are expanded block by block (see `_column`).
-        series_idx = [c for b in blocks for c in b.column(SERIES_COL).chunks]
+        series_runs = _runs(
+            np.concatenate([c.to_numpy() for b in blocks for c in b.column(SERIES_COL).chunks])
+        )
         names = order_columns(list(self.seen), info, structure)
         columns = {}
         for name in names:
             chunks = [b.column(name) if name in b.column_names else b.num_rows for b in blocks]
-            columns[name] = self._column(name, chunks, series_idx)
-        del blocks, series_idx
+            columns[name] = self._column(name, chunks, series_runs)
+        del blocks
         return assemble(columns, info, structure)
 
     def _is_real(self, idx: int) -> bool:
         return any(col[idx] is not None for col in self.series.values() if len(col) > idx)
 
-    def _column(self, name: str, chunks: list[pa.ChunkedArray | int], series_idx: list[pa.Array]) -> Column:
+    def _column(
+        self, name: str, chunks: list[pa.ChunkedArray | int], series_runs: tuple[np.ndarray, np.ndarray]
+    ) -> Column:
         col = self.series.get(name)
         if col is None:
             return chunks
         col = col + [None] * (self.n_series - len(col))
         per_series = pc.dictionary_encode(pa.array(col, pa.string()))
         indices = per_series.indices.cast(index_type(len(per_series.dictionary)))
-        expanded = pa.DictionaryArray.from_arrays(
-            pa.concat_arrays([pc.take(indices, idx) for idx in series_idx]), per_series.dictionary
-        )
+        run_series, run_lengths = series_runs
+        codes = np.repeat(indices.fill_null(0).to_numpy()[run_series], run_lengths)
+        missing = None
+        if indices.null_count:
+            missing = np.repeat(indices.is_null().to_numpy(zero_copy_only=False)[run_series], run_lengths)
+        taken = pa.array(codes, mask=missing if missing is not None and missing.any() else None)
+        expanded = pa.DictionaryArray.from_arrays(taken, per_series.dictionary)
         if all(isinstance(c, int) for c in chunks):
             return expanded
         # Rare: a component given both per series and per observation; the observation wins.
@@ -168,6 +175,13 @@ class TableBuilder:
                     col = self.series.get(attr)
                     if col is None or len(col) <= idx or col[idx] is None:
                         self.set_series(int(idx), attr, value)
+
+
+def _runs(series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Run-length form of the series index of every row: (series of each run, run lengths)."""
+    starts = np.flatnonzero(np.diff(series)) + 1
+    bounds = np.concatenate([[0], starts, [len(series)]])
+    return series[bounds[:-1]], np.diff(bounds)
 
 
 # A column as readers hand it over: an array, a chunked array, or a list of pieces in which an
