@@ -1,4 +1,4 @@
-"""Write observations as SDMX-CSV 1.0 and SDMX-JSON 1.0, and dataflow lists as SDMX structure messages.
+"""Write observations as SDMX-CSV 1.0 and SDMX-JSON 1.0 data messages (structures: `structure_writers`).
 
 These serve the standard SDMX REST endpoint that lets third-party tools (rsdmx, sdmx1, Excel
 add-ins) read any configured source through Jupyter.
@@ -141,30 +141,3 @@ def _header() -> dict[str, Any]:
         "prepared": datetime.now(UTC).isoformat(timespec="seconds"),
         "sender": {"id": SENDER},
     }
-
-
-def write_dataflows_json_10(flows: list[Dataflow]) -> bytes:
-    """An SDMX-JSON 1.0 structure message listing dataflows."""
-    body = {
-        "meta": {**_header(), "schema": "https://json.sdmx.org/1.0/sdmx-json-structure-schema.json"},
-        "data": {
-            "dataflows": [
-                {
-                    "id": f.id,
-                    "agencyID": f.agency,
-                    "version": f.version,
-                    "name": f.name,
-                    "names": {"en": f.name},
-                    **({"structure": _dsd_urn(f)} if f.structure_id else {}),
-                }
-                for f in flows
-            ]
-        },
-    }
-    return json.dumps(body, separators=(",", ":")).encode()
-
-
-def _dsd_urn(f: Dataflow) -> str:
-    agency = f.structure_agency or f.agency
-    prefix = "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure="
-    return f"{prefix}{agency}:{f.structure_id}({f.structure_version})"

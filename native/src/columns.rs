@@ -66,16 +66,20 @@ pub struct Column {
 }
 
 impl Column {
-    /// A column whose first `rows` rows are missing.
-    pub fn new(name: String, kind: Kind, rows: usize) -> Column {
+    /// A column whose first `rows` rows are missing; room for about `expected` rows.
+    pub fn new(name: String, kind: Kind, rows: usize, expected: usize) -> Column {
         let values = match kind {
-            Kind::Float => Values::Float(Vec::new()),
-            Kind::Text => Values::Text {
-                offsets: vec![0],
-                data: Vec::new(),
-            },
+            Kind::Float => Values::Float(Vec::with_capacity(expected)),
+            Kind::Text => {
+                let mut offsets = Vec::with_capacity(expected + 1);
+                offsets.push(0);
+                Values::Text {
+                    offsets,
+                    data: Vec::with_capacity(expected * 8),
+                }
+            }
             Kind::Dictionary => Values::Dictionary {
-                indices: Vec::new(),
+                indices: Vec::with_capacity(expected),
                 lookup: HashMap::default(),
                 offsets: vec![0],
                 data: Vec::new(),
@@ -104,7 +108,21 @@ impl Column {
         }
     }
 
+    /// Track row `len`'s validity; the bitmap is only built once a row is missing.
     fn push_bit(&mut self, valid: bool) {
+        if self.nulls == 0 && valid {
+            self.len += 1;
+            return;
+        }
+        if self.nulls == 0 {
+            // The first missing row: every row before it had a value.
+            self.validity = vec![0xff; self.len.div_ceil(8)];
+            if let Some(last) = self.validity.last_mut() {
+                if !self.len.is_multiple_of(8) {
+                    *last = (1u8 << (self.len % 8)) - 1;
+                }
+            }
+        }
         if self.len.is_multiple_of(8) {
             self.validity.push(0);
         }
@@ -146,7 +164,7 @@ impl Column {
                 last,
             } => {
                 let index = match last {
-                    Some((text, index)) if **text == *value => *index,
+                    Some((text, index)) if same(text, value) => *index,
                     _ => {
                         let index = match lookup.get(value) {
                             Some(index) => *index,
@@ -182,8 +200,15 @@ pub fn parse_number(value: &[u8]) -> Result<Option<f64>, ()> {
     if matches!(value, b"" | b"NaN" | b"nan" | b"NA" | b"N/A") {
         return Ok(None);
     }
-    let text = std::str::from_utf8(value).map_err(|_| ())?;
-    text.parse::<f64>().map(Some).map_err(|_| ())
+    fast_float2::parse::<f64, _>(value)
+        .map(Some)
+        .map_err(|_| ())
+}
+
+/// Byte equality for the short names and values of observations (no call to memcmp).
+#[inline]
+pub fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Dictionary indices in the narrowest width for `size` entries (1, 2 or 4 bytes, as pandas codes).

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use memchr::memmem;
 
-use crate::columns::{parse_number, Column, Kind};
+use crate::columns::{parse_number, same, Column, Kind};
 
 pub struct Scan {
     /// The chunk with each run replaced by `<?target id\n...?>` (one line break per line of the run).
@@ -136,7 +136,7 @@ impl<'a> Scanner<'a> {
             if let Some(g) = guess {
                 let name = self.columns[g].name.as_bytes();
                 let end = j + name.len();
-                if end < n && buf[j..end] == *name && !is(buf[end], NAME) {
+                if end < n && same(&buf[j..end], name) && !is(buf[end], NAME) {
                     known = Some(g);
                     j = end;
                 }
@@ -208,7 +208,11 @@ impl<'a> Scanner<'a> {
         value_end: usize,
     ) -> bool {
         let name = &self.buf[name_start..name_end];
-        let column = known.or_else(|| self.columns.iter().position(|c| c.name.as_bytes() == name));
+        let column = known.or_else(|| {
+            self.columns
+                .iter()
+                .position(|c| same(c.name.as_bytes(), name))
+        });
         let value = &self.buf[value_start..value_end];
         let number = match column {
             Some(index) => {
@@ -227,7 +231,7 @@ impl<'a> Scanner<'a> {
                 }
             }
             None => {
-                if self.names.iter().any(|&(s, e)| &self.buf[s..e] == name) {
+                if self.names.iter().any(|&(s, e)| same(&self.buf[s..e], name)) {
                     return false;
                 }
                 self.names.push((name_start, name_end));
@@ -255,7 +259,8 @@ impl<'a> Scanner<'a> {
                 let (s, e) = *names.next().expect("one name per new column");
                 let name = String::from_utf8(self.buf[s..e].to_vec()).expect("ASCII name");
                 let kind = self.kinds.get(&name).copied().unwrap_or(Kind::Dictionary);
-                let mut column = Column::new(name, kind, self.rows);
+                // About one observation per 64 bytes of message.
+                let mut column = Column::new(name, kind, self.rows, self.buf.len() / 64);
                 column.stamp = self.attempt;
                 self.columns.push(column);
                 entry.0 = self.columns.len() - 1;
