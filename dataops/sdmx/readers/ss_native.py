@@ -62,13 +62,19 @@ def _array(column: dict) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, dictionary)
 
 
-def _scan(buf: bytes, start: int, end: int, last: bool, target: str, first_run: int) -> tuple[dict, list]:
+def _scan(buf: bytes, start: int, end: int, last: bool, target: str, first_run: int) -> dict:
     """Scan ``buf[start:end]``; the result's ``consumed`` is made absolute (an index into ``buf``)."""
     result = dataops_native.scan_obs_runs(buf, last, target, first_run, KINDS, start, end)
     result["consumed"] += start
-    counts = result["counts"]
+    result["first_run"] = first_run
+    return result
+
+
+def _batches(result: dict) -> list[tuple[int, RunBatch]]:
+    """The runs of a scan as batches, each with the id of its first run."""
+    counts, first_run = result["counts"], result["first_run"]
     if not counts:
-        return result, []
+        return []
     table = pa.table({c["name"]: _array(c) for c in result.pop("columns")})
     # One batch per stretch of runs with no lxml-read observation between them (document order).
     batches, row = [], 0
@@ -78,7 +84,7 @@ def _scan(buf: bytes, start: int, end: int, last: bool, target: str, first_run: 
         piece = table if len(bounds) == 2 else _own_columns(table.slice(row, rows))
         batches.append((first_run + lo, RunBatch(piece, counts[lo:hi])))
         row += rows
-    return result, batches
+    return batches
 
 
 def _own_columns(piece: pa.Table) -> pa.Table:
@@ -136,8 +142,8 @@ class NativeObsScanner:
         rest, self._rest = self._rest, b""
         if self._passthrough or not rest:
             return previous + rest
-        result, batches = _scan(rest, 0, len(rest), True, self.pi_target, self._next_run)
-        self._keep(batches)
+        result = _scan(rest, 0, len(rest), True, self.pi_target, self._next_run)
+        self._keep(result)
         return previous + result["out"]
 
     def _collect(self) -> bytes:
@@ -145,26 +151,26 @@ class NativeObsScanner:
             return b""
         buf, split, first, second, base = self._pending
         self._pending = None
-        result, batches = first.result()
-        self._keep(batches)
+        result = first.result()
+        self._keep(result)
         out = [result["out"]]
         if second is not None:
             if result["consumed"] == split and not result["passthrough"]:
-                result, batches = second.result()
+                result = second.result()
             else:
                 second.cancel()  # an assumption failed: scan on from where the first half stopped
                 start = result["consumed"]
                 if result["passthrough"]:
-                    result, batches = {"out": buf[start:], "consumed": len(buf), "passthrough": True}, []
+                    result = {"out": buf[start:], "consumed": len(buf), "passthrough": True, "counts": []}
                 else:
-                    result, batches = _scan(buf, start, len(buf), False, self.pi_target, base + split)
-            self._keep(batches)
+                    result = _scan(buf, start, len(buf), False, self.pi_target, base + split)
+            self._keep(result)
             out.append(result["out"])
         self._passthrough = result["passthrough"]
         self._rest = buf[result["consumed"] :]
         return b"".join(out)
 
-    def _keep(self, batches: list[tuple[int, RunBatch]]) -> None:
-        for first_id, batch in batches:
+    def _keep(self, result: dict) -> None:
+        for first_id, batch in _batches(result):
             for i in range(len(batch.counts)):
                 self.runs[first_id + i] = (batch, i)
