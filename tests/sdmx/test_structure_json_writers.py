@@ -91,6 +91,9 @@ def test_data_structure_reads_back_as_the_same_structure(exr, version):
     back = read_structure(W.write_structure_json(dsd, True, version))
     assert len(back.structures) == 1
     _same_structure(back.structures[0], dsd)
+    # Each dimension keeps the id of its codelist (CURRENCY and CURRENCY_DENOM share CL_CURRENCY).
+    assert [d.codelist for d in back.structures[0].dimensions] == [d.codelist for d in dsd.dimensions]
+    assert [d.codelist for d in back.structures[0].dimensions][1:3] == ["CL_CURRENCY", "CL_CURRENCY"]
 
 
 @pytest.mark.parametrize("version", ["1.0", "2.0"])

@@ -96,7 +96,13 @@ def _structure(dsd: dict[str, Any], index: CodelistIndex, concepts: dict[tuple[s
         enum = _ref((d.get("localRepresentation") or {}).get("enumeration"))
         codes = index.codes(enum)
         dims.append(
-            Dimension(d.get("id", ""), _concept(d, concepts), codes, int(d.get("position") or pos + 1))
+            Dimension(
+                d.get("id", ""),
+                _concept(d, concepts),
+                codes,
+                int(d.get("position") or pos + 1),
+                codelist=enum.get("id", ""),
+            )
         )
     time_dims = dim_list.get("timeDimensions") or (
         [dim_list["timeDimension"]] if "timeDimension" in dim_list else []
