@@ -1,6 +1,7 @@
 //! `dataops_native`: the compiled observation scanner behind dataops' structure-specific SDMX-ML reader.
 
 mod columns;
+mod csv_scan;
 mod scan;
 
 use std::collections::HashMap;
@@ -106,8 +107,57 @@ fn scan_obs_runs<'py>(
     Ok(d)
 }
 
+fn kind_of(name: &str) -> PyResult<Kind> {
+    match name {
+        "float" => Ok(Kind::Float),
+        "string" => Ok(Kind::Text),
+        "dictionary" => Ok(Kind::Dictionary),
+        other => Err(PyValueError::new_err(format!(
+            "unknown column kind {other:?}"
+        ))),
+    }
+}
+
+/// Read whole lines of unquoted SDMX-CSV (`buf[:end]`) into columns; None where pyarrow must read it instead.
+///
+/// `fields` lists every field of a row as (name, kind or None for a field not kept). Returns a
+/// list of column dicts (as `scan_obs_runs`), empty text and missing numbers being null.
+#[pyfunction]
+#[pyo3(signature = (buf, delimiter, fields, end=None))]
+fn scan_csv_rows<'py>(
+    py: Python<'py>,
+    buf: &[u8],
+    delimiter: &str,
+    fields: Vec<(String, Option<String>)>,
+    end: Option<usize>,
+) -> PyResult<Option<Bound<'py, PyList>>> {
+    let buf = &buf[..end.unwrap_or(buf.len()).min(buf.len())];
+    let delimiter = match delimiter.as_bytes() {
+        [d] => *d,
+        _ => {
+            return Err(PyValueError::new_err(
+                "the delimiter must be one ASCII character",
+            ))
+        }
+    };
+    let mut wanted = Vec::with_capacity(fields.len());
+    for (name, kind) in fields {
+        wanted.push((name, kind.as_deref().map(kind_of).transpose()?));
+    }
+    let scanned = py.allow_threads(|| csv_scan::scan_csv(buf, delimiter, &wanted));
+    let Some(columns) = scanned else {
+        return Ok(None);
+    };
+    let list = PyList::empty(py);
+    for column in &columns {
+        list.append(column_dict(py, column)?)?;
+    }
+    Ok(Some(list))
+}
+
 #[pymodule]
 fn dataops_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_obs_runs, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_csv_rows, m)?)?;
     Ok(())
 }

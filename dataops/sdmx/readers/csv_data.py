@@ -19,6 +19,7 @@ import pyarrow.csv as pacsv
 from dataops.errors import MalformedMessage, TooLarge
 from dataops.sdmx.model import Structure
 from dataops.sdmx.readers.csv_halves import read_halves
+from dataops.sdmx.readers.csv_native import read_native
 from dataops.sdmx.readers.source import ChunkReader, Input
 from dataops.sdmx.readers.ss_fast import MISSING
 from dataops.sdmx.readers.table import (
@@ -117,7 +118,9 @@ def read_csv_data(inp: Input, fmt: str, structure: Structure | None) -> pa.Table
     try:
         halves = None
         if inp.path is not None and b'"' not in inp.head:
-            halves = read_halves(inp.path, lambda source, skip_rows: read(source, skip_rows, 2))
+            halves = read_native(inp.path, [c.name for c in columns], {k: types[k] for k in keep}, delimiter)
+            if halves is None:
+                halves = read_halves(inp.path, lambda source, skip_rows: read(source, skip_rows, 2))
         if halves is not None:
             pieces = halves
         else:
@@ -190,12 +193,15 @@ def _add_group(pieces: dict[str, list[pa.Array]], group: list[pa.RecordBatch]) -
 def _compact(values: pa.Array) -> pa.Array:
     """Empty text made null (on the small dictionary where there is one), dictionary indices narrowed."""
     if pa.types.is_dictionary(values.type):
-        indices = values.indices
-        empty = pc.index(values.dictionary, "").as_py()
+        indices, dictionary = values.indices, values.dictionary
+        empty = pc.index(dictionary, "").as_py()
         if empty >= 0:
+            # "" is no code: null rows, and no "" category in the result.
             indices = pc.if_else(pc.equal(indices, empty), None, indices)
-        indices = indices.cast(index_type(len(values.dictionary)))
-        return pa.DictionaryArray.from_arrays(indices, values.dictionary)
+            indices = pc.if_else(pc.greater(indices, empty), pc.subtract(indices, 1), indices)
+            dictionary = pa.concat_arrays([dictionary[:empty], dictionary[empty + 1 :]])
+        indices = indices.cast(index_type(len(dictionary)))
+        return pa.DictionaryArray.from_arrays(indices, dictionary)
     if pa.types.is_string(values.type) and pc.any(pc.equal(values, "")).as_py():
         return pc.if_else(pc.equal(values, ""), None, values)
     return values

@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - depends on how the package was install
 
 KINDS = {"OBS_VALUE": "float", "TIME_PERIOD": "string"}
 SPLIT_AT = 1 << 18  # chunks at least this long are scanned in two halves at once
+GATHER = 4 << 20  # bytes gathered from the input's chunks per scan (fewer, larger steps)
 _INDEX_TYPES = {1: pa.int8(), 2: pa.int16(), 4: pa.int32()}
 
 
@@ -42,7 +43,7 @@ def obs_scanner() -> NativeObsScanner | ObsRunScanner:
     return NativeObsScanner() if native_available() else ObsRunScanner()
 
 
-def _array(column: dict) -> pa.Array:
+def array_of(column: dict) -> pa.Array:
     """An Arrow array over the buffers the extension filled (no copy, no re-validation)."""
     n, nulls = column["length"], column["null_count"]
     validity = pa.py_buffer(column["validity"]) if column["validity"] is not None else None
@@ -75,7 +76,7 @@ def _batches(result: dict) -> list[tuple[int, RunBatch]]:
     counts, first_run = result["counts"], result["first_run"]
     if not counts:
         return []
-    table = pa.table({c["name"]: _array(c) for c in result.pop("columns")})
+    table = pa.table({c["name"]: array_of(c) for c in result.pop("columns")})
     # One batch per stretch of runs with no lxml-read observation between them (document order).
     batches, row = [], 0
     bounds = [0, *result["breaks"], len(counts)]
@@ -117,14 +118,20 @@ class NativeObsScanner:
         self._pending: tuple[bytes, int, Future, Future | None, int] | None = None
         self._passthrough = False
         self._next_run = 0
+        self._gathered: list[bytes] = []  # chunks not scanned yet
+        self._size = 0
 
     def feed(self, chunk: bytes) -> bytes:
-        """The previous chunk's output; this chunk is scanned while the caller parses it."""
+        """Output of earlier chunks, if any is ready; chunks are scanned while the caller parses it."""
+        self._gathered.append(chunk)
+        self._size += len(chunk)
+        if self._size < GATHER:
+            return b""
         previous = self._collect()
+        buf = b"".join([self._rest, *self._gathered])
+        self._rest, self._gathered, self._size = b"", [], 0
         if self._passthrough:
-            return previous + chunk
-        buf = self._rest + chunk if self._rest else chunk
-        self._rest = b""
+            return previous + buf
         split = buf.find(b"<Obs", len(buf) // 2) if len(buf) >= SPLIT_AT else -1
         split = split if split > 0 else len(buf)
         pool, base = parse_pool(), self._next_run
@@ -139,7 +146,8 @@ class NativeObsScanner:
     def close(self) -> bytes:
         """Everything not returned yet; the message's last bytes are scanned as final."""
         previous = self._collect()
-        rest, self._rest = self._rest, b""
+        rest = b"".join([self._rest, *self._gathered])
+        self._rest, self._gathered, self._size = b"", [], 0
         if self._passthrough or not rest:
             return previous + rest
         result = _scan(rest, 0, len(rest), True, self.pi_target, self._next_run)

@@ -23,6 +23,7 @@ def obs_scanner(request, monkeypatch) -> str:
 
     if request.param == "native":
         assert ss_native.native_available(), "dataops_native is not installed: run `pip install ./native`"
+        monkeypatch.setattr(ss_native, "GATHER", 1)  # every chunk scanned as it comes: boundaries tested
     else:
         monkeypatch.setattr(ss_native, "dataops_native", None)
     return request.param

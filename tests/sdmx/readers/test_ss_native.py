@@ -82,6 +82,7 @@ def test_random_messages_read_as_lxml_reads_them_at_any_chunk_size(seed, split_a
     # split_at=40: nearly every chunk is scanned in two halves, so a comment, CDATA section or
     # processing instruction open across the split takes the re-scan path.
     monkeypatch.setattr(ss_native, "SPLIT_AT", split_at)
+    monkeypatch.setattr(ss_native, "GATHER", 1)  # every chunk scanned on its own: its ends are tested
     data = _message(seed)
     try:
         slow = read(data, fast=False, chunk=1 << 20)
@@ -95,7 +96,7 @@ def test_random_messages_read_as_lxml_reads_them_at_any_chunk_size(seed, split_a
         assert read(data, fast=True, chunk=chunk).equals(slow), (seed, chunk)
 
 
-def test_plain_runs_leave_no_observation_for_lxml_and_keep_line_numbers():
+def test_plain_runs_leave_no_observation_for_lxml_and_keep_line_numbers(monkeypatch):
     body = "".join(
         f'<Series FREQ="D" CURRENCY="C{s}">\n'
         + "".join(
@@ -105,6 +106,7 @@ def test_plain_runs_leave_no_observation_for_lxml_and_keep_line_numbers():
         for s in range(10)
     )
     data = (HEAD + body + TAIL).encode()
+    monkeypatch.setattr(ss_native, "GATHER", 1)
     scanner = ss_native.NativeObsScanner()
     out = scanner.feed(data[:1000]) + scanner.feed(data[1000:]) + scanner.close()
     assert b"<Obs" not in out
