@@ -287,6 +287,12 @@ def main() -> None:
     args = parser.parse_args()
     n_series = 100 if args.quick else 1000
     load_before = os.getloadavg()
+    try:
+        import dataops_native  # noqa: F401
+
+        print("dataops_native (compiled scanner, native/): installed")
+    except ImportError:
+        print("dataops_native (compiled scanner, native/): NOT installed - dataops uses its pyarrow paths")
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_files(Path(tmp), n_series)
         cases = [

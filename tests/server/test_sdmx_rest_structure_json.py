@@ -98,6 +98,12 @@ async def test_availableconstraint_as_sdmx_json_1_0_has_the_codes_of_the_sdmx_ml
     assert expected.codes["CURRENCY"] == ["USD"]
     counts = {a["id"]: int(a["title"]) for a in constraint.get("annotations", [])}
     assert counts.get("series_count") == expected.series_count == 1
+    back = parse_availability(js.body, "M.USD...")  # dataops reads its own SDMX-JSON answer
+    assert (back.codes, back.series_count, back.obs_count) == (
+        expected.codes,
+        expected.series_count,
+        expected.obs_count,
+    )
 
 
 async def test_availability_2_x_as_sdmx_json_2_0_is_read_by_pysdmx(sdmx_provider, jp_fetch):
@@ -109,6 +115,8 @@ async def test_availability_2_x_as_sdmx_json_2_0_is_read_by_pysdmx(sdmx_provider
     assert {kv.id: [v.value for v in kv.values] for kv in constraint.cube_region.key_values} == expected.codes
     assert "USD" in expected.codes["CURRENCY"]
     assert constraint.series_count == expected.series_count
+    back = parse_availability(js.body, "M.*.EUR..")
+    assert (back.codes, back.series_count) == (expected.codes, expected.series_count)
 
 
 async def test_format_json_on_availability_2_x_answers_sdmx_json_2_0(sdmx_provider, jp_fetch):
