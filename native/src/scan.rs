@@ -83,6 +83,12 @@ fn is_ws(b: u8) -> bool {
     CLASS[b as usize] & WS != 0
 }
 
+/// Valid UTF-8 without U+FFFE / U+FFFF, the only characters XML refuses that UTF-8 can carry
+/// above the control characters (rejected before).
+fn xml_text(value: &[u8]) -> bool {
+    std::str::from_utf8(value).is_ok_and(|text| !text.contains(['\u{FFFE}', '\u{FFFF}']))
+}
+
 fn is(b: u8, class: u8) -> bool {
     CLASS[b as usize] & class != 0
 }
@@ -189,7 +195,7 @@ impl<'a> Scanner<'a> {
             }
             let value_end = j;
             j += 1;
-            if !ascii && std::str::from_utf8(&buf[value_start..value_end]).is_err() {
+            if !ascii && !xml_text(&buf[value_start..value_end]) {
                 return Obs::NotPlain;
             }
             if !self.place(known, name_start, name_end, value_start, value_end) {

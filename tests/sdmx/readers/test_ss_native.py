@@ -138,3 +138,14 @@ def test_truncated_messages_fail_alike_on_both_paths():
         with pytest.raises(MalformedMessage) as fast:
             read(data[:cut], fast=True, chunk=64)
         assert str(fast.value) == str(slow.value), cut
+
+
+def test_characters_xml_refuses_are_refused_on_both_paths():
+    for char in ["\ufffe", "\uffff"]:
+        data = (
+            HEAD + f'<Series A="1"><Obs TIME_PERIOD="1" OBS_VALUE="1" OBS_COM="x{char}"/></Series>' + TAIL
+        ).encode()
+        with pytest.raises(MalformedMessage):
+            read(data, fast=False, chunk=1 << 20)
+        with pytest.raises(MalformedMessage):
+            read(data, fast=True, chunk=1 << 20)
