@@ -6,21 +6,11 @@ import pytest
 
 from dataops.errors import MalformedMessage
 from dataops.sdmx.readers import read_data
-from dataops.sdmx.readers.source import open_input
 from dataops.sdmx.readers.ss_fast import fast_path_allowed
-from dataops.sdmx.readers.xml_data import read_xml_data
+from tests.sdmx.readers.ss_message import HEAD, TAIL, read
 
 pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("obs_scanner")]
 
-FMT = "sdmx-ml-2.1-structure-specific"
-HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"'
-    ' xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific">\n'
-    "<message:Header><message:ID>T</message:ID></message:Header>\n"
-    '<message:DataSet ss:structureRef="X">\n'
-)
-TAIL = "</message:DataSet>\n</message:StructureSpecificData>\n"
 TRICKY = (
     HEAD
     + (
@@ -43,12 +33,6 @@ TRICKY = (
     )
     + TAIL
 )
-
-
-def read(data: bytes, *, fast: bool, chunk: int):
-    inp = open_input(iter([data[i : i + chunk] for i in range(0, len(data), chunk)]))
-    builder, info = read_xml_data(inp.chunks, FMT, inp.name, None, fast=fast)
-    return builder.build(info, None)
 
 
 def test_tricky_message_is_read_identically_by_both_paths_at_any_chunk_size():

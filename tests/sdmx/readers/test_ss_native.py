@@ -8,20 +8,10 @@ import pytest
 
 from dataops.errors import MalformedMessage
 from dataops.sdmx.readers import ss_native
-from dataops.sdmx.readers.source import open_input
-from dataops.sdmx.readers.xml_data import read_xml_data
+from tests.sdmx.readers.ss_message import HEAD, TAIL, read
 
 pytestmark = pytest.mark.timeout(120)
 
-FMT = "sdmx-ml-2.1-structure-specific"
-HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"'
-    ' xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific">\n'
-    "<message:Header><message:ID>T</message:ID></message:Header>\n"
-    '<message:DataSet ss:structureRef="X">\n'
-)
-TAIL = "</message:DataSet>\n</message:StructureSpecificData>\n"
 VALUES = ["A", "E", "F", "x/>y", "a>b", "ünïcödé", "A &amp; B", "&lt;tag&gt;", "tab&#9;x", "", "1 2"]
 NUMBERS = ["1.5", "-2", "1e3", "NaN", "", "NA", "0.000001", "12345.678", "N/A", "inf"]
 SPACE = [" ", "  ", "\t", "\n", "\r\n", " \n  "]
@@ -63,12 +53,6 @@ def _message(seed: int) -> bytes:
         parts.append("</Series>\n")
     parts.append(TAIL)
     return "".join(parts).encode()
-
-
-def read(data: bytes, *, fast: bool, chunk: int):
-    inp = open_input(iter([data[i : i + chunk] for i in range(0, len(data), chunk)]))
-    builder, info = read_xml_data(inp.chunks, FMT, inp.name, None, fast=fast)
-    return builder.build(info, None)
 
 
 def test_the_compiled_scanner_is_installed():
