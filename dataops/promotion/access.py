@@ -21,6 +21,11 @@ class Identity:
     name: str = ""
     email: str = ""
 
+    @property
+    def label(self) -> str:
+        """How a sentence names the user: display name with the account, or the account alone."""
+        return f"{self.name} ({self.username})" if self.name and self.name != self.username else self.username
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -37,7 +42,7 @@ def decide(env: Environment, who: Identity, action: str = "promote to") -> Decis
     if who.username in env.allowed_users or set(who.groups) & set(env.allowed_groups):
         return Decision(True)
     allowed = [*env.allowed_users, *(f"members of {g}" for g in env.allowed_groups)]
-    return Decision(False, f"Only {_join(allowed)} may {action} {env.id}; {who.username} may not.")
+    return Decision(False, f"Only {_join(allowed)} may {action} {env.id}; {who.label} may not.")
 
 
 def require(env: Environment, who: Identity) -> None:

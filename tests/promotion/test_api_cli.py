@@ -66,6 +66,9 @@ def test_promote_from_python_refuses_users_without_rights(configured):
         dataops.promote("analysis.ipynb", env="prod", user=Identity("release-manager")).branch
         == "deploy/prod"
     )
+    # A display name (JupyterHub's, or Jupyter's "Anonymous ..." for token logins) leads, the account follows.
+    with pytest.raises(Forbidden, match=r"prod; Anonymous Io \(0091f845\) may not\.$"):
+        dataops.promote("analysis.ipynb", env="prod", user=Identity("0091f845", name="Anonymous Io"))
 
 
 def test_step_modules_and_bpmn_files_go_to_their_folders(configured, workspace):

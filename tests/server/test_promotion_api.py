@@ -98,7 +98,7 @@ async def test_environments_show_prod_disabled_with_the_reason(configured, jp_fe
 async def test_user_without_rights_gets_403_for_prod(configured, jp_fetch, deploy_remote, jp_root_dir):
     code, body = await _call(jp_fetch, "plans", body={"path": "analysis.ipynb", "environment": "prod"})
     assert code == 403 and body["error"] == "forbidden"
-    assert "may promote to prod; analyst may not" in body["message"]
+    assert "may promote to prod; Analyst (analyst) may not" in body["message"]
     assert "refs/heads/deploy/prod" not in git(jp_root_dir, "ls-remote", deploy_remote)
 
 

@@ -170,7 +170,7 @@ async def test_prod_history_is_only_for_those_who_may_promote_there(deployment, 
     code, body = await _call(jp_fetch, "history", environment="prod")
     assert code == 403 and body["error"] == "forbidden"
     assert body["message"] == (
-        "Only release-manager and members of deployers may see the promotions to prod; analyst may not."
+        "Only release-manager and members of deployers may see the promotions to prod; Analyst (analyst) may not."
     )
     code, body = await _call(jp_fetch, "history", environment="prod", user="carol")
     assert code == 200
