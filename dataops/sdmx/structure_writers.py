@@ -1,14 +1,16 @@
-"""Write dataflows, data structures, codelists and availability as SDMX-ML 2.1 (and 3.0 availability)
-messages.
+"""Write dataflows, data structures, codelists and availability as SDMX-ML 2.1 or 3.0 structure messages.
 
 They serve the standard SDMX REST endpoint's ``dataflow``, ``datastructure``, ``codelist`` and
-``availableconstraint`` / ``availability`` resources from the parsed model, whatever the source.
+``availableconstraint`` resources (2.1) and its REST 2.x ``structure`` and ``availability``
+resources (3.0) from the parsed model, whatever the source. The two versions differ in how they
+refer to other artefacts (2.1 a ``<Ref>`` child, 3.0 URN text) and in a few element names.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
+from dataops.errors import InvalidInput
 from dataops.sdmx.availability import Availability
 from dataops.sdmx.model import Dataflow, Dimension, Structure
 from dataops.sdmx.writers import SENDER, _header
@@ -18,13 +20,17 @@ NS = {
     "3.0": "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/",
 }
 _LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_URN = "urn:sdmx:org.sdmx.infomodel."
 
 
 class _Message:
     """A ``<mes:Structure>`` message under construction."""
 
     def __init__(self, version: str = "2.1") -> None:
+        if version not in NS:
+            raise InvalidInput(f"SDMX-ML structure messages are written as 2.1 or 3.0, not {version!r}.")
         ns = NS[version]
+        self.v3 = version == "3.0"
         self.mes, self.str, self.com = ns + "message", ns + "structure", ns + "common"
         self.root = etree.Element(
             f"{{{self.mes}}}Structure", nsmap={"mes": self.mes, "str": self.str, "com": self.com}
@@ -46,13 +52,21 @@ class _Message:
     def ref(self, parent: etree._Element, **attrs: str) -> None:
         etree.SubElement(parent, "Ref", {k: v for k, v in attrs.items() if v})
 
+    def link(self, parent: etree._Element, tag: str, urn: str, **attrs: str) -> None:
+        """A reference to another artefact: URN text in 3.0, a ``<Ref>`` with ``attrs`` in 2.1."""
+        holder = self.el(parent, tag)
+        if self.v3:
+            holder.text = urn
+        else:
+            self.ref(holder, **attrs)
+
     def bytes(self) -> bytes:
         return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
 
 
-def write_dataflows_ml_21(flows: list[Dataflow]) -> bytes:
-    """An SDMX-ML 2.1 structure message listing dataflows (with their DSD references)."""
-    m = _Message()
+def write_dataflows_ml(flows: list[Dataflow], version: str = "2.1") -> bytes:
+    """An SDMX-ML structure message listing dataflows (with their DSD references)."""
+    m = _Message(version)
     container = m.el(m.structures, "Dataflows")
     for f in flows:
         el = m.el(
@@ -61,15 +75,18 @@ def write_dataflows_ml_21(flows: list[Dataflow]) -> bytes:
             id=f.id,
             agencyID=f.agency,
             version=f.version,
-            urn=f"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow={f.agency}:{f.id}({f.version})",
+            urn=f"{_URN}datastructure.Dataflow={f.agency}:{f.id}({f.version})",
         )
         m.name(el, f.name)
         if f.structure_id:
-            m.ref(
-                m.el(el, "Structure"),
+            agency, version_ = f.structure_agency or f.agency, f.structure_version or "1.0"
+            m.link(
+                el,
+                "Structure",
+                f"{_URN}datastructure.DataStructure={agency}:{f.structure_id}({version_})",
                 id=f.structure_id,
-                agencyID=f.structure_agency or f.agency,
-                version=f.structure_version or "1.0",
+                agencyID=agency,
+                version=version_,
                 package="datastructure",
                 **{"class": "DataStructure"},
             )
@@ -98,9 +115,9 @@ def concept_scheme_id(dsd: Structure) -> str:
     return f"{dsd.id}_CONCEPTS"
 
 
-def write_structure_ml_21(dsd: Structure, children: bool = True) -> bytes:
+def write_structure_ml(dsd: Structure, children: bool = True, version: str = "2.1") -> bytes:
     """A DSD, with its codelists and a concept scheme of its components when ``children``."""
-    m = _Message()
+    m = _Message(version)
     if children:
         _codelists(m, dsd.agency, coded_codelists(dsd))
         _concepts(m, dsd)
@@ -109,47 +126,64 @@ def write_structure_ml_21(dsd: Structure, children: bool = True) -> bytes:
     m.name(el, dsd.name or dsd.id)
     components = m.el(el, "DataStructureComponents")
     dims = m.el(components, "DimensionList", id="DimensionDescriptor")
-    for pos, dim in enumerate(sorted(dsd.dimensions, key=lambda d: d.position), start=1):
+    ordered = sorted(dsd.dimensions, key=lambda d: d.position)
+    for pos, dim in enumerate(ordered, start=1):
         d = m.el(dims, "Dimension", id=dim.id, position=str(pos))
         _concept_ref(m, d, dsd, dim.id)
         if len(dim.codes):
-            rep = m.el(m.el(d, "LocalRepresentation"), "Enumeration")
-            m.ref(
-                rep,
-                id=codelist_id(dim),
+            cl_id = codelist_id(dim)
+            m.link(
+                m.el(d, "LocalRepresentation"),
+                "Enumeration",
+                f"{_URN}codelist.Codelist={dsd.agency}:{cl_id}(1.0)",
+                id=cl_id,
                 agencyID=dsd.agency,
                 version="1.0",
                 package="codelist",
                 **{"class": "Codelist"},
             )
     if dsd.time_dimension:
-        t = m.el(dims, "TimeDimension", id=dsd.time_dimension, position=str(len(dsd.dimensions) + 1))
+        # 3.0 gives the time dimension no position: it is always last.
+        position = None if m.v3 else str(len(dsd.dimensions) + 1)
+        t = m.el(dims, "TimeDimension", id=dsd.time_dimension, position=position)
         _concept_ref(m, t, dsd, dsd.time_dimension)
         m.el(m.el(t, "LocalRepresentation"), "TextFormat", textType="ObservationalTimePeriod")
     if dsd.attributes:
         attrs = m.el(components, "AttributeList", id="AttributeDescriptor")
         for attr in dsd.attributes:
-            a = m.el(attrs, "Attribute", id=attr.id, assignmentStatus="Conditional")
+            usage = {"usage": "optional"} if m.v3 else {"assignmentStatus": "Conditional"}
+            a = m.el(attrs, "Attribute", id=attr.id, **usage)
             _concept_ref(m, a, dsd, attr.id)
-            rel = m.el(a, "AttributeRelationship")
-            if attr.level == "observation":
-                m.ref(m.el(rel, "PrimaryMeasure"), id=dsd.primary_measure)
-            elif attr.level in ("group", "series"):
-                # The model keeps no group's own dimensions: a group attribute is written for the
-                # SDMX sibling group (every dimension but the first, the frequency), as ECB does.
-                ordered = sorted(dsd.dimensions, key=lambda d: d.position)
-                for dim in ordered[1:] if attr.level == "group" and len(ordered) > 1 else ordered:
-                    m.ref(m.el(rel, "Dimension"), id=dim.id)
-            else:
-                m.el(rel, "None")
+            _relationship(m, m.el(a, "AttributeRelationship"), dsd, ordered, attr.level)
     measures = m.el(components, "MeasureList", id="MeasureDescriptor")
-    _concept_ref(m, m.el(measures, "PrimaryMeasure", id=dsd.primary_measure), dsd, dsd.primary_measure)
+    measure = m.el(measures, "Measure" if m.v3 else "PrimaryMeasure", id=dsd.primary_measure)
+    _concept_ref(m, measure, dsd, dsd.primary_measure)
     return m.bytes()
 
 
-def write_codelists_ml_21(agency: str, codelists: list[tuple[str, Dimension]]) -> bytes:
+def _relationship(
+    m: _Message, rel: etree._Element, dsd: Structure, ordered: list[Dimension], level: str
+) -> None:
+    if level == "observation":
+        if m.v3:
+            m.el(rel, "Observation")
+        else:
+            m.ref(m.el(rel, "PrimaryMeasure"), id=dsd.primary_measure)
+    elif level in ("group", "series"):
+        # The model keeps no group's own dimensions: a group attribute is written for the
+        # SDMX sibling group (every dimension but the first, the frequency), as ECB does.
+        for dim in ordered[1:] if level == "group" and len(ordered) > 1 else ordered:
+            if m.v3:
+                m.el(rel, "Dimension").text = dim.id
+            else:
+                m.ref(m.el(rel, "Dimension"), id=dim.id)
+    else:
+        m.el(rel, "Dataflow" if m.v3 else "None")
+
+
+def write_codelists_ml(agency: str, codelists: list[tuple[str, Dimension]], version: str = "2.1") -> bytes:
     """Codelists ``(id, dimension holding the codes)`` in one structure message."""
-    m = _Message()
+    m = _Message(version)
     _codelists(m, agency, codelists)
     return m.bytes()
 
@@ -167,7 +201,7 @@ def _codelists(m: _Message, agency: str, codelists: list[tuple[str, Dimension]])
 
 def _concepts(m: _Message, dsd: Structure) -> None:
     scheme = m.el(
-        m.el(m.structures, "Concepts"),
+        m.el(m.structures, "ConceptSchemes" if m.v3 else "Concepts"),
         "ConceptScheme",
         id=concept_scheme_id(dsd),
         agencyID=dsd.agency,
@@ -183,10 +217,13 @@ def _concepts(m: _Message, dsd: Structure) -> None:
 
 
 def _concept_ref(m: _Message, parent: etree._Element, dsd: Structure, concept: str) -> None:
-    m.ref(
-        m.el(parent, "ConceptIdentity"),
+    scheme = concept_scheme_id(dsd)
+    m.link(
+        parent,
+        "ConceptIdentity",
+        f"{_URN}conceptscheme.Concept={dsd.agency}:{scheme}(1.0).{concept}",
         id=concept,
-        maintainableParentID=concept_scheme_id(dsd),
+        maintainableParentID=scheme,
         maintainableParentVersion="1.0",
         agencyID=dsd.agency,
         package="conceptscheme",

@@ -82,7 +82,7 @@ class RestDataStructureHandler(RestHandler):
         found = await asyncio.to_thread(find_structure, self.sdmx_config(), source, agency, dsd, version)
         children = references in ("children", "descendants", "all")
         if fmt == "xml":
-            body = await asyncio.to_thread(structure_writers.write_structure_ml_21, found, children)
+            body = await asyncio.to_thread(structure_writers.write_structure_ml, found, children)
         else:
             body = await asyncio.to_thread(structure_json_writers.write_structure_json, found, children)
         self.answer("structure", fmt, body)
@@ -99,7 +99,7 @@ class RestCodelistHandler(RestHandler):
             raise InvalidInput("Name one codelist: codelist/{agency}/{id}/{version}.")
         owner, dim = await asyncio.to_thread(find_codelist, self.sdmx_config(), source, agency, codelist)
         write = (
-            structure_writers.write_codelists_ml_21
+            structure_writers.write_codelists_ml
             if fmt == "xml"
             else structure_json_writers.write_codelists_json
         )
