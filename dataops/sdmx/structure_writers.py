@@ -231,17 +231,21 @@ def _concept_ref(m: _Message, parent: etree._Element, dsd: Structure, concept: s
     )
 
 
-def write_availability(answer: Availability, agency: str, version: str = "2.1") -> bytes:
-    """An actual constraint (2.1 ``ContentConstraint``, 3.0 ``DataConstraint``) listing codes with data."""
+def write_availability(
+    answer: Availability, agency: str, version: str = "2.1", dataflow: Dataflow | None = None
+) -> bytes:
+    """An actual constraint (2.1 ``ContentConstraint``, 3.0 ``DataConstraint``) listing codes with data,
+    attached to ``dataflow`` when given."""
     m = _Message(version)
     tag = "ContentConstraint" if version == "2.1" else "DataConstraint"
     el = m.el(
-        m.el(m.structures, "Constraints"),
+        m.el(m.structures, "DataConstraints" if m.v3 else "Constraints"),
         tag,
         id="AVAILABILITY",
         agencyID=agency,
         version="1.0",
-        role="Actual",
+        # 2.1 names the kind of constraint ``type``, 3.0 ``role``.
+        **{"role" if m.v3 else "type": "Actual"},
     )
     annotations = etree.SubElement(el, f"{{{m.com}}}Annotations")
     for kind in ("series_count", "obs_count"):
@@ -253,9 +257,22 @@ def write_availability(answer: Availability, agency: str, version: str = "2.1") 
     if len(annotations) == 0:
         el.remove(annotations)
     m.name(el, "Availability")
+    if dataflow is not None:
+        m.link(
+            m.el(el, "ConstraintAttachment"),
+            "Dataflow",
+            f"{_URN}datastructure.Dataflow={dataflow.agency}:{dataflow.id}({dataflow.version})",
+            id=dataflow.id,
+            agencyID=dataflow.agency,
+            version=dataflow.version,
+            package="datastructure",
+            **{"class": "Dataflow"},
+        )
     region = m.el(el, "CubeRegion", include="true")
+    # 3.0 moved a cube region's key values from the common into the structure namespace.
+    ns = m.str if m.v3 else m.com
     for dim_id, codes in answer.codes.items():
-        kv = m.el(region, "KeyValue", id=dim_id)
+        kv = etree.SubElement(region, f"{{{ns}}}KeyValue", id=dim_id)
         for code in codes:
-            etree.SubElement(kv, f"{{{m.com}}}Value").text = code
+            etree.SubElement(kv, f"{{{ns}}}Value").text = code
     return m.bytes()

@@ -121,7 +121,7 @@ class AvailabilityBase(RestHandler):
         dataflow, _ = await asyncio.to_thread(service.structure, config, source, flow)
         if fmt.startswith("xml"):
             body = await asyncio.to_thread(
-                structure_writers.write_availability, answer, dataflow.agency, version
+                structure_writers.write_availability, answer, dataflow.agency, version, dataflow
             )
         else:
             json_version = "1.0" if version == "2.1" else "2.0"

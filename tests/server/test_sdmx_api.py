@@ -234,6 +234,7 @@ def test_openapi_documents_every_sdmx_route():
     resources = (
         "/data/",
         "/dataflow",
+        "/structure/",
         "/datastructure/",
         "/codelist/",
         "/availableconstraint/",

@@ -126,7 +126,7 @@ async def test_availability_rest_2_answers_sdmx_ml_3(sdmx_provider, jp_fetch):
     )
     assert response.headers["Content-Type"] == STR30
     assert b"schemas/v3_0/structure" in response.body and b"DataConstraint" in response.body
-    assert b"<com:Value>USD</com:Value>" in response.body
+    assert b"<str:Value>USD</str:Value>" in response.body  # 3.0 key values are in the structure namespace
 
 
 async def test_structure_resources_refuse_a_format_they_do_not_write(sdmx_provider, jp_fetch):

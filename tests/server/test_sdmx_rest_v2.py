@@ -211,3 +211,28 @@ def test_openapi_documents_the_2_x_paths_with_the_media_types_they_write():
         CONTENT_TYPES[("data", f)] for f in set(DATA_TYPES.values())
     }
     assert "406" in structure["get"]["responses"] and "406" in data["get"]["responses"]
+
+
+async def test_dataflows_listed_with_a_comma_are_both_served(sdmx_provider, jp_fetch):
+    response = await _get(jp_fetch, "structure", "dataflow", "*", "EXR,GOV_10Q_GGNFA", "~")
+    assert {f.id for f in read_structure(response.body).dataflows} == {"EXR", "GOV_10Q_GGNFA"}
+
+
+@pytest.mark.parametrize(
+    ("path", "media"),
+    [
+        (("availability", "dataflow", "ECB", "EXR", "~", "M.USD..."), STR30),
+        (("availableconstraint", "EXR", "M.USD...", "all", "all"), STR21),
+    ],
+)
+async def test_availability_as_sdmx_ml_is_schema_valid_and_attached_to_the_dataflow(
+    sdmx_provider, jp_fetch, path, media
+):
+    response = await _get(jp_fetch, *path)
+    assert response.headers["Content-Type"] == media
+    (constraint,) = read_sdmx(response.body.decode(), validate=True).structures
+    assert constraint.constraint_attachment.dataflows == (
+        "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=ECB:EXR(1.0)",
+    )
+    codes = {kv.id: [v.value for v in kv.values] for kv in constraint.cube_region.key_values}
+    assert codes["CURRENCY"] == ["USD"]
