@@ -63,26 +63,38 @@ def _concept_urn(dsd: Structure, concept: str) -> str:
 
 def write_dataflows_json(flows: list[Dataflow], version: str = "1.0") -> bytes:
     """An SDMX-JSON structure message listing dataflows with their DSD references."""
-    out = []
-    for f in flows:
-        item = _maintainable(f.id, f.agency, f.version, f.name or f.id)
-        if f.structure_id:
-            item["structure"] = structure_urn(
-                f.structure_agency or f.agency, f.structure_id, f.structure_version or "1.0"
-            )
-        out.append(item)
-    return _message(version, {"dataflows": out})
+    return _message(version, {"dataflows": [_dataflow(f) for f in flows]})
+
+
+def _dataflow(f: Dataflow) -> dict[str, Any]:
+    item = _maintainable(f.id, f.agency, f.version, f.name or f.id)
+    if f.structure_id:
+        item["structure"] = structure_urn(
+            f.structure_agency or f.agency, f.structure_id, f.structure_version or "1.0"
+        )
+    return item
 
 
 def write_structure_json(dsd: Structure, children: bool = True, version: str = "1.0") -> bytes:
     """A DSD, with its codelists and a concept scheme of its components when ``children``."""
+    return write_structures_json([dsd], children, version)
+
+
+def write_structures_json(
+    dsds: list[Structure], children: bool = True, version: str = "1.0", flows: list[Dataflow] | None = None
+) -> bytes:
+    """DSDs (each once), with their codelists and concept schemes when ``children``, and ``flows``."""
+    unique = list({(d.agency, d.id, d.version): d for d in dsds}.values())
     data: dict[str, list[dict[str, Any]]] = {}
+    if flows:
+        data["dataflows"] = [_dataflow(f) for f in flows]
     if children:
-        coded = coded_codelists(dsd)
+        coded = {(d.agency, cl_id): dim for d in unique for cl_id, dim in coded_codelists(d)}
         if coded:
-            data["codelists"] = [_codelist(dsd.agency, cl_id, dim) for cl_id, dim in coded]
-        data["conceptSchemes"] = [_concept_scheme(dsd)]
-    data["dataStructures"] = [_data_structure(dsd, version)]
+            data["codelists"] = [_codelist(agency, cl_id, dim) for (agency, cl_id), dim in coded.items()]
+        data["conceptSchemes"] = [_concept_scheme(d) for d in unique]
+    if unique:
+        data["dataStructures"] = [_data_structure(d, version) for d in unique]
     return _message(version, data)
 
 

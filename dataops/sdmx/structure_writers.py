@@ -67,6 +67,11 @@ class _Message:
 def write_dataflows_ml(flows: list[Dataflow], version: str = "2.1") -> bytes:
     """An SDMX-ML structure message listing dataflows (with their DSD references)."""
     m = _Message(version)
+    _dataflows(m, flows)
+    return m.bytes()
+
+
+def _dataflows(m: _Message, flows: list[Dataflow]) -> None:
     container = m.el(m.structures, "Dataflows")
     for f in flows:
         el = m.el(
@@ -90,7 +95,6 @@ def write_dataflows_ml(flows: list[Dataflow], version: str = "2.1") -> bytes:
                 package="datastructure",
                 **{"class": "DataStructure"},
             )
-    return m.bytes()
 
 
 def codelist_id(dim: Dimension) -> str:
@@ -117,11 +121,32 @@ def concept_scheme_id(dsd: Structure) -> str:
 
 def write_structure_ml(dsd: Structure, children: bool = True, version: str = "2.1") -> bytes:
     """A DSD, with its codelists and a concept scheme of its components when ``children``."""
+    return write_structures_ml([dsd], children, version)
+
+
+def write_structures_ml(
+    dsds: list[Structure], children: bool = True, version: str = "2.1", flows: list[Dataflow] | None = None
+) -> bytes:
+    """DSDs (each once), with their codelists and concept schemes when ``children``, and ``flows``."""
     m = _Message(version)
+    unique = list({(d.agency, d.id, d.version): d for d in dsds}.values())
+    # The schemas fix the order of the containers, and 2.1 and 3.0 order them differently.
+    if flows and not m.v3:
+        _dataflows(m, flows)
     if children:
-        _codelists(m, dsd.agency, coded_codelists(dsd))
-        _concepts(m, dsd)
-    container = m.el(m.structures, "DataStructures")
+        coded = {(d.agency, cl_id): dim for d in unique for cl_id, dim in coded_codelists(d)}
+        _codelists(m, [(agency, cl_id, dim) for (agency, cl_id), dim in coded.items()])
+        _concepts(m, unique)
+    if flows and m.v3:
+        _dataflows(m, flows)
+    if unique:
+        container = m.el(m.structures, "DataStructures")
+        for dsd in unique:
+            _data_structure(m, container, dsd)
+    return m.bytes()
+
+
+def _data_structure(m: _Message, container: etree._Element, dsd: Structure) -> None:
     el = m.el(container, "DataStructure", id=dsd.id, agencyID=dsd.agency, version=dsd.version)
     m.name(el, dsd.name or dsd.id)
     components = m.el(el, "DataStructureComponents")
@@ -158,7 +183,6 @@ def write_structure_ml(dsd: Structure, children: bool = True, version: str = "2.
     measures = m.el(components, "MeasureList", id="MeasureDescriptor")
     measure = m.el(measures, "Measure" if m.v3 else "PrimaryMeasure", id=dsd.primary_measure)
     _concept_ref(m, measure, dsd, dsd.primary_measure)
-    return m.bytes()
 
 
 def _relationship(
@@ -184,29 +208,29 @@ def _relationship(
 def write_codelists_ml(agency: str, codelists: list[tuple[str, Dimension]], version: str = "2.1") -> bytes:
     """Codelists ``(id, dimension holding the codes)`` in one structure message."""
     m = _Message(version)
-    _codelists(m, agency, codelists)
+    _codelists(m, [(agency, cl_id, dim) for cl_id, dim in codelists])
     return m.bytes()
 
 
-def _codelists(m: _Message, agency: str, codelists: list[tuple[str, Dimension]]) -> None:
+def _codelists(m: _Message, codelists: list[tuple[str, str, Dimension]]) -> None:
     if not codelists:
         return
     container = m.el(m.structures, "Codelists")
-    for cl_id, dim in codelists:
+    for agency, cl_id, dim in codelists:
         cl = m.el(container, "Codelist", id=cl_id, agencyID=agency, version="1.0")
         m.name(cl, f"Codes of {dim.name or dim.id}")
         for code, name in zip(dim.codes["id"].astype(str), dim.codes["name"].astype(str), strict=False):
             m.name(m.el(cl, "Code", id=code), name)
 
 
-def _concepts(m: _Message, dsd: Structure) -> None:
-    scheme = m.el(
-        m.el(m.structures, "ConceptSchemes" if m.v3 else "Concepts"),
-        "ConceptScheme",
-        id=concept_scheme_id(dsd),
-        agencyID=dsd.agency,
-        version="1.0",
-    )
+def _concepts(m: _Message, dsds: list[Structure]) -> None:
+    container = m.el(m.structures, "ConceptSchemes" if m.v3 else "Concepts")
+    for dsd in dsds:
+        _concept_scheme(m, container, dsd)
+
+
+def _concept_scheme(m: _Message, container: etree._Element, dsd: Structure) -> None:
+    scheme = m.el(container, "ConceptScheme", id=concept_scheme_id(dsd), agencyID=dsd.agency, version="1.0")
     m.name(scheme, f"Concepts of {dsd.name or dsd.id}")
     named = [(d.id, d.name) for d in dsd.dimensions] + [(a.id, a.name) for a in dsd.attributes]
     if dsd.time_dimension:

@@ -121,9 +121,13 @@ async def test_codelist_has_the_codes_of_the_1_x_answer(sdmx_provider, jp_fetch,
     ("path", "params", "words"),
     [
         (("structure", "categoryscheme", "ECB", "X"), {}, "dataflow, datastructure, codelist"),
-        (("structure", "datastructure", "ECB", "*"), {}, "Name one datastructure"),
+        (("structure", "codelist", "ECB", "*"), {}, "Name one codelist"),
         (("structure", "datastructure", "ECB", "ECB_EXR1"), {"references": "cousins"}, "references"),
-        (("structure", "dataflow", "ECB", "EXR"), {"references": "children"}, "without their references"),
+        (
+            ("structure", "codelist", "ECB", "CL_FREQ"),
+            {"references": "parents"},
+            "without the data structures",
+        ),
         (("data", "dataflow", "ECB", "EXR", "~", "M.USD.EUR.SP00.A"), {"c[TIME_PERIOD]": "gt:2020"}, "ge:"),
         (("data", "dataflow", "ECB", "EXR", "~", "*"), {"c[COLOUR]": "RED"}, "no dimension COLOUR"),
         (("data", "dataflow", "ECB", "EXR", "~", "M.JPY.EUR.SP00.A"), {"c[CURRENCY]": "USD"}, "in common"),
@@ -211,6 +215,48 @@ def test_openapi_documents_the_2_x_paths_with_the_media_types_they_write():
         CONTENT_TYPES[("data", f)] for f in set(DATA_TYPES.values())
     }
     assert "406" in structure["get"]["responses"] and "406" in data["get"]["responses"]
+
+
+@pytest.mark.parametrize("accept", [None, JSON20])
+async def test_dataflow_with_all_references_carries_its_structure_codelists_and_concepts(
+    sdmx_provider, jp_fetch, accept
+):
+    v2 = await _get(jp_fetch, "structure", "dataflow", "ECB", "EXR", "~", accept=accept, references="all")
+    flows = await _get(jp_fetch, "dataflow", "ECB", "EXR", "latest")
+    dsd = await _get(jp_fetch, "datastructure", "ECB", "ECB_EXR1", references="children")
+    mine = read_structure(v2.body)
+    assert mine.dataflows == read_structure(flows.body).dataflows
+    _same_structure(mine.structures[0], read_structure(dsd.body).structures[0])
+    assert sorted(mine.codelists) == sorted(read_structure(dsd.body).codelists)
+    if accept is None:
+        message = read_sdmx(v2.body.decode(), validate=True)
+        assert [f.short_urn for f in message.get_dataflows()] == ["Dataflow=ECB:EXR(1.0)"]
+        assert len(message.get_data_structure_definitions()) == 1 and message.get_codelists()
+
+
+async def test_dataflow_children_are_its_structure_without_codelists(sdmx_provider, jp_fetch):
+    response = await _get(jp_fetch, "structure", "dataflow", "ECB", "EXR", references="children")
+    parsed = read_structure(response.body)
+    assert [f.id for f in parsed.dataflows] == ["EXR"] and parsed.codelists == {}
+    assert [d.id for d in parsed.structures] == ["ECB_EXR1"]
+
+
+async def test_all_data_structures_are_those_of_the_1_x_resource(sdmx_provider, jp_fetch):
+    v2 = await _get(jp_fetch, "structure", "datastructure", "*", "*", "~", references="children")
+    mine = {d.id: d for d in read_structure(v2.body).structures}
+    assert set(mine) == {"ECB_EXR1", "GOV_10Q_GGNFA"}
+    v1 = await _get(jp_fetch, "datastructure", "ECB", "ECB_EXR1", references="children")
+    _same_structure(mine["ECB_EXR1"], read_structure(v1.body).structures[0])
+    message = read_sdmx(v2.body.decode(), validate=True)
+    assert len(message.get_data_structure_definitions()) == 2
+
+
+async def test_data_structure_parents_are_the_dataflows_using_it(sdmx_provider, jp_fetch):
+    response = await _get(
+        jp_fetch, "structure", "datastructure", "ECB", "ECB_EXR1", accept=JSON20, references="parents"
+    )
+    parsed = read_structure(response.body)
+    assert [f.id for f in parsed.dataflows] == ["EXR"] and [d.id for d in parsed.structures] == ["ECB_EXR1"]
 
 
 async def test_dataflows_listed_with_a_comma_are_both_served(sdmx_provider, jp_fetch):
