@@ -2,7 +2,8 @@
 
 It serves ``dataflow``, ``datastructure`` and ``codelist`` artefacts as SDMX-ML 3.0 (the default)
 or SDMX-JSON 2.0, with the same content as the REST 1.x resources in `sdmx_rest` and
-`sdmx_rest_structure`; ``*`` stands for any agency, id or version and ``~`` for the latest version.
+`sdmx_rest_structure`; ``*`` stands for any agency, id or version, ``~`` for the latest version and
+``+`` for the latest stable one.
 """
 
 from __future__ import annotations
@@ -34,14 +35,18 @@ def _version_key(version: str) -> tuple:
 
 
 def pick(items: list[T], agency: str | None, resource: str | None, version: str | None) -> list[T]:
-    """The dataflows or structures a 2.x query names; ``~`` keeps only the latest version of each."""
+    """The dataflows or structures a 2.x query names; ``~`` keeps only the latest version of each,
+    ``+`` the latest stable one."""
     picked = [
         f
         for f in items
         if (agency in _ALL or f.agency in agency.split(","))
         and (resource in _ALL or f.id in resource.split(","))
     ]
-    if version in _LATEST:
+    if version == "+":
+        # Latest stable: semantic versions with an extension (1.1.0-draft) are not stable yet.
+        picked = [f for f in picked if "-" not in f.version]
+    if version in (*_LATEST, "+"):
         latest: dict[tuple[str, str], T] = {}
         for f in picked:
             best = latest.get((f.agency, f.id))
@@ -125,7 +130,7 @@ class RestStructureHandler(RestHandler):
                     "Codelists are served without the data structures that use them; ask for "
                     "structure/datastructure/... with references=children."
                 )
-            if version not in (*_ALL, *_LATEST, "1.0"):
+            if version not in (*_ALL, *_LATEST, "+", "1.0"):
                 # Codelists are published once, as version 1.0, beside the structures that use them.
                 raise NotFound(f"The codelist {resource} of the source {source} exists in version 1.0 only.")
             owner, dim = await asyncio.to_thread(find_codelist, config, source, _any(agency), resource)

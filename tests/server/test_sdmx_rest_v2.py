@@ -91,18 +91,20 @@ async def test_all_dataflows_list_what_the_1_x_resource_lists(sdmx_provider, jp_
         assert {f.short_urn for f in flows} >= {"Dataflow=ECB:EXR(1.0)"}
 
 
-async def test_one_dataflow_in_its_latest_version(sdmx_provider, jp_fetch):
-    response = await _get(jp_fetch, "structure", "dataflow", "ECB", "EXR", "~", accept=JSON20)
+@pytest.mark.parametrize("version", ["~", "+", "1.0"])
+async def test_one_dataflow_in_its_latest_version(sdmx_provider, jp_fetch, version):
+    response = await _get(jp_fetch, "structure", "dataflow", "ECB", "EXR", version, accept=JSON20)
     (flow,) = read_structure(response.body).dataflows
     assert (flow.agency, flow.id, flow.structure_id) == ("ECB", "EXR", "ECB_EXR1")
     (theirs,) = pysdmx_read_json(response.body.decode()).structures
     assert theirs.short_urn == f"Dataflow=ECB:EXR({flow.version})"
 
 
-async def test_a_dataflow_the_source_lacks_is_404(sdmx_provider, jp_fetch):
+@pytest.mark.parametrize(("flow", "version"), [("NO_SUCH_FLOW", "~"), ("EXR", "9.9")])
+async def test_a_dataflow_the_source_lacks_is_404(sdmx_provider, jp_fetch, flow, version):
     with pytest.raises(HTTPClientError) as err:
-        await _get(jp_fetch, "structure", "dataflow", "ECB", "NO_SUCH_FLOW")
-    assert err.value.code == 404 and "NO_SUCH_FLOW" in json.loads(err.value.response.body)["message"]
+        await _get(jp_fetch, "structure", "dataflow", "ECB", flow, version)
+    assert err.value.code == 404 and flow in json.loads(err.value.response.body)["message"]
 
 
 @pytest.mark.parametrize("accept", [None, JSON20])
