@@ -115,17 +115,18 @@ class RestDataV2Handler(RestDataHandler):
                         raise InvalidInput(
                             f"c[TIME_PERIOD] takes ge:, le: or eq: periods (ge:2020-01+le:2020-12), not {term!r}."
                         )
-                elif op in ("", "eq"):
-                    codes.setdefault(component, set()).update(v for v in value.split(",") if v)
+                elif op in ("", "eq") and value.strip(","):
+                    # ``,`` is OR between codes, ``+`` AND between terms: a code must satisfy every term.
+                    wanted = {v for v in value.split(",") if v}
+                    codes[component] = codes[component] & wanted if component in codes else wanted
                 else:
-                    raise InvalidInput(
-                        f"c[{component}] takes codes (A or A,B) here; the operator {op!r} is not supported."
-                    )
+                    raise InvalidInput(f"c[{component}] takes codes (A or A,B) here, not {term!r}.")
         return start, end, codes
 
 
 def narrowed_key(key: str, dims: list[str], codes: dict[str, set[str]]) -> str:
-    """The 2.x ``key`` with each ``c[DIM]`` filter folded into its position (codes both name kept)."""
+    """The 2.x ``key`` with each ``c[DIM]`` filter folded into its position: where both name codes,
+    only the codes both name are kept."""
     unknown = sorted(set(codes) - set(dims))
     if unknown:
         raise InvalidInput(f"The dataflow has no dimension {', '.join(unknown)}; it has {', '.join(dims)}.")
@@ -136,6 +137,8 @@ def narrowed_key(key: str, dims: list[str], codes: dict[str, set[str]]) -> str:
     for dim, part in zip(dims, parts, strict=True):
         have = {c for c in part.split("+") if c not in ("", "*")}
         wanted = codes.get(dim)
+        if wanted is not None and not wanted:
+            raise InvalidInput(f"The terms of c[{dim}] have no {dim} code in common.")
         if wanted is not None and have:
             both = have & wanted
             if not both:
