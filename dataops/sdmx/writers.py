@@ -1,4 +1,4 @@
-"""Write observations as SDMX-CSV 1.0 and SDMX-JSON 1.0 data messages (structures: `structure_writers`).
+"""Write observations as SDMX-CSV 1.0 / 2.0 and SDMX-JSON 1.0 data messages (structures: `structure_writers`).
 
 These serve the standard SDMX REST endpoint that lets third-party tools (rsdmx, sdmx1, Excel
 add-ins) read any configured source through Jupyter.
@@ -39,6 +39,19 @@ def write_csv_10(table: pa.Table, dataflow: Dataflow) -> bytes:
     plain = _plain(table)
     ref = f"{dataflow.agency}:{dataflow.id}({dataflow.version})"
     plain = plain.add_column(0, "DATAFLOW", pa.array([ref] * plain.num_rows, pa.string()))
+    out = io.BytesIO()
+    pacsv.write_csv(plain, out, pacsv.WriteOptions(quoting_style="needed", quoting_header="none"))
+    return out.getvalue()
+
+
+def write_csv_20(table: pa.Table, dataflow: Dataflow) -> bytes:
+    """SDMX-CSV 2.0: ``STRUCTURE`` (``dataflow``), ``STRUCTURE_ID`` and ``ACTION`` (``I``), then the columns."""
+    plain = _plain(table)
+    ref = f"{dataflow.agency}:{dataflow.id}({dataflow.version})"
+    for position, (name, value) in enumerate(
+        (("STRUCTURE", "dataflow"), ("STRUCTURE_ID", ref), ("ACTION", "I"))
+    ):
+        plain = plain.add_column(position, name, pa.array([value] * plain.num_rows, pa.string()))
     out = io.BytesIO()
     pacsv.write_csv(plain, out, pacsv.WriteOptions(quoting_style="needed", quoting_header="none"))
     return out.getvalue()

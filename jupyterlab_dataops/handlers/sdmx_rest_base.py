@@ -12,6 +12,7 @@ _SEG = r"[^/]+"
 
 DATA_TYPES = {
     media.CSV_10: "csv",
+    media.CSV_20: "csv20",
     "application/vnd.sdmx.data+csv": "csv",
     "text/csv": "csv",
     media.JSON_10: "json",
@@ -36,6 +37,7 @@ STRUCTURE_30_TYPES = {
 }
 CONTENT_TYPES = {
     ("data", "csv"): media.CSV_10,
+    ("data", "csv20"): media.CSV_20,
     ("data", "json"): media.JSON_10,
     ("structure", "xml"): media.STRUCTURE_21,
     ("structure", "json"): media.STRUCTURE_JSON_10,

@@ -1,7 +1,7 @@
 """``data`` resources of the standard SDMX REST endpoint: REST 1.x ``data/{flow}/{key}`` and
 REST 2.x ``data/dataflow/{agency}/{id}/{version}/{key}``.
 
-Both answer SDMX-CSV 1.0 or SDMX-JSON 1.0 (the data writers there are) from the same query logic;
+Both answer SDMX-CSV 1.0 / 2.0 or SDMX-JSON 1.0 (the data writers there are) from the same query logic;
 2.x keys take ``*`` for any code and ``c[TIME_PERIOD]=ge:...+le:...`` or ``c[DIM]=A,B`` filters.
 """
 
@@ -25,7 +25,7 @@ class RestDataHandler(RestHandler):
 
     @web.authenticated
     async def get(self, source: str, flow: str, key: str | None = None, provider: str | None = None) -> None:
-        """Observations as SDMX-CSV 1.0 or SDMX-JSON 1.0."""
+        """Observations as SDMX-CSV 1.0 / 2.0 or SDMX-JSON 1.0."""
         if provider not in (None, "", "all"):
             raise InvalidInput(f"Data provider {provider!r} is not supported; use 'all'.")
         await self.serve(
@@ -58,8 +58,9 @@ class RestDataHandler(RestHandler):
             updated_after=self.get_query_argument("updatedAfter", None) or None,
             series_keys_only=detail == "serieskeysonly",
         )
-        if fmt == "csv":
-            body = await asyncio.to_thread(writers.write_csv_10, fetched.table, fetched.dataflow)
+        if fmt in ("csv", "csv20"):
+            write = writers.write_csv_10 if fmt == "csv" else writers.write_csv_20
+            body = await asyncio.to_thread(write, fetched.table, fetched.dataflow)
         else:
             body = await asyncio.to_thread(
                 writers.write_json_10, fetched.table, fetched.dataflow, fetched.structure

@@ -16,7 +16,7 @@ from pysdmx.io import read_sdmx
 from pysdmx.io.json.sdmxjson2.reader.structure import read as pysdmx_read_json
 from tornado.httpclient import HTTPClientError
 
-from dataops.sdmx.readers import read_data, read_structure
+from dataops.sdmx.readers import read_data, read_structure, table_metadata
 from jupyterlab_dataops.handlers.sdmx_rest_base import CONTENT_TYPES, DATA_TYPES, STRUCTURE_30_TYPES
 from tests.server.sdmx_fixtures import sdmx_provider  # noqa: F401
 
@@ -26,6 +26,7 @@ JSON20 = "application/vnd.sdmx.structure+json;version=2.0.0"
 CSV_10 = "application/vnd.sdmx.data+csv;version=1.0.0"
 JSON_10 = "application/vnd.sdmx.data+json;version=1.0.0"
 CSV_20 = "application/vnd.sdmx.data+csv;version=2.0.0"
+JSON_20 = "application/vnd.sdmx.data+json;version=2.0.0"
 EXR_DIMS = ["FREQ", "CURRENCY", "CURRENCY_DENOM", "EXR_TYPE", "EXR_SUFFIX"]
 
 
@@ -148,7 +149,7 @@ async def test_bad_2_x_requests_are_400_with_the_reason(sdmx_provider, jp_fetch,
     ("path", "accept", "offered"),
     [
         (("structure", "datastructure", "ECB", "ECB_EXR1"), STR21, (STR30, JSON20)),
-        (("data", "dataflow", "ECB", "EXR", "1.0", "M.USD.EUR.SP00.A"), CSV_20, (CSV_10, JSON_10)),
+        (("data", "dataflow", "ECB", "EXR", "1.0", "M.USD.EUR.SP00.A"), JSON_20, (CSV_10, CSV_20, JSON_10)),
     ],
 )
 async def test_a_format_the_2_x_resource_cannot_write_is_406_listing_what_it_can(
@@ -161,13 +162,16 @@ async def test_a_format_the_2_x_resource_cannot_write_is_406_listing_what_it_can
     assert all(media in body["message"] for media in offered)
 
 
-@pytest.mark.parametrize("accept", [CSV_10, JSON_10])
+@pytest.mark.parametrize("accept", [CSV_10, CSV_20, JSON_10])
 async def test_2_x_data_equals_the_1_x_answer(sdmx_provider, jp_fetch, accept):
     v2 = await _get(jp_fetch, "data", "dataflow", "ECB", "EXR", "1.0", "M.USD.EUR.SP00.A", accept=accept)
     v1 = await _get(jp_fetch, "data", "EXR", "M.USD.EUR.SP00.A", accept=accept)
     assert v2.headers["Content-Type"] == accept
     mine, theirs = read_data(v2.body), read_data(v1.body)
     assert mine.num_rows == 252 and mine.equals(theirs)
+    if accept == CSV_20:
+        assert v2.body.startswith(b"STRUCTURE,STRUCTURE_ID,ACTION,FREQ,")
+        assert table_metadata(mine)["format"] == "sdmx-csv-2.0"
 
 
 @pytest.mark.parametrize(
