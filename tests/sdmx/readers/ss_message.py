@@ -23,3 +23,17 @@ def read(data: bytes, *, fast: bool, chunk: int) -> pa.Table:
     inp = open_input(iter([data[i : i + chunk] for i in range(0, len(data), chunk)]))
     builder, info = read_xml_data(inp.chunks, FMT, inp.name, None, fast=fast)
     return builder.build(info, None)
+
+
+def regular_message(series: int = 10, observations: int = 50) -> bytes:
+    """Series of indented, identical-looking plain observations: every one of them a fast-path run."""
+    body = "".join(
+        f'<Series FREQ="D" CURRENCY="C{s}">\n'
+        + "".join(
+            f'  <Obs TIME_PERIOD="2024-{o:03d}" OBS_VALUE="{o}.5" OBS_STATUS="A"/>\n'
+            for o in range(observations)
+        )
+        + "</Series>\n"
+        for s in range(series)
+    )
+    return (HEAD + body + TAIL).encode()

@@ -7,7 +7,7 @@ import pytest
 from dataops.errors import MalformedMessage
 from dataops.sdmx.readers import read_data
 from dataops.sdmx.readers.ss_fast import fast_path_allowed
-from tests.sdmx.readers.ss_message import HEAD, TAIL, read
+from tests.sdmx.readers.ss_message import HEAD, TAIL, read, regular_message
 
 pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("obs_scanner")]
 
@@ -130,15 +130,7 @@ def test_line_layouts_attribute_order_and_odd_values_read_as_lxml_reads_them():
 def test_regular_runs_leave_no_observation_for_lxml():
     from dataops.sdmx.readers.ss_fast import ObsRunScanner
 
-    body = "".join(
-        f'<Series FREQ="D" CURRENCY="C{s}">\n'
-        + "".join(
-            f'  <Obs TIME_PERIOD="2024-{o:03d}" OBS_VALUE="{o}.5" OBS_STATUS="A"/>\n' for o in range(50)
-        )
-        + "</Series>\n"
-        for s in range(10)
-    )
-    data = (HEAD + body + TAIL).encode()
+    data = regular_message()
     scanner = ObsRunScanner()
     out = scanner.feed(data) + scanner.close()
     assert b"<Obs" not in out

@@ -8,7 +8,7 @@ import pytest
 
 from dataops.errors import MalformedMessage
 from dataops.sdmx.readers import ss_native
-from tests.sdmx.readers.ss_message import HEAD, TAIL, read
+from tests.sdmx.readers.ss_message import HEAD, TAIL, read, regular_message
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -81,15 +81,7 @@ def test_random_messages_read_as_lxml_reads_them_at_any_chunk_size(seed, split_a
 
 
 def test_plain_runs_leave_no_observation_for_lxml_and_keep_line_numbers(monkeypatch):
-    body = "".join(
-        f'<Series FREQ="D" CURRENCY="C{s}">\n'
-        + "".join(
-            f'  <Obs TIME_PERIOD="2024-{o:03d}" OBS_VALUE="{o}.5" OBS_STATUS="A"/>\n' for o in range(50)
-        )
-        + "</Series>\n"
-        for s in range(10)
-    )
-    data = (HEAD + body + TAIL).encode()
+    data = regular_message()
     monkeypatch.setattr(ss_native, "GATHER", 1)
     scanner = ss_native.NativeObsScanner()
     out = scanner.feed(data[:1000]) + scanner.feed(data[1000:]) + scanner.close()
