@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from dataops.sdmx.readers.native_columns import array_of, dataops_native
 from dataops.sdmx.readers.ss_fast import parse_pool
-from dataops.sdmx.readers.ss_native import array_of, dataops_native
 
 BLOCK = 1 << 20  # bytes of the file per scan
 IN_FLIGHT = 2  # blocks scanned at once (one per core)

@@ -20,17 +20,12 @@ from concurrent.futures import Future
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataops.sdmx.readers.native_columns import array_of, dataops_native
 from dataops.sdmx.readers.ss_fast import ObsRunScanner, RunBatch, parse_pool
-
-try:
-    import dataops_native
-except ImportError:  # pragma: no cover - depends on how the package was installed
-    dataops_native = None
 
 KINDS = {"OBS_VALUE": "float", "TIME_PERIOD": "string"}
 SPLIT_AT = 1 << 18  # chunks at least this long are scanned in two halves at once
 GATHER = 4 << 20  # bytes gathered from the input's chunks per scan (fewer, larger steps)
-_INDEX_TYPES = {1: pa.int8(), 2: pa.int16(), 4: pa.int32()}
 
 
 def native_available() -> bool:
@@ -41,26 +36,6 @@ def native_available() -> bool:
 def obs_scanner() -> NativeObsScanner | ObsRunScanner:
     """The fastest observation scanner installed."""
     return NativeObsScanner() if native_available() else ObsRunScanner()
-
-
-def array_of(column: dict) -> pa.Array:
-    """An Arrow array over the buffers the extension filled (no copy, no re-validation)."""
-    n, nulls = column["length"], column["null_count"]
-    validity = pa.py_buffer(column["validity"]) if column["validity"] is not None else None
-    kind = column["kind"]
-    if kind == "float":
-        return pa.Array.from_buffers(pa.float64(), n, [validity, pa.py_buffer(column["values"])], nulls)
-    if kind == "string":
-        buffers = [validity, pa.py_buffer(column["offsets"]), pa.py_buffer(column["data"])]
-        return pa.Array.from_buffers(pa.string(), n, buffers, nulls)
-    dictionary = pa.Array.from_buffers(
-        pa.string(),
-        column["dictionary_length"],
-        [None, pa.py_buffer(column["offsets"]), pa.py_buffer(column["data"])],
-    )
-    index_type = _INDEX_TYPES[column["index_width"]]
-    indices = pa.Array.from_buffers(index_type, n, [validity, pa.py_buffer(column["indices"])], nulls)
-    return pa.DictionaryArray.from_arrays(indices, dictionary)
 
 
 def _scan(buf: bytes, start: int, end: int, last: bool, target: str, first_run: int) -> dict:
