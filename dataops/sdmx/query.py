@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from dataops.errors import InvalidInput
 from dataops.sdmx.keys import SeriesKey
+from dataops.sdmx.periods import period_range
 
 # SDMX reporting periods: 2024, 2024-03, 2024-03-31, 2024-Q1, 2024-S2, 2024-W05, 2024-M03, 2024-A1,
 # 2024-D060, plus ISO date-times (updatedAfter, daily data with time).
@@ -24,7 +25,7 @@ def check_period(value: str | int | None, name: str = "period") -> str | None:
     if value is None or value == "":
         return None
     text = str(value).strip()
-    if not _PERIOD.match(text):
+    if not _PERIOD.match(text) or period_range(text) is None:
         raise InvalidInput(
             f"{name} {text!r} is not an SDMX period; use forms like 2024, 2024-03, 2024-03-31, "
             "2024-Q1, 2024-S1 or 2024-W05."
@@ -103,5 +104,6 @@ class DataQuery:
             if number < 1 or str(value).strip() != str(number):
                 raise InvalidInput(f"{name} must be a positive whole number of observations, not {value!r}.")
             object.__setattr__(self, name, number)
-        if self.start and self.end and len(self.start) == len(self.end) and self.start > self.end:
+        first, last = period_range(self.start or ""), period_range(self.end or "")
+        if first and last and first[0] > last[1]:
             raise InvalidInput(f"The period starts ({self.start}) after it ends ({self.end}).")

@@ -55,3 +55,19 @@ def test_last_must_be_a_positive_whole_number(last):
 
 def test_last_given_as_text_is_a_number():
     assert DataQuery(FlowRef("EXR"), last="12").last == 12
+
+
+@pytest.mark.parametrize("period", ["2020-13", "2010-02-30", "2021-W53", "2024-00", "2023-02-29"])
+def test_period_that_does_not_exist_is_refused_not_ignored(period):
+    with pytest.raises(InvalidInput, match=f"start '{period}' is not an SDMX period"):
+        DataQuery(FlowRef("EXR"), start=period)
+
+
+def test_bounds_of_different_granularity_that_cross_are_refused():
+    with pytest.raises(InvalidInput, match="starts \\(2019\\) after it ends \\(2018-06\\)"):
+        DataQuery(FlowRef("EXR"), start="2019", end="2018-06")
+
+
+def test_bounds_of_different_granularity_that_overlap_are_kept():
+    query = DataQuery(FlowRef("EXR"), start="2024", end="2024-06")
+    assert (query.start, query.end) == ("2024", "2024-06")
