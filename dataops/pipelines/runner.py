@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import traceback as tb
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any, TextIO
 
 import nbformat
 import papermill
-from jupyter_client.kernelspec import NoSuchKernel
+from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, NoSuchKernel
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
@@ -140,7 +141,12 @@ def run_notebook(
     kernel_name: str | None,
     stream: TextIO | None = None,
 ) -> NotebookResult:
-    """Execute one notebook with papermill; never raises for what happens inside the notebook."""
+    """Execute one notebook with papermill; never raises for what happens in or to the notebook.
+
+    A notebook without kernel metadata (made by nbformat, jupytext or another tool) runs in the default
+    Python kernel unless ``kernel_name`` names another. Anything unexpected becomes this notebook's
+    failure, with its reason, so the other notebooks and the report are not lost.
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
     extra: dict[str, Any] = {}
@@ -151,6 +157,7 @@ def run_notebook(
         extra["timeout_func"] = lambda cell: max(0.05, deadline - time.monotonic())
     result = NotebookResult(str(path), str(output), PASSED)
     try:
+        kernel_name = kernel_name or _declared_kernel(path) or NATIVE_KERNEL_NAME
         papermill.execute_notebook(
             str(path),
             str(output),
@@ -179,12 +186,23 @@ def run_notebook(
         result.error = f"The kernel died while running the notebook: {exc}"
         _locate_running_cell(result, output)
     except NoSuchKernel as exc:
-        raise InvalidInput(
+        result.status = FAILED
+        result.error = (
             f"{path} asks for the kernel {exc.name!r}, which is not installed here; "
             "install it or pass --kernel with one that is (jupyter kernelspec list)."
-        ) from exc
+        )
+    except Exception as exc:  # noqa: BLE001 - one notebook's trouble must not cost the others or the report
+        result.status = FAILED
+        result.error = f"The notebook could not be run: {type(exc).__name__}: {exc}"
+        result.traceback = _plain("".join(tb.format_exception(exc)))
     result.seconds = time.monotonic() - start
     return result
+
+
+def _declared_kernel(path: Path) -> str | None:
+    """The kernel the notebook's metadata names, if any."""
+    spec = nbformat.read(path, as_version=4).get("metadata", {}).get("kernelspec") or {}
+    return spec.get("name") or None
 
 
 def _plain(text: str) -> str:

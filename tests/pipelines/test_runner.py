@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import nbformat
 import pytest
 from lxml import etree
 
@@ -191,3 +192,38 @@ def test_bad_input_is_refused_with_a_sentence_before_anything_runs(work, capsys,
     assert main(["run", *args]) == 1
     assert message in capsys.readouterr().err
     assert not (work / "ran").exists()
+
+
+def test_a_notebook_without_kernel_metadata_runs_in_the_default_python_kernel(work):
+    bare = nbformat.v4.new_notebook()  # as nbformat, jupytext or another tool writes it: no kernelspec
+    bare.cells.append(nbformat.v4.new_code_cell("print('ran without metadata')"))
+    nbformat.write(bare, work / "bare.ipynb")
+
+    code = main(["run", "bare.ipynb", "--junit", "report.xml", "--quiet"])
+
+    assert code == 0
+    assert "ran without metadata" in outputs_text(work / "executed" / "bare.ipynb")
+    assert _junit(work / "report.xml").find("testsuite").get("failures") == "0"
+
+
+def test_a_notebook_that_cannot_run_is_a_failed_case_and_the_run_goes_on(work, capsys):
+    (work / "broken.ipynb").write_text('{"cells": [', encoding="utf-8")
+    notebook(work / "exotic.ipynb", "print('x')")
+    exotic = nbformat.read(work / "exotic.ipynb", as_version=4)
+    exotic.metadata["kernelspec"]["name"] = "no-such-kernel"
+    nbformat.write(exotic, work / "exotic.ipynb")
+    notebook(work / "fine.ipynb", "print('fine ran')")
+
+    code = main(
+        ["run", "broken.ipynb", "exotic.ipynb", "fine.ipynb", "--keep-going", "--junit", "report.xml"]
+    )
+
+    assert code == 3
+    cases = {c.get("name"): c for c in _junit(work / "report.xml").iter("testcase")}
+    assert cases["broken.ipynb"].find("failure").get("message").startswith("The notebook could not be run: ")
+    assert "'no-such-kernel', which is not installed here" in cases["exotic.ipynb"].find("failure").get(
+        "message"
+    )
+    assert cases["fine.ipynb"].find("failure") is None
+    assert "fine ran" in outputs_text(work / "executed" / "fine.ipynb")
+    assert "Traceback" not in capsys.readouterr().err
