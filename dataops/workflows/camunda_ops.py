@@ -7,12 +7,14 @@ Each operation is a generator: it yields `Request` objects, receives each reply'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
-from dataops.errors import NotFound
+from dataops.errors import InvalidInput, NotFound
 from dataops.workflows import bpmn
 from dataops.workflows import camunda_codec as codec
 from dataops.workflows.models import (
@@ -45,6 +47,21 @@ class Request:
 
 Op = Generator[Request, Any, Any]
 
+# The engine's ids (UUIDs, ``key:version:uuid`` definition ids, numeric ids) and BPMN process keys.
+_ENGINE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,254}$")
+
+
+def segment(value: object, what: str = "id") -> str:
+    """One path segment of an engine URL: an id of the engine's shape, percent-encoded.
+
+    Ids come from requests (``workflows/runs/<id>/cancel``); one carrying ``/`` or ``..`` must never
+    turn into another engine resource, so anything else is refused with `InvalidInput`.
+    """
+    text = str(value)
+    if not _ENGINE_ID.match(text):
+        raise InvalidInput(f"{text!r} is not a valid {what}: engine ids are letters, digits and _ . : -")
+    return quote(text, safe=":")
+
 
 def version() -> Op:
     body = yield Request("GET", "/version", "asking the engine for its version")
@@ -70,7 +87,9 @@ def definitions(latest_only: bool = True) -> Op:
 
 def definition(key: str, version: int | None = None) -> Op:
     if version is None:
-        dto = yield Request("GET", f"/process-definition/key/{key}", f"looking up process '{key}'")
+        dto = yield Request(
+            "GET", f"/process-definition/key/{segment(key, 'process key')}", f"looking up process '{key}'"
+        )
         return codec.definition(dto)
     found = yield Request(
         "GET",
@@ -84,7 +103,11 @@ def definition(key: str, version: int | None = None) -> Op:
 
 
 def definition_xml(definition_id: str) -> Op:
-    body = yield Request("GET", f"/process-definition/{definition_id}/xml", "reading the BPMN of a process")
+    body = yield Request(
+        "GET",
+        f"/process-definition/{segment(definition_id, 'process definition id')}/xml",
+        "reading the BPMN of a process",
+    )
     return str(body.get("bpmn20Xml", ""))
 
 
@@ -128,7 +151,10 @@ def start(key: str, variables: Mapping[str, Any] | None, business_key: str | Non
     if business_key:
         payload["businessKey"] = business_key
     created = yield Request(
-        "POST", f"/process-definition/key/{key}/start", f"starting process '{key}'", json=payload
+        "POST",
+        f"/process-definition/key/{segment(key, 'process key')}/start",
+        f"starting process '{key}'",
+        json=payload,
     )
     return (yield from run(created["id"]))
 
@@ -194,7 +220,9 @@ def _with_open_incidents(run_ids: list[str]) -> Op:
 
 
 def run(run_id: str) -> Op:
-    dto = yield Request("GET", f"/history/process-instance/{run_id}", f"looking up run {run_id}")
+    dto = yield Request(
+        "GET", f"/history/process-instance/{segment(run_id, 'run id')}", f"looking up run {run_id}"
+    )
     stuck: set[str] = set()
     end_activity = None
     if dto.get("state") == "ACTIVE":
@@ -284,9 +312,9 @@ def _incident_details(dto: Mapping[str, Any]) -> Op:
     if not log_id:
         return None
     if kind == "failedExternalTask":
-        path = f"/history/external-task-log/{log_id}/error-details"
+        path = f"/history/external-task-log/{segment(log_id)}/error-details"
     elif kind == "failedJob":
-        path = f"/history/job-log/{log_id}/stacktrace"
+        path = f"/history/job-log/{segment(log_id)}/stacktrace"
     else:
         return None
     text = yield Request("GET", path, "reading the error details of an incident", expect="text")
@@ -294,6 +322,7 @@ def _incident_details(dto: Mapping[str, Any]) -> Op:
 
 
 def retry(run_id: str, incident_id: str | None) -> Op:
+    segment(run_id, "run id")
     rows = yield Request(
         "GET", "/incident", f"reading the incidents of run {run_id}", params={"processInstanceId": run_id}
     )
@@ -307,14 +336,18 @@ def retry(run_id: str, incident_id: str | None) -> Op:
         if row.get("incidentType") == "failedExternalTask":
             yield Request(
                 "PUT",
-                f"/external-task/{task}/retries",
+                f"/external-task/{segment(task)}/retries",
                 "retrying a failed step",
                 json={"retries": 1},
                 expect="none",
             )
         elif row.get("incidentType") == "failedJob":
             yield Request(
-                "PUT", f"/job/{task}/retries", "retrying a failed job", json={"retries": 1}, expect="none"
+                "PUT",
+                f"/job/{segment(task)}/retries",
+                "retrying a failed job",
+                json={"retries": 1},
+                expect="none",
             )
         else:
             continue
@@ -327,14 +360,14 @@ def cancel(run_id: str, reason: str) -> Op:
         # The engine's delete call takes no reason; a variable keeps it in the run's history.
         yield Request(
             "PUT",
-            f"/process-instance/{run_id}/variables/cancel_reason",
+            f"/process-instance/{segment(run_id, 'run id')}/variables/cancel_reason",
             f"cancelling run {run_id}",
             json={"type": "String", "value": reason},
             expect="none",
         )
     yield Request(
         "DELETE",
-        f"/process-instance/{run_id}",
+        f"/process-instance/{segment(run_id, 'run id')}",
         f"cancelling run {run_id}",
         params={"failIfNotExists": "true"},
         expect="none",

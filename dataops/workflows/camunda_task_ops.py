@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dataops.workflows import camunda_codec as codec
-from dataops.workflows.camunda_ops import Op, Request
+from dataops.workflows.camunda_ops import Op, Request, segment
 
 
 def fetch_and_lock(
@@ -44,7 +44,13 @@ def fetch_and_lock(
 
 
 def _task_call(task_id: str, action: str, what: str, payload: Mapping[str, Any]) -> Op:
-    yield Request("POST", f"/external-task/{task_id}/{action}", what, json=dict(payload), expect="none")
+    yield Request(
+        "POST",
+        f"/external-task/{segment(task_id, 'task id')}/{action}",
+        what,
+        json=dict(payload),
+        expect="none",
+    )
     return None
 
 

@@ -173,3 +173,20 @@ async def test_an_engine_that_does_not_answer_is_a_json_502(dataops_config, tmp_
 async def test_without_an_engine_the_api_says_what_to_configure(jp_fetch):
     code, body = await _error(jp_fetch, "definitions")
     assert code == 503 and "engine_url" in body["message"]
+
+
+@pytest.mark.parametrize("action", ["cancel", "retry"])
+async def test_a_run_id_that_climbs_out_of_its_path_never_reaches_another_engine_resource(
+    configured, engine, jp_fetch, action
+):
+    key = unique("kept")
+    xml = process_xml(key, [("fetch", unique("t"))])
+    deployed = await _json(jp_fetch, "deployments", method="POST", body={"resources": {f"{key}.bpmn": xml}})
+    deployment = deployed["id"]
+
+    code, body = await _error(
+        jp_fetch, "runs", f"..%2Fdeployment%2F{deployment}", action, method="POST", body={}
+    )
+
+    assert code == 400 and "is not a valid run id" in body["message"]
+    assert engine.definition(key).deployment_id == deployment  # the deployment was not deleted
