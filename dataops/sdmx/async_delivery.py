@@ -47,16 +47,26 @@ def async_ticket(body: bytes, source: Source) -> AsyncTicket | None:
     if code != 413:
         return None
     found = _URL.search(text)
+    named = _KEY.search(text)
     if found:
         base, key = found.group(1), found.group(2)
+        if _origin(httpx.URL(base)) != _origin(httpx.URL(source.url)):
+            # A reply names where to poll; only the provider's own host is ever asked.
+            base = _beside(source)
+    elif named:
+        key, base = named.group(1), _beside(source)
     else:
-        named = _KEY.search(text)
-        if not named:
-            return None
-        # The async API sits beside the SDMX one: .../dissemination/sdmx/2.1 -> .../dissemination/1.0
-        key = named.group(1)
-        base = re.sub(r"/sdmx/(2\.1|3\.0)/?$", "", source.url.rstrip("/")) + "/1.0"
+        return None
     return AsyncTicket(key, f"{base}/async/status/{key}", f"{base}/async/data/{key}")
+
+
+def _beside(source: Source) -> str:
+    """The async API sits beside the SDMX one: .../dissemination/sdmx/2.1 -> .../dissemination/1.0"""
+    return re.sub(r"/sdmx/(2\.1|3\.0)/?$", "", source.url.rstrip("/")) + "/1.0"
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port
 
 
 def async_status(body: bytes) -> str | None:

@@ -61,17 +61,38 @@ def test_legacy_footer_with_a_file_url_stays_too_large(sdmx_config):
     assert err.value.details["file_url"].startswith("http://ec.europa.eu/eurostat/SDMX/diss-web/file/")
 
 
-def test_ticket_from_a_footer_naming_the_async_url():
-    footer = b"""<m:GenericData xmlns:m="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
+def _footer(url: str) -> bytes:
+    return f"""<m:GenericData xmlns:m="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
       xmlns:f="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message/footer"
       xmlns:c="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"><f:Footer>
       <f:Message code="413"><c:Text>Data will be at
-      https://ec.europa.eu/eurostat/api/dissemination/1.0/async/data/a1b2-c3</c:Text></f:Message>
-      </f:Footer></m:GenericData>"""
-    source = Source("E", "Eurostat", "https://elsewhere.example/sdmx/2.1", provider="ESTAT")
+      {url}</c:Text></f:Message>
+      </f:Footer></m:GenericData>""".encode()
+
+
+def test_ticket_from_a_footer_naming_the_async_url_on_the_providers_host():
+    footer = _footer("https://ec.europa.eu/eurostat/api/dissemination/1.0/async/data/a1b2-c3")
+    source = Source("E", "Eurostat", "https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1")
     ticket = async_ticket(footer, source)
     assert ticket.key == "a1b2-c3"
     assert ticket.status_url == "https://ec.europa.eu/eurostat/api/dissemination/1.0/async/status/a1b2-c3"
+
+
+@pytest.mark.parametrize(
+    "named",
+    [
+        "http://169.254.169.254/latest/1.0/async/data/a1b2-c3",
+        "https://ec.europa.eu.evil.example/1.0/async/data/a1b2-c3",
+        "http://ec.europa.eu/eurostat/api/dissemination/1.0/async/data/a1b2-c3",  # other scheme
+        "https://ec.europa.eu:8443/eurostat/api/dissemination/1.0/async/data/a1b2-c3",  # other port
+    ],
+)
+def test_a_footer_naming_another_host_is_only_followed_on_the_providers_own_host(named):
+    source = Source("E", "Eurostat", "https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1")
+    ticket = async_ticket(_footer(named), source)
+    assert ticket.key == "a1b2-c3"
+    assert ticket.status_url == "https://ec.europa.eu/eurostat/api/dissemination/1.0/async/status/a1b2-c3"
+    assert ticket.data_url == "https://ec.europa.eu/eurostat/api/dissemination/1.0/async/data/a1b2-c3"
 
 
 def test_status_word_is_read_from_the_envelope():
