@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import httpx
 
 from dataops import __version__
-from dataops.errors import ProviderDown, TooLarge
+from dataops.errors import ProviderDown, RemoteError, TooLarge
 from dataops.sdmx.config import DataConfig
 from dataops.sdmx.provider_errors import error_for
 from dataops.sdmx.sources import Source
@@ -63,7 +63,20 @@ class Transport:
             timeout=httpx.Timeout(config.timeout, connect=min(10.0, config.timeout)),
             follow_redirects=True,
             headers={"User-Agent": f"dataops/{__version__}", "Accept-Encoding": "gzip, deflate"},
+            event_hooks={"request": [self._same_site]},
         )
+
+    def _same_site(self, request: httpx.Request) -> None:
+        """Every request, redirects included, stays on the provider's host (and never drops to http)."""
+        home = httpx.URL(self.source.url)
+        downgrade = home.scheme == "https" and request.url.scheme != "https"
+        if request.url.host != home.host or downgrade:
+            raise RemoteError(
+                f"{self.source.name} sent the query on to {request.url.scheme}://{request.url.host}, "
+                f"outside its own site ({home.scheme}://{home.host}); dataops follows a provider's "
+                "redirects only within its site. Correct the source's url if the provider has moved.",
+                details={"url": str(request.url), "source_url": self.source.url},
+            )
 
     def close(self) -> None:
         """Close the connection pool."""

@@ -29,6 +29,7 @@ def sdmx_config(dataops_config, fake_provider, tmp_path):
         "NOAVAIL": ("noavail", "sdmx-rest-1", "ECB", "ECB"),
         "GZIP": ("gzip", "sdmx-rest-1", "ECB", "ECB"),
         "ETAG": ("etag", "sdmx-rest-1", "ECB", "ECB"),
+        "MOVED": ("moved", "sdmx-rest-1", "ECB", "ECB"),
         "ESTAT_ASYNC": ("estatasync/sdmx/2.1", "sdmx-rest-1", "ECB", "ESTAT"),
     }
     lines = [

@@ -111,6 +111,7 @@ class FakeProvider:
     async_pending: int = 2
     async_zip: bool = False
     async_outcome: str = "AVAILABLE"  # or EXPIRED: the file was removed before it was fetched
+    moved_to: str = ""  # the "moved" persona redirects every request here (+ the rest of the path)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
     # async key -> [status polls still "not ready", media type, body]
@@ -162,6 +163,10 @@ class FakeProvider:
         accept = headers.get("Accept", "*/*")
         if persona == "down":
             return _error(503, 503, "Service unavailable")
+        if persona == "moved":
+            rest_of_path = raw_path.split("/moved", 1)[1]
+            return 301, {"Location": self.moved_to + rest_of_path}, b""
+
         if persona == "busy":
             if self.busy_count > 0:
                 self.busy_count -= 1

@@ -6,12 +6,14 @@ import time
 
 import pytest
 
+import dataops
 from dataops.errors import (
     InvalidInput,
     NoData,
     NotImplementedByProvider,
     ProviderDown,
     RateLimited,
+    RemoteError,
     TooLarge,
 )
 from dataops.sdmx import media
@@ -191,3 +193,18 @@ def test_error_body_with_an_entity_bomb_is_not_expanded():
     )
     code, text = provider_message(bomb)
     assert len(text) < 100
+
+
+def test_a_redirect_within_the_providers_site_is_followed(sdmx_config, fake_provider):
+    fake_provider.moved_to = f"{fake_provider.url}/ecb"
+    df = dataops.read("MOVED", "EXR", key="M.USD.EUR.SP00.A", last=3)
+    assert len(df) == 3
+
+
+def test_a_redirect_to_another_host_is_refused_before_it_is_requested(sdmx_config, fake_provider):
+    other_host = fake_provider.url.replace("127.0.0.1", "localhost")  # the same server, another host name
+    fake_provider.moved_to = f"{other_host}/ecb"
+    with pytest.raises(RemoteError, match="outside its own site") as err:
+        dataops.read("MOVED", "EXR", key="M.USD.EUR.SP00.A", last=3)
+    assert err.value.details["url"].startswith("http://localhost:")
+    assert [p for p, _ in fake_provider.requests if p.startswith("/ecb")] == []
