@@ -96,6 +96,12 @@ class PromotionConfig:
                 raise ConfigError(f"Environment {env_id!r} has unknown setting(s): {', '.join(unknown)}.")
             if not entry.get("id") or not entry.get("branch"):
                 raise ConfigError(f"Environment {env_id!r} needs both 'id' and 'branch'.")
+            for name in ("remote", "branch"):
+                if str(entry.get(name, "")).startswith("-"):
+                    raise ConfigError(
+                        f"The {name} of environment {env_id!r} starts with '-', which git would take for "
+                        f"an option: {entry[name]!r}."
+                    )
             if entry.get("remote") and entry.get("gitlab_project"):
                 raise ConfigError(
                     f"Environment {env_id!r} names both a remote and a gitlab_project; keep one."

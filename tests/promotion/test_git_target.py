@@ -6,9 +6,10 @@ import threading
 
 import pytest
 
-from dataops.errors import Conflict, Forbidden
+from dataops.config import Config
+from dataops.errors import ConfigError, Conflict, DataOpsError, Forbidden
 from dataops.promotion.access import Identity
-from dataops.promotion.config import Environment
+from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.plan import build_plan
 from dataops.promotion.submit import submit
 from dataops.promotion.targets.git import GitTarget
@@ -120,3 +121,20 @@ def test_protected_environment_on_git_lands_on_a_promotion_branch(workspace, rem
     done = submit(plan, target, workspace / "a.jsonl")
     assert done.branch == "promote/prod/analysis"
     assert "refs/heads/deploy/prod" not in git(git_server.root / "deploy.git", "for-each-ref")
+
+
+def test_a_remote_that_looks_like_an_option_never_runs_a_command(workspace, tmp_path):
+    witness = tmp_path / "ran"
+    remote = f"--upload-pack=touch {witness};false"
+    env = Environment("dev", "deploy/dev", remote=remote)
+    with pytest.raises(DataOpsError):
+        build_plan(workspace, "analysis.ipynb", env, GitTarget(remote), ALICE)
+    assert not witness.exists()
+
+
+@pytest.mark.parametrize("field", ["remote", "branch"])
+def test_a_configured_remote_or_branch_starting_with_a_dash_is_refused(field):
+    entry = {"id": "dev", "branch": "deploy/dev", "remote": "https://git.example.org/d.git"}
+    entry[field] = "--upload-pack=touch /tmp/x"
+    with pytest.raises(ConfigError, match=f"The {field} of environment 'dev' starts with '-'"):
+        PromotionConfig.from_config(Config({"promotion": {"environments": [entry]}}))

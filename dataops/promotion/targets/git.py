@@ -56,10 +56,14 @@ class GitTarget:
         return done.stdout.decode().strip()
 
     def _fetch(self, repo: Path, branch: str) -> str | None:
-        listing = self._ok(self._git(repo, "ls-remote", self.remote, f"refs/heads/{branch}"), "list branches")
+        listing = self._ok(
+            self._git(repo, "ls-remote", "--", self.remote, f"refs/heads/{branch}"), "list branches"
+        )
         if not listing:
             return None
-        self._ok(self._git(repo, "fetch", "-q", "--no-tags", self.remote, f"refs/heads/{branch}"), "fetch")
+        self._ok(
+            self._git(repo, "fetch", "-q", "--no-tags", "--", self.remote, f"refs/heads/{branch}"), "fetch"
+        )
         return self._ok(self._git(repo, "rev-parse", "FETCH_HEAD"), "read the fetched branch")
 
     def read(self, branch: str, paths: list[str]) -> BranchState:
@@ -91,7 +95,7 @@ class GitTarget:
             if head != change.base_commit:
                 raise Conflict(_moved(change.branch))
             sha = self._commit(repo, head, change)
-            push = self._git(repo, "push", "--porcelain", self.remote, f"{sha}:refs/heads/{target}")
+            push = self._git(repo, "push", "--porcelain", "--", self.remote, f"{sha}:refs/heads/{target}")
             if push.returncode != 0:
                 self._push_failed(push, change.branch)
         return Landing(sha, "", target)
