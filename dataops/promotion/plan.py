@@ -143,6 +143,7 @@ def _collect(root: Path, main: Path, env: Environment, extra: list[str] | tuple[
         findings.append(secrets.scan_text(script.decode(), py_dest))
         for module in local_imports(original, main.parent):
             mrel = module.relative_to(root).as_posix()
+            _inside(root, mrel)  # the file itself, links resolved: a linked __init__.py may point outside
             dest = f"{kind_folder}/{module.relative_to(main.parent).as_posix()}"
             files.append(_read(module, mrel, dest, "module", findings))
     elif main.suffix in (".py", ".bpmn"):

@@ -9,11 +9,14 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from dataops.config import Config
-from dataops.errors import ConfigError, NotFound
+from dataops.errors import ConfigError, InvalidInput, NotFound
+from dataops.promotion.access import Identity
 from dataops.promotion.clean import clean_notebook, notebook_bytes, read_notebook
-from dataops.promotion.config import PromotionConfig
+from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.export import to_percent_script
 from dataops.promotion.imports import local_imports
+from dataops.promotion.plan import build_plan
+from dataops.promotion.targets.git import GitTarget
 from tests.promotion.conftest import write_notebook
 
 
@@ -64,3 +67,17 @@ def test_environment_configuration_is_checked():
         PromotionConfig.from_config(
             Config({"promotion": {"environments": [{"id": "x", "branch": "b", "brnch": 1}]}})
         )
+
+
+def test_a_package_whose_init_links_outside_the_folder_is_refused(workspace, tmp_path):
+    outside = tmp_path / "elsewhere.py"
+    outside.write_text("TOKEN = 'from outside the Jupyter root'\n")
+    (workspace / "pkg").mkdir()
+    (workspace / "pkg" / "__init__.py").symlink_to(outside)
+    nb = nbformat.read(workspace / "analysis.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import pkg"))
+    nbformat.write(nb, workspace / "analysis.ipynb")
+    env = Environment("dev", "deploy/dev", remote="/srv/unused.git")
+
+    with pytest.raises(InvalidInput, match="pkg/__init__.py is outside the folder this server works in"):
+        build_plan(workspace, "analysis.ipynb", env, GitTarget("/srv/unused.git"), Identity("alice"))
