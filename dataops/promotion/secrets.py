@@ -9,8 +9,11 @@ this module: findings carry a hash and a masked preview only.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 import json
+import re
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -168,9 +171,32 @@ def scan_notebook(nb: NotebookNode, file: str) -> list[Finding]:
             pieces.append(
                 _Piece("metadata.json", json.dumps(cell.metadata, indent=1), file, number, "metadata")
             )
+        # Attachments land with the notebook: their decoded bytes are scanned like any text.
+        for bundle in (cell.get("attachments") or {}).values():
+            for mime, data in bundle.items():
+                pieces.append(
+                    _Piece("attachment.txt", _attachment_text(mime, data), file, number, "attachment")
+                )
     located = _scan(pieces)
     raw = _scan([_Piece("notebook.ipynb", nbformat.writes(_without_binary(nb)), file, None, "notebook JSON")])
     return located + _new(raw, located)
+
+
+_PRINTABLE_RUN = re.compile(rb"[\x20-\x7e]{8,}")
+
+
+def _attachment_text(mime: str, data: object) -> str:
+    """An attachment's content as text: base64 payloads decoded, JSON bundles written out."""
+    if not isinstance(data, str):
+        return json.dumps(data)
+    try:
+        raw = base64.b64decode("".join(data.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return data
+    if mime.startswith("text/") or mime.endswith(("json", "xml", "+xml", "javascript")):
+        return raw.decode("utf-8", errors="replace")
+    # An image or other binary: its printable runs, one a line, as `strings` shows them.
+    return "\n".join(run.decode("ascii") for run in _PRINTABLE_RUN.findall(raw))
 
 
 def scan_text(text: str, file: str, *, part: str = "file") -> list[Finding]:

@@ -113,3 +113,26 @@ def test_clean_notebooks_with_plots_urls_ids_and_hashes_are_not_flagged():
     ]
     nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
     assert scan_notebook(nb, "nowcast.ipynb") == []
+
+
+def _attached(mime: str, payload: bytes):
+    cell = new_markdown_cell("![keys](attachment:keys)")
+    cell["attachments"] = {"keys": {mime: base64.b64encode(payload).decode()}}
+    return new_notebook(cells=[new_markdown_cell("# Report"), cell])
+
+
+def test_a_secret_in_a_text_attachment_is_caught_in_its_cell():
+    key = _line("AWS Access Key", CORPUS["AWS Access Key"]).encode()
+    findings = scan_notebook(_attached("text/plain", b"notes\n" + key + b"\n"), "report.ipynb")
+    assert [(f.kind, f.cell, f.part) for f in findings][:1] == [("AWS Access Key", 2, "attachment")]
+
+
+def test_a_secret_hidden_in_an_image_attachment_is_caught():
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4 + CORPUS["AWS Access Key"].encode() + bytes(range(256))
+    findings = scan_notebook(_attached("image/png", png), "report.ipynb")
+    assert ("AWS Access Key", 2, "attachment") in {(f.kind, f.cell, f.part) for f in findings}
+
+
+def test_a_plain_image_attachment_is_not_flagged():
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+    assert scan_notebook(_attached("image/png", png), "report.ipynb") == []
