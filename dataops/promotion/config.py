@@ -33,6 +33,16 @@ from dataops.config import Config
 from dataops.errors import ConfigError, NotFound
 
 DEFAULT_FOLDERS = {"notebooks": "notebooks", "steps": "steps", "processes": "processes"}
+# Paths a promotion may not write unless an environment's protected_paths says otherwise: CI
+# configuration and repository settings decide what runs with the deployment's credentials.
+DEFAULT_PROTECTED_PATHS = (
+    ".gitlab-ci.yml",
+    ".gitlab/",
+    ".github/",
+    ".gitattributes",
+    ".gitmodules",
+    "CODEOWNERS",
+)
 
 
 @dataclass(frozen=True)
@@ -48,11 +58,26 @@ class Environment:
     allowed_groups: tuple[str, ...] = ()
     label: str = ""
     folders: dict[str, str] = field(default_factory=dict)
+    protected_paths: tuple[str, ...] = DEFAULT_PROTECTED_PATHS
 
     @property
     def target_kind(self) -> str:
         """``gitlab``, ``git``, or ``""`` when the environment names no repository yet."""
         return "gitlab" if self.gitlab_project else ("git" if self.remote else "")
+
+    def protects(self, destination: str) -> bool:
+        """Is ``destination`` (a path in the repository) one a promotion may not write here?
+
+        An entry ending in ``/`` protects a folder, any other entry one file (at any depth for a
+        bare name such as ``CODEOWNERS``).
+        """
+        for entry in self.protected_paths:
+            if entry.endswith("/"):
+                if destination.startswith(entry):
+                    return True
+            elif destination == entry or ("/" not in entry and destination.endswith("/" + entry)):
+                return True
+        return False
 
     def folder(self, kind: str) -> str:
         """Destination folder for ``notebooks``, ``steps`` or ``processes``."""
@@ -117,6 +142,7 @@ class PromotionConfig:
                         "allowed_users": tuple(entry.get("allowed_users", ())),
                         "allowed_groups": tuple(entry.get("allowed_groups", ())),
                         "folders": env_folders,
+                        "protected_paths": tuple(entry.get("protected_paths", DEFAULT_PROTECTED_PATHS)),
                     }
                 )
             )

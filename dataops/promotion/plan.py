@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from dataops.errors import InvalidInput, NotFound
+from dataops.errors import Forbidden, InvalidInput, NotFound
 from dataops.promotion import secrets
 from dataops.promotion.access import Identity
 from dataops.promotion.clean import clean_notebook, notebook_bytes, read_notebook
@@ -113,6 +113,13 @@ def build_plan(
         if wanted:
             planned.destination = check_destination(wanted)
     _no_duplicates(files)
+    for planned in files:
+        if env.protects(planned.destination):
+            raise Forbidden(
+                f"{planned.destination} is a protected path in environment {env.id!r} (CI configuration "
+                "and repository settings): a promotion may not write it. An administrator can change the "
+                "environment's protected_paths."
+            )
     state = target.read(env.branch, [f.destination for f in files])
     for planned in files:
         old = state.files.get(planned.destination)

@@ -138,3 +138,32 @@ def test_a_configured_remote_or_branch_starting_with_a_dash_is_refused(field):
     entry[field] = "--upload-pack=touch /tmp/x"
     with pytest.raises(ConfigError, match=f"The {field} of environment 'dev' starts with '-'"):
         PromotionConfig.from_config(Config({"promotion": {"environments": [entry]}}))
+
+
+@pytest.mark.parametrize("destination", [".gitlab-ci.yml", ".gitlab/ci/deploy.yml", "steps/CODEOWNERS"])
+def test_a_promotion_may_not_write_ci_configuration(workspace, remote, git_server, destination):
+    env = Environment("dev", "deploy/dev", remote=remote)
+    with pytest.raises(Forbidden, match=f"{destination} is a protected path in environment 'dev'"):
+        build_plan(
+            workspace,
+            "analysis.ipynb",
+            env,
+            GitTarget(remote),
+            ALICE,
+            destinations={"notebooks/helpers.py": destination},
+        )
+
+
+def test_an_environment_that_allows_a_protected_path_may_write_it(workspace, remote, git_server, tmp_path):
+    entry = {"id": "dev", "branch": "deploy/dev", "remote": remote, "protected_paths": [".github/"]}
+    env = PromotionConfig.from_config(Config({"promotion": {"environments": [entry]}})).environment("dev")
+    plan = build_plan(
+        workspace,
+        "analysis.ipynb",
+        env,
+        GitTarget(remote),
+        ALICE,
+        destinations={"notebooks/helpers.py": ".gitlab-ci.yml"},
+    )
+    submit(plan, GitTarget(remote), tmp_path / "audit.jsonl", "CI lands on purpose")
+    assert "return x * 100" in _show(git_server, "deploy/dev", ".gitlab-ci.yml")
