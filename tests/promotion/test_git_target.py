@@ -167,3 +167,22 @@ def test_an_environment_that_allows_a_protected_path_may_write_it(workspace, rem
     )
     submit(plan, GitTarget(remote), tmp_path / "audit.jsonl", "CI lands on purpose")
     assert "return x * 100" in _show(git_server, "deploy/dev", ".gitlab-ci.yml")
+
+
+def test_two_promotions_in_a_row_to_a_protected_git_environment_both_land_for_review(
+    workspace, remote, git_server
+):
+    env = Environment("prod", "deploy/prod", remote=remote, protected=True)
+    target = GitTarget(remote)
+    first = submit(build_plan(workspace, "analysis.ipynb", env, target, ALICE), target, workspace / "a.jsonl")
+    (workspace / "helpers.py").write_text("def scale(x):\n    return x * 1000\n")
+
+    second = submit(
+        build_plan(workspace, "analysis.ipynb", env, target, ALICE), target, workspace / "a.jsonl"
+    )
+
+    repo = git_server.root / "deploy.git"
+    assert second.branch == first.branch == "promote/prod/analysis"
+    assert git(repo, "rev-parse", "promote/prod/analysis") == second.commit_sha
+    assert git(repo, "rev-parse", f"{second.commit_sha}^") == first.commit_sha  # fast-forward, no force
+    assert "return x * 1000" in _show(git_server, "promote/prod/analysis", "notebooks/helpers.py")

@@ -86,7 +86,11 @@ class GitTarget:
             return BranchState(branch, head, files)
 
     def land(self, change: Change) -> Landing:
-        """One commit on top of the reviewed head, pushed without force."""
+        """One commit on top of the reviewed head, pushed without force.
+
+        A promotion branch that already exists (an earlier promotion still under review) gets the new
+        commit on top of its own head, so a second promotion updates the review instead of clashing.
+        """
         target = change.review_branch or change.branch
         with tempfile.TemporaryDirectory() as tmp:
             repo = Path(tmp)
@@ -94,6 +98,8 @@ class GitTarget:
             head = self._fetch(repo, change.branch)
             if head != change.base_commit:
                 raise Conflict(_moved(change.branch))
+            if change.review_branch:
+                head = self._fetch(repo, change.review_branch) or head
             sha = self._commit(repo, head, change)
             push = self._git(repo, "push", "--porcelain", "--", self.remote, f"{sha}:refs/heads/{target}")
             if push.returncode != 0:
