@@ -6,6 +6,7 @@ An empty position (``M..EUR.SP00.A``) or ``*`` is a wildcard; ``+`` (REST 1.x) a
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -105,13 +106,14 @@ class SeriesKey:
                 f"The series key {self} has {len(key.values)} positions but {structure.id} has "
                 f"{len(dims)} dimensions ({'.'.join(d.id for d in dims)})."
             )
-        for dim, codes in zip(dims, key.values, strict=True):
+        for pos, (dim, codes) in enumerate(zip(dims, key.values, strict=True), start=1):
             known = set(dim.codes["id"].astype(str)) if len(dim.codes) else None
             for code in codes:
                 if known is not None and code not in known:
-                    sample = ", ".join(sorted(known)[:8])
                     raise InvalidInput(
-                        f"{dim.id} has no code {code!r} in {structure.id} (codes include {sample})."
+                        f"{dim.id} has no code {code!r} in {structure.id}: position {pos} of the series key "
+                        f"holds a code its codelist does not have; {_nearest(code, known)}.",
+                        details={"position": pos, "dimension": dim.id, "code": code},
                     )
         return key
 
@@ -133,3 +135,11 @@ class SeriesKey:
 
     def __str__(self) -> str:
         return self.to_rest(1)
+
+
+def _nearest(code: str, known: set[str]) -> str:
+    """A hint naming the codes closest to ``code`` (by spelling), or a sample when none is close."""
+    near = difflib.get_close_matches(code.upper(), sorted(known), n=4, cutoff=0.5)
+    if near:
+        return "did you mean " + ", ".join(near) + "?"
+    return "codes include " + ", ".join(sorted(known)[:8])

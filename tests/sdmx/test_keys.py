@@ -97,3 +97,12 @@ def test_all_key_expands_to_one_wildcard_per_dimension(exr):
 def test_dict_key_needs_a_structure():
     with pytest.raises(InvalidInput, match="needs the dataflow's structure"):
         SeriesKey.coerce({"FREQ": "M"})
+
+
+def test_an_unknown_code_names_its_position_and_suggests_near_codes(exr):
+    with pytest.raises(InvalidInput) as err:
+        SeriesKey.parse("M.USX.EUR.SP00.A").validate(exr)
+    message = str(err.value)
+    assert "position 2 of the series key holds a code its codelist does not have" in message
+    assert "did you mean USD" in message
+    assert err.value.details == {"position": 2, "dimension": "CURRENCY", "code": "USX"}
