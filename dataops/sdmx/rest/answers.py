@@ -50,12 +50,7 @@ def answer(config: Config, request: DataRequest | StructureRequest | Availabilit
 
 def flow_ref(config: Config, source: str, flow: Selector) -> str:
     """The reference of the one dataflow ``flow`` names, ``+`` resolved against the source's dataflows."""
-    if flow.rule is not Versions.LATEST_STABLE:
-        return flow.flow_ref()
-    stable = flow.pick(service.dataflows(config, source))
-    if not stable:
-        raise UnknownDataflow(f"The source {source} has no stable version of the dataflow {flow.one_id!r}.")
-    return f"{stable[0].agency}:{stable[0].id}({stable[0].version})"
+    return flow.flow_ref(service.dataflows(config, source) if flow.rule is Versions.LATEST_STABLE else ())
 
 
 def _data(config: Config, request: DataRequest) -> Answer:

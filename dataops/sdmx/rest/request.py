@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from dataops.errors import InvalidInput
 from dataops.sdmx.rest import negotiation
 from dataops.sdmx.rest.key_filters import Filters, plain_key
-from dataops.sdmx.rest.terms import ANY, References, Selector
+from dataops.sdmx.rest.terms import ANY, ONE_AT_A_TIME, References, Selector
 
 ARTEFACT_TYPES = ("dataflow", "datastructure", "codelist")
 
@@ -89,11 +89,9 @@ def data_v2(
         if value not in ("all", "dsd"):
             raise InvalidInput(f"{name} must be 'all' or 'dsd' here, not {value!r}.")
     if "," in (key or ""):
-        raise InvalidInput(
-            "Ask for one dataflow, one version and one key at a time; ',' lists are not supported here."
-        )
+        raise InvalidInput(ONE_AT_A_TIME)
     flow = Selector.parse(agency, resource, version)
-    flow.flow_ref()  # one dataflow, or the client is told now
+    flow.require_one_flow()
     filters = Filters.parse(query)
     return _data(source, flow, plain_key(key), query, accept, filters.start, filters.end, filters.codes)
 
@@ -196,7 +194,7 @@ def availability_v2(
 ) -> AvailabilityRequest:
     """``availability/dataflow/{agency}/{id}/{version}[/{key}[/{component}]]``."""
     flow = Selector.parse(agency, resource, version)
-    flow.flow_ref()
+    flow.require_one_flow()
     return _availability(source, flow, key, query, accept, 2)
 
 

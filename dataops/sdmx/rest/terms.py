@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
-from dataops.errors import InvalidInput
+from dataops.errors import InvalidInput, UnknownDataflow
 
 ANY = frozenset({"", "*", "all"})
 LATEST = frozenset({"~", "latest"})
 LATEST_STABLE = "+"
 LIST_SEPARATOR = ","
+ONE_AT_A_TIME = "Ask for one dataflow, one version and one key at a time; ',' lists are not supported here."
 
 # ``references``: what comes with the artefacts asked for.
 REFERENCES = ("none", "parents", "parentsandsiblings", "ancestors", "children", "descendants", "all")
@@ -136,20 +137,24 @@ class Selector:
                 latest[(item.agency, item.id)] = item
         return list(latest.values())
 
-    def flow_ref(self) -> str:
-        """The one dataflow named, as ``AGENCY:ID(VERSION)`` with an unnamed agency left out and the
-        version left to the provider unless one is named; a list or no id is `InvalidInput`."""
-        if self.one_id is None:
-            raise InvalidInput(
-                "Name one dataflow by its id; '*', 'all' and ',' lists are not supported here."
-                if not self.ids
-                else "Ask for one dataflow, one version and one key at a time; ',' lists are not supported here."
-            )
-        if len(self.agencies) > 1 or len(self.versions) > 1:
-            raise InvalidInput(
-                "Ask for one dataflow, one version and one key at a time; ',' lists are not supported here."
-            )
-        ref = f"{self.agencies[0]}:{self.one_id}" if self.agencies else self.one_id
+    def require_one_flow(self) -> None:
+        """`InvalidInput` unless one dataflow in one version is named, as a data query needs."""
+        if not self.ids:
+            raise InvalidInput("Name one dataflow by its id; '*' and 'all' are not supported here.")
+        if len(self.ids) > 1 or len(self.agencies) > 1 or len(self.versions) > 1:
+            raise InvalidInput(ONE_AT_A_TIME)
+
+    def flow_ref(self, flows: Iterable[Maintainable] = ()) -> str:
+        """The one dataflow named, as ``AGENCY:ID(VERSION)``: an agency left unnamed is left out, and so
+        is the version (the provider answers its latest) unless one is named or ``+`` picks it among
+        ``flows``, the source's dataflows (`UnknownDataflow` when none of them is a stable version)."""
+        self.require_one_flow()
+        ref = f"{self.agencies[0]}:{self.ids[0]}" if self.agencies else self.ids[0]
+        if self.rule is Versions.LATEST_STABLE:
+            stable = self.pick(flows)
+            if not stable:
+                raise UnknownDataflow(f"The source has no stable version of the dataflow {ref!r}.")
+            return f"{stable[0].agency}:{stable[0].id}({stable[0].version})"
         return f"{ref}({self.versions[0]})" if self.versions else ref
 
 

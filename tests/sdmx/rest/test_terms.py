@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dataops.errors import InvalidInput
+from dataops.errors import InvalidInput, UnknownDataflow
 from dataops.sdmx.model import Dataflow
 from dataops.sdmx.rest.terms import References, Selector, Versions, version_order
 
@@ -101,3 +101,9 @@ def test_references_say_what_comes_along():
     assert References.parse("ancestors").parents and not References.parse("none").children
     with pytest.raises(InvalidInput, match="references must be one of none, parents"):
         References.parse("cousins")
+
+
+def test_plus_on_one_dataflow_is_pinned_to_its_latest_stable_version():
+    assert Selector.parse("ECB", "EXR", "+").flow_ref(FLOWS) == "ECB:EXR(1.10)"
+    with pytest.raises(UnknownDataflow, match="no stable version of the dataflow 'ECB:NOPE'"):
+        Selector.parse("ECB", "NOPE", "+").flow_ref(FLOWS)
