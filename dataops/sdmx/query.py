@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from dataops.errors import InvalidInput
 from dataops.sdmx.keys import SeriesKey
 from dataops.sdmx.periods import period_range
+from dataops.sdmx.rest.terms import ANY, LATEST
 
 # SDMX reporting periods: 2024, 2024-03, 2024-03-31, 2024-Q1, 2024-S2, 2024-W05, 2024-M03, 2024-A1,
 # 2024-D060, plus ISO date-times (updatedAfter, daily data with time).
@@ -54,9 +55,10 @@ class FlowRef:
             match = re.match(r"^(?:([^:()]+):)?([^:()]+)(?:\(([^()]+)\))?$", text)
             if match:
                 agency, flow_id, version = match.group(1) or "", match.group(2), match.group(3) or ""
-        if agency in ("all", "*"):
+        if agency in ANY:
             agency = ""
-        if version in ("latest", "~", "*"):
+        # Any version and the latest both leave the choice to the provider: its latest.
+        if version in ANY or version in LATEST:
             version = ""
         if (
             not _FLOW_ID.match(flow_id)

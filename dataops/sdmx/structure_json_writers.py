@@ -15,7 +15,7 @@ from dataops.errors import InvalidInput
 from dataops.sdmx.availability import Availability
 from dataops.sdmx.model import Attribute, Dataflow, Dimension, Structure
 from dataops.sdmx.structure_writers import coded_codelists, codelist_id, concept_scheme_id
-from dataops.sdmx.writers import _header
+from dataops.sdmx.writers import message_header
 
 _SCHEMA = "https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/structure-message/tools/schemas"
 SCHEMAS = {
@@ -39,7 +39,7 @@ def _maintainable(id_: str, agency: str, version: str, name: str) -> dict[str, A
 def _message(version: str, data: dict[str, list[dict[str, Any]]]) -> bytes:
     if version not in _VERSIONS:
         raise InvalidInput(f"SDMX-JSON structure messages are written as 1.0 or 2.0, not {version!r}.")
-    meta = {"schema": SCHEMAS[version], **_header(), "contentLanguages": ["en"]}
+    meta = {"schema": SCHEMAS[version], **message_header(), "contentLanguages": ["en"]}
     return json.dumps({"meta": meta, "data": data}, separators=(",", ":"), ensure_ascii=False).encode()
 
 

@@ -13,7 +13,7 @@ from lxml import etree
 from dataops.errors import InvalidInput
 from dataops.sdmx.availability import Availability
 from dataops.sdmx.model import Dataflow, Dimension, Structure
-from dataops.sdmx.writers import SENDER, _header
+from dataops.sdmx.writers import SENDER, message_header
 
 NS = {
     "2.1": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/",
@@ -36,7 +36,7 @@ class _Message:
             f"{{{self.mes}}}Structure", nsmap={"mes": self.mes, "str": self.str, "com": self.com}
         )
         header = etree.SubElement(self.root, f"{{{self.mes}}}Header")
-        head = _header()
+        head = message_header()
         etree.SubElement(header, f"{{{self.mes}}}ID").text = head["id"]
         etree.SubElement(header, f"{{{self.mes}}}Test").text = "false"
         etree.SubElement(header, f"{{{self.mes}}}Prepared").text = head["prepared"]

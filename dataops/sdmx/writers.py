@@ -95,7 +95,7 @@ def write_json_10(table: pa.Table, dataflow: Dataflow, structure: Structure) -> 
     names_by_id = {d.id: d.name for d in structure.dimensions}
     attr_names = {a.id: a.name for a in structure.attributes}
     message = {
-        "header": _header(),
+        "header": message_header(),
         "dataSets": [{"action": "Information", "series": series}],
         "structure": {
             "name": dataflow.name,
@@ -147,7 +147,8 @@ def _code(dim: Any, code: str) -> dict[str, str]:
     return {"id": code, "name": names.get(code, code)}
 
 
-def _header() -> dict[str, Any]:
+def message_header() -> dict[str, Any]:
+    """A fresh message header (id, test flag, time prepared, sender), as every written message carries."""
     return {
         "id": f"IREF{uuid.uuid4().hex[:12]}",
         "test": False,

@@ -16,7 +16,7 @@ from tornado.httpclient import HTTPClientError
 
 from dataops.sdmx.availability import parse_availability
 from dataops.sdmx.readers import read_structure
-from jupyterlab_dataops.handlers.sdmx_rest_base import CONTENT_TYPES, STRUCTURE_30_TYPES, STRUCTURE_TYPES
+from dataops.sdmx.rest.negotiation import CONTENT_TYPES, STRUCTURE_30_TYPES, STRUCTURE_TYPES
 from tests.server.sdmx_fixtures import sdmx_provider  # noqa: F401
 
 STR21 = "application/vnd.sdmx.structure+xml;version=2.1"

@@ -17,7 +17,7 @@ from pysdmx.io.json.sdmxjson2.reader.structure import read as pysdmx_read_json
 from tornado.httpclient import HTTPClientError
 
 from dataops.sdmx.readers import read_data, read_structure, table_metadata
-from jupyterlab_dataops.handlers.sdmx_rest_base import CONTENT_TYPES, DATA_TYPES, STRUCTURE_30_TYPES
+from dataops.sdmx.rest.negotiation import CONTENT_TYPES, DATA_TYPES, STRUCTURE_30_TYPES
 from tests.server.sdmx_fixtures import sdmx_provider  # noqa: F401
 
 STR30 = "application/vnd.sdmx.structure+xml;version=3.0.0"

@@ -1,14 +1,16 @@
-"""Content negotiation shared by the resources of the standard SDMX REST endpoint (``dataops/sdmx/``)."""
+"""Content negotiation of the SDMX REST endpoint: ``format=`` or ``Accept`` → the format a resource writes.
+
+Formats are short names (``csv``, ``csv20``, ``json``; ``xml``, ``json`` for SDMX 2.1 structures,
+``xml30``, ``json20`` for SDMX 3.0 ones); `CONTENT_TYPES` gives each its media type.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from dataops.errors import InvalidInput, NotAcceptable
 from dataops.sdmx import media
-from jupyterlab_dataops.handlers.sdmx import SdmxHandler
-
-PREFIX = "dataops/sdmx/"
-_S = r"(?P<source>[^/]+)"
-_SEG = r"[^/]+"
 
 DATA_TYPES = {
     media.CSV_10: "csv",
@@ -55,6 +57,25 @@ FORMAT_PARAMS = {
 }
 
 
+@dataclass(frozen=True)
+class Offer:
+    """What one resource writes: ``kind`` (``data`` or ``structure``), media type → format, and the
+    format answered to ``*/*`` or no ``Accept``."""
+
+    kind: str
+    types: Mapping[str, str]
+    default: str
+
+    def media_type(self, fmt: str) -> str:
+        """The media type a body in ``fmt`` is sent with."""
+        return CONTENT_TYPES[(self.kind, fmt)]
+
+
+DATA = Offer("data", DATA_TYPES, "csv")
+STRUCTURE_1 = Offer("structure", STRUCTURE_TYPES, "xml")
+STRUCTURE_2 = Offer("structure", STRUCTURE_30_TYPES, "xml30")
+
+
 def canonical(media_type: str) -> tuple[str, str | None]:
     """A media type without spaces or parameters other than ``version``, and that version padded to
     three parts, so ``version=1.0`` and ``version=1.0.0`` name the same format."""
@@ -68,7 +89,7 @@ def canonical(media_type: str) -> tuple[str, str | None]:
     return fields[0].lower(), version
 
 
-def negotiate(accept: str, offered: dict[str, str], default: str) -> str | None:
+def negotiate(accept: str, offered: Mapping[str, str], default: str) -> str | None:
     """The offered format the Accept header ranks highest (``default`` for ``*/*`` or no header).
 
     A media type asked for with a ``version`` matches only that version: a client that wants
@@ -101,29 +122,19 @@ def negotiate(accept: str, offered: dict[str, str], default: str) -> str | None:
     return None
 
 
-class RestHandler(SdmxHandler):
-    """Content negotiation shared by the data and structure resources."""
-
-    def chosen_format(self, kind: str, offered: dict[str, str], default: str) -> str:
-        """``format=`` wins over ``Accept``; nothing acceptable is a 406 listing what is offered."""
-        param = self.get_query_argument("format", None)
-        if param:
-            # ``format=json`` names a family; the resource answers the JSON version it offers.
-            families = {f.rstrip("0123456789"): f for f in offered.values()}
-            family = FORMAT_PARAMS.get(param.lower())
-            if family not in families:
-                names = sorted(p for p, f in FORMAT_PARAMS.items() if f in families)
-                raise InvalidInput(f"format must be one of {', '.join(names)}, not {param!r}.")
-            return families[family]
-        fmt = negotiate(self.request.headers.get("Accept", ""), offered, default)
-        if fmt is None:
-            available = ", ".join(sorted({CONTENT_TYPES[(kind, f)] for f in offered.values()}))
-            raise NotAcceptable(
-                f"This endpoint cannot answer {self.request.headers.get('Accept')!r}; it offers {available}."
-            )
-        return fmt
-
-    def answer(self, kind: str, fmt: str, body: bytes) -> None:
-        """Send a body with its SDMX media type."""
-        self.set_header("Vary", "Accept")
-        self.finish(body, set_content_type=CONTENT_TYPES[(kind, fmt)])
+def choose(offer: Offer, accept: str, format_param: str | None) -> str:
+    """The format to answer in: ``format=`` wins over ``Accept``; nothing acceptable is `NotAcceptable`
+    listing the media types offered, an unknown ``format=`` `InvalidInput` listing the names."""
+    if format_param:
+        # ``format=json`` names a family; the resource answers the JSON version it offers.
+        families = {f.rstrip("0123456789"): f for f in offer.types.values()}
+        family = FORMAT_PARAMS.get(format_param.lower())
+        if family not in families:
+            names = sorted(p for p, f in FORMAT_PARAMS.items() if f in families)
+            raise InvalidInput(f"format must be one of {', '.join(names)}, not {format_param!r}.")
+        return families[family]
+    fmt = negotiate(accept, offer.types, offer.default)
+    if fmt is None:
+        available = ", ".join(sorted({offer.media_type(f) for f in offer.types.values()}))
+        raise NotAcceptable(f"This endpoint cannot answer {accept!r}; it offers {available}.")
+    return fmt

@@ -1,0 +1,55 @@
+"""``Accept`` and ``format=`` → the format a resource of the SDMX REST endpoint answers in."""
+
+from __future__ import annotations
+
+import pytest
+
+from dataops.errors import InvalidInput, NotAcceptable
+from dataops.sdmx import media
+from dataops.sdmx.rest.negotiation import DATA, STRUCTURE_1, STRUCTURE_2, choose
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        ("", "csv"),
+        ("*/*", "csv"),
+        ("text/csv", "csv"),
+        (media.CSV_20, "csv20"),
+        ("application/vnd.sdmx.data+csv; version=2.0", "csv20"),
+        ("application/json", "json"),
+        (f"{media.CSV_10};q=0.5, {media.JSON_10}", "json"),
+        (f"{media.JSON_20}, text/csv;q=0.1", "csv"),
+    ],
+)
+def test_data_formats_by_accept(accept, fmt):
+    assert choose(DATA, accept, None) == fmt
+
+
+def test_a_versioned_media_type_matches_that_version_only():
+    with pytest.raises(NotAcceptable) as err:
+        choose(STRUCTURE_1, media.STRUCTURE_JSON_20, None)
+    assert media.STRUCTURE_21 in err.value.message and media.STRUCTURE_JSON_10 in err.value.message
+    assert choose(STRUCTURE_2, media.STRUCTURE_JSON_20, None) == "json20"
+
+
+def test_rest_2_structures_default_to_sdmx_ml_3_and_1_x_ones_to_2_1():
+    assert DATA.media_type(choose(DATA, "", None)) == media.CSV_10
+    assert STRUCTURE_1.media_type(choose(STRUCTURE_1, "application/xml", None)) == media.STRUCTURE_21
+    assert STRUCTURE_2.media_type(choose(STRUCTURE_2, "*/*", None)) == media.STRUCTURE_30
+
+
+def test_format_parameter_wins_over_accept_and_names_a_family():
+    assert choose(DATA, media.CSV_10, "jsondata") == "json"
+    assert choose(STRUCTURE_2, media.STRUCTURE_30, "sdmx-json") == "json20"
+    assert choose(STRUCTURE_1, "", "XML") == "xml"
+
+
+def test_a_format_parameter_the_resource_cannot_write_lists_the_names_it_takes():
+    with pytest.raises(InvalidInput, match="format must be one of json, jsondata, sdmx-json, sdmx-ml, xml"):
+        choose(STRUCTURE_1, "", "csv")
+
+
+def test_zero_quality_refuses_a_type():
+    with pytest.raises(NotAcceptable):
+        choose(DATA, "text/csv;q=0", None)
