@@ -3,7 +3,8 @@
 Built from ``python/dataops`` the way a release is (an sdist, then a wheel from that sdist) and
 installed into a fresh virtual environment from the package index, it must bring no Jupyter server,
 read SDMX messages, run a workflow step the way ``dataops worker`` does and, with the ``run`` extra,
-run notebooks with ``dataops run``. The tests run in file order: the last one adds the ``run`` extra.
+run notebooks with ``dataops run``. Only the last test adds the ``run`` extra (after checking that
+``dataops run`` asks for it); the others hold with or without it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from tests.pipelines.builders import notebook, outputs_text
 
 REPO = Path(__file__).resolve().parents[2]
 CORE = REPO / "python" / "dataops"
-SAMPLES = REPO.parent / "shared" / "sdmx-samples"
 VERSION = json.loads((REPO / "package.json").read_text())["version"]
 JUPYTER_SERVERS = ("jupyterlab", "jupyter_server", "notebook")
 SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -95,6 +95,8 @@ class Venv:
 
 @dataclass
 class CoreBuild:
+    """The installed venv and the two files `python -m build` made from python/dataops."""
+
     venv: Venv
     sdist: Path
     wheel: Path
@@ -103,8 +105,6 @@ class CoreBuild:
 @pytest.fixture(scope="module")
 def core(tmp_path_factory) -> CoreBuild:
     """python/dataops built as sdist + wheel and the wheel installed (no extras) into a new venv."""
-    if not SAMPLES.is_dir():
-        pytest.fail(f"{SAMPLES} is absent: the shared SDMX samples sit beside the repository")
     tmp = tmp_path_factory.mktemp("core-dist")
     work = tmp / "work"
     work.mkdir()
@@ -147,12 +147,13 @@ def test_installing_dataops_brings_no_jupyter_server_and_the_command_reports_the
     assert core.venv.run("dataops", "--version").stdout.strip() == VERSION
 
 
-def test_read_file_reads_real_sdmx_messages_with_the_installed_library(core):
+def test_read_file_reads_real_sdmx_messages_with_the_installed_library(core, shared_dir):
+    samples = shared_dir / "sdmx-samples"
     result = core.venv.script(
         f"""
         import json, dataops
-        generic = dataops.read_file({str(SAMPLES / "ECB_EXR/1/M.USD.EUR.SP00.A.xml")!r})
-        specific = dataops.read_file({str(SAMPLES / "ESTAT/NAMA_10_GDP-ss.xml")!r})
+        generic = dataops.read_file({str(samples / "ECB_EXR/1/M.USD.EUR.SP00.A.xml")!r})
+        specific = dataops.read_file({str(samples / "ESTAT/NAMA_10_GDP-ss.xml")!r})
         print(json.dumps({{
             "module": dataops.__file__,
             "generic": [len(generic), list(generic.columns[:7]), generic.attrs["sdmx"]["format"]],
@@ -177,7 +178,7 @@ def test_read_file_reads_real_sdmx_messages_with_the_installed_library(core):
     ]
 
 
-def test_a_workflow_step_runs_and_logs_as_the_worker_runs_it(core):
+def test_a_workflow_step_runs_and_logs_as_the_worker_runs_it(core, shared_dir):
     steps = core.venv.work / "steps"
     steps.mkdir()
     (steps / "gdp.py").write_text(
@@ -210,7 +211,7 @@ def test_a_workflow_step_runs_and_logs_as_the_worker_runs_it(core):
         writer = LogWriter(store)
         capture.install()
         task = Task(id="t-1", topic="gdp_total", run_id="run-1",
-                    variables={{"path": {str(SAMPLES / "ESTAT/NAMA_10_GDP-ss.xml")!r}}})
+                    variables={{"path": {str(shared_dir / "sdmx-samples/ESTAT/NAMA_10_GDP-ss.xml")!r}}})
         log = capture.TaskLog(writer.write, run_id=task.run_id, task_id=task.id)
         outputs = capture.run_captured(log, folder.registry.get("gdp_total").call, task)
         writer.close()
@@ -227,15 +228,15 @@ def test_a_workflow_step_runs_and_logs_as_the_worker_runs_it(core):
     assert ["stdout", "task t-1: 4 observations"] in result["log"]
 
 
-def test_dataops_run_asks_for_the_run_extra_and_with_it_runs_a_notebook_with_a_junit_report(core):
+def test_dataops_run_asks_for_the_run_extra_and_with_it_runs_a_notebook_with_a_junit_report(core, shared_dir):
     venv = core.venv
-    samples = str(SAMPLES / "ESTAT/NAMA_10_GDP-ss.xml")
+    sample = str(shared_dir / "sdmx-samples/ESTAT/NAMA_10_GDP-ss.xml")
     notebook(
         venv.work / "check.ipynb",
         "import importlib.util, os, sys\nimport dataops",
         f"assert os.path.realpath(sys.prefix) == {os.path.realpath(venv.root)!r}, sys.prefix",
         f"assert not [m for m in {JUPYTER_SERVERS!r} if importlib.util.find_spec(m)]",
-        f"df = dataops.read_file({samples!r})\nassert len(df) == expected_rows, len(df)",
+        f"df = dataops.read_file({sample!r})\nassert len(df) == expected_rows, len(df)",
         "print('rows', len(df))",
         parameters="expected_rows = 0",
     )
