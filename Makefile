@@ -21,13 +21,18 @@ test: install system-deps ui-tests/node_modules/.installed
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml package.json package-lock.json native/Cargo.toml native/Cargo.lock $(wildcard native/src/*.rs)
+# Two distributions, both editable: the library `dataops` (python/dataops), then the extension that
+# depends on it. A venv from before the split lists the `dataops` command among jupyterlab-dataops'
+# files: that is uninstalled first, or replacing it would delete the command the library just installed.
+$(VENV)/.installed: pyproject.toml python/dataops/pyproject.toml package.json package-lock.json native/Cargo.toml native/Cargo.lock $(wildcard native/src/*.rs)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "jupyterlab>=4.6,<5" hatchling hatch-jupyter-builder hatch-nodejs-version
 	npm ci --no-audit --no-fund
 	npm run build:prod
 	$(PY) -m pip install -q ./native
+	$(PY) -m pip uninstall -q -y jupyterlab-dataops
+	$(PY) -m pip install -q -e python/dataops
 	$(PY) -m pip install -q -e ".[test]"
 	$(JUPYTER) labextension develop --overwrite .
 	touch $@

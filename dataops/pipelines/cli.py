@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dataops.errors import InvalidInput
+from dataops.errors import InvalidInput, NotConfigured
 
 if TYPE_CHECKING:
     from dataops.pipelines.runner import NotebookResult
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 RUN_EPILOG = """exit codes: 0 all notebooks passed in time; 3 a notebook failed;
 4 a notebook timed out (and none failed); 5 all passed but one became slower
 than the baseline allows; 1 bad input (a missing file, a malformed parameter); 2 bad usage."""
+
+# What the `run` extra of the dataops distribution adds (python/dataops/pyproject.toml).
+RUN_EXTRA_MODULES = ("papermill", "nbclient", "jupyter_client")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,10 +68,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the notebooks, write the reports, print the table; returns the exit code."""
-    from dataops.pipelines.junit import write_junit
+    try:
+        from dataops.pipelines.junit import write_junit
+        from dataops.pipelines.runner import run_notebooks
+        from dataops.pipelines.timings import (
+            compare,
+            load_baseline,
+            parse_tolerance,
+            timing_table,
+            write_timings,
+        )
+    except ModuleNotFoundError as exc:
+        # Kernels and workers install dataops without the notebook executor; say how to add it.
+        if (exc.name or "").partition(".")[0] not in RUN_EXTRA_MODULES:
+            raise
+        raise NotConfigured(
+            f"`dataops run` needs {exc.name}, which this installation lacks: "
+            "pip install 'dataops[run]' adds it and the Python kernel."
+        ) from exc
     from dataops.pipelines.params import load_parameter_file, parse_assignments, read_notebook_list
-    from dataops.pipelines.runner import run_notebooks
-    from dataops.pipelines.timings import compare, load_baseline, parse_tolerance, timing_table, write_timings
 
     notebooks = list(args.notebooks)
     if args.list:
