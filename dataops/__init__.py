@@ -9,7 +9,7 @@ import importlib
 from importlib.metadata import PackageNotFoundError, version
 
 try:
-    __version__ = version("dataops")
+    __version__ = version("dataops-core")
 except PackageNotFoundError:
     __version__ = "0.0.0+unknown"
 

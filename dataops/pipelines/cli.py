@@ -84,7 +84,7 @@ def run_command(args: argparse.Namespace) -> int:
             raise
         raise NotConfigured(
             f"`dataops run` needs {exc.name}, which this installation lacks: "
-            "pip install 'dataops[run]' adds it and the Python kernel."
+            "pip install 'dataops-core[run]' adds it and the Python kernel."
         ) from exc
     from dataops.pipelines.params import load_parameter_file, parse_assignments, read_notebook_list
 

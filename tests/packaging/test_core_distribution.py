@@ -134,15 +134,15 @@ def test_the_sdist_and_the_wheel_hold_the_dataops_package_and_nothing_of_the_ext
     wheel_dirs = {name.split("/")[0] for name in zipfile.ZipFile(core.wheel).namelist()}
     in_repo = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "dataops").rglob("*.py"))
 
-    assert core.wheel.name == f"dataops-{VERSION}-py3-none-any.whl"
-    assert wheel_dirs == {"dataops", f"dataops-{VERSION}.dist-info"}
+    assert core.wheel.name == f"dataops_core-{VERSION}-py3-none-any.whl"
+    assert wheel_dirs == {"dataops", f"dataops_core-{VERSION}.dist-info"}
     assert sorted(n for n in zipfile.ZipFile(core.wheel).namelist() if n.endswith(".py")) == in_repo
     assert {"dataops", "pyproject.toml", "README.md", "LICENSE"} <= sdist_dirs
     assert "jupyterlab_dataops" not in sdist_dirs and "tests" not in sdist_dirs
 
 
 def test_installing_dataops_brings_no_jupyter_server_and_the_command_reports_the_version(core):
-    core.venv.assert_no_jupyter_server(after="pip install dataops")
+    core.venv.assert_no_jupyter_server(after="pip install dataops-core")
 
     assert core.venv.run("dataops", "--version").stdout.strip() == VERSION
 
@@ -244,10 +244,10 @@ def test_dataops_run_asks_for_the_run_extra_and_with_it_runs_a_notebook_with_a_j
 
     without = venv.run(*args, check=False)
     assert without.returncode == 1, without.stderr
-    assert "pip install 'dataops[run]'" in without.stderr
+    assert "pip install 'dataops-core[run]'" in without.stderr
 
     venv.pip(f"{core.wheel}[run]")
-    venv.assert_no_jupyter_server(after="pip install 'dataops[run]'")
+    venv.assert_no_jupyter_server(after="pip install 'dataops-core[run]'")
     done = venv.run(*args, check=False)
 
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
@@ -261,7 +261,7 @@ def test_the_extension_requires_the_library_at_its_own_version_and_leaves_it_the
     extension = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     library = tomllib.loads((CORE / "pyproject.toml").read_text())["project"]
 
-    assert f"dataops=={VERSION}" in extension["dependencies"]
+    assert f"dataops-core=={VERSION}" in extension["dependencies"]
     # One owner for the `dataops` command, or installing one distribution over the other removes it.
     assert "dataops" not in extension.get("scripts", {})
     assert library["scripts"] == {"dataops": "dataops.cli:main"}
