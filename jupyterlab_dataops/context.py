@@ -9,13 +9,13 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
 
 from dataops.config import Config
 from dataops.pipelines.access import CITarget, ci_target
 from dataops.promotion.config import PromotionConfig
 from dataops.promotion.credentials import gitlab_token
 from dataops.promotion.plan import Plan
+from dataops.sdmx.model import Dataflow
 from dataops.settings import Settings, SettingsResolver
 from dataops.workflows.service import Workflows
 
@@ -28,13 +28,15 @@ class DataService:
 
     settings: Callable[[], Settings]
     preview_max_series: int = 50
-    _flows: dict[Hashable, tuple[float, Any]] = field(default_factory=dict)
+    _flows: dict[Hashable, tuple[float, list[Dataflow]]] = field(default_factory=dict, init=False, repr=False)
 
     def config(self) -> Config:
         """The configuration with the server's overrides applied."""
         return self.settings().config
 
-    async def dataflows(self, source: Hashable, load: Callable[[], Awaitable[Any]]) -> Any:
+    async def dataflows(
+        self, source: Hashable, load: Callable[[], Awaitable[list[Dataflow]]]
+    ) -> list[Dataflow]:
         """``source``'s dataflows from ``load``, kept for `DATAFLOWS_TTL` seconds (a changed source
         is another key)."""
         hit = self._flows.get(source)
@@ -74,8 +76,3 @@ class DataOpsContext:
     data: DataService
     workflows: Workflows
     promotion: PromotionService
-
-    @property
-    def config(self) -> Config:
-        """The current resolved configuration (re-read when a file changed)."""
-        return self.settings.current().config
