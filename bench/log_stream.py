@@ -252,7 +252,8 @@ def main() -> int:
     config = work / "dataops.toml"
     config.write_text(f'[workflows]\nengine_url = "{args.engine_url}"\nlog_dir = "{work / "logs"}"\n')
     path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
-    env = {**os.environ, "DATAOPS_CONFIG": str(config), "PYTHONPATH": path}
+    env = {**os.environ, "DATAOPS_SYSTEM_CONFIG": str(config), "PYTHONPATH": path}  # the bench is the admin
+    env.pop("DATAOPS_CONFIG", None)
 
     httpx.post(
         args.engine_url + "/deployment/create",

@@ -2,13 +2,17 @@
 
 Files are read in this order, later ones overriding earlier ones:
 
-1. the system file ``/etc/dataops/config.toml`` (``DATAOPS_SYSTEM_CONFIG`` overrides the path),
+1. the administrator's system file ``/etc/dataops/config.toml`` (``DATAOPS_SYSTEM_CONFIG``
+   names another one in its place),
 2. the user file ``$XDG_CONFIG_HOME/dataops/config.toml`` (``~/.config/...`` by default),
 3. the file named by ``DATAOPS_CONFIG``.
 
 Tables merge key by key; arrays of tables whose entries carry an ``id`` (``[[sources]]``,
-``[[promotion.environments]]``) merge entry by entry on that id. Each capability turns its
-section into its own typed model (``dataops.sdmx.config``, ``dataops.workflows.config``, ...).
+``[[promotion.environments]]``) merge entry by entry on that id. The user's files (2 and 3) set
+preferences only: their policy keys (`dataops.policy`) are left out and listed in
+``Config.ignored``. Each capability turns its section into its own typed model
+(``dataops.sdmx.config``, ``dataops.workflows.config``, ...); `dataops.settings` applies the
+server's overrides on top.
 """
 
 from __future__ import annotations
@@ -20,27 +24,55 @@ from pathlib import Path
 from typing import Any
 
 from dataops.errors import ConfigError
+from dataops.policy import split_policy
 
 SYSTEM_CONFIG = Path("/etc/dataops/config.toml")
 
 
-def config_paths() -> list[Path]:
+@dataclass(frozen=True)
+class ConfigFile:
+    """One place the configuration is read from; ``admin``: its policy keys apply."""
+
+    path: Path
+    admin: bool
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A policy key a user's file set, left out."""
+
+    file: Path
+    key: str
+
+    @property
+    def sentence(self) -> str:
+        """What the status line and the server log say about it."""
+        return f"{self.key} in {self.file} is ignored: only the administrator's configuration sets it"
+
+
+def config_files() -> list[ConfigFile]:
     """The configuration files that apply here, in the order they are merged."""
     system = Path(os.environ.get("DATAOPS_SYSTEM_CONFIG", SYSTEM_CONFIG))
     xdg = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
-    paths = [system, xdg / "dataops" / "config.toml"]
+    files = [ConfigFile(system, admin=True), ConfigFile(xdg / "dataops" / "config.toml", admin=False)]
     explicit = os.environ.get("DATAOPS_CONFIG")
     if explicit:
-        paths.append(Path(explicit))
-    return paths
+        files.append(ConfigFile(Path(explicit), admin=False))
+    return files
+
+
+def config_paths() -> list[Path]:
+    """The paths of `config_files`, in the order they are merged."""
+    return [f.path for f in config_files()]
 
 
 @dataclass(frozen=True)
 class Config:
-    """Merged configuration: raw sections plus the files they came from."""
+    """Merged configuration: raw sections, the files they came from, the user keys left out."""
 
     data: dict[str, Any] = field(default_factory=dict)
     files: tuple[Path, ...] = ()
+    ignored: tuple[Ignored, ...] = ()
 
     def section(self, name: str) -> dict[str, Any]:
         """One top-level table (``{}`` when absent)."""
@@ -62,19 +94,28 @@ class Config:
 def load_config(paths: list[Path] | None = None) -> Config:
     """Read and merge the configuration files that exist (missing files are skipped).
 
-    An explicit ``DATAOPS_CONFIG`` that does not exist is an error, not a silent default.
+    ``paths`` replaces the standard places with files all taken as the administrator's. The user's
+    files never change a policy key: the administrator's files are merged first, then each user
+    file without its policy keys (named in ``Config.ignored``). An explicit ``DATAOPS_CONFIG``
+    that does not exist is an error, not a silent default.
     """
     explicit = os.environ.get("DATAOPS_CONFIG")
     if explicit and paths is None and not Path(explicit).is_file():
         raise ConfigError(f"DATAOPS_CONFIG names {explicit}, which does not exist.")
+    files = config_files() if paths is None else [ConfigFile(p, admin=True) for p in paths]
+    present = [f for f in files if f.path.is_file()]
     merged: dict[str, Any] = {}
-    used: list[Path] = []
-    for path in paths if paths is not None else config_paths():
-        if not path.is_file():
-            continue
-        merged = merge_tables(merged, read_toml(path))
-        used.append(path)
-    return Config(merged, tuple(used))
+    for f in present:
+        if f.admin:
+            merged = merge_tables(merged, read_toml(f.path))
+    admin = merged
+    ignored: list[Ignored] = []
+    for f in present:
+        if not f.admin:
+            kept, dropped = split_policy(read_toml(f.path), admin)
+            merged = merge_tables(merged, kept)
+            ignored += [Ignored(f.path, key) for key in dropped]
+    return Config(merged, tuple(f.path for f in present), tuple(ignored))
 
 
 def read_toml(path: Path) -> dict[str, Any]:

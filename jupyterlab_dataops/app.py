@@ -1,4 +1,9 @@
-"""The Jupyter server extension: mounts the dataops REST API under ``{base_url}dataops/api/``."""
+"""The Jupyter server extension: mounts the dataops REST API under ``{base_url}dataops/api/``.
+
+`DataOpsApp.initialize_settings` is the server's composition root: it resolves the configuration
+(TOML files + the traitlets of `jupyterlab_dataops.settings`) through one `SettingsResolver` and
+builds one service per capability for the handlers.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,13 @@ from pathlib import Path
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Unicode
 
-from dataops.config import config_paths
-from jupyterlab_dataops.context import DataOpsContext
+from dataops.config import config_files
+from dataops.settings import SettingsResolver
+from dataops.workflows.service import Workflows
+from jupyterlab_dataops.context import DataOpsContext, DataService, PromotionService
 from jupyterlab_dataops.handlers.base import NotFoundHandler
 from jupyterlab_dataops.routes import api_routes
-from jupyterlab_dataops.settings import DataSettings, PromotionSettings, WorkflowSettings
+from jupyterlab_dataops.settings import DataSettings, PromotionSettings, WorkflowSettings, overrides
 
 API_PREFIX = "dataops/api/"
 
@@ -26,18 +33,26 @@ class DataOpsApp(ExtensionApp):
     config_file_path = Unicode(
         "",
         config=True,
-        help="dataops TOML configuration file; default: the standard locations (see dataops.config).",
+        help="The administrator's dataops TOML file for this server, read in place of "
+        "/etc/dataops/config.toml (it becomes DATAOPS_SYSTEM_CONFIG for the kernels and workers "
+        "this server starts); default: the standard locations (see dataops.config).",
     )
 
     def initialize_settings(self) -> None:
-        """Load the dataops configuration once and share it with the handlers."""
+        """Resolve the configuration and build the capabilities' services, once."""
         if self.config_file_path:
-            os.environ["DATAOPS_CONFIG"] = str(Path(self.config_file_path).resolve())
-        self.log.info("dataops configuration files: %s", [str(p) for p in config_paths()])
+            os.environ["DATAOPS_SYSTEM_CONFIG"] = str(Path(self.config_file_path).resolve())
+        places = [f"{f.path} ({'administrator' if f.admin else 'user'})" for f in config_files()]
+        self.log.info("dataops configuration files: %s", ", ".join(places))
+        data = DataSettings(parent=self)
+        workflows = WorkflowSettings(parent=self)
+        promotion = PromotionSettings(parent=self)
+        resolver = SettingsResolver(overrides(data, workflows, promotion), warn=self.log.warning)
         self.settings["dataops"] = DataOpsContext(
-            data=DataSettings(parent=self),
-            workflows=WorkflowSettings(parent=self),
-            promotion=PromotionSettings(parent=self),
+            settings=resolver,
+            data=DataService(resolver.current, preview_max_series=data.preview_max_series),
+            workflows=Workflows(resolver.current, store_class=workflows.log_store_class),
+            promotion=PromotionService(resolver.current),
         )
 
     def initialize_handlers(self) -> None:

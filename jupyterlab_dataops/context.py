@@ -1,33 +1,78 @@
-"""What every handler shares: the dataops configuration and per-capability settings."""
+"""The server's services, one per capability, built once by `DataOpsApp` and shared by the handlers.
+
+Each service reads the current `Settings` from one `SettingsResolver`, so an administrator's edit
+of a configuration file applies without restarting the server.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
 
-from dataops.config import Config, config_paths, load_config
+from dataops.config import Config
+from dataops.pipelines.access import CITarget, ci_target
+from dataops.promotion.config import PromotionConfig
+from dataops.promotion.credentials import gitlab_token
+from dataops.promotion.plan import Plan
+from dataops.sdmx.model import Dataflow
+from dataops.settings import Settings, SettingsResolver
+from dataops.workflows.service import Workflows
+
+DATAFLOWS_TTL = 300.0  # the panel searches as the user types: a source's parsed flows are kept this long
+
+
+@dataclass
+class DataService:
+    """The data capability: the resolved configuration the SDMX calls take, and the preview limit."""
+
+    settings: Callable[[], Settings]
+    preview_max_series: int = 50
+    _flows: dict[Hashable, tuple[float, list[Dataflow]]] = field(default_factory=dict, init=False, repr=False)
+
+    def config(self) -> Config:
+        """The configuration with the server's overrides applied."""
+        return self.settings().config
+
+    async def dataflows(
+        self, source: Hashable, load: Callable[[], Awaitable[list[Dataflow]]]
+    ) -> list[Dataflow]:
+        """``source``'s dataflows from ``load``, kept for `DATAFLOWS_TTL` seconds (a changed source
+        is another key)."""
+        hit = self._flows.get(source)
+        if hit and time.monotonic() - hit[0] < DATAFLOWS_TTL:
+            return hit[1]
+        flows = await load()
+        self._flows[source] = (time.monotonic(), flows)
+        return flows
+
+
+@dataclass
+class PromotionService:
+    """The promotion and pipelines capability: environments, targets, GitLab, the reviewed plans."""
+
+    settings: Callable[[], Settings]
+    plans: dict[str, Plan] = field(default_factory=dict)
+
+    def config(self) -> PromotionConfig:
+        """The ``[promotion]`` settings with the server's overrides applied."""
+        return self.settings().promotion
+
+    def ci_target(self, env_id: str) -> CITarget:
+        """The GitLab project and branch of ``env_id``'s pipelines."""
+        return ci_target(env_id, self.settings().config)
+
+    def gitlab_token(self) -> str:
+        """The server's GitLab token (variable or 0600 file, as configured)."""
+        cfg = self.config()
+        return gitlab_token(cfg.token_env, cfg.token_file)
 
 
 @dataclass
 class DataOpsContext:
-    """Server-wide state, built once by the extension app.
+    """Server-wide state: the settings resolver and one service per capability."""
 
-    The TOML configuration is re-read when one of its files changes, so an admin's edit
-    applies without restarting the server; a broken file raises `ConfigError` on use.
-    """
-
-    data: Any
-    workflows: Any
-    promotion: Any
-    services: dict[str, Any] = field(default_factory=dict)
-    _stamp: tuple = ()
-    _config: Config | None = None
-
-    @property
-    def config(self) -> Config:
-        """The current merged configuration."""
-        stamp = tuple((str(p), p.stat().st_mtime_ns if p.is_file() else None) for p in config_paths())
-        if self._config is None or stamp != self._stamp:
-            self._config = load_config()
-            self._stamp = stamp
-        return self._config
+    settings: SettingsResolver
+    data: DataService
+    workflows: Workflows
+    promotion: PromotionService

@@ -1,10 +1,13 @@
 """Traitlets configuration of the server extension: one group per capability.
 
-Each group overrides the matching section of the dataops TOML configuration, so an admin
-can set everything in ``jupyter_server_config.py`` (``c.WorkflowSettings.engine_url = ...``).
+The administrator sets them in ``jupyter_server_config.py`` (``c.WorkflowSettings.engine_url = ...``).
+A trait the server's configuration sets overrides the TOML key it names in `OVERRIDES`; they reach
+`dataops.settings` as a plain mapping (`overrides`), where one rule applies them.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from traitlets import Int, Type, Unicode
 from traitlets.config import Configurable
@@ -16,7 +19,11 @@ class DataSettings(Configurable):
     """Data capability (SDMX sources, previews)."""
 
     preview_max_series = Int(50, config=True, help="Series shown at most in a panel preview.")
-    max_response_mb = Int(512, config=True, help="Refuse SDMX responses larger than this many MiB.")
+    max_response_mb = Int(
+        512,
+        config=True,
+        help="Refuse SDMX responses larger than this many MiB; overrides [data] max_response_mb.",
+    )
 
 
 class WorkflowSettings(Configurable):
@@ -28,7 +35,9 @@ class WorkflowSettings(Configurable):
         help="Base URL of the Camunda 7-compatible REST API (…/engine-rest); overrides [workflows] engine_url.",
     )
     log_dir = Unicode(
-        "", config=True, help="Folder of the durable run log store; default: the dataops data dir."
+        "",
+        config=True,
+        help="Folder of the durable run log store; overrides [workflows] log_dir (default: the dataops data dir).",
     )
     log_store_class = Type(
         default_value=LogStore,
@@ -42,7 +51,32 @@ class WorkflowSettings(Configurable):
 class PromotionSettings(Configurable):
     """Promotion capability (environments, GitLab, audit)."""
 
-    audit_log = Unicode("", config=True, help="File that receives one JSON line per promotion (audit trail).")
-    gitlab_url = Unicode(
-        "", config=True, help="Base URL of the GitLab instance (https://gitlab.example.org)."
+    audit_log = Unicode(
+        "",
+        config=True,
+        help="File that receives one JSON line per promotion (audit trail); overrides [promotion] audit_log.",
     )
+    gitlab_url = Unicode(
+        "",
+        config=True,
+        help="Base URL of the GitLab instance (https://gitlab.example.org); overrides [promotion] gitlab_url.",
+    )
+
+
+# Which trait overrides which TOML key.
+OVERRIDES: dict[type[Configurable], dict[str, str]] = {
+    DataSettings: {"max_response_mb": "data.max_response_mb"},
+    WorkflowSettings: {"engine_url": "workflows.engine_url", "log_dir": "workflows.log_dir"},
+    PromotionSettings: {"audit_log": "promotion.audit_log", "gitlab_url": "promotion.gitlab_url"},
+}
+
+
+def overrides(*groups: Configurable) -> dict[str, Any]:
+    """``{"section.key": value}`` for every trait of ``groups`` that the server's configuration sets."""
+    out: dict[str, Any] = {}
+    for group in groups:
+        configured = group.config.get(type(group).__name__, {})
+        for trait, key in OVERRIDES[type(group)].items():
+            if trait in configured:
+                out[key] = getattr(group, trait)
+    return out

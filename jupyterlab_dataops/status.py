@@ -1,49 +1,78 @@
-"""One status line per capability, as shown at the top of each panel."""
+"""One status line per capability, as shown at the top of each panel.
+
+A policy key that a user's file set and that was left out (`dataops.policy`) is named in the
+status line of the capability it belongs to, with the file, so nobody wonders why their edit
+did nothing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from dataops.config import Ignored
 from dataops.errors import DataOpsError
-from dataops.promotion.config import PromotionConfig
 from dataops.sdmx.sources import configured_sources
-from dataops.workflows.config import WorkflowsConfig
+from dataops.settings import Settings
 from jupyterlab_dataops.context import DataOpsContext
+
+# The capability whose status line names an ignored key, by the key's top-level table.
+CAPABILITY_OF = {"sources": "data", "data": "data", "workflows": "workflows", "promotion": "promotion"}
 
 
 def capability_status(ctx: DataOpsContext) -> dict[str, dict[str, Any]]:
-    """``{capability: {"configured": bool, "summary": sentence}}`` for data, workflows, promotion."""
+    """``{capability: {"configured", "summary"[, "ignored"]}}`` for data, workflows, promotion.
+
+    ``ignored`` (present only when not empty) lists ``{"file", "key"}`` of the user's policy keys
+    left out; the summary names them too.
+    """
     return {
-        "data": _guarded(_data_status, ctx),
-        "workflows": _guarded(_workflows_status, ctx),
-        "promotion": _guarded(_promotion_status, ctx),
+        name: _guarded(name, fn, ctx)
+        for name, fn in (
+            ("data", _data_status),
+            ("workflows", _workflows_status),
+            ("promotion", _promotion_status),
+        )
     }
 
 
-def _guarded(fn, ctx: DataOpsContext) -> dict[str, Any]:  # noqa: ANN001
+def _guarded(name: str, fn: Callable[[Settings], dict[str, Any]], ctx: DataOpsContext) -> dict[str, Any]:
     try:
-        return fn(ctx)
+        settings = ctx.settings.current()
+        status = fn(settings)
     except DataOpsError as exc:
         return {"configured": False, "summary": f"Configuration error: {exc.message}"}
+    ignored = [i for i in settings.ignored if CAPABILITY_OF.get(i.key.split(".")[0]) == name]
+    if ignored:
+        status["summary"] += f" — {ignored_sentence(ignored)}"
+        status["ignored"] = [{"file": str(i.file), "key": i.key} for i in ignored]
+    return status
 
 
-def _data_status(ctx: DataOpsContext) -> dict[str, Any]:
-    n = len(configured_sources(ctx.config))
+def ignored_sentence(ignored: list[Ignored]) -> str:
+    """``"ignored in FILE: KEY, KEY (only the administrator's configuration sets them)"``, per file."""
+    by_file: dict[str, list[str]] = {}
+    for i in ignored:
+        by_file.setdefault(str(i.file), []).append(i.key)
+    parts = [f"ignored in {file}: {', '.join(keys)}" for file, keys in by_file.items()]
+    return "; ".join(parts) + " (only the administrator's configuration sets these)"
+
+
+def _data_status(settings: Settings) -> dict[str, Any]:
+    n = len(configured_sources(settings.config))
     noun = "data source" if n == 1 else "data sources"
     return {"configured": n > 0, "summary": f"{n} {noun} configured"}
 
 
-def _workflows_status(ctx: DataOpsContext) -> dict[str, Any]:
-    cfg = WorkflowsConfig.from_config(ctx.config)
-    if ctx.workflows.engine_url:
-        cfg = WorkflowsConfig(ctx.workflows.engine_url, cfg.username, cfg.password)
+def _workflows_status(settings: Settings) -> dict[str, Any]:
+    cfg = settings.workflows
     if not cfg.configured:
         return {"configured": False, "summary": "No workflow engine configured — see Settings"}
     return {"configured": True, "summary": f"Workflow engine at {cfg.engine_url}"}
 
 
-def _promotion_status(ctx: DataOpsContext) -> dict[str, Any]:
-    envs = PromotionConfig.from_config(ctx.config).environments
+def _promotion_status(settings: Settings) -> dict[str, Any]:
+    envs = settings.promotion.environments
     if not envs:
         return {"configured": False, "summary": "No deployment environments configured — see Settings"}
     names = ", ".join(e.id for e in envs)

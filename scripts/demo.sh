@@ -72,7 +72,7 @@ log_dir = "$demo/run-logs"
 steps_dir = "$root/examples/steps"
 TOML
   mkdir -p "$demo/fixes"
-  DATAOPS_CONFIG=$config DATAOPS_SAMPLE_FIXES=$demo/fixes .venv/bin/dataops worker > "$demo/logs/worker.log" 2>&1 &
+  DATAOPS_SYSTEM_CONFIG=$config DATAOPS_SAMPLE_FIXES=$demo/fixes .venv/bin/dataops worker > "$demo/logs/worker.log" 2>&1 &
   worker=$!
   trap 'kill $worker 2>/dev/null || true' EXIT
   echo "Workflow engine at $engine_url; one worker runs examples/steps (log: $demo/logs/worker.log)."
@@ -82,8 +82,10 @@ else
   echo "in $config to an existing Camunda 7-compatible engine (…/engine-rest)."
 fi
 
-export DATAOPS_CONFIG=$config
+# On your own laptop you are the administrator of your own server: the demo's file stands in for
+# /etc/dataops/config.toml, so its environments, engine URL and audit trail apply (a user file could not set them).
+export DATAOPS_SYSTEM_CONFIG=$config
 port=${DEMO_PORT:-8888}
-echo "Starting JupyterLab with jupyterlab-dataops on http://localhost:$port/lab (configuration: $DATAOPS_CONFIG)"
+echo "Starting JupyterLab with jupyterlab-dataops on http://localhost:$port/lab (configuration: $DATAOPS_SYSTEM_CONFIG)"
 .venv/bin/jupyter lab --allow-root --no-browser --ip=127.0.0.1 --port="$port" \
   --ServerApp.root_dir="$demo/notebooks" "$@"

@@ -26,11 +26,16 @@ def shared_dir() -> Path:
 
 @pytest.fixture
 def dataops_config(tmp_path, monkeypatch) -> Path:
-    """An empty dataops configuration file isolated from the machine's own (write TOML into it)."""
+    """An empty dataops configuration file isolated from the machine's own (write TOML into it).
+
+    It is the administrator's file (``DATAOPS_SYSTEM_CONFIG``): the test plays the administrator,
+    so environments, engine and GitLab URLs written into it apply. No user file unless a test
+    writes one (``$XDG_CONFIG_HOME/dataops/config.toml`` or ``DATAOPS_CONFIG``).
+    """
     cfg = tmp_path / "dataops.toml"
     cfg.write_text("")
-    monkeypatch.setenv("DATAOPS_CONFIG", str(cfg))
-    monkeypatch.setenv("DATAOPS_SYSTEM_CONFIG", str(tmp_path / "no-system.toml"))
+    monkeypatch.setenv("DATAOPS_SYSTEM_CONFIG", str(cfg))
+    monkeypatch.delenv("DATAOPS_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     return cfg
 

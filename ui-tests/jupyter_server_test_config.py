@@ -10,6 +10,6 @@ c.ServerApp.allow_root = True  # noqa: F821
 c.ServerApp.port = int(os.environ.get("UI_TESTS_PORT", "8888"))  # noqa: F821
 
 here = Path(__file__).parent
-os.environ.setdefault("DATAOPS_CONFIG", str(here / "dataops-test-config.toml"))
-os.environ.setdefault("DATAOPS_SYSTEM_CONFIG", str(here / "no-system-config.toml"))
+# The test configuration is the administrator's (environments, engine URL): the UI tests play the administrator.
+os.environ.setdefault("DATAOPS_SYSTEM_CONFIG", str(here / "dataops-test-config.toml"))
 os.environ.setdefault("XDG_CONFIG_HOME", str(here / ".xdg"))

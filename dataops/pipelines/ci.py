@@ -12,8 +12,8 @@ import argparse
 import json
 from pathlib import Path
 
-from dataops.config import load_config
 from dataops.errors import Conflict, InvalidInput
+from dataops.settings import resolve
 
 DEFAULT_LIST = "notebooks/regression.txt"
 DEFAULT_LIST_CONTENT = """\
@@ -39,9 +39,8 @@ def environment_branches(explicit: list[str] | None = None) -> dict[str, str]:
                 raise InvalidInput(f"--env {item!r} must be an environment id, optionally =branch.")
             out[env] = branch or f"deploy/{env}"
         return out
-    from dataops.promotion.config import PromotionConfig
 
-    envs = PromotionConfig.from_config(load_config()).environments
+    envs = resolve().promotion.environments
     if envs:
         return {e.id: e.branch for e in envs}
     return {name: f"deploy/{name}" for name in ("dev", "test", "prod")}

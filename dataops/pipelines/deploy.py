@@ -12,11 +12,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dataops.config import load_config
 from dataops.errors import InvalidInput, NotConfigured, NotFound
+from dataops.settings import resolve
 from dataops.workflows.bpmn import process_ids
 from dataops.workflows.camunda import CamundaEngine
-from dataops.workflows.config import WorkflowsConfig
 from dataops.workflows.models import ProcessDefinition
 
 
@@ -32,7 +31,7 @@ class DeploymentResult:
 
 def engine_settings(engine_url: str | None = None) -> tuple[str, str, str]:
     """(url, username, password): the option, then ``DATAOPS_ENGINE_*`` variables, then ``[workflows]``."""
-    cfg = WorkflowsConfig.from_config(load_config())
+    cfg = resolve().workflows
     url = engine_url or os.environ.get("DATAOPS_ENGINE_URL") or cfg.engine_url
     if not url:
         raise NotConfigured(

@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dataops.config import Config, load_config
+from dataops.config import Config
 from dataops.errors import ConfigError, NotConfigured
 from dataops.promotion.access import Identity, history_scope, require
 from dataops.promotion.config import Environment, PromotionConfig
@@ -19,19 +19,17 @@ from dataops.promotion.submit import Promotion, submit
 from dataops.promotion.targets import Target
 from dataops.promotion.targets.git import GitTarget
 from dataops.promotion.targets.gitlab import GitLabTarget
+from dataops.settings import settings_for
 from dataops.sync import run_sync
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def make_target(env: Environment, cfg: PromotionConfig, gitlab_url: str = "") -> Target:
-    """The GitLab project or git remote of ``env``, with credentials from the environment or token file.
-
-    ``gitlab_url`` (the server's setting) overrides ``[promotion] gitlab_url``.
-    """
+def make_target(env: Environment, cfg: PromotionConfig) -> Target:
+    """The GitLab project or git remote of ``env``, with credentials from the environment or token file."""
     if env.gitlab_project:
-        url = gitlab_url or cfg.gitlab_url
+        url = cfg.gitlab_url
         if not url:
             raise NotConfigured(
                 f"Environment {env.id!r} names a GitLab project but no gitlab_url is configured."
@@ -57,7 +55,7 @@ def plan(
     user: Identity | None = None,
 ) -> Plan:
     """Review a promotion without changing anything: files, destinations, diff and secret scan."""
-    cfg = PromotionConfig.from_config(config or load_config())
+    cfg = settings_for(config).promotion
     environment = cfg.environment(env)
     who = user or current_identity()
     require(environment, who)
@@ -90,7 +88,7 @@ def promote(
     Raises `SecretsFound` (nothing is sent), `Forbidden`, or `Conflict` when the branch moved
     during the promotion (nothing is overwritten).
     """
-    cfg = PromotionConfig.from_config(config or load_config())
+    cfg = settings_for(config).promotion
     reviewed = plan(path, env, extra_files=extra_files, destinations=destinations, config=config, user=user)
     return submit(reviewed, make_target(reviewed.environment, cfg), cfg.audit_log, message)
 
@@ -114,7 +112,7 @@ def promotions(
 
     from dataops.pipelines.promotions import JoinedHistory, entry_json, join_pipelines
 
-    cfg = PromotionConfig.from_config(config or load_config())
+    cfg = settings_for(config).promotion
     who = user or current_identity()
     check_limit(limit)
     ids, _ = history_scope(cfg, who, env)

@@ -14,25 +14,25 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from dataops.config import load_config
 from dataops.errors import InvalidInput
 from dataops.sdmx import service
 from dataops.sdmx.model import Structure
 from dataops.sdmx.sources import list_sources
+from dataops.settings import resolve
 
 
 def sources() -> pd.DataFrame:
     """Configured sources first, then the public presets: columns id, name, url, api, description."""
     rows = [
         {"id": s.id, "name": s.name, "url": s.url, "api": s.api, "description": s.description}
-        for s in list_sources(load_config())
+        for s in list_sources(resolve().config)
     ]
     return pd.DataFrame(rows, columns=["id", "name", "url", "api", "description"])
 
 
 def dataflows(source: str, search: str | None = None) -> pd.DataFrame:
     """The source's dataflows whose id or name contains ``search``: columns id, agency, version, name."""
-    flows = service.dataflows(load_config(), source, search)
+    flows = service.dataflows(resolve().config, source, search)
     return pd.DataFrame(
         [{"id": f.id, "agency": f.agency, "version": f.version, "name": f.name} for f in flows],
         columns=["id", "agency", "version", "name"],
@@ -41,7 +41,7 @@ def dataflows(source: str, search: str | None = None) -> pd.DataFrame:
 
 def structure(source: str, flow: str) -> Structure:
     """The data structure of a dataflow: ``dimensions`` (DSD order, with codes), ``attributes``..."""
-    return service.structure(load_config(), source, flow)[1]
+    return service.structure(resolve().config, source, flow)[1]
 
 
 def read_structure(path: str | os.PathLike | bytes, id: str | None = None) -> Structure:  # noqa: A002
@@ -84,7 +84,7 @@ def read(
     then attributes. ``df.attrs["sdmx"]`` records source, flow, key, structure, URL and time.
     """
     fetched = service.fetch(
-        load_config(),
+        resolve().config,
         source,
         flow,
         key,

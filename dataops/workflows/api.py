@@ -20,8 +20,8 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from dataops.config import load_config
 from dataops.errors import InvalidInput, NotConfigured, NotFound
+from dataops.settings import resolve
 from dataops.workflows import models
 from dataops.workflows.config import WorkflowsConfig
 from dataops.workflows.engine import Engine
@@ -33,7 +33,7 @@ ENGINE_POLL_S = 1.0  # how often it asks the engine for the run's status
 
 
 def _config() -> WorkflowsConfig:
-    cfg = WorkflowsConfig.from_config(load_config())
+    cfg = resolve().workflows
     if not cfg.configured:
         raise NotConfigured(
             "No workflow engine is configured: set engine_url in the [workflows] section "
@@ -52,7 +52,7 @@ def engine(config: WorkflowsConfig | None = None) -> Engine:
 
 def log_store(config: WorkflowsConfig | None = None) -> LogStore:
     """The configured run log store."""
-    cfg = config or WorkflowsConfig.from_config(load_config())
+    cfg = config or resolve().workflows
     return LogStore(cfg.log_path)
 
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from dataclasses import replace
 
-from dataops.config import load_config
 from dataops.errors import ConfigError
-from dataops.workflows.config import WorkflowsConfig
+from dataops.settings import resolve
 from dataops.workflows.logs import LogStore
 from dataops.workflows.steps import StepsFolder
 from dataops.workflows.worker import Worker
@@ -56,27 +54,18 @@ def run_worker(args: argparse.Namespace) -> int:
     """Build the worker from configuration and arguments and serve until SIGTERM/SIGINT."""
     from dataops.workflows.api import engine
 
-    cfg = WorkflowsConfig.from_config(load_config())
-    cfg = replace(
-        cfg,
-        engine_url=args.engine_url or cfg.engine_url,
-        log_dir=args.log_dir or cfg.log_dir,
-        steps_dir=args.steps or cfg.steps_dir,
-        worker=replace(
-            cfg.worker,
-            **{
-                k: v
-                for k, v in {
-                    "lock_duration_s": args.lock_duration,
-                    "long_poll_s": args.long_poll,
-                    "retries": args.retries,
-                    "retry_timeout_s": args.retry_timeout,
-                    "shutdown_grace_s": args.shutdown_grace,
-                }.items()
-                if v is not None
-            },
-        ),
-    )
+    cfg = resolve(
+        {
+            "workflows.engine_url": args.engine_url,
+            "workflows.log_dir": args.log_dir,
+            "workflows.steps_dir": args.steps,
+            "workflows.worker.lock_duration_s": args.lock_duration,
+            "workflows.worker.long_poll_s": args.long_poll,
+            "workflows.worker.retries": args.retries,
+            "workflows.worker.retry_timeout_s": args.retry_timeout,
+            "workflows.worker.shutdown_grace_s": args.shutdown_grace,
+        }
+    ).workflows
     if not cfg.engine_url:
         raise ConfigError(
             "The worker needs the engine's URL: set [workflows] engine_url or pass --engine-url."
@@ -113,8 +102,7 @@ def run_prune_logs(args: argparse.Namespace) -> int:
     from dataops.workflows.api import engine
     from dataops.workflows.retention import prune_logs
 
-    cfg = WorkflowsConfig.from_config(load_config())
-    cfg = replace(cfg, engine_url=args.engine_url or cfg.engine_url, log_dir=args.log_dir or cfg.log_dir)
+    cfg = resolve({"workflows.engine_url": args.engine_url, "workflows.log_dir": args.log_dir}).workflows
     days = cfg.log_retention_days if args.days is None else args.days
     if days <= 0:
         raise ConfigError(

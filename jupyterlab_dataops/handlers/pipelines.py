@@ -13,11 +13,10 @@ from typing import Any
 from tornado import web
 
 from dataops.errors import InvalidInput
-from dataops.pipelines.access import CITarget, ci_target, gitlab_token
+from dataops.pipelines.access import CITarget
 from dataops.pipelines.gitlab import GitLabCI
 from dataops.pipelines.trace import slice_trace
 from dataops.promotion.access import Identity, require
-from dataops.promotion.config import PromotionConfig
 from jupyterlab_dataops.handlers.base import DataOpsHandler
 
 MAX_PIPELINES = 50
@@ -27,12 +26,12 @@ class PipelinesHandler(DataOpsHandler):
     """Shared plumbing: the environment's CI target and a GitLab client."""
 
     def target(self, env: str) -> CITarget:
-        """The environment's project and branch (the server's ``gitlab_url`` setting wins)."""
-        return ci_target(env, self.dataops.config, getattr(self.dataops.promotion, "gitlab_url", ""))
+        """The environment's project and branch."""
+        return self.dataops.promotion.ci_target(env)
 
     def gitlab(self, target: CITarget) -> GitLabCI:
         """A client for the environment's project, authenticated with the server's token."""
-        return GitLabCI(target.gitlab_url, gitlab_token(self.dataops.config), target.project)
+        return GitLabCI(target.gitlab_url, self.dataops.promotion.gitlab_token(), target.project)
 
     def identity(self) -> Identity:
         """The signed-in user, with JupyterHub groups when the server runs under JupyterHub."""
@@ -51,7 +50,7 @@ class EnvironmentsHandler(PipelinesHandler):
     @web.authenticated
     def get(self) -> None:
         """List environments with their branch, GitLab project and whether pipelines can be shown."""
-        cfg = PromotionConfig.from_config(self.dataops.config)
+        cfg = self.dataops.promotion.config()
         out = []
         for env in cfg.environments:
             entry: dict[str, Any] = {
@@ -97,7 +96,7 @@ class RunPipelineHandler(PipelinesHandler):
             isinstance(k, str) and isinstance(v, str | int | float | bool) for k, v in variables.items()
         ):
             raise InvalidInput("'variables' must be an object of variable names to text values.")
-        cfg = PromotionConfig.from_config(self.dataops.config)
+        cfg = self.dataops.promotion.config()
         require(cfg.environment(env), self.identity())
         target = self.target(env)
         async with self.gitlab(target) as ci:

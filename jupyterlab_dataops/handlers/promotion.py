@@ -30,7 +30,7 @@ class PromotionHandler(DataOpsHandler):
     """Shared plumbing: configuration, identity, the plan store, the target of an environment."""
 
     def promotion_config(self) -> PromotionConfig:
-        return PromotionConfig.from_config(self.dataops.config)
+        return self.dataops.promotion.config()
 
     def identity(self) -> Identity:
         """The signed-in user, with JupyterHub groups when the server runs under JupyterHub."""
@@ -43,14 +43,13 @@ class PromotionHandler(DataOpsHandler):
         )
 
     def plans(self) -> dict[str, Plan]:
-        return self.dataops.services.setdefault("promotion_plans", {})
+        return self.dataops.promotion.plans
 
     def target(self, env, cfg: PromotionConfig):  # noqa: ANN001, ANN201
-        return make_target(env, cfg, getattr(self.dataops.promotion, "gitlab_url", ""))
+        return make_target(env, cfg)
 
     def audit_log(self, cfg: PromotionConfig) -> Path:
-        override = getattr(self.dataops.promotion, "audit_log", "")
-        return Path(override).expanduser() if override else cfg.audit_log
+        return cfg.audit_log
 
     def root_dir(self) -> Path:
         return Path(self.settings.get("server_root_dir") or self.serverapp.root_dir).expanduser()
@@ -172,7 +171,7 @@ class HistoryHandler(PromotionHandler):
             raise InvalidInput(f"There is no deployment environment called {env_id!r} (configured: {names}).")
         ids, hidden = history_scope(cfg, who, env_id)
         history = await asyncio.to_thread(read_history, self.audit_log(cfg), ids, limit)
-        gitlab_url = getattr(self.dataops.promotion, "gitlab_url", "") or cfg.gitlab_url
+        gitlab_url = cfg.gitlab_url
         by_id = {e.id: e for e in cfg.environments}
         joined = await join_pipelines(
             history.entries, by_id, gitlab_url, lambda: gitlab_token(cfg.token_env, cfg.token_file)

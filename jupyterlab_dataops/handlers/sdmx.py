@@ -25,7 +25,6 @@ from dataops.sdmx.model import Dataflow, Structure
 from dataops.sdmx.sources import Source, get_source, list_sources
 from jupyterlab_dataops.handlers.base import DataOpsHandler
 
-_FLOWS_TTL = 300.0
 _SOURCE = r"(?P<source>[^/]+)"
 _FLOW = r"(?P<flow>[^/]+)"
 
@@ -34,13 +33,8 @@ class SdmxHandler(DataOpsHandler):
     """Shared helpers: the effective configuration and integer query parameters."""
 
     def sdmx_config(self) -> Config:
-        """The TOML configuration with the server's traitlet overrides applied."""
-        config = self.dataops.config
-        overrides = self.dataops.data.config.get("DataSettings", {})
-        if "max_response_mb" in overrides:
-            data = {**config.section("data"), "max_response_mb": int(overrides["max_response_mb"])}
-            config = Config({**config.data, "data": data}, config.files)
-        return config
+        """The configuration with the server's overrides applied."""
+        return self.dataops.data.config()
 
     def int_argument(self, name: str, default: int | None, lowest: int = 0) -> int | None:
         """A whole-number query parameter, or a 400 that names it."""
@@ -160,14 +154,10 @@ class DataflowsHandler(SdmxHandler):
         )
 
     async def _all_flows(self, config: Config, source: Source) -> list[Dataflow]:
-        # The panel searches as the user types: keep the parsed list for a few minutes.
-        memo = self.dataops.services.setdefault("sdmx.dataflows", {})
-        hit = memo.get(source)
-        if hit and time.monotonic() - hit[0] < _FLOWS_TTL:
-            return hit[1]
-        flows = await asyncio.to_thread(service.dataflows, config, source)
-        memo[source] = (time.monotonic(), flows)
-        return flows
+        # The panel searches as the user types: the data service keeps the parsed list a few minutes.
+        return await self.dataops.data.dataflows(
+            source, lambda: asyncio.to_thread(service.dataflows, config, source)
+        )
 
 
 class StructureHandler(SdmxHandler):

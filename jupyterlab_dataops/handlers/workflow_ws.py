@@ -21,7 +21,7 @@ from jupyter_server.base.websocket import WebSocketMixin
 from tornado import websocket
 
 from dataops.workflows.watch import RunWatch, Watcher
-from jupyterlab_dataops.handlers.workflows import WorkflowsHandler, workflows_service
+from jupyterlab_dataops.handlers.workflows import WorkflowsHandler
 
 
 class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHandler):
@@ -39,7 +39,7 @@ class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHand
     async def get(self, run_id: str) -> None:
         """Authenticate, check the offset and configuration (as JSON errors), then upgrade."""
         self._offset = self.int_arg("offset", 0)
-        self._svc = workflows_service(self)
+        self._svc = self.dataops.workflows.service()
         await super().get(run_id)
 
     def open(self, run_id: str) -> None:  # type: ignore[override]

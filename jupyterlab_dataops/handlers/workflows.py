@@ -8,108 +8,20 @@ the log store (in a thread) for logs. Engine errors are `DataOpsError`s the base
 from __future__ import annotations
 
 import asyncio
-import gc
-import time
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tornado import web
 
-from dataops.errors import DataOpsError, InvalidInput, NotConfigured
+from dataops.errors import InvalidInput
 from dataops.workflows import bpmn
-from dataops.workflows.config import WorkflowsConfig
-from dataops.workflows.engine import AsyncEngine
-from dataops.workflows.logs import LogStore, current_user
+from dataops.workflows.logs import current_user
 from dataops.workflows.models import RunPage, RunStatus
-from dataops.workflows.timeline import async_sync_run, in_time_order
-from dataops.workflows.watch import Watches, jsonable
+from dataops.workflows.service import WorkflowsService
+from dataops.workflows.timeline import in_time_order
+from dataops.workflows.watch import jsonable
 from jupyterlab_dataops.handlers.base import DataOpsHandler
 
-LOG_SYNC_INTERVAL = 1.0  # a run's engine events are merged at most this often per REST reader
 MAX_LOG_PAGE = 10_000
-
-
-@dataclass
-class WorkflowsService:
-    """What the workflow handlers share: engine client, log store, live watches."""
-
-    config: WorkflowsConfig
-    engine: AsyncEngine
-    store: LogStore
-    watches: Watches
-    last_sync: dict[str, float] = field(default_factory=dict)
-
-    async def sync_for_reader(self, run_id: str) -> tuple[Any, DataOpsError | None]:
-        """Merge the run's engine events unless a watcher or a recent reader just did.
-
-        Returns the run as last seen (or None) and the engine's error, if it did not answer.
-        """
-        rw = self.watches.runs.get(run_id)
-        if rw is not None and (rw.run is not None or rw.error is not None):
-            return rw.run, rw.error
-        if time.monotonic() - self.last_sync.get(run_id, 0.0) < LOG_SYNC_INTERVAL:
-            return None, None
-        self.last_sync[run_id] = time.monotonic()
-        try:
-            return await async_sync_run(self.engine, self.store, run_id), None
-        except DataOpsError as exc:  # the stored log is still worth showing while the engine is away
-            return None, exc
-
-
-def effective_config(handler: DataOpsHandler) -> WorkflowsConfig:
-    """The ``[workflows]`` TOML section with the server's traitlets overrides applied."""
-    cfg = WorkflowsConfig.from_config(handler.dataops.config)
-    settings = handler.dataops.workflows
-    if getattr(settings, "engine_url", ""):
-        cfg = replace(cfg, engine_url=settings.engine_url)
-    if getattr(settings, "log_dir", ""):
-        cfg = replace(cfg, log_dir=settings.log_dir)
-    return cfg
-
-
-def async_engine(cfg: WorkflowsConfig) -> AsyncEngine:
-    """The async engine client for ``cfg``."""
-    from dataops.workflows.camunda import AsyncCamundaEngine
-
-    return AsyncCamundaEngine(cfg.engine_url, username=cfg.username, password=cfg.password)
-
-
-_heap_frozen: list[bool] = []
-
-
-def freeze_startup_heap() -> None:
-    """Leave the objects the server holds by now out of every later garbage collection (once).
-
-    A started Jupyter server holds hundreds of thousands of long-lived objects; each full collection
-    walks them all (150-750 ms seen with a gc callback while a log streamed) and stalls every live
-    log stream meanwhile. Frozen (`gc.freeze`), they are not walked again; what is created later is
-    collected as usual. No collection first: it would stall the event loop just the same, and what
-    start-up garbage gets frozen with the rest is a one-time, bounded cost.
-    """
-    if not _heap_frozen:
-        _heap_frozen.append(True)
-        gc.freeze()
-
-
-def workflows_service(handler: DataOpsHandler) -> WorkflowsService:
-    """The shared service, rebuilt when the configuration changes."""
-    cfg = effective_config(handler)
-    if not cfg.configured:
-        raise NotConfigured(
-            "No workflow engine is configured: set engine_url in the [workflows] section of the "
-            "dataops configuration or c.WorkflowSettings.engine_url."
-        )
-    services = handler.dataops.services
-    svc = services.get("workflows")
-    if svc is None or svc.config != cfg:
-        engine = async_engine(cfg)
-        store = getattr(handler.dataops.workflows, "log_store_class", LogStore)(cfg.log_path)
-        intervals = handler.settings.get("dataops_workflow_poll", {})
-        svc = services["workflows"] = WorkflowsService(
-            cfg, engine, store, Watches(engine, store, **intervals)
-        )
-        freeze_startup_heap()
-    return svc
 
 
 class WorkflowsHandler(DataOpsHandler):
@@ -117,8 +29,8 @@ class WorkflowsHandler(DataOpsHandler):
 
     @property
     def svc(self) -> WorkflowsService:
-        """The shared workflow service."""
-        return workflows_service(self)
+        """The shared workflow service (`NotConfigured` while no engine is configured)."""
+        return self.dataops.workflows.service()
 
     @property
     def username(self) -> str:

@@ -8,7 +8,10 @@ export type Capability = 'data' | 'workflows' | 'promotion';
 /** One capability's status line, as the server computes it. */
 export interface ICapabilityStatus {
   configured: boolean;
+  /** The status line; it also names the policy keys of a user's file that were ignored. */
   summary: string;
+  /** Policy keys a user's file set, left out (only the administrator's configuration sets them). */
+  ignored?: { file: string; key: string }[];
 }
 
 /** Reply of `GET /dataops/api/status`. */

@@ -73,3 +73,20 @@ async def test_broken_configuration_is_reported_not_crashed(dataops_config, jp_f
     body = json.loads((await jp_fetch("dataops", "api", "status")).body)["capabilities"]
     assert body["data"]["configured"] is False
     assert body["data"]["summary"].startswith("Configuration error: Source entry 'X' is invalid")
+
+
+async def test_status_names_the_file_and_key_a_user_file_could_not_set(configured, dataops_config, jp_fetch):
+    user_file = dataops_config.parent / "xdg" / "dataops" / "config.toml"
+    user_file.parent.mkdir(parents=True)
+    user_file.write_text(
+        '[[promotion.environments]]\nid = "prod"\nbranch = "deploy/prod"\nallowed_groups = []\n'
+    )
+    body = json.loads((await jp_fetch("dataops", "api", "status")).body)["capabilities"]
+    promotion = body["promotion"]
+    assert promotion["summary"].startswith("2 environments: dev, prod — ignored in ")
+    assert str(user_file) in promotion["summary"]
+    assert "promotion.environments.prod.allowed_groups" in promotion["summary"]
+    assert {"file": str(user_file), "key": "promotion.environments.prod.allowed_groups"} in promotion[
+        "ignored"
+    ]
+    assert "ignored" not in body["data"] and "ignored" not in body["workflows"]

@@ -134,7 +134,7 @@ class _Counting:
 
 async def test_many_watchers_cost_the_engine_no_more_than_one(chatty, jp_fetch, jp_ws_fetch, jp_serverapp):
     run_id = await _start(jp_fetch, chatty, hold=30)
-    svc = jp_serverapp.web_app.settings["dataops"].services["workflows"]
+    svc = jp_serverapp.web_app.settings["dataops"].workflows.service()
     counting = _Counting(svc.engine)
     svc.watches.engine = counting
     stream = ("dataops", "api", "workflows", "runs", run_id, "stream")

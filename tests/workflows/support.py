@@ -100,7 +100,9 @@ class WorkerProcess:
         self.stderr_path = log_dir / f"{worker_id}.stderr"
         log_dir.mkdir(parents=True, exist_ok=True)
         config_file = log_dir / f"{worker_id}.toml"
-        env = {**os.environ, "PYTHONPATH": str(REPO), "DATAOPS_CONFIG": str(config_file)}
+        # The worker's file is its administrator's, as on a server that runs workers for its users.
+        env = {**os.environ, "PYTHONPATH": str(REPO), "DATAOPS_SYSTEM_CONFIG": str(config_file)}
+        env.pop("DATAOPS_CONFIG", None)
         config_file.write_text(config)
         args = [
             sys.executable, "-m", "dataops.cli", "worker",
