@@ -74,8 +74,18 @@ def unreachable(request: Request, exc: Exception, gitlab_url: str, token: str) -
 
 
 def redacted(error: DataOpsError, token: str) -> DataOpsError:
-    """``error`` with the token (and anything shaped like a credential) masked in its sentence."""
-    return type(error)(redact(error.message, [token]), details=error.details)
+    """``error`` itself, the token (and anything shaped like a credential) masked in its sentence.
+
+    Masked in place, so an error raised by a call (naming a branch, say) keeps its type and traceback.
+    """
+    error.message = redact(error.message, [token])
+    error.args = (error.message,)
+    if isinstance(error.details, dict):
+        error.details = {
+            key: redact(value, [token]) if isinstance(value, str) else value
+            for key, value in error.details.items()
+        }
+    return error
 
 
 def reason_of(response: httpx.Response) -> str:

@@ -63,6 +63,9 @@ def drive(call: Call, where: Where) -> Steps:
             step = call.throw(failure) if failure is not None else call.send(reply)
         except StopIteration as done:
             return done.value
+        except DataOpsError as exc:  # GitLab's refusal, or the call's own sentence naming a branch
+            errors.redacted(exc, where.token)
+            raise
         reply, failure = None, None
         if isinstance(step, Together):
             reply = yield step

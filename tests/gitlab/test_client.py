@@ -10,10 +10,11 @@ import time
 
 import pytest
 
-from dataops.errors import DataOpsError, Forbidden, InvalidInput, NotFound, RateLimited, Unreachable
+from dataops.errors import Conflict, DataOpsError, Forbidden, InvalidInput, NotFound, RateLimited, Unreachable
 from dataops.gitlab import pipelines, repository
 from dataops.gitlab.client import AsyncGitLab, GitLab
 from dataops.gitlab.exchange import RetryPolicy
+from dataops.promotion.targets import Change
 from tests.fakes.gitlab.ci_model import JobPlan, configure_ci
 from tests.fakes.gitlab.state import DEVELOPER
 
@@ -70,6 +71,14 @@ def test_a_token_named_in_a_failing_request_is_redacted(gitlab_fake, project):
         gitlab.run(pipelines.trigger(PROJECT, f"deploy/{TOKEN}"))
     assert "Reference not found" in err.value.message and "deploy/[REDACTED]" in err.value.message
     assert not _leaks(err.value)
+
+
+def test_a_token_in_a_calls_own_refusal_is_redacted(gitlab_fake, project):
+    change = Change(f"deploy/{TOKEN}", "0" * 40, {"a.py": b"x = 1\n"}, {}, "m", "Alice", "a@example.org")
+    with GitLab(gitlab_fake.url, TOKEN) as gitlab, pytest.raises(Conflict) as err:
+        gitlab.run(repository.land(PROJECT, change))
+    assert err.value.message.startswith("The branch deploy/[REDACTED] changed since you reviewed")
+    assert not _leaks(err.value) and TOKEN not in str(err.value)
 
 
 def test_a_token_gitlab_echoes_back_is_redacted(gitlab_fake, project):
