@@ -69,6 +69,13 @@ class SdmxClient:
         """Release the connection pool."""
         self.transport.close()
 
+    def probe(self) -> int:
+        """The HTTP status the source's base URL answers with now, through the transport (retries,
+        size guard; the body is not read). Refusals raise as every request's do, with the status
+        in their ``details``; no answer at all is `ProviderDown`."""
+        with self.transport.stream(httpx.URL(self.source.url), "*/*", "source status") as response:
+            return response.status_code
+
     # -- structures ---------------------------------------------------------------------------
 
     def dataflows(self) -> list[Dataflow]:

@@ -6,12 +6,14 @@ it fresh) share one code path. Everything returned is plain model objects and Ar
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import time
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 
 import pyarrow as pa
 
 from dataops.config import Config
+from dataops.errors import DataOpsError
 from dataops.sdmx.availability import Availability
 from dataops.sdmx.client import SdmxClient
 from dataops.sdmx.config import DataConfig
@@ -59,6 +61,51 @@ def open_backend(config: Config, source: str | Source) -> SdmxClient | FilesBack
     if resolved.api == "files":
         return FilesBackend(resolved, data_config)
     return SdmxClient(resolved, data_config)
+
+
+STATUS_TIMEOUT = 5.0  # seconds: the panel's status line asks often and must not hang
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """Whether a source answers right now, in a few words, and how long asking took."""
+
+    id: str
+    reachable: bool
+    message: str
+    latency_ms: int
+
+    def to_json(self) -> dict:
+        """The status as the Data panel reads it."""
+        return asdict(self)
+
+
+def source_status(config: Config, source: str | Source) -> SourceStatus:
+    """Ask the source whether it answers: a folder source exists, a REST source answers its base
+    URL with a status below 500 (through the same transport, retries and size guard as queries)."""
+    resolved = get_source(config, source)
+    started = time.monotonic()
+    if resolved.api == "files":
+        reachable = resolved.folder.is_dir()
+        message = "Folder found" if reachable else f"The folder {resolved.folder} does not exist"
+    else:
+        data_config = DataConfig.from_config(config)
+        quick = replace(data_config, timeout=min(data_config.timeout, STATUS_TIMEOUT))
+        reachable, message = _answers(resolved, quick)
+    latency = round((time.monotonic() - started) * 1000)
+    return SourceStatus(resolved.id, reachable, message, latency)
+
+
+def _answers(source: Source, data_config: DataConfig) -> tuple[bool, str]:
+    try:
+        with SdmxClient(source, data_config) as client:
+            status = client.probe()
+    except DataOpsError as exc:
+        # A refusal is still an answer (many SDMX services answer 404 at their base URL).
+        status = exc.details.get("status") if isinstance(exc.details, dict) else None
+        if not isinstance(status, int):
+            return False, exc.message
+    return status < 500, f"HTTP {status}"
 
 
 def search_dataflows(flows: list[Dataflow], search: str | None) -> list[Dataflow]:

@@ -5,7 +5,6 @@ Every refusal becomes a `dataops.errors` error through `provider_errors.error_fo
 
 from __future__ import annotations
 
-import email.utils
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ import httpx
 
 from dataops import __version__
 from dataops.errors import ProviderDown, RemoteError, TooLarge
+from dataops.http_retry import retry_after_seconds
 from dataops.sdmx.config import DataConfig
 from dataops.sdmx.provider_errors import error_for
 from dataops.sdmx.sources import Source
@@ -30,20 +30,6 @@ class Reply:
     headers: httpx.Headers
     content: bytes
     url: str
-
-
-def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), ``None`` if absent."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 class Transport:

@@ -13,7 +13,6 @@ import math
 import time
 from typing import Any
 
-import httpx
 import pyarrow as pa
 import pyarrow.compute as pc
 from tornado import web
@@ -113,22 +112,9 @@ class SourceStatusHandler(SdmxHandler):
 
     @web.authenticated
     async def get(self, source: str) -> None:
-        """Answer ``{"reachable", "message", "latency_ms"}``."""
-        resolved = get_source(self.sdmx_config(), source)
-        started = time.monotonic()
-        if resolved.api == "files":
-            ok = resolved.folder.is_dir()
-            message = "Folder found" if ok else f"The folder {resolved.folder} does not exist"
-        else:
-            try:
-                async with httpx.AsyncClient(timeout=5.0, follow_redirects=True) as client:
-                    response = await client.get(resolved.url)
-                ok = response.status_code < 500
-                message = f"HTTP {response.status_code}"
-            except httpx.HTTPError as exc:
-                ok, message = False, f"{exc.__class__.__name__}: {exc}"
-        latency = round((time.monotonic() - started) * 1000)
-        self.write_json({"id": resolved.id, "reachable": ok, "message": message, "latency_ms": latency})
+        """Answer ``{"id", "reachable", "message", "latency_ms"}``."""
+        status = await asyncio.to_thread(service.source_status, self.sdmx_config(), source)
+        self.write_json(status.to_json())
 
 
 class DataflowsHandler(SdmxHandler):

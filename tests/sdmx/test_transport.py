@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 import dataops
@@ -23,7 +21,7 @@ from dataops.sdmx.keys import SeriesKey
 from dataops.sdmx.provider_errors import error_for, provider_message
 from dataops.sdmx.query import DataQuery, FlowRef
 from dataops.sdmx.sources import get_source
-from dataops.sdmx.transport import Transport, retry_after_seconds
+from dataops.sdmx.transport import Transport
 
 
 def _transport(sdmx_config, data_config, source_id, **overrides):
@@ -160,14 +158,6 @@ def test_availability_on_rest_2(sdmx_config, data_config, fake_provider):
         answer = client.availability("EXR", SeriesKey.parse("A.CAD+CHF..SP00."))
     assert answer.codes["CURRENCY"] == ["CAD", "CHF"] and answer.codes["EXR_SUFFIX"] == ["A", "E"]
     assert "/v2/availability/dataflow/ECB/EXR/~/A.CAD,CHF.*.SP00.*/*" in answer.url
-
-
-def test_retry_after_accepts_seconds_and_http_dates():
-    assert retry_after_seconds("7") == 7.0
-    now = time.time()
-    date = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(now + 30))
-    assert 28 <= retry_after_seconds(date, now=now) <= 31
-    assert retry_after_seconds("soon") is None
 
 
 def test_sdmx_error_codes_win_over_the_status():
