@@ -10,7 +10,6 @@ import asyncio
 import io
 import json
 import math
-import time
 from typing import Any
 
 import pyarrow as pa
