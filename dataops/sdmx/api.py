@@ -122,6 +122,7 @@ def read_file(
         "url": Path(path).resolve().as_uri(),
         "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "format": meta.get("format"),
+        "read_path": meta.get("read_path"),
         "dimensions": [d.id for d in dsd.dimensions] if dsd else meta.get("dimensions", []),
         "time_dimension": dsd.time_dimension if dsd else meta.get("time_dimension"),
     }
