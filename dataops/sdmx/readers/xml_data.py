@@ -66,7 +66,6 @@ class MessageTarget:
         self.messages: list[_Message] = []  # footer or error messages
         self.header_ref: dict[str, str] = {}
         self.in_header = False
-        self.lineno = 0
 
     # lxml calls these ------------------------------------------------------------------
     def doctype(self, *args: object) -> None:
@@ -77,9 +76,6 @@ class MessageTarget:
             self.text.append(text)
 
     def pi(self, target: str, data: str) -> None:
-        pass
-
-    def comment(self, text: str) -> None:
         pass
 
     def close(self) -> None:
@@ -300,7 +296,7 @@ class GenericTarget(MessageTarget):
         elif not self.root_seen:
             self.check_root(tag, ("GenericData", "GenericTimeSeriesData"))
         elif name == "DataSet" and not self.in_header:
-            values = {}
+            values: dict[str, str] = {}
             self.open_dataset(values, attrib.get("action"))
             self.current = self.dataset
         else:
