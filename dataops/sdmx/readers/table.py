@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -56,7 +56,7 @@ class TableInfo:
         if self.actions is not None:
             out["actions"] = self.actions
         if self.footer is not None:
-            out["footer"] = [vars(m) for m in self.footer]
+            out["footer"] = [asdict(m) for m in self.footer]
         return out
 
 

@@ -8,7 +8,7 @@ into `RemoteError`, `TooLarge` or `NoData`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
 from lxml import etree
@@ -147,10 +147,12 @@ class MessageTarget:
         if code == "413":
             raise TooLarge(
                 f"The provider says the answer is too large (code 413) and will be delivered later: {text}",
-                details={"footer": [vars(m) for m in footer]},
+                details={"footer": [asdict(m) for m in footer]},
             )
         if code in ("100", "404"):
-            raise NoData(f"The provider found no data (code {code}): {text}", details={"footer": vars(first)})
+            raise NoData(
+                f"The provider found no data (code {code}): {text}", details={"footer": asdict(first)}
+            )
         raise RemoteError(f"The provider answered with a message instead of data (code {code}): {text}")
 
 

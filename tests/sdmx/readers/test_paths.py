@@ -157,6 +157,9 @@ def test_the_path_is_logged_and_in_the_dataframes_attrs(samples, caplog):
         df = dataops.read_file(samples / "ECB_EXR/1/M.USD.EUR.SP00.A.xml")
     assert df.attrs["sdmx"]["read_path"] == "pyarrow-generic-xml"
     assert "was read by the pyarrow-generic-xml path" in caplog.text
+    plain = dataops.read_file(samples / "ECB_EXR/1/M.USD.EUR.SP00.A.xml", engine="lxml")
+    assert plain.attrs["sdmx"]["read_path"] == "lxml"
+    assert plain.equals(df)
 
 
 def test_an_error_message_is_read_by_lxml_and_raised():
