@@ -106,12 +106,17 @@ def read_file(
     structure: str | os.PathLike | Structure | None = None,
     *,
     as_arrow: bool = False,
+    engine: str | None = None,
 ) -> pd.DataFrame | pa.Table:
-    """Read any supported SDMX data message (format sniffed); ``structure`` is a DSD or its file."""
+    """Read any supported SDMX data message (format sniffed); ``structure`` is a DSD or its file.
+
+    ``engine`` (``"native"``, ``"pyarrow"`` or ``"lxml"``) caps the machinery used, the fastest
+    installed by default; ``attrs["sdmx"]["read_path"]`` says which read path ran.
+    """
     from dataops.sdmx.readers import read_data, table_metadata
 
     dsd = structure if isinstance(structure, Structure) or structure is None else read_structure(structure)
-    table = read_data(Path(path), dsd)
+    table = read_data(Path(path), dsd, engine=engine)
     meta = table_metadata(table)
     provenance = {
         "source": None,
@@ -122,6 +127,7 @@ def read_file(
         "url": Path(path).resolve().as_uri(),
         "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "format": meta.get("format"),
+        "read_path": meta.get("read_path"),
         "dimensions": [d.id for d in dsd.dimensions] if dsd else meta.get("dimensions", []),
         "time_dimension": dsd.time_dimension if dsd else meta.get("time_dimension"),
     }

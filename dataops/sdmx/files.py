@@ -70,7 +70,6 @@ class FilesBackend:
 
     def _read_folder(self, paths: list[Path]) -> tuple[StructureMessage, list[Path]]:
         from dataops.sdmx.readers import read_structure, sniff_format
-        from dataops.sdmx.readers.sniff import STRUCTURE_FORMATS
 
         merged = StructureMessage()
         data_files: list[Path] = []
@@ -81,7 +80,7 @@ class FilesBackend:
                 data_files.append(path)
                 continue
             fmt = sniff_format(head, str(path))
-            if fmt in STRUCTURE_FORMATS:
+            if fmt.is_structure:
                 message = read_structure(path, max_bytes=self.config.max_bytes)
                 merged.dataflows.extend(message.dataflows)
                 merged.structures.extend(message.structures)
@@ -212,8 +211,3 @@ def _per_series_limit(table: pa.Table, structure: Structure, time_col: str, n: i
         rows.sort(key=lambda i: sort_key(periods[i]))
         keep.extend(rows[-n:] if last else rows[:n])
     return table.take(pa.array(sorted(keep)))
-
-
-def is_files(source: Source) -> bool:
-    """True for a ``files`` source."""
-    return source.api == "files"

@@ -13,15 +13,12 @@ import pyarrow.compute as pc
 from lxml import etree
 
 from dataops.errors import MalformedMessage, NoData
+from dataops.sdmx.media import data_accept
 from dataops.sdmx.model import Structure
 from dataops.sdmx.provider_errors import provider_message
 
 # SDMX-ML only: the one representation in which a series can come without observations.
-ACCEPT = {
-    1: "application/vnd.sdmx.structurespecificdata+xml;version=2.1, "
-    "application/vnd.sdmx.genericdata+xml;version=2.1;q=0.9",
-    2: "application/vnd.sdmx.data+xml;version=3.0.0",
-}
+ACCEPT = {1: data_accept(1, ("xml", "generic")), 2: data_accept(2, ("xml",))}
 
 
 def read_series_keys(chunks: Iterable[bytes], structure: Structure, where: str) -> pa.Table:

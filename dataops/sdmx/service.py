@@ -21,6 +21,7 @@ from dataops.sdmx.files import FilesBackend
 from dataops.sdmx.keys import SeriesKey
 from dataops.sdmx.model import Dataflow, Structure
 from dataops.sdmx.query import DataQuery, FlowRef
+from dataops.sdmx.readers import table_metadata
 from dataops.sdmx.sources import Source, get_source
 
 
@@ -51,6 +52,7 @@ class Fetched:
             "start": self.query.start,
             "end": self.query.end,
             "last": self.query.last,
+            "read_path": table_metadata(self.table).get("read_path"),
         }
 
 

@@ -53,10 +53,13 @@ class _Range(io.RawIOBase):
         super().close()
 
 
-def read_halves(path: Path, read: Callable[[pa.PythonFile, int], Pieces]) -> Pieces | None:
-    """``read(source, skip_rows)`` on both halves at once, pieces joined in file order; None when unsafe."""
+def read_halves(
+    path: Path, read: Callable[[pa.PythonFile, int], Pieces], *, min_size: int = MIN_SIZE
+) -> Pieces | None:
+    """``read(source, skip_rows)`` on both halves at once, pieces joined in file order; None when unsafe
+    or when the file is smaller than ``min_size`` bytes."""
     size = path.stat().st_size
-    if size < MIN_SIZE or (os.cpu_count() or 1) < 2:
+    if size < min_size or (os.cpu_count() or 1) < 2:
         return None
     cut = _line_start(path, size // 2)
     if cut is None:

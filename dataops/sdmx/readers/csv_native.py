@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from dataops.sdmx.readers.native_columns import array_of, dataops_native
-from dataops.sdmx.readers.ss_fast import parse_pool
+from dataops.sdmx.readers.runs import parse_pool
 
 BLOCK = 1 << 20  # bytes of the file per scan
 IN_FLIGHT = 2  # blocks scanned at once (one per core)
@@ -31,9 +31,10 @@ def _kind(data_type: pa.DataType) -> str:
 
 
 def read_native(
-    path: Path, names: Sequence[str], types: dict[str, pa.DataType], delimiter: str
+    path: Path, names: Sequence[str], types: dict[str, pa.DataType], delimiter: str, *, block: int = BLOCK
 ) -> dict[str, list[pa.Array]] | None:
-    """Columns (pieces per block) of the fields named in ``types``; None when pyarrow must read the file."""
+    """Columns (pieces per block of ``block`` bytes) of the fields named in ``types``; None when pyarrow
+    must read the file."""
     if dataops_native is None or len(delimiter.encode()) != 1:
         return None
     fields = [(name, _kind(types[name]) if name in types else None) for name in names]
@@ -45,7 +46,7 @@ def read_native(
                 return None
             rest = b""
             while True:
-                data = fh.read(BLOCK)
+                data = fh.read(block)
                 last = not data
                 buf = rest + data if rest else data
                 del data  # only `buf` stays: blocks in flight are what the read costs in memory

@@ -19,14 +19,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from dataops.sdmx.readers.ss_fast import _SPECIAL, DICT, MISSING, RunBatch, _closer, _values_ok
+from dataops.sdmx.readers.runs import DICT, MISSING, OBS_DIMENSION, SPECIAL, RunBatch, markup_end, values_ok
 
 _OBS_OPEN = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?)Obs>")
 _TOKEN = re.compile(
     rb'\s*<(/?)(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)((?:\s+[A-Za-z_][\w.\-]*\s*=\s*"[^"<&]*")*)\s*(/?)>'
 )
 _ATTR = re.compile(rb'([A-Za-z_][\w.\-]*)\s*=\s*"([^"<&]*)"')
-OBS_DIMENSION = "\x00obs-dimension"  # the ObsDimension without an id: named by the target
 OBS_VALUE = "OBS_VALUE"
 
 
@@ -74,7 +73,7 @@ class _Layout:
         if not pc.all(pc.match_substring_regex(table.column(self.names[-1]), r"^[ \t]*$")).as_py():
             return None
         values = pa.table({col: table.column(name) for name, col in self.columns.items()})
-        return RunBatch(values, counts) if _values_ok(values) else None
+        return RunBatch(values, counts) if values_ok(values) else None
 
 
 def _layout_of(block: bytes) -> _Layout | None:
@@ -128,8 +127,16 @@ class GenericRunScanner:
 
     def __init__(self) -> None:
         self.pi_target = f"dataops-gobs-{secrets.token_hex(6)}"
-        self.runs: list[tuple[RunBatch, int, _Layout] | None] = []
+        self.runs: list[tuple[RunBatch, int, list[str]] | None] = []
         self._buf = b""
+
+    def take(self, run_id: int) -> tuple[RunBatch, int, list[str]]:
+        """The batch holding run ``run_id``, the run's index in it and the batch's key columns."""
+        run = self.runs[run_id]
+        self.runs[run_id] = None
+        if run is None:
+            raise KeyError(run_id)
+        return run
 
     def feed(self, chunk: bytes) -> bytes:
         buf = self._buf + chunk
@@ -139,12 +146,12 @@ class GenericRunScanner:
         while pos < n:
             m = _OBS_OPEN.search(buf, pos)
             obs_at = m.start() if m else n
-            special = _SPECIAL.search(buf, pos, obs_at)
+            special = SPECIAL.search(buf, pos, obs_at)
             if special:
                 start = special.start()
                 if n - start < 9:
                     break
-                closer = _closer(buf, start)
+                closer = markup_end(buf, start)
                 end = buf.find(closer, start + 2)
                 if end < 0:
                     out.append(buf[pos:start])
@@ -221,10 +228,10 @@ class GenericRunScanner:
                 blob = b"".join(_one_line_per_block(seg, p) for _, seg, _, p in items)
                 batch = layout.parse(blob, [t // layout.tags for t in tags])
         for i, (slot, seg, breaks, _) in enumerate(items):
-            if batch is None:
+            if batch is None or layout is None:
                 out[slot] = seg
             else:
-                self.runs.append((batch, i, layout))  # type: ignore[arg-type]
+                self.runs.append((batch, i, layout.key_columns))
                 out[slot] = b"<?%s %d%s?>" % (self.pi_target.encode(), len(self.runs) - 1, b"\n" * breaks)
 
 

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataops.errors import MalformedMessage
-from dataops.sdmx.readers.table import index_type
+from dataops.sdmx.readers.runs import index_type
 
 OBS_VALUE = "OBS_VALUE"
 

@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from dataops.errors import MalformedMessage, NoData, RemoteError
+from dataops.sdmx.media import MessageFormat
 from dataops.sdmx.model import Structure
 from dataops.sdmx.readers.json_columns import RawDataset, decode_positions, key_positions, obs_block
 from dataops.sdmx.readers.json_stream import JsonStream
@@ -93,9 +94,9 @@ def read_json_data(chunks: Iterator[bytes], what: str, structure: Structure | No
             )
         raise unsupported(what, "is JSON without SDMX-JSON dataSets")
     if isinstance(body, dict) and "structures" in body:
-        fmt, structures = "sdmx-json-2.0", body["structures"] or []
+        fmt, structures = MessageFormat.JSON_20, body["structures"] or []
     else:
-        fmt = "sdmx-json-1.0"
+        fmt = MessageFormat.JSON_10
         structures = [
             (body.get("structure") if isinstance(body, dict) else None) or doc.get("structure") or {}
         ]
@@ -161,7 +162,7 @@ def _add_dataset(ds: RawDataset, lay: _Layout, builder: TableBuilder, info: Tabl
         context.update(_attributes(lay.ds_attrs, ds_attr_idx, what))
     action = ds.members.get("action")
     if action:
-        info.extra.setdefault("actions", []).append(action)  # type: ignore[union-attr]
+        info.actions = [*(info.actions or []), action]
         if str(action).lower() == "delete":
             context["ACTION"] = action
     values = {k: v for k, v in context.items() if v is not None}

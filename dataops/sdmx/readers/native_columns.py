@@ -13,6 +13,12 @@ try:
 except ImportError:  # pragma: no cover - depends on how the package was installed
     dataops_native = None
 
+
+def native_installed() -> bool:
+    """True when the compiled scanners are installed (``pip install ./native``)."""
+    return dataops_native is not None
+
+
 _INDEX_TYPES = {1: pa.int8(), 2: pa.int16(), 4: pa.int32()}
 
 

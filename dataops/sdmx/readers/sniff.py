@@ -5,39 +5,26 @@ from __future__ import annotations
 import re
 
 from dataops.errors import UnsupportedFormat
+from dataops.sdmx.media import MessageFormat
 
-SUPPORTED_FORMATS: dict[str, str] = {
-    "sdmx-ml-2.1-generic": "SDMX-ML 2.1 generic data",
-    "sdmx-ml-2.1-structure-specific": "SDMX-ML 2.1 structure-specific data (series, cross-section, flat)",
-    "sdmx-ml-3.0-structure-specific": "SDMX-ML 3.0 structure-specific data",
-    "sdmx-csv-1.0": "SDMX-CSV 1.0",
-    "sdmx-csv-2.0": "SDMX-CSV 2.0 (also with ';' separator, labels, decimal comma)",
-    "ecb-csvdata": "ECB csvdata (CSV with a KEY column)",
-    "sdmx-json-1.0": "SDMX-JSON 1.0 data",
-    "sdmx-json-2.0": "SDMX-JSON 2.0 data",
-    "sdmx-ml-2.1-structure": "SDMX-ML 2.1 structure",
-    "sdmx-ml-3.0-structure": "SDMX-ML 3.0 structure",
-    "sdmx-json-1.0-structure": "SDMX-JSON 1.0 structure",
-    "sdmx-json-2.0-structure": "SDMX-JSON 2.0 structure",
-}
-DATA_FORMATS = tuple(f for f in SUPPORTED_FORMATS if not f.endswith("-structure"))
-STRUCTURE_FORMATS = tuple(f for f in SUPPORTED_FORMATS if f.endswith("-structure"))
-ERROR_FORMAT = "sdmx-ml-error"  # an SDMX-ML <message:Error> reply: read, then raised as RemoteError
+F = MessageFormat
+# Every format read (error messages aside): short name → description, for error messages and docs.
+SUPPORTED_FORMATS: dict[str, str] = {f.label: f.description for f in MessageFormat if f is not F.ERROR}
 
 NS_MESSAGE = {
     "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message": "2.1",
     "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message": "3.0",
 }
 _ROOTS = {
-    ("2.1", "GenericData"): "sdmx-ml-2.1-generic",
-    ("2.1", "GenericTimeSeriesData"): "sdmx-ml-2.1-generic",
-    ("2.1", "StructureSpecificData"): "sdmx-ml-2.1-structure-specific",
-    ("2.1", "StructureSpecificTimeSeriesData"): "sdmx-ml-2.1-structure-specific",
-    ("3.0", "StructureSpecificData"): "sdmx-ml-3.0-structure-specific",
-    ("2.1", "Structure"): "sdmx-ml-2.1-structure",
-    ("3.0", "Structure"): "sdmx-ml-3.0-structure",
-    ("2.1", "Error"): ERROR_FORMAT,
-    ("3.0", "Error"): ERROR_FORMAT,
+    ("2.1", "GenericData"): F.GENERIC_21,
+    ("2.1", "GenericTimeSeriesData"): F.GENERIC_21,
+    ("2.1", "StructureSpecificData"): F.STRUCTURE_SPECIFIC_21,
+    ("2.1", "StructureSpecificTimeSeriesData"): F.STRUCTURE_SPECIFIC_21,
+    ("3.0", "StructureSpecificData"): F.STRUCTURE_SPECIFIC_30,
+    ("2.1", "Structure"): F.STRUCTURE_21,
+    ("3.0", "Structure"): F.STRUCTURE_30,
+    ("2.1", "Error"): F.ERROR,
+    ("3.0", "Error"): F.ERROR,
 }
 _ROOT_TAG = re.compile(r"\s*<(?![?!])(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)([^>]*)>?", re.S)
 _PROLOG_SKIP = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S)
@@ -54,8 +41,8 @@ def unsupported(what: str, reason: str) -> UnsupportedFormat:
     return UnsupportedFormat(f"{what} {reason}. Supported formats: {supported_list()}.")
 
 
-def sniff_format(head: bytes, what: str = "The message") -> str:
-    """The format name (a key of `SUPPORTED_FORMATS`, or ``"sdmx-ml-error"``) of a message's first bytes."""
+def sniff_format(head: bytes, what: str = "The message") -> MessageFormat:
+    """The format of a message, from its first bytes (`MessageFormat.ERROR` for an SDMX-ML error)."""
     text = _decode_head(head)
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
@@ -68,11 +55,11 @@ def sniff_format(head: bytes, what: str = "The message") -> str:
     if first:
         column = first.group(1).upper()
         if column == "DATAFLOW":
-            return "sdmx-csv-1.0"
+            return F.CSV_10
         if column == "STRUCTURE":
-            return "sdmx-csv-2.0"
+            return F.CSV_20
         if column == "KEY":
-            return "ecb-csvdata"
+            return F.ECB_CSVDATA
     raise unsupported(what, f"starts with {stripped[:40]!r}, which is no SDMX format")
 
 
@@ -83,7 +70,7 @@ def _decode_head(head: bytes) -> str:
     return head.decode("latin-1")
 
 
-def _sniff_xml(text: str, what: str) -> str:
+def _sniff_xml(text: str, what: str) -> MessageFormat:
     pos = 0
     while m := _PROLOG_SKIP.match(text, pos):
         if m.end() == pos:
@@ -112,9 +99,9 @@ def _sniff_xml(text: str, what: str) -> str:
     return fmt
 
 
-def _sniff_json(text: str) -> str:
+def _sniff_json(text: str) -> MessageFormat:
     if re.search(r'"(dataStructures|dataflows|codelists|conceptSchemes)"\s*:', text):
-        return "sdmx-json-2.0-structure" if '"meta"' in text and "2.0" in text else "sdmx-json-1.0-structure"
+        return F.STRUCTURE_JSON_20 if '"meta"' in text and "2.0" in text else F.STRUCTURE_JSON_10
     if re.search(r'"structures"\s*:', text):
-        return "sdmx-json-2.0"
-    return "sdmx-json-1.0"
+        return F.JSON_20
+    return F.JSON_10

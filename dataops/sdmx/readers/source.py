@@ -11,6 +11,7 @@ import itertools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,14 @@ HEAD = 1 << 16
 GZIP_MAGIC = b"\x1f\x8b"
 
 
+class InputKind(StrEnum):
+    """What a message was handed over as, as far as the choice of a read path cares."""
+
+    FILE = "file"  # an uncompressed file on disk (a compressed one is read as a stream)
+    BYTES = "bytes"
+    STREAM = "stream"  # a binary file object or an iterator of byte chunks
+
+
 @dataclass
 class Input:
     """A message ready to read: ``head`` is its start, ``chunks`` yields all of it (head included)."""
@@ -29,6 +38,7 @@ class Input:
     head: bytes
     chunks: Iterator[bytes]
     name: str
+    kind: InputKind
     path: Path | None = None  # set when the message is an uncompressed file on disk
 
     def read_all(self) -> bytes:
@@ -39,6 +49,7 @@ class Input:
 def open_input(source: Any, max_bytes: int | None = None) -> Input:
     """Open ``source`` (path, bytes, binary file object or iterable of bytes chunks)."""
     path: Path | None = None
+    kind = InputKind.STREAM
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         if not path.is_file():
@@ -47,8 +58,10 @@ def open_input(source: Any, max_bytes: int | None = None) -> Input:
         if max_bytes is not None and path.stat().st_size > max_bytes:
             raise TooLarge(too_large_sentence(name, max_bytes), details={"max_bytes": max_bytes})
         raw: Iterable[bytes] = _file_chunks(path)
+        kind = InputKind.FILE
     elif isinstance(source, bytes | bytearray | memoryview):
         name = "The message"
+        kind = InputKind.BYTES
         view = memoryview(source).cast("B")
         raw = (bytes(view[i : i + CHUNK]) for i in range(0, len(view), CHUNK))
     elif hasattr(source, "read"):
@@ -68,9 +81,10 @@ def open_input(source: Any, max_bytes: int | None = None) -> Input:
     if first.startswith(GZIP_MAGIC):
         chunks = gunzip(chunks)
         path = None
+        kind = InputKind.STREAM if kind is InputKind.FILE else kind
     chunks = limit_bytes(chunks, max_bytes, name)
     head, chunks = _peek(chunks, HEAD)
-    return Input(head, chunks, name, path)
+    return Input(head, chunks, name, kind, path)
 
 
 def _file_chunks(path: Path) -> Iterator[bytes]:

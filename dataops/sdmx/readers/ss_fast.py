@@ -19,61 +19,22 @@ which series the run belongs to.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import Future
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from dataops.errors import MalformedMessage
+from dataops.sdmx.readers.runs import DICT, MISSING, SPECIAL, RunBatch, markup_end, parse_pool, values_ok
 
 _FIRST_OBS = re.compile(rb'<Obs((?:\s+[A-Za-z_][\w.\-]*="[^"<&\x00-\x1f]{0,4096}")+)\s*/>')
 _NAME = re.compile(rb'([A-Za-z_][\w.\-]*)="')
 _OBS_START = re.compile(rb"<Obs\s")
-_SPECIAL = re.compile(rb"<[!?]")
 _VALUE = rb'"([^"<&\x00-\x1f]{0,4096})"'
-_BAD_VALUE = re.compile(r"[\x00-\x1f<&]")  # characters a plain attribute value cannot hold literally
 DELIM = "\x1f"
-DICT = pa.dictionary(pa.int32(), pa.string())
-MISSING = ["", "NaN", "nan", "NA", "N/A"]  # what `table.to_float` reads as a missing value
-PARSE_THREADS = False  # batches are small (about 1 MB): threads add allocator memory, not speed
-
-
-@dataclass
-class RunBatch:
-    """Observations of consecutive runs, parsed together; ``series`` is filled in as lxml reaches them."""
-
-    table: pa.Table
-    counts: list[int]
-    series: list[int] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        # Narrow dictionary indices while the batch is small (on the parse thread): the batches
-        # of a whole message wait for the end of the read, and int32 indices would double them.
-        for i, column in enumerate(self.table.columns):
-            if pa.types.is_dictionary(column.type):
-                narrow = [_narrowed(chunk) for chunk in column.chunks]
-                self.table = self.table.set_column(i, self.table.field(i).name, pa.chunked_array(narrow))
-
-    def series_index(self) -> np.ndarray:
-        return np.repeat(np.array(self.series, dtype=np.int32), np.array(self.counts))
-
-
-def index_type(size: int) -> pa.DataType:
-    """The narrowest dictionary indices for ``size`` values, the width pandas gives its category codes."""
-    return pa.int8() if size < 128 else pa.int16() if size < 32_768 else pa.int32()
-
-
-def _narrowed(values: pa.DictionaryArray) -> pa.DictionaryArray:
-    wanted = index_type(len(values.dictionary))
-    if values.indices.type == wanted:
-        return values
-    return pa.DictionaryArray.from_arrays(values.indices.cast(wanted), values.dictionary)
 
 
 class _Template:
@@ -134,7 +95,7 @@ class _Template:
         if table.num_rows != sum(counts) or not self._separators_ok(table):
             return None
         values = table.select(list(self.names))
-        if not _values_ok(values):
+        if not values_ok(values):
             return None
         return RunBatch(values, counts)
 
@@ -157,19 +118,6 @@ class _Template:
         count = (len(parts) - 1) // self.width
         parts[0 :: self.width] = [b"\n"] * (count + 1)  # the (empty) text between matches
         return DELIM.encode().join(parts), count
-
-
-def _values_ok(values: pa.Table) -> bool:
-    """No value may hold '<', '&', a tab or a control character (XML would refuse or rewrite them)."""
-    for column in values.columns:
-        if pa.types.is_floating(column.type):
-            continue
-        if pa.types.is_dictionary(column.type):
-            if any(_BAD_VALUE.search("".join(c.dictionary.to_pylist())) for c in column.chunks):
-                return False
-        elif pc.any(pc.match_substring_regex(column, _BAD_VALUE.pattern)).as_py():
-            return False
-    return True
 
 
 class ObsRunScanner:
@@ -195,13 +143,13 @@ class ObsRunScanner:
         while pos < n:
             m = _OBS_START.search(buf, pos)
             obs_at = m.start() if m else n
-            special = _SPECIAL.search(buf, pos, obs_at)
+            special = SPECIAL.search(buf, pos, obs_at)
             if special:
                 # Comments, CDATA and processing instructions pass through whole, never scanned.
                 start = special.start()
                 if n - start < 9:
                     break  # too few bytes to tell a comment from CDATA: wait for more
-                closer = _closer(buf, start)
+                closer = markup_end(buf, start)
                 end = buf.find(closer, start + 2)
                 self._close_group()
                 if end < 0:
@@ -251,6 +199,14 @@ class ObsRunScanner:
         self._previous = (out, self._pending)
         self._out, self._pending = [], []
         return previous
+
+    def take(self, run_id: int) -> tuple[RunBatch, int]:
+        """The batch holding run ``run_id`` and the run's index in it; the builder keeps it from here on."""
+        run = self.runs[run_id]
+        self.runs[run_id] = None
+        if run is None:
+            raise KeyError(run_id)
+        return run
 
     def close(self) -> bytes:
         """The last chunk's output, then what is left as it is (at most one run, read the slow way)."""
@@ -308,32 +264,6 @@ class ObsRunScanner:
         return b"".join(out)
 
 
-_POOL: ThreadPoolExecutor | None = None
-
-
-def parse_pool() -> ThreadPoolExecutor:
-    """Threads for CSV parsing (pyarrow releases the GIL), shared by all reads.
-
-    Two, so that while lxml reads chunk n the batches of chunks n and n + 1 parse on the other
-    cores; results are still taken in order. More threads only add memory on two cores.
-    """
-    global _POOL
-    if _POOL is None:
-        workers = max(1, min(2, os.cpu_count() or 1))
-        _POOL = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dataops-sdmx-parse")
-    return _POOL
-
-
-def _closer(buf: bytes, start: int) -> bytes:
-    if buf.startswith(b"<!--", start):
-        return b"-->"
-    if buf.startswith(b"<![CDATA[", start):
-        return b"]]>"
-    if buf.startswith(b"<!", start):
-        return b">"  # a DOCTYPE: lxml refuses the message anyway
-    return b"?>"
-
-
 def _run_end(buf: bytes, first_end: int) -> int:
     """End of a candidate run: the last ``/>`` before the next end tag (or the buffer's end)."""
     stop = buf.find(b"</", first_end)
@@ -363,13 +293,3 @@ def _read_rows(names: tuple[str, ...], rows: bytes) -> pa.Table:
             null_values=[],
         ),
     )
-
-
-def fast_path_allowed(head: bytes) -> bool:
-    """Only for UTF-8 (or ASCII) messages without a default namespace, where bytes are the text."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    decl = re.match(rb"\s*<\?xml[^>]*encoding\s*=\s*[\"']([^\"']+)", head.removeprefix(b"\xef\xbb\xbf"))
-    if decl and decl.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8", b"us-ascii", b"ascii"):
-        return False
-    return re.search(rb"\sxmlns\s*=", head) is None

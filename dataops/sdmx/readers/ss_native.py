@@ -9,7 +9,7 @@ top of ``native/src/scan.rs``.
 
 Chunk n is scanned on a worker thread (without the GIL) while lxml parses chunk n - 1's output.
 Where the extension is not installed, `ss_fast.ObsRunScanner` reads the same messages to the same
-table, about twice as slowly (bench/sdmx_read.py).
+table, about twice as slowly (bench/sdmx_read.py); `paths` chooses between them.
 """
 
 from __future__ import annotations
@@ -21,21 +21,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataops.sdmx.readers.native_columns import array_of, dataops_native
-from dataops.sdmx.readers.ss_fast import ObsRunScanner, RunBatch, parse_pool
+from dataops.sdmx.readers.runs import RunBatch, parse_pool
 
 KINDS = {"OBS_VALUE": "float", "TIME_PERIOD": "string"}
 SPLIT_AT = 1 << 18  # chunks at least this long are scanned in two halves at once
 GATHER = 4 << 20  # bytes gathered from the input's chunks per scan (fewer, larger steps)
-
-
-def native_available() -> bool:
-    """True when the compiled scanner is installed (``pip install ./native``)."""
-    return dataops_native is not None
-
-
-def obs_scanner() -> NativeObsScanner | ObsRunScanner:
-    """The fastest observation scanner installed."""
-    return NativeObsScanner() if native_available() else ObsRunScanner()
 
 
 def _scan(buf: bytes, start: int, end: int, last: bool, target: str, first_run: int) -> dict:
@@ -86,9 +76,12 @@ class NativeObsScanner:
     long, cannot hold that many runs.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, gather: int = GATHER, split_at: int = SPLIT_AT) -> None:
+        """``gather`` and ``split_at`` override `GATHER` and `SPLIT_AT` (tests use tiny ones)."""
         self.pi_target = f"dataops-obs-{secrets.token_hex(6)}"
         self.runs: dict[int, tuple[RunBatch, int] | None] = {}
+        self._gather = gather
+        self._split_at = split_at
         self._rest = b""
         self._pending: tuple[bytes, int, Future, Future | None, int] | None = None
         self._passthrough = False
@@ -100,14 +93,14 @@ class NativeObsScanner:
         """Output of earlier chunks, if any is ready; chunks are scanned while the caller parses it."""
         self._gathered.append(chunk)
         self._size += len(chunk)
-        if self._size < GATHER:
+        if self._size < self._gather:
             return b""
         previous = self._collect()
         buf = b"".join([self._rest, *self._gathered])
         self._rest, self._gathered, self._size = b"", [], 0
         if self._passthrough:
             return previous + buf
-        split = buf.find(b"<Obs", len(buf) // 2) if len(buf) >= SPLIT_AT else -1
+        split = buf.find(b"<Obs", len(buf) // 2) if len(buf) >= self._split_at else -1
         split = split if split > 0 else len(buf)
         pool, base = parse_pool(), self._next_run
         first = pool.submit(_scan, buf, 0, split, False, self.pi_target, base)
@@ -128,6 +121,14 @@ class NativeObsScanner:
         result = _scan(rest, 0, len(rest), True, self.pi_target, self._next_run)
         self._keep(result)
         return previous + result["out"]
+
+    def take(self, run_id: int) -> tuple[RunBatch, int]:
+        """The batch holding run ``run_id`` and the run's index in it; the builder keeps it from here on."""
+        run = self.runs[run_id]
+        self.runs[run_id] = None
+        if run is None:
+            raise KeyError(run_id)
+        return run
 
     def _collect(self) -> bytes:
         if self._pending is None:

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataops.errors import MalformedMessage, NoData
+from dataops.sdmx.media import MessageFormat
 from dataops.sdmx.model import Structure
-from dataops.sdmx.readers.ss_fast import RunBatch, index_type
+from dataops.sdmx.readers.runs import RunBatch, index_type
 
 OBS_VALUE = "OBS_VALUE"
 SERIES_COL = "__series__"
@@ -25,15 +26,38 @@ MISSING_VALUES = pa.array(["", "NaN", "nan", "NA", "N/A"])
 
 
 @dataclass
-class TableInfo:
-    """What a reader learned about the columns, used to order them when no structure is given."""
+class FooterMessage:
+    """One message of an SDMX-ML footer or error body, its text parts joined."""
 
-    format: str
+    code: str
+    severity: str
+    text: str
+
+
+@dataclass
+class TableInfo:
+    """What a reader learned about the message: column roles (used to order the columns when no
+    structure is given) and what the table's ``sdmx`` metadata reports besides them."""
+
+    format: MessageFormat
     what: str
     structure_id: str = ""
     dimensions: list[str] = field(default_factory=list)  # known to be dimensions, in message order
     time_dimension: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    dimension_at_observation: str | None = None  # from an SDMX-ML header
+    actions: list[str] | None = None  # the datasets' actions (Information, Replace, Delete...)
+    footer: list[FooterMessage] | None = None  # an SDMX-ML footer's messages
+
+    def reported(self) -> dict[str, object]:
+        """The metadata entries beyond the column roles, only those the message had."""
+        out: dict[str, object] = {}
+        if self.dimension_at_observation is not None:
+            out["dimension_at_observation"] = self.dimension_at_observation
+        if self.actions is not None:
+            out["actions"] = self.actions
+        if self.footer is not None:
+            out["footer"] = [asdict(m) for m in self.footer]
+        return out
 
 
 class TableBuilder:
@@ -96,7 +120,7 @@ class TableBuilder:
         self.blocks.append(table.append_column(SERIES_COL, pa.array(series_idx, pa.int32())))
 
     def add_run(self, series_idx: int, batch: RunBatch) -> None:
-        """The next run of a `RunBatch` (see `ss_fast`) belongs to series ``series_idx``."""
+        """The next run of a `RunBatch` (see `runs`) belongs to series ``series_idx``."""
         batch.series.append(series_idx)
         if len(batch.series) == len(batch.counts):
             self.add_block(batch.table, batch.series_index())
@@ -268,13 +292,13 @@ def assemble(
         del arrays
         out[name] = values
     meta = {
-        "format": info.format,
+        "format": info.format.label,
         "structure_id": (f"{structure.agency}:{structure.id}({structure.version})" if structure else "")
         or info.structure_id,
         "dimensions": [n for n in names if n in dims],
         "time_dimension": time,
         "attributes": [n for n in names if n not in dims and n not in (time, OBS_VALUE)],
-        **info.extra,
+        **info.reported(),
     }
     return pa.table(out).replace_schema_metadata({"sdmx": json.dumps(meta)})
 

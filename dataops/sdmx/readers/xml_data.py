@@ -8,21 +8,28 @@ into `RemoteError`, `TooLarge` or `NoData`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
 from lxml import etree
 
 from dataops.errors import MalformedMessage, NoData, RemoteError, TooLarge
+from dataops.sdmx.media import MessageFormat
 from dataops.sdmx.model import Structure
-from dataops.sdmx.readers.generic_fast import OBS_DIMENSION, GenericRunScanner
-from dataops.sdmx.readers.sniff import ERROR_FORMAT
-from dataops.sdmx.readers.ss_fast import ObsRunScanner
-from dataops.sdmx.readers.ss_native import NativeObsScanner, obs_scanner
-from dataops.sdmx.readers.table import OBS_VALUE, TableBuilder, TableInfo
+from dataops.sdmx.readers.runs import OBS_DIMENSION, GenericScanner, ObsScanner
+from dataops.sdmx.readers.table import OBS_VALUE, FooterMessage, TableBuilder, TableInfo
 from dataops.sdmx.xml_safety import DTD_REFUSED, safe_parser, syntax_error
 
 TIME_PERIOD = "TIME_PERIOD"
-FOOTER_NS = ("/v2_1/message/footer", "/v3_0/message/footer")
+
+
+@dataclass
+class _Message:
+    """A footer or error message being read: its text comes in parts (one per <Text>)."""
+
+    code: str
+    severity: str
+    parts: list[str] = field(default_factory=list)
 
 
 def plain(attrib: dict[str, str]) -> dict[str, str]:
@@ -56,10 +63,9 @@ class MessageTarget:
         self.dataset = -1  # index of the current dataset context in the builder
         self.dataset_values: dict[str, str] = {}
         self.text: list[str] | None = None  # collecting character data when not None
-        self.messages: list[dict[str, object]] = []  # footer or error messages
+        self.messages: list[_Message] = []  # footer or error messages
         self.header_ref: dict[str, str] = {}
         self.in_header = False
-        self.lineno = 0
 
     # lxml calls these ------------------------------------------------------------------
     def doctype(self, *args: object) -> None:
@@ -70,9 +76,6 @@ class MessageTarget:
             self.text.append(text)
 
     def pi(self, target: str, data: str) -> None:
-        pass
-
-    def comment(self, text: str) -> None:
         pass
 
     def close(self) -> None:
@@ -90,16 +93,14 @@ class MessageTarget:
         elif self.in_header and name in ("StructureUsage", "Structure", "ProvisionAgreement"):
             self.text = []
         elif name in ("Message", "ErrorMessage"):
-            self.messages.append(
-                {"code": attrib.get("code", ""), "severity": attrib.get("severity", ""), "text": []}
-            )
+            self.messages.append(_Message(attrib.get("code", ""), attrib.get("severity", "")))
         elif name == "Text" and self.messages:
             self.text = []
 
     def end_common(self, name: str) -> None:
         if name == "Header":
             self.in_header = False
-            self.info.extra["dimension_at_observation"] = self.dim_at_obs
+            self.info.dimension_at_observation = self.dim_at_obs
             self.info.structure_id = self._structure_ref()
         elif self.text is not None and name in ("StructureUsage", "Structure", "ProvisionAgreement"):
             urn = "".join(self.text).strip()
@@ -107,7 +108,7 @@ class MessageTarget:
                 self.header_ref = {"urn": urn}
             self.text = None
         elif name == "Text" and self.text is not None and self.messages:
-            self.messages[-1]["text"].append("".join(self.text).strip())  # type: ignore[union-attr]
+            self.messages[-1].parts.append("".join(self.text).strip())
             self.text = None
 
     def check_root(self, tag: str, expected: tuple[str, ...]) -> None:
@@ -128,31 +129,30 @@ class MessageTarget:
     def open_dataset(self, values: dict[str, str], action: str | None) -> None:
         self.dataset_values = dict(values)
         if action:
-            self.info.extra.setdefault("actions", [])
-            self.info.extra["actions"].append(action)  # type: ignore[union-attr]
+            self.info.actions = [*(self.info.actions or []), action]
             if action.lower() == "delete":
                 self.dataset_values["ACTION"] = action
         self.dataset = self.b.new_series(self.dataset_values, real=False)
 
     def finish(self) -> None:
         """After the last byte: footer and error bodies become exceptions."""
-        if self.messages:
-            self.info.extra["footer"] = [
-                {"code": m["code"], "severity": m["severity"], "text": " ".join(m["text"])}  # type: ignore[arg-type]
-                for m in self.messages
-            ]
-        if self.b.n_obs or self.b.real_series or not self.messages:
+        footer = [FooterMessage(m.code, m.severity, " ".join(m.parts)) for m in self.messages]
+        if footer:
+            self.info.footer = footer
+        if self.b.n_obs or self.b.real_series or not footer:
             return
-        first = self.info.extra["footer"][0]  # type: ignore[index]
-        text = " ".join(m["text"] for m in self.info.extra["footer"])  # type: ignore[union-attr]
-        code = str(first["code"])
+        first = footer[0]
+        text = " ".join(m.text for m in footer)
+        code = first.code
         if code == "413":
             raise TooLarge(
                 f"The provider says the answer is too large (code 413) and will be delivered later: {text}",
-                details={"footer": self.info.extra["footer"]},
+                details={"footer": [asdict(m) for m in footer]},
             )
         if code in ("100", "404"):
-            raise NoData(f"The provider found no data (code {code}): {text}", details={"footer": first})
+            raise NoData(
+                f"The provider found no data (code {code}): {text}", details={"footer": asdict(first)}
+            )
         raise RemoteError(f"The provider answered with a message instead of data (code {code}): {text}")
 
 
@@ -168,9 +168,9 @@ class ErrorTarget(MessageTarget):
         self.end_common(local(tag))
 
     def finish(self) -> None:
-        parts = [f"(code {m['code']}) " * bool(m["code"]) + " ".join(m["text"]) for m in self.messages]  # type: ignore[arg-type]
+        parts = [f"(code {m.code}) " * bool(m.code) + " ".join(m.parts) for m in self.messages]
         text = "; ".join(parts) or "no reason given"
-        codes = [str(m["code"]) for m in self.messages]
+        codes = [m.code for m in self.messages]
         if "100" in codes:
             raise NoData(f"The provider found no data: {text}")
         if "413" in codes or "510" in codes:
@@ -187,18 +187,16 @@ class StructureSpecificTarget(MessageTarget):
         self.series_cols: list[str] = []
         self.flat_first: list[str] | None = None
         self.raw_groups: list[dict[str, str]] = []
-        self.scanner: ObsRunScanner | NativeObsScanner | None = None
+        self.scanner: ObsScanner | None = None
 
     def pi(self, target: str, data: str) -> None:
         if self.scanner is not None and target == self.scanner.pi_target:
-            run_id = int(data.split(None, 1)[0])
-            run = self.scanner.runs[run_id]
-            self.scanner.runs[run_id] = None  # the builder holds the batch from here on
+            batch, _ = self.scanner.take(int(data.split(None, 1)[0]))
             if self.current < 0:
                 raise MalformedMessage(f"{self.info.what} has an observation outside any dataset.")
             if self.flat_first is None:
-                self.flat_first = list(run[0].table.column_names)  # type: ignore[index]
-            self.b.add_run(self.current, run[0])  # type: ignore[index]
+                self.flat_first = list(batch.table.column_names)
+            self.b.add_run(self.current, batch)
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         if tag == "Obs":
@@ -266,19 +264,17 @@ class GenericTarget(MessageTarget):
         self.obs: dict[str, str] | None = None
         self.group: tuple[dict[str, str], dict[str, str]] | None = None
         self.key_ids: dict[str, None] = {}
-        self.scanner: GenericRunScanner | None = None
+        self.scanner: GenericScanner | None = None
 
     def pi(self, target: str, data: str) -> None:
         if self.scanner is not None and target == self.scanner.pi_target:
-            run_id = int(data.split(None, 1)[0])
-            batch, index, layout = self.scanner.runs[run_id]  # type: ignore[misc]
-            self.scanner.runs[run_id] = None
+            batch, index, key_columns = self.scanner.take(int(data.split(None, 1)[0]))
             if self.current < 0:
                 raise MalformedMessage(f"{self.info.what} has an observation outside any dataset.")
             if index == 0 and OBS_DIMENSION in batch.table.column_names:
                 names = [self.dim_at_obs if n == OBS_DIMENSION else n for n in batch.table.column_names]
                 batch.table = batch.table.rename_columns(names)
-            for key in layout.key_columns:
+            for key in key_columns:
                 self.key_ids.setdefault(self.dim_at_obs if key == OBS_DIMENSION else key)
             self.b.add_run(self.current, batch)
 
@@ -292,9 +288,9 @@ class GenericTarget(MessageTarget):
         elif name == "ObsDimension":
             dim = attrib.get("id", self.dim_at_obs)
             self.key_ids.setdefault(dim)
-            self.obs[dim] = attrib.get("value", "").replace("&#38;", "&")  # type: ignore[index]
+            self._open_obs(name)[dim] = attrib.get("value", "").replace("&#38;", "&")
         elif name == "ObsValue":
-            self.obs[OBS_VALUE] = attrib.get("value", "")  # type: ignore[index]
+            self._open_obs(name)[OBS_VALUE] = attrib.get("value", "")
         elif name == "Series":
             self.current = self.b.new_series(self.dataset_values)
         elif name == "Group":
@@ -302,12 +298,17 @@ class GenericTarget(MessageTarget):
         elif not self.root_seen:
             self.check_root(tag, ("GenericData", "GenericTimeSeriesData"))
         elif name == "DataSet" and not self.in_header:
-            values = {}
+            values: dict[str, str] = {}
             self.open_dataset(values, attrib.get("action"))
             self.current = self.dataset
         else:
             self.start_common(name, tag, attrib)
         stack.append(name)
+
+    def _open_obs(self, name: str) -> dict[str, str]:
+        if self.obs is None:
+            raise MalformedMessage(f"{self.info.what} has a <{name}> outside any observation.")
+        return self.obs
 
     def value(self, parent: str, grand: str, attrib: dict[str, str]) -> None:
         vid, val = attrib.get("id"), attrib.get("value", "").replace("&#38;", "&")
@@ -330,12 +331,12 @@ class GenericTarget(MessageTarget):
         if name == "Obs":
             if self.current < 0:
                 raise MalformedMessage(f"{self.info.what} has an observation outside any dataset.")
-            self.b.add_obs(self.current, self.obs)  # type: ignore[arg-type]
+            self.b.add_obs(self.current, self._open_obs(name))
             self.obs = None
         elif name == "Series":
             self.current = self.dataset
-        elif name == "Group":
-            self.b.add_group(*self.group)  # type: ignore[misc]
+        elif name == "Group" and self.group is not None:
+            self.b.add_group(*self.group)
             self.group = None
         else:
             self.end_common(name)
@@ -349,39 +350,42 @@ class GenericTarget(MessageTarget):
         self.info.dimensions = [k for k in self.key_ids if k != time]
 
 
-TARGETS = {
-    "sdmx-ml-2.1-generic": GenericTarget,
-    "sdmx-ml-2.1-structure-specific": StructureSpecificTarget,
-    "sdmx-ml-3.0-structure-specific": StructureSpecificTarget,
-    ERROR_FORMAT: ErrorTarget,
+TARGETS: dict[MessageFormat, type[MessageTarget]] = {
+    MessageFormat.GENERIC_21: GenericTarget,
+    MessageFormat.STRUCTURE_SPECIFIC_21: StructureSpecificTarget,
+    MessageFormat.STRUCTURE_SPECIFIC_30: StructureSpecificTarget,
+    MessageFormat.ERROR: ErrorTarget,
 }
 
 
 def read_xml_data(
     chunks: Iterator[bytes],
-    fmt: str,
+    fmt: MessageFormat,
     what: str,
     structure: Structure | None,
-    builder: TableBuilder | None = None,
     *,
-    fast: bool = True,
+    obs_scanner: ObsScanner | None = None,
+    generic_scanner: GenericScanner | None = None,
 ) -> tuple[TableBuilder, TableInfo]:
-    """Parse an SDMX-ML data (or error) message into a builder; the caller builds the table."""
-    builder = builder or TableBuilder()
+    """Parse an SDMX-ML data (or error) message into a builder; the caller builds the table.
+
+    A scanner given for the message's kind (structure-specific or generic) reads the runs of
+    plain observations; lxml reads everything else, and everything when none is given.
+    """
+    builder = TableBuilder()
     info = TableInfo(format=fmt, what=what)
     target = TARGETS[fmt](builder, info, structure)
     parser = safe_parser(target=target)
-    scanner: ObsRunScanner | NativeObsScanner | GenericRunScanner | None = None
-    if fast and isinstance(target, StructureSpecificTarget):
-        scanner = obs_scanner()
-    elif fast and isinstance(target, GenericTarget):
-        scanner = GenericRunScanner()
+    scanner: ObsScanner | GenericScanner | None = None
+    if isinstance(target, StructureSpecificTarget) and obs_scanner is not None:
+        scanner = target.scanner = obs_scanner
+    elif isinstance(target, GenericTarget) and generic_scanner is not None:
+        scanner = target.scanner = generic_scanner
     try:
         if scanner is None:
             for chunk in chunks:
                 parser.feed(chunk)
         else:
-            target.scanner = scanner  # type: ignore[union-attr]
             for chunk in chunks:
                 parser.feed(scanner.feed(chunk))
             parser.feed(scanner.close())

@@ -1,4 +1,4 @@
-"""Fixtures for the SDMX reader tests: the shared sample folder and per-file paths."""
+"""Fixtures for the SDMX reader tests: the shared sample folder and the observation scanner to use."""
 
 from __future__ import annotations
 
@@ -17,13 +17,11 @@ def samples(shared_dir) -> Path:
 
 
 @pytest.fixture(params=["native", "pyarrow"])
-def obs_scanner(request, monkeypatch) -> str:
-    """Run a test once with the compiled observation scanner and once with the pyarrow one."""
-    from dataops.sdmx.readers import ss_native
+def obs_scanner(request) -> str:
+    """Run a test once with the compiled observation scanner and once with the pyarrow one: the
+    read engine to pass (``read_data(..., engine=obs_scanner)``, ``ss_message.read``)."""
+    from dataops.sdmx.readers.native_columns import native_installed
 
     if request.param == "native":
-        assert ss_native.native_available(), "dataops_native is not installed: run `pip install ./native`"
-        monkeypatch.setattr(ss_native, "GATHER", 1)  # every chunk scanned as it comes: boundaries tested
-    else:
-        monkeypatch.setattr(ss_native, "dataops_native", None)
+        assert native_installed(), "dataops_native is not installed: run `pip install ./native`"
     return request.param

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from dataops.sdmx.readers.source import open_input
-from dataops.sdmx.readers.xml_data import read_xml_data
+from dataops.sdmx.readers.paths import Tuning, read_message
 
-FMT = "sdmx-ml-2.1-structure-specific"
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"'
@@ -16,13 +14,16 @@ HEAD = (
     '<message:DataSet ss:structureRef="X">\n'
 )
 TAIL = "</message:DataSet>\n</message:StructureSpecificData>\n"
+# The compiled scanner scans every chunk as it comes, so that chunk boundaries are tested.
+SMALL = Tuning(gather=1)
 
 
-def read(data: bytes, *, fast: bool, chunk: int) -> pa.Table:
-    """Read ``data`` handed over in chunks of ``chunk`` bytes, with or without the fast path."""
-    inp = open_input(iter([data[i : i + chunk] for i in range(0, len(data), chunk)]))
-    builder, info = read_xml_data(inp.chunks, FMT, inp.name, None, fast=fast)
-    return builder.build(info, None)
+def read(
+    data: bytes, *, fast: bool, chunk: int, engine: str = "native", tuning: Tuning | None = None
+) -> pa.Table:
+    """Read ``data`` handed over in chunks of ``chunk`` bytes, by lxml alone or with ``engine``'s scanner."""
+    chunks = iter([data[i : i + chunk] for i in range(0, len(data), chunk)])
+    return read_message(chunks, engine=engine if fast else "lxml", tuning=tuning)
 
 
 def regular_message(series: int = 10, observations: int = 50) -> bytes:
@@ -37,3 +38,8 @@ def regular_message(series: int = 10, observations: int = 50) -> bytes:
         for s in range(series)
     )
     return (HEAD + body + TAIL).encode()
+
+
+def read_whole(engine: str, data: bytes) -> pa.Table:
+    """Read ``data`` handed over whole, with ``engine``'s scanner (scanning as for `read`)."""
+    return read_message(data, engine=engine, tuning=SMALL)

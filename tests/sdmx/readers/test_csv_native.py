@@ -7,7 +7,8 @@ import random
 import pytest
 
 from dataops.errors import MalformedMessage
-from dataops.sdmx.readers import csv_native, read_data
+from dataops.sdmx.readers import csv_native, read_data, table_metadata
+from dataops.sdmx.readers.paths import Tuning, read_message
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -28,40 +29,33 @@ def _file(rnd: random.Random, sep: str = ",", decimal: str = ".") -> str:
     return "".join(lines)
 
 
-def _both(path, monkeypatch):
-    fast = read_data(path)
-    with monkeypatch.context() as m:
-        m.setattr(csv_native, "dataops_native", None)
-        slow = read_data(path)
+def _both(path, tuning=None):
+    fast = read_message(path, engine="native", tuning=tuning)
+    slow = read_message(path, engine="pyarrow", tuning=tuning)
     return fast, slow
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_random_files_read_as_pyarrow_reads_them(seed, tmp_path, monkeypatch):
-    monkeypatch.setattr(csv_native, "BLOCK", random.Random(seed).randint(50, 4000))  # many blocks
+def test_random_files_read_as_pyarrow_reads_them(seed, tmp_path):
+    tuning = Tuning(csv_block=random.Random(seed).randint(50, 4000))  # many blocks
     rnd = random.Random(seed)
     sep, decimal = (";", ",") if seed % 3 == 0 else (",", ".")
     path = tmp_path / "data.csv"
     path.write_text(_file(rnd, sep, decimal), encoding="utf-8")
-    calls = []
-    original = csv_native.dataops_native.scan_csv_rows
-    monkeypatch.setattr(
-        csv_native.dataops_native, "scan_csv_rows", lambda *a: calls.append(1) or original(*a), raising=False
-    )
-    fast, slow = _both(path, monkeypatch)
-    assert calls, "the compiled scanner was not used"
+    fast, slow = _both(path, tuning)
+    assert table_metadata(fast)["read_path"] == "native-csv", "the compiled scanner was not used"
     assert fast.equals(slow)
     df = fast.to_pandas()
     assert str(df["CURRENCY"].dtype) == "category" and df["OBS_VALUE"].dtype == "float64"
 
 
-def test_a_quoted_value_is_left_to_pyarrow_and_read_right(tmp_path, monkeypatch):
+def test_a_quoted_value_is_left_to_pyarrow_and_read_right(tmp_path):
     path = tmp_path / "data.csv"
     path.write_text(
         HEADER + 'ECB:EXR(1.0),M,USD,2024-01,1.5,A,"Dollar, US"\nECB:EXR(1.0),M,USD,2024-02,2,A,x\n'
     )
     assert csv_native.read_native(path, [f"c{i}" for i in range(7)], {}, ",") is None
-    fast, slow = _both(path, monkeypatch)
+    fast, slow = _both(path)
     assert fast.equals(slow)
     assert fast.to_pandas()["TITLE"].tolist() == ["Dollar, US", "x"]
 
@@ -74,12 +68,11 @@ def test_a_quoted_value_is_left_to_pyarrow_and_read_right(tmp_path, monkeypatch)
         ("ECB:EXR(1.0),M,USD,2024-02,2,A,x,extra", "columns"),
     ],
 )
-def test_bad_rows_get_the_same_error_as_without_the_scanner(row, match, tmp_path, monkeypatch):
+def test_bad_rows_get_the_same_error_as_without_the_scanner(row, match, tmp_path):
     path = tmp_path / "data.csv"
     path.write_text(HEADER + "ECB:EXR(1.0),M,USD,2024-01,1.5,A,x\n" + row + "\n")
     with pytest.raises(MalformedMessage, match=match) as fast:
         read_data(path)
-    monkeypatch.setattr(csv_native, "dataops_native", None)
     with pytest.raises(MalformedMessage) as slow:
-        read_data(path)
+        read_data(path, engine="pyarrow")
     assert str(fast.value) == str(slow.value)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from dataops.sdmx.readers import table_metadata
 from dataops.sdmx.readers.generic_fast import GenericRunScanner
-from dataops.sdmx.readers.source import open_input
-from dataops.sdmx.readers.xml_data import read_xml_data
+from dataops.sdmx.readers.paths import read_message
 
 pytestmark = pytest.mark.timeout(60)
 
-FMT = "sdmx-ml-2.1-generic"
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<message:GenericData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"'
@@ -56,9 +55,10 @@ TRICKY = (
 
 
 def read(data: bytes, *, fast: bool, chunk: int):
-    inp = open_input(iter([data[i : i + chunk] for i in range(0, len(data), chunk)]))
-    builder, info = read_xml_data(inp.chunks, FMT, inp.name, None, fast=fast)
-    return builder.build(info, None)
+    chunks = iter([data[i : i + chunk] for i in range(0, len(data), chunk)])
+    table = read_message(chunks, engine="pyarrow" if fast else "lxml")
+    assert table_metadata(table)["read_path"] == ("pyarrow-generic-xml" if fast else "lxml")
+    return table
 
 
 def test_tricky_generic_message_is_read_identically_by_both_paths_at_any_chunk_size():

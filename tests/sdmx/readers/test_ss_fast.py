@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from dataops.errors import MalformedMessage
-from dataops.sdmx.readers import read_data
-from dataops.sdmx.readers.ss_fast import fast_path_allowed
-from tests.sdmx.readers.ss_message import HEAD, TAIL, read, regular_message
+from dataops.sdmx.readers.paths import fast_path_allowed
+from tests.sdmx.readers.ss_message import HEAD, SMALL, TAIL, read, read_whole, regular_message
 
-pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("obs_scanner")]
+pytestmark = pytest.mark.timeout(60)
 
 TRICKY = (
     HEAD
@@ -35,7 +34,7 @@ TRICKY = (
 )
 
 
-def test_tricky_message_is_read_identically_by_both_paths_at_any_chunk_size():
+def test_tricky_message_is_read_identically_by_both_paths_at_any_chunk_size(obs_scanner):
     data = TRICKY.encode()
     slow = read(data, fast=False, chunk=1 << 20)
     df = slow.to_pandas()
@@ -44,11 +43,11 @@ def test_tricky_message_is_read_identically_by_both_paths_at_any_chunk_size():
     assert df.loc[df["TIME_PERIOD"] == "2024-05", "OBS_COM"].item() == "A & B <C>"
     assert df.loc[df["TIME_PERIOD"] == "2024-06", "OBS_COM"].item() == "tab\tand line\nbreak"
     for chunk in [7, 13, 64, 333, 4096, 1 << 20]:
-        fast = read(data, fast=True, chunk=chunk)
+        fast = read(data, fast=True, chunk=chunk, engine=obs_scanner, tuning=SMALL)
         assert fast.equals(slow), chunk
 
 
-def test_bench_shaped_message_is_identical_on_both_paths():
+def test_bench_shaped_message_is_identical_on_both_paths(obs_scanner):
     body = "".join(
         f'<Series FREQ="D" CURRENCY="C{s:03d}" TITLE="Currency {s}">\n'
         + "".join(
@@ -59,25 +58,28 @@ def test_bench_shaped_message_is_identical_on_both_paths():
         for s in range(20)
     )
     data = (HEAD + body + TAIL).encode()
-    assert read(data, fast=True, chunk=10_000).equals(read(data, fast=False, chunk=1 << 20))
+    fast = read(data, fast=True, chunk=10_000, engine=obs_scanner, tuning=SMALL)
+    assert fast.equals(read(data, fast=False, chunk=1 << 20))
 
 
-def test_fast_path_still_reports_broken_messages_with_their_line():
+def test_fast_path_still_reports_broken_messages_with_their_line(obs_scanner):
     data = (
         HEAD + '<Series A="1">\n<Obs TIME_PERIOD="1" OBS_VALUE="2"/>\n<Obs TIME_PERIOD="2" OBS_VALUE="3"/>\n'
     ).encode()
     with pytest.raises(MalformedMessage, match="line"):
-        read_data(data)
+        read_whole(obs_scanner, data)
     bad = (
         HEAD + '<Series A="1">\n<Obs TIME_PERIOD="1"/>\n<Obs TIME_PERIOD="2"/>\n</Serie>\n' + TAIL
     ).encode()
     with pytest.raises(MalformedMessage, match="line 8"):
-        read_data(bad)
+        read_whole(obs_scanner, bad)
     with pytest.raises(MalformedMessage):
-        read_data((HEAD + '<Series A="1"><Obs T="1" T="2"/></Series>' + TAIL).encode())
+        read_whole(obs_scanner, (HEAD + '<Series A="1"><Obs T="1" T="2"/></Series>' + TAIL).encode())
     # The pyarrow scanner names UTF-8; the compiled one leaves the element to lxml, which names the line.
     with pytest.raises(MalformedMessage, match="UTF-8|character encoding"):
-        read_data((HEAD + '<Series A="1"><Obs T="1" V="\xe9"/></Series>' + TAIL).encode("latin-1"))
+        read_whole(
+            obs_scanner, (HEAD + '<Series A="1"><Obs T="1" V="\xe9"/></Series>' + TAIL).encode("latin-1")
+        )
 
 
 def test_fast_path_is_used_only_for_utf8_messages_without_a_default_namespace():
@@ -115,7 +117,7 @@ LINES = (
 )
 
 
-def test_line_layouts_attribute_order_and_odd_values_read_as_lxml_reads_them():
+def test_line_layouts_attribute_order_and_odd_values_read_as_lxml_reads_them(obs_scanner):
     data = LINES.encode()
     slow = read(data, fast=False, chunk=1 << 20)
     df = slow.to_pandas()
@@ -124,7 +126,7 @@ def test_line_layouts_attribute_order_and_odd_values_read_as_lxml_reads_them():
     assert df.loc[df["TIME_PERIOD"] == "2024-04", "OBS_STATUS"].item() == "a b"  # XML turns tabs into spaces
     assert df.loc[df["TIME_PERIOD"] == "2024-05", "OBS_STATUS"].item() == "x/>y"
     for chunk in [5, 61, 200, 1000, 1 << 20]:
-        assert read(data, fast=True, chunk=chunk).equals(slow), chunk
+        assert read(data, fast=True, chunk=chunk, engine=obs_scanner, tuning=SMALL).equals(slow), chunk
 
 
 def test_regular_runs_leave_no_observation_for_lxml():
@@ -139,8 +141,8 @@ def test_regular_runs_leave_no_observation_for_lxml():
     assert len(batches) == 1 and sum(scanner.runs[0][0].counts) == 500
 
 
-def test_a_value_that_is_no_number_is_reported_on_the_fast_path_too():
+def test_a_value_that_is_no_number_is_reported_on_the_fast_path_too(obs_scanner):
     data = (HEAD + '<Series A="1">\n<Obs TIME_PERIOD="1" OBS_VALUE="1.5"/>\n'
             '<Obs TIME_PERIOD="2" OBS_VALUE="abc"/>\n</Series>\n' + TAIL).encode()  # fmt: skip
     with pytest.raises(MalformedMessage, match="'abc'"):
-        read_data(data)
+        read_whole(obs_scanner, data)

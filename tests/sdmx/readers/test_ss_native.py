@@ -7,7 +7,11 @@ import random
 import pytest
 
 from dataops.errors import MalformedMessage
+from dataops.sdmx.media import MessageFormat
 from dataops.sdmx.readers import ss_native
+from dataops.sdmx.readers.native_columns import native_installed
+from dataops.sdmx.readers.paths import ReadPath, Tuning, choose_path
+from dataops.sdmx.readers.source import InputKind
 from tests.sdmx.readers.ss_message import HEAD, TAIL, read, regular_message
 
 pytestmark = pytest.mark.timeout(120)
@@ -56,34 +60,34 @@ def _message(seed: int) -> bytes:
 
 
 def test_the_compiled_scanner_is_installed():
-    assert ss_native.native_available()
-    assert isinstance(ss_native.obs_scanner(), ss_native.NativeObsScanner)
+    assert native_installed()
+    path = choose_path(MessageFormat.STRUCTURE_SPECIFIC_21, InputKind.STREAM, HEAD.encode())
+    assert path is ReadPath.NATIVE_XML
 
 
 @pytest.mark.parametrize("split_at", [1 << 18, 40])
 @pytest.mark.parametrize("seed", range(40))
-def test_random_messages_read_as_lxml_reads_them_at_any_chunk_size(seed, split_at, monkeypatch):
+def test_random_messages_read_as_lxml_reads_them_at_any_chunk_size(seed, split_at):
     # split_at=40: nearly every chunk is scanned in two halves, so a comment, CDATA section or
     # processing instruction open across the split takes the re-scan path.
-    monkeypatch.setattr(ss_native, "SPLIT_AT", split_at)
-    monkeypatch.setattr(ss_native, "GATHER", 1)  # every chunk scanned on its own: its ends are tested
+    # gather=1: every chunk scanned on its own, so its ends are tested.
+    tuning = Tuning(gather=1, split_at=split_at)
     data = _message(seed)
     try:
         slow = read(data, fast=False, chunk=1 << 20)
     except MalformedMessage as exc:  # e.g. "inf" with "NaN"-free number rules, or an empty message
         with pytest.raises(MalformedMessage) as fast_exc:
-            read(data, fast=True, chunk=97)
+            read(data, fast=True, chunk=97, tuning=tuning)
         assert type(fast_exc.value) is type(exc)
         return
     rnd = random.Random(seed)
     for chunk in [1, rnd.randint(2, 50), rnd.randint(51, 500), 1 << 20]:
-        assert read(data, fast=True, chunk=chunk).equals(slow), (seed, chunk)
+        assert read(data, fast=True, chunk=chunk, tuning=tuning).equals(slow), (seed, chunk)
 
 
-def test_plain_runs_leave_no_observation_for_lxml_and_keep_line_numbers(monkeypatch):
+def test_plain_runs_leave_no_observation_for_lxml_and_keep_line_numbers():
     data = regular_message()
-    monkeypatch.setattr(ss_native, "GATHER", 1)
-    scanner = ss_native.NativeObsScanner()
+    scanner = ss_native.NativeObsScanner(gather=1)
     out = scanner.feed(data[:1000]) + scanner.feed(data[1000:]) + scanner.close()
     assert b"<Obs" not in out
     assert out.count(b"\n") == data.count(b"\n")

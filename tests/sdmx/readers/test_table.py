@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from dataops.sdmx.media import MessageFormat
 from dataops.sdmx.readers.table import OBS_VALUE, TableInfo, as_dictionary, assemble, index_type
 
 
@@ -32,7 +33,12 @@ def test_indices_widen_with_the_number_of_codes() -> None:
 
 
 def test_assemble_gives_float_values_with_nulls_and_text_periods() -> None:
-    info = TableInfo(format="t", what="test.xml", dimensions=["FREQ"], time_dimension="TIME_PERIOD")
+    info = TableInfo(
+        format=MessageFormat.STRUCTURE_SPECIFIC_21,
+        what="test.xml",
+        dimensions=["FREQ"],
+        time_dimension="TIME_PERIOD",
+    )
     columns = {
         "FREQ": [pa.array(["M", "M"]), pa.array(["M"])],
         "TIME_PERIOD": [pa.array(["2024-01", "2024-02"]), pa.array(["2024-03"])],
