@@ -113,7 +113,7 @@ regression:
     reports:
       junit: report.xml
 
-deploy-processes:
+publish-processes:
   stage: deploy
   needs: [regression]
   environment:
@@ -125,7 +125,7 @@ deploy-processes:
     - exists:
         - processes/*.bpmn
   script:
-    - dataops deploy-processes --name "$CI_PROJECT_PATH" processes/*.bpmn
+    - dataops publish-processes --name "$CI_PROJECT_PATH" processes/*.bpmn
 """
 
 

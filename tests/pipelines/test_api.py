@@ -29,14 +29,15 @@ def test_pipelines_of_an_environment_and_following_a_pipelines_logs(ci_config):
     text = out.getvalue()
     assert "".join(REGRESSION_LOG) in text  # every byte once, in order
     assert text.count("PASSED   notebooks/a.ipynb") == 1
-    assert "── regression (regression, job" in text and "deployed processes/monthly.bpmn" in text
+    assert "── regression (regression, job" in text and "published processes/monthly.bpmn" in text
     assert f"── pipeline #{created.id}: success in " in text
     (listed,) = dataops.pipelines(env="test")
     assert (listed.id, listed.status, listed.user) == (created.id, "success", "alice")
     assert [j.status for j in listed.jobs] == ["success", "success"]
     report = dataops.pipeline(created.id).test_report()
     assert (report.total, report.failed) == (3, 1)
-    assert dataops.pipeline(created.id).logs("deploy-processes").endswith("deployed processes/monthly.bpmn\n")
+    job_log = dataops.pipeline(created.id).logs("publish-processes")
+    assert job_log.endswith("published processes/monthly.bpmn\n")
 
 
 def test_an_environment_without_gitlab_has_no_pipelines(ci_config):
