@@ -104,10 +104,7 @@ def workflows_service(handler: DataOpsHandler) -> WorkflowsService:
     if svc is None or svc.config != cfg:
         engine = async_engine(cfg)
         store = getattr(handler.dataops.workflows, "log_store_class", LogStore)(cfg.log_path)
-        intervals = handler.settings.get("dataops_workflow_poll", {})
-        svc = services["workflows"] = WorkflowsService(
-            cfg, engine, store, Watches(engine, store, **intervals)
-        )
+        svc = services["workflows"] = WorkflowsService(cfg, engine, store, Watches(engine, store))
         freeze_startup_heap()
     return svc
 
