@@ -5,7 +5,7 @@ changed) and starts it on a free port with a fresh H2 database in the session's 
 so tests never meet runs of a developer's own engine. The build runs once, right after collection
 and only when a selected test needs the engine, so Maven never eats into a test's timeout.
 
-Tests share the engine: each deploys its processes under unique keys and topics and fetches tasks
+Tests share the engine: each publishes its processes under unique keys and topics and fetches tasks
 by unique business keys. A test that stops the engine (an outage test) starts it again before it
 ends; `EngineServer.start` is idempotent. Registered by `pytest_plugins` in `tests/conftest.py`.
 """

@@ -1,4 +1,4 @@
-"""The notebook API: ``dataops.pipelines(env="test")`` and ``dataops.pipeline(id).logs(follow=True)``."""
+"""The notebook API: ``dataops.list_pipelines(env="test")`` and ``dataops.pipeline(id).logs(follow=True)``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from dataops.sync import run_sync
 T = TypeVar("T")
 
 
-def pipelines(env: str, limit: int = 10) -> list[Pipeline]:
+def list_pipelines(env: str, limit: int = 10) -> list[Pipeline]:
     """The newest pipelines of environment ``env``'s deployment branch, with their jobs."""
     target = ci_target(env)
     return _call(target, lambda ci: ci.pipelines(target.branch, limit=limit, environment=target.environment))

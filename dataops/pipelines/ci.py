@@ -112,7 +112,7 @@ regression:
     reports:
       junit: report.xml
 
-deploy-processes:
+publish-processes:
   stage: deploy
   needs: [regression]
   environment:
@@ -124,7 +124,7 @@ deploy-processes:
     - exists:
         - processes/*.bpmn
   script:
-    - dataops deploy-processes --name "$CI_PROJECT_PATH" processes/*.bpmn
+    - dataops publish-processes --name "$CI_PROJECT_PATH" processes/*.bpmn
 """
 
 

@@ -1,4 +1,4 @@
-"""``dataops run``, ``dataops init-ci`` and ``dataops deploy-processes``."""
+"""``dataops run``, ``dataops init-ci`` and ``dataops publish-processes``."""
 
 from __future__ import annotations
 
@@ -60,10 +60,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--quiet", action="store_true", help="do not echo what the notebooks print")
     run.set_defaults(func=run_command)
 
-    from dataops.pipelines import ci, deploy
+    from dataops.pipelines import ci, publish
 
     ci.register(sub)
-    deploy.register(sub)
+    publish.register(sub)
 
 
 def run_command(args: argparse.Namespace) -> int:

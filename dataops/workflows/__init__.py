@@ -14,7 +14,7 @@ import importlib
 
 _LAZY: dict[str, str] = {
     "definitions": "dataops.workflows.api",
-    "deploy": "dataops.workflows.api",
+    "publish": "dataops.workflows.api",
     "start": "dataops.workflows.api",
     "run": "dataops.workflows.api",
     "runs": "dataops.workflows.api",

@@ -1,4 +1,4 @@
-"""The notebook API: list, deploy and start processes, follow a run's log live.
+"""The notebook API: list, publish and start processes, follow a run's log live.
 
 ```python
 import dataops.workflows as wf
@@ -6,7 +6,7 @@ wf.definitions()                                   # DataFrame of latest process
 run = wf.start("sdmx_production", variables={"flow": "EXR"}, business_key="EXR-2026-10")
 run.logs(follow=True)                              # prints lines as they arrive, until the run ends
 run.wait(); run.status; run.incidents()
-wf.deploy("processes/sdmx_production.bpmn")       # new version of an edited definition
+wf.publish("processes/sdmx_production.bpmn")      # new version of an edited definition
 ```
 """
 
@@ -57,22 +57,22 @@ def log_store(config: WorkflowsConfig | None = None) -> LogStore:
 
 
 def definitions(latest_only: bool = True) -> pd.DataFrame:
-    """Deployed process definitions, one row each (latest version per key by default)."""
+    """Published process definitions, one row each (latest version per key by default)."""
     rows = [asdict(d) for d in engine().definitions(latest_only=latest_only)]
     columns = [f for f in models.ProcessDefinition.__dataclass_fields__]
     return pd.DataFrame(rows, columns=columns)
 
 
-def deploy(*paths: str | Path, name: str | None = None) -> models.Deployment:
-    """Deploy BPMN files; a changed file becomes a new version, an unchanged one keeps its version."""
+def publish(*paths: str | Path, name: str | None = None) -> models.Deployment:
+    """Publish BPMN files; a changed file becomes a new version, an unchanged one keeps its version."""
     if not paths:
-        raise InvalidInput("Name at least one BPMN file to deploy.")
+        raise InvalidInput("Name at least one BPMN file to publish.")
     resources: dict[str, bytes] = {}
     for p in map(Path, paths):
         if not p.is_file():
             raise NotFound(f"The BPMN file {p} does not exist.")
         resources[p.name] = p.read_bytes()
-    return engine().deploy(resources, name=name or Path(paths[0]).stem)
+    return engine().publish(resources, name=name or Path(paths[0]).stem)
 
 
 def start(key: str, variables: dict[str, Any] | None = None, *, business_key: str | None = None) -> Run:

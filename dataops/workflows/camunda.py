@@ -79,8 +79,8 @@ class CamundaEngine:
     def start_form(self, key: str) -> list[FormField]:
         return self._run(ops.start_form(key))
 
-    def deploy(self, resources: Mapping[str, bytes], *, name: str, changed_only: bool = True) -> Deployment:
-        return self._run(ops.deploy(resources, name, changed_only))
+    def publish(self, resources: Mapping[str, bytes], *, name: str, changed_only: bool = True) -> Deployment:
+        return self._run(ops.publish(resources, name, changed_only))
 
     def start(
         self, key: str, variables: Mapping[str, Any] | None = None, *, business_key: str | None = None
@@ -245,10 +245,10 @@ class AsyncCamundaEngine:
     async def start_form(self, key: str) -> list[FormField]:
         return await self._run(ops.start_form(key))
 
-    async def deploy(
+    async def publish(
         self, resources: Mapping[str, bytes], *, name: str, changed_only: bool = True
     ) -> Deployment:
-        return await self._run(ops.deploy(resources, name, changed_only))
+        return await self._run(ops.publish(resources, name, changed_only))
 
     async def start(
         self, key: str, variables: Mapping[str, Any] | None = None, *, business_key: str | None = None

@@ -117,7 +117,8 @@ def start_form(key: str) -> Op:
     return bpmn.start_form(xml.encode(), found.resource or key)
 
 
-def deploy(resources: Mapping[str, bytes], name: str, changed_only: bool) -> Op:
+def publish(resources: Mapping[str, bytes], name: str, changed_only: bool) -> Op:
+    """Publish the BPMN files as one engine deployment (the engine's own term and endpoint)."""
     keys = [key for file, content in resources.items() for key in bpmn.process_ids(content, file)]
     data = {
         "deployment-name": name,
@@ -127,19 +128,19 @@ def deploy(resources: Mapping[str, bytes], name: str, changed_only: bool) -> Op:
     }
     files = [(file, (file, content, "application/xml")) for file, content in resources.items()]
     body = yield Request(
-        "POST", "/deployment/create", f"deploying {', '.join(resources)}", data=data, files=files
+        "POST", "/deployment/create", f"publishing {', '.join(resources)}", data=data, files=files
     )
-    deployed = [codec.definition(d) for d in (body.get("deployedProcessDefinitions") or {}).values()]
-    fresh = {d.key for d in deployed}
-    # Unchanged files are not redeployed: report the version already running for them.
+    published = [codec.definition(d) for d in (body.get("deployedProcessDefinitions") or {}).values()]
+    fresh = {d.key for d in published}
+    # Unchanged files get no new version: report the version already running for them.
     for key in keys:
         if key not in fresh:
-            deployed.append((yield from definition(key)))
+            published.append((yield from definition(key)))
     return Deployment(
         id=body["id"],
         name=body.get("name") or name,
         deployed_at=codec.parse_time(body.get("deploymentTime")),
-        definitions=sorted(deployed, key=lambda d: d.key),
+        definitions=sorted(published, key=lambda d: d.key),
     )
 
 

@@ -52,7 +52,7 @@ class Engine(Protocol):
 
     # -- definitions ---------------------------------------------------------------------------
     def definitions(self, *, latest_only: bool = True) -> list[ProcessDefinition]:
-        """Deployed process definitions, by key (only each key's latest version by default)."""
+        """Published process definitions, by key (only each key's latest version by default)."""
         ...
 
     def definition(self, key: str, version: int | None = None) -> ProcessDefinition:
@@ -67,8 +67,8 @@ class Engine(Protocol):
         """The fields of the latest version's start form (``[]`` when it has none)."""
         ...
 
-    def deploy(self, resources: Mapping[str, bytes], *, name: str, changed_only: bool = True) -> Deployment:
-        """Deploy BPMN files (file name -> content); unchanged files keep their version."""
+    def publish(self, resources: Mapping[str, bytes], *, name: str, changed_only: bool = True) -> Deployment:
+        """Publish BPMN files (file name -> content); unchanged files keep their version."""
         ...
 
     # -- runs ----------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ class AsyncEngine(Protocol):
     async def definition(self, key: str, version: int | None = None) -> ProcessDefinition: ...
     async def definition_xml(self, definition_id: str) -> str: ...
     async def start_form(self, key: str) -> list[FormField]: ...
-    async def deploy(
+    async def publish(
         self, resources: Mapping[str, bytes], *, name: str, changed_only: bool = True
     ) -> Deployment: ...
     async def start(

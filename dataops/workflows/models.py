@@ -48,7 +48,7 @@ class FormField:
 
 @dataclass(frozen=True)
 class ProcessDefinition:
-    """One version of a deployed BPMN process."""
+    """One version of a published BPMN process."""
 
     id: str
     key: str
@@ -63,7 +63,7 @@ class ProcessDefinition:
 
 @dataclass(frozen=True)
 class Deployment:
-    """What a deploy produced: the new (or unchanged) definitions it holds."""
+    """What a publish produced (the engine calls it a deployment): the new or unchanged definitions."""
 
     id: str
     name: str

@@ -186,19 +186,18 @@ class RunWatch:
 class Watches:
     """All watched runs of one server, keyed by run id."""
 
-    def __init__(self, engine: AsyncEngine, store: LogStore, **intervals: float) -> None:
+    def __init__(self, engine: AsyncEngine, store: LogStore) -> None:
         self.engine = engine
         self.store = store
-        self.intervals = intervals
         self.runs: dict[str, RunWatch] = {}
-        self.changes = StoreChanges(store, intervals.get("store_interval", 0.01))
+        self.changes = StoreChanges(store)
 
     def watch(self, run_id: str, watcher: Watcher) -> RunWatch:
         """Add ``watcher`` to the run's shared poller."""
         rw = self.runs.get(run_id)
         if rw is None:
             rw = self.runs[run_id] = RunWatch(
-                run_id, self.engine, self.store, on_idle=self._idle, changes=self.changes, **self.intervals
+                run_id, self.engine, self.store, on_idle=self._idle, changes=self.changes
             )
         rw.add(watcher)
         return rw

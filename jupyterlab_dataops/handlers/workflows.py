@@ -80,10 +80,10 @@ class StartFormHandler(WorkflowsHandler):
         self.write_json({"key": key, "fields": jsonable(await self.svc.engine.start_form(key))})
 
 
-class DeploymentsHandler(WorkflowsHandler):
+class PublishHandler(WorkflowsHandler):
     @web.authenticated
     async def post(self) -> None:
-        """Deploy BPMN files: multipart form files, or JSON ``{"name", "resources": {file: xml}}``."""
+        """Publish BPMN files: multipart form files, or JSON ``{"name", "resources": {file: xml}}``."""
         if self.request.files:
             resources = {f.filename: f.body for files in self.request.files.values() for f in files}
             name = self.get_body_argument("name", None) or ""
@@ -97,13 +97,13 @@ class DeploymentsHandler(WorkflowsHandler):
             resources = {k: v.encode() for k, v in raw.items()}
             name = str(body.get("name") or "")
         if not resources:
-            raise InvalidInput("The deployment holds no BPMN file.")
+            raise InvalidInput("There is no BPMN file to publish.")
         for fname, content in resources.items():
             if not fname.endswith((".bpmn", ".bpmn20.xml")):
                 raise InvalidInput(f"{fname} is not a BPMN file (its name must end in .bpmn).")
             await asyncio.to_thread(bpmn.process_ids, content, fname)
         name = name or next(iter(resources)).rsplit(".", 1)[0]
-        deployment = await self.svc.engine.deploy(resources, name=name)
+        deployment = await self.svc.engine.publish(resources, name=name)
         self.write_json(jsonable(deployment), status=201)
 
 
@@ -238,7 +238,7 @@ ROUTES = [
     (r"workflows/definitions", DefinitionsHandler),
     (r"workflows/definitions/(?P<definition_id>[^/]+)/xml", DefinitionXmlHandler),
     (r"workflows/definitions/(?P<key>[^/]+)/form", StartFormHandler),
-    (r"workflows/deployments", DeploymentsHandler),
+    (r"workflows/publish", PublishHandler),
     (r"workflows/runs", RunsHandler),
     (_RUN, RunHandler),
     (_RUN + r"/timeline", TimelineHandler),

@@ -6,7 +6,7 @@ import { requestAPI } from '../api/client';
 export type RunStatus =
   'running' | 'incident' | 'suspended' | 'completed' | 'cancelled';
 
-/** A deployed process definition (one version). */
+/** A published process definition (one version). */
 export interface IProcessDefinition {
   id: string;
   key: string;
@@ -29,7 +29,10 @@ export interface IFormField {
   options: Record<string, string>;
 }
 
-/** A deployment and the definitions it created or kept. */
+/**
+ * What a publish made: an engine deployment (Camunda's term) and the
+ * definitions it created or kept.
+ */
 export interface IDeployment {
   id: string;
   name: string;
@@ -131,7 +134,7 @@ const json = (body: unknown): RequestInit => ({
 const runPath = (runId: string, rest = ''): string =>
   `workflows/runs/${encodeURIComponent(runId)}${rest}`;
 
-/** Latest versions of the deployed definitions. */
+/** Latest versions of the published definitions. */
 export async function fetchDefinitions(
   settings?: Settings
 ): Promise<IProcessDefinition[]> {
@@ -169,14 +172,14 @@ export async function fetchStartForm(
   return reply.fields;
 }
 
-/** Deploy BPMN files (`{file name: XML}`); changed files become new versions. */
-export function deploy(
+/** Publish BPMN files (`{file name: XML}`); changed files become new versions. */
+export function publish(
   resources: Record<string, string>,
   name?: string,
   settings?: Settings
 ): Promise<IDeployment> {
   return requestAPI<IDeployment>(
-    'workflows/deployments',
+    'workflows/publish',
     json({ name, resources }),
     settings
   );

@@ -15,7 +15,7 @@ import {
 } from './api';
 import { showStartDialog } from './components/StartDialog';
 import { statusLabel } from './components/StatusChip';
-import { deployFile } from './deploy';
+import { publishFile } from './publish';
 import { RunModel } from './runModel';
 import { RunsModel } from './runsModel';
 import { DefinitionWidget, RunWidget } from './widget';
@@ -27,7 +27,7 @@ export const WorkflowsCommands = {
   start: 'dataops:workflows-start',
   openRun: 'dataops:workflows-open-run',
   openDefinition: 'dataops:workflows-open-definition',
-  deploy: 'dataops:workflows-deploy'
+  publish: 'dataops:workflows-publish'
 };
 
 /** The Data panel's state entry, read (never written) to prefill start dialogs. */
@@ -80,7 +80,9 @@ async function findDefinition(
   if (key) {
     const found = definitions.find(d => d.key === key);
     if (!found) {
-      throw new Error(trans.__('No process with the key %1 is deployed.', key));
+      throw new Error(
+        trans.__('No process with the key %1 is published.', key)
+      );
     }
     return found;
   }
@@ -211,10 +213,10 @@ export function addCommands(ctx: ICommandContext): void {
       }
     }
   });
-  app.commands.addCommand(WorkflowsCommands.deploy, {
-    label: trans.__('Deploy to workflow engine'),
+  app.commands.addCommand(WorkflowsCommands.publish, {
+    label: trans.__('Publish to workflow engine'),
     caption: trans.__(
-      'Deploy the selected .bpmn file as a new version of its process'
+      'Publish the selected .bpmn file as a new version of its process'
     ),
     icon: workflowsIcon,
     isVisible: args => !!args.path || selectedBpmn(ctx) !== null,
@@ -222,7 +224,7 @@ export function addCommands(ctx: ICommandContext): void {
     execute: async args => {
       const path = (args.path as string | undefined) ?? selectedBpmn(ctx);
       if (path) {
-        await deployFile(
+        await publishFile(
           path,
           app.serviceManager.contents,
           trans,

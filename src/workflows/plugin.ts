@@ -30,11 +30,11 @@ export const WORKFLOWS_PANEL_ID = 'jp-dataops-workflows';
 
 const PLUGIN_ID = 'jupyterlab-dataops:workflows';
 
-/** The Workflows panel in the left sidebar, run views in the main area, BPMN deployment. */
+/** The Workflows panel in the left sidebar, run views in the main area, BPMN publishing. */
 export const workflowsPlugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description:
-    'BPMN workflows: the Workflows sidebar panel, run views and deployment.',
+    'BPMN workflows: the Workflows sidebar panel, run views and publishing.',
   autoStart: true,
   requires: [IDataOpsStatus],
   optional: [
@@ -125,7 +125,7 @@ export const workflowsPlugin: JupyterFrontEndPlugin<void> = {
       WorkflowsCommands.open,
       WorkflowsCommands.start,
       WorkflowsCommands.refresh,
-      WorkflowsCommands.deploy
+      WorkflowsCommands.publish
     ]) {
       palette?.addItem({ command, category: trans.__('DataOps') });
     }

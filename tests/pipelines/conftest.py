@@ -69,7 +69,7 @@ def ci_project(gitlab_fake) -> CIProject:  # noqa: F811
         project,
         [
             JobPlan("regression", "regression", REGRESSION_LOG, interval=0.3, junit=regression_junit()),
-            JobPlan("deploy-processes", "deploy", ["deployed processes/monthly.bpmn\n"], interval=0.2),
+            JobPlan("publish-processes", "deploy", ["published processes/monthly.bpmn\n"], interval=0.2),
         ],
     )
     return CIProject(gitlab_fake, project, gitlab_fake.url)

@@ -1,4 +1,4 @@
-"""The notebook API: dataops.pipelines(env=...) and dataops.pipeline(id).logs(follow=True)."""
+"""The notebook API: dataops.list_pipelines(env=...) and dataops.pipeline(id).logs(follow=True)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import io
 import pytest
 
 import dataops
-import dataops.pipelines.runner  # noqa: F401  (binds the sub-package; the function must still work)
 from dataops.errors import NotConfigured
 from dataops.pipelines.gitlab import GitLabCI
 from tests.pipelines.conftest import REGRESSION_LOG
@@ -20,7 +19,7 @@ async def _trigger(ci_project):
 
 
 def test_pipelines_of_an_environment_and_following_a_pipelines_logs(ci_config):
-    assert dataops.pipelines(env="test") == []
+    assert dataops.list_pipelines(env="test") == []
     created = asyncio.run(_trigger(ci_config))
 
     out = io.StringIO()
@@ -29,16 +28,17 @@ def test_pipelines_of_an_environment_and_following_a_pipelines_logs(ci_config):
     text = out.getvalue()
     assert "".join(REGRESSION_LOG) in text  # every byte once, in order
     assert text.count("PASSED   notebooks/a.ipynb") == 1
-    assert "── regression (regression, job" in text and "deployed processes/monthly.bpmn" in text
+    assert "── regression (regression, job" in text and "published processes/monthly.bpmn" in text
     assert f"── pipeline #{created.id}: success in " in text
-    (listed,) = dataops.pipelines(env="test")
+    (listed,) = dataops.list_pipelines(env="test")
     assert (listed.id, listed.status, listed.user) == (created.id, "success", "alice")
     assert [j.status for j in listed.jobs] == ["success", "success"]
     report = dataops.pipeline(created.id).test_report()
     assert (report.total, report.failed) == (3, 1)
-    assert dataops.pipeline(created.id).logs("deploy-processes").endswith("deployed processes/monthly.bpmn\n")
+    job_log = dataops.pipeline(created.id).logs("publish-processes")
+    assert job_log.endswith("published processes/monthly.bpmn\n")
 
 
 def test_an_environment_without_gitlab_has_no_pipelines(ci_config):
     with pytest.raises(NotConfigured, match="plain git remote"):
-        dataops.pipelines(env="dev")
+        dataops.list_pipelines(env="dev")

@@ -1,4 +1,4 @@
-"""`dataops init-ci` and `dataops deploy-processes`; the generated pipeline run by gitlab-ci-local."""
+"""`dataops init-ci` and `dataops publish-processes`; the generated pipeline run by gitlab-ci-local."""
 
 from __future__ import annotations
 
@@ -46,15 +46,15 @@ def test_the_pipeline_runs_on_each_deploy_branch_with_its_environment():
         {"if": '$CI_COMMIT_BRANCH == "deploy/prod"', "variables": {"DATAOPS_ENV": "prod"}},
     ]
     assert rules[-1] == {"when": "never"}  # other branches run nothing
-    regression, deploy = doc["regression"], doc["deploy-processes"]
-    for job in (regression, deploy):
+    regression, publish = doc["regression"], doc["publish-processes"]
+    for job in (regression, publish):
         assert job["environment"]["name"] == "$DATAOPS_ENV" and job["resource_group"] == "$DATAOPS_ENV"
     assert regression["artifacts"]["reports"]["junit"] == "report.xml"
     assert regression["artifacts"]["when"] == "always"  # failing runs keep their executed notebooks
     assert "executed/" in regression["artifacts"]["paths"]
     assert "dataops run --list" in regression["script"][0]
-    assert deploy["needs"] == ["regression"] and deploy["stage"] == "deploy"
-    assert "dataops deploy-processes" in deploy["script"][0]
+    assert publish["needs"] == ["regression"] and publish["stage"] == "deploy"
+    assert "dataops publish-processes" in publish["script"][0]
 
 
 def test_init_ci_writes_the_file_and_a_notebook_list_and_never_overwrites(tmp_path):
@@ -78,15 +78,15 @@ def test_init_ci_takes_the_environments_from_the_configuration(dataops_config, t
     assert "wrote" in capsys.readouterr().out
 
 
-def test_deploy_processes_creates_versions_only_for_changed_definitions(engine_url, tmp_path, capsys):
+def test_publish_processes_creates_versions_only_for_changed_definitions(engine_url, tmp_path, capsys):
     key = f"release_{uuid.uuid4().hex[:8]}"
     path = tmp_path / "processes" / "release.bpmn"
     path.parent.mkdir()
     path.write_text(bpmn(key))
-    args = ["deploy-processes", "--engine-url", engine_url, "--name", f"ci-{key}", str(path)]
+    args = ["publish-processes", "--engine-url", engine_url, "--name", f"ci-{key}", str(path)]
 
     assert main(args) == 0
-    assert f"deployed  release.bpmn: {key} version 1" in capsys.readouterr().out
+    assert f"published release.bpmn: {key} version 1" in capsys.readouterr().out
     assert main(args) == 0
     assert f"unchanged release.bpmn: {key} stays at version 1" in capsys.readouterr().out
     path.write_text(bpmn(key, name="Monthly release, revised"))
@@ -96,15 +96,15 @@ def test_deploy_processes_creates_versions_only_for_changed_definitions(engine_u
         assert engine.definition(key).version == 2
 
 
-def test_deploy_processes_refuses_missing_files_and_a_missing_engine(
+def test_publish_processes_refuses_missing_files_and_a_missing_engine(
     tmp_path, dataops_config, monkeypatch, capsys
 ):
     monkeypatch.delenv("DATAOPS_ENGINE_URL", raising=False)
     (tmp_path / "a.bpmn").write_text(bpmn("a"))
-    assert main(["deploy-processes", str(tmp_path / "a.bpmn")]) == 1
-    assert "No workflow engine to deploy to" in capsys.readouterr().err
+    assert main(["publish-processes", str(tmp_path / "a.bpmn")]) == 1
+    assert "No workflow engine to publish to" in capsys.readouterr().err
     with pytest.raises(NotFound):
-        from dataops.pipelines.deploy import read_processes
+        from dataops.pipelines.publish import read_processes
 
         read_processes([tmp_path / "missing.bpmn"])
 
@@ -191,7 +191,7 @@ def _run_pipeline(exe: Path, repo: Path, engine_url: str) -> subprocess.Complete
     )
 
 
-def test_the_generated_pipeline_tests_the_notebooks_then_deploys_the_processes(
+def test_the_generated_pipeline_tests_the_notebooks_then_publishes_the_processes(
     gitlab_ci_local, engine_url, tmp_path
 ):
     key = f"release_{uuid.uuid4().hex[:8]}"
@@ -206,7 +206,7 @@ def test_the_generated_pipeline_tests_the_notebooks_then_deploys_the_processes(
     suite = etree.parse(str(repo / "report.xml"), SAFE).getroot().find("testsuite")
     assert (suite.get("tests"), suite.get("failures")) == ("2", "0")
     assert (repo / "executed" / "notebooks" / "20_check.ipynb").is_file()
-    assert f"deployed  release.bpmn: {key} version 1" in log
+    assert f"published release.bpmn: {key} version 1" in log
     with CamundaEngine(engine_url) as engine:
         definition = engine.definition(key)
     assert definition.version == 1
@@ -216,7 +216,7 @@ def test_the_generated_pipeline_tests_the_notebooks_then_deploys_the_processes(
     assert f"unchanged release.bpmn: {key} stays at version 1" in again.stdout
 
 
-def test_a_failing_notebook_stops_the_pipeline_before_anything_is_deployed(
+def test_a_failing_notebook_stops_the_pipeline_before_anything_is_published(
     gitlab_ci_local, engine_url, tmp_path
 ):
     key = f"release_{uuid.uuid4().hex[:8]}"
@@ -234,6 +234,6 @@ def test_a_failing_notebook_stops_the_pipeline_before_anything_is_deployed(
     )
     assert failure is not None and "assert total == 5.0" in failure.text
     assert (repo / "executed" / "notebooks" / "20_check.ipynb").is_file()  # kept for the post-mortem
-    assert "deploy-processes starting" not in log
+    assert "publish-processes starting" not in log
     with CamundaEngine(engine_url) as engine, pytest.raises(NotFound):
         engine.definition(key)

@@ -36,7 +36,7 @@ async def test_triggering_with_variables_starts_a_pipeline_on_the_branch(ci_proj
     assert started.status == "running"
     assert [(j.name, j.status) for j in started.jobs] == [
         ("regression", "running"),
-        ("deploy-processes", "created"),
+        ("publish-processes", "created"),
     ]
     fake = pipelines(ci_project.state)[started.id]
     assert fake.variables == {"DATAOPS_SKIP_DEPLOY": "true", "NOTE": "re-run"}
@@ -62,7 +62,7 @@ async def test_pipelines_of_a_branch_show_status_per_job_duration_and_who_starte
     assert done.duration is not None and done.duration >= 1  # five chunks of 0.3 s, then 0.2 s
     assert [(j.name, j.stage, j.status) for j in done.jobs] == [
         ("regression", "regression", "success"),
-        ("deploy-processes", "deploy", "success"),
+        ("publish-processes", "deploy", "success"),
     ]
     assert all(j.duration and j.duration > 0 for j in done.jobs)
     assert listed[0].status == "running"

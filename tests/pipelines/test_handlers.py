@@ -46,7 +46,7 @@ async def test_running_a_pipeline_with_variables_shows_up_in_the_environment(ci_
     started = await _run(jp_fetch, variables={"DATAOPS_SKIP_DEPLOY": "true", "RUNS": 2})
 
     assert started["ref"] == "deploy/test" and started["environment"] == "test"
-    assert [j["name"] for j in started["jobs"]] == ["regression", "deploy-processes"]
+    assert [j["name"] for j in started["jobs"]] == ["regression", "publish-processes"]
     assert pipelines(ci_config.state)[started["id"]].variables == {"DATAOPS_SKIP_DEPLOY": "true", "RUNS": "2"}
     listed = await _get(jp_fetch, "test")
     assert listed["branch"] == "deploy/test" and listed["gitlab_project"] == "stats/deployment"
@@ -54,7 +54,7 @@ async def test_running_a_pipeline_with_variables_shows_up_in_the_environment(ci_
     assert only["id"] == started["id"] and only["user"] == "alice"
     assert {j["name"]: j["stage"] for j in only["jobs"]} == {
         "regression": "regression",
-        "deploy-processes": "deploy",
+        "publish-processes": "deploy",
     }
     assert (await _get(jp_fetch, "prod"))["pipelines"] == []
 

@@ -74,7 +74,7 @@ def deployment(dataops_config, gitlab_fake, jp_root_dir, tmp_path, monkeypatch):
         project,
         [
             JobPlan("regression", "regression", ["PASSED notebooks/a.ipynb\n"], interval=0.2),
-            JobPlan("deploy-processes", "deploy", ["deployed\n"], interval=0.2),
+            JobPlan("publish-processes", "deploy", ["published\n"], interval=0.2),
         ],
     )
     monkeypatch.setenv("DATAOPS_GITLAB_TOKEN", TOKEN)
@@ -159,7 +159,7 @@ async def test_history_lists_promotions_newest_first_with_their_pipelines(deploy
     pipeline = newest["pipeline"]
     assert pipeline["id"] == newest["pipeline_id"] == ran[second["commit_sha"]].id
     assert pipeline["sha"] == second["commit_sha"] and pipeline["environment"] == "dev"
-    assert [j["name"] for j in pipeline["jobs"]] == ["regression", "deploy-processes"]
+    assert [j["name"] for j in pipeline["jobs"]] == ["regression", "publish-processes"]
     assert older["pipeline_id"] == ran[first["commit_sha"]].id
 
     code, body = await _call(jp_fetch, "history", environment="dev", limit="1")

@@ -43,7 +43,7 @@ def configured(dataops_config, engine_url, tmp_path):
 
 @pytest.fixture
 def flaky(configured, engine_url, tmp_path):
-    """A deployed-by-test process whose step fails until a marker file exists; a worker serves it."""
+    """A published-by-test process whose step fails until a marker file exists; a worker serves it."""
     topic = unique("flaky")
     marker = tmp_path / "fixed"
     steps = write_steps(
@@ -68,10 +68,10 @@ def flaky(configured, engine_url, tmp_path):
         yield key, process_xml(key, [("fetch", topic)]), marker
 
 
-async def test_deploy_start_list_detail_and_logs(flaky, jp_fetch):
+async def test_publish_start_list_detail_and_logs(flaky, jp_fetch):
     key, xml, marker = flaky
     marker.write_text("")
-    deployment = await _json(jp_fetch, "deployments", method="POST", body={"resources": {f"{key}.bpmn": xml}})
+    deployment = await _json(jp_fetch, "publish", method="POST", body={"resources": {f"{key}.bpmn": xml}})
     assert [(d["key"], d["version"]) for d in deployment["definitions"]] == [(key, 1)]
     definitions = await _json(jp_fetch, "definitions")
     definition = next(d for d in definitions["definitions"] if d["key"] == key)
@@ -111,7 +111,7 @@ async def test_deploy_start_list_detail_and_logs(flaky, jp_fetch):
 
 async def test_a_failure_shows_an_incident_with_its_traceback_and_a_retry_completes_the_run(flaky, jp_fetch):
     key, xml, marker = flaky
-    await _json(jp_fetch, "deployments", method="POST", body={"resources": {f"{key}.bpmn": xml}})
+    await _json(jp_fetch, "publish", method="POST", body={"resources": {f"{key}.bpmn": xml}})
     run = await _json(jp_fetch, "runs", method="POST", body={"key": key, "variables": {"flow": "EXR"}})
     await _until(lambda: _json(jp_fetch, "runs", run["id"]), {"incident"})
     [incident] = (await _json(jp_fetch, "runs", run["id"], "incidents"))["incidents"]
@@ -129,7 +129,7 @@ async def test_a_failure_shows_an_incident_with_its_traceback_and_a_retry_comple
 async def test_cancel_ends_a_run(flaky, jp_fetch):
     key, xml, marker = flaky
     marker.write_text("")
-    await _json(jp_fetch, "deployments", method="POST", body={"resources": {f"{key}.bpmn": xml}})
+    await _json(jp_fetch, "publish", method="POST", body={"resources": {f"{key}.bpmn": xml}})
     run = await _json(
         jp_fetch, "runs", method="POST", body={"key": key, "variables": {"flow": "X", "pause": 20}}
     )
@@ -147,7 +147,7 @@ async def test_bad_requests_get_sentences_not_traces(configured, jp_fetch):
     assert code == 400 and "use one of running, incident" in body["message"]
     code, body = await _error(jp_fetch, "runs", method="POST", body={"variables": {}})
     assert code == 400 and body["message"] == 'Name the process to start as "key".'
-    code, body = await _error(jp_fetch, "deployments", method="POST", body={"resources": {"p.bpmn": "<bpmn"}})
+    code, body = await _error(jp_fetch, "publish", method="POST", body={"resources": {"p.bpmn": "<bpmn"}})
     assert code == 422 and body["message"].startswith("p.bpmn is not well-formed XML (line 1)")
     code, body = await _error(jp_fetch, "runs", "no-such-run")
     assert code == 404 and body["error"] == "not_found"

@@ -1,4 +1,4 @@
-"""A deployment can bring its own run log store through ``c.WorkflowSettings.log_store_class``."""
+"""An installation can bring its own run log store through ``c.WorkflowSettings.log_store_class``."""
 
 from __future__ import annotations
 

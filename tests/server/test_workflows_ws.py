@@ -36,7 +36,7 @@ def chatty(dataops_config, engine, engine_url, tmp_path):
         """,
     )
     key = unique("ws")
-    engine.deploy({f"{key}.bpmn": process_xml(key, [("chatty", topic)]).encode()}, name=key)
+    engine.publish({f"{key}.bpmn": process_xml(key, [("chatty", topic)]).encode()}, name=key)
     # A short grace: a run cancelled while its step holds (the watchers test) must not keep the teardown 30 s.
     with WorkerProcess(engine_url, steps, logs, unique("w"), "--shutdown-grace", "1"):
         yield key
@@ -183,7 +183,7 @@ async def test_an_engine_outage_while_watched_is_reported_and_everything_recover
         """,
     )
     key = unique("outage")
-    engine.deploy({f"{key}.bpmn": process_xml(key, [("patient", topic)]).encode()}, name=key)
+    engine.publish({f"{key}.bpmn": process_xml(key, [("patient", topic)]).encode()}, name=key)
     # Backing off at most 1 s, the worker hands in the outcome as soon as the engine is back, not up to 30 s later.
     with WorkerProcess(
         engine_url,

@@ -1,6 +1,6 @@
 """Test helpers for workflows: small BPMN processes, step folders and real worker processes.
 
-Every test deploys its own process with its own topics, so workers of other tests sharing the
+Every test publishes its own process with its own topics, so workers of other tests sharing the
 session's engine never take its tasks.
 """
 

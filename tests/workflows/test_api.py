@@ -21,7 +21,7 @@ def configured(dataops_config, engine_url, tmp_path):
 
 @pytest.fixture
 def production(configured, engine_url, tmp_path):
-    """A two-step process deployed with ``wf.deploy`` and a worker serving its steps."""
+    """A two-step process published with ``wf.publish`` and a worker serving its steps."""
     fetch, report = unique("fetch"), unique("report")
     steps = write_steps(
         tmp_path / "steps",
@@ -46,7 +46,7 @@ def production(configured, engine_url, tmp_path):
     key = unique("production")
     bpmn = tmp_path / f"{key}.bpmn"
     bpmn.write_text(process_xml(key, [("fetch", fetch), ("report", report)]))
-    deployment = wf.deploy(bpmn)
+    deployment = wf.publish(bpmn)
     assert [d.key for d in deployment.definitions] == [key]
     with WorkerProcess(engine_url, steps, configured, unique("w"), "--retries", "0"):
         yield key
@@ -91,7 +91,7 @@ def test_definitions_lists_the_latest_version(production):
     assert len(row) == 1 and int(row["version"].iloc[0]) == 1
 
 
-def test_deploying_a_changed_bpmn_makes_the_next_start_use_the_new_version(configured, engine_url, tmp_path):
+def test_publishing_a_changed_bpmn_makes_the_next_start_use_the_new_version(configured, engine_url, tmp_path):
     first, second = unique("fetch"), unique("publish")
     steps = write_steps(
         tmp_path / "steps",
@@ -110,13 +110,13 @@ def test_deploying_a_changed_bpmn_makes_the_next_start_use_the_new_version(confi
     key = unique("evolving")
     bpmn = tmp_path / f"{key}.bpmn"
     bpmn.write_text(process_xml(key, [("fetch", first)]))
-    assert wf.deploy(bpmn).definitions[0].version == 1
-    assert wf.deploy(bpmn).definitions[0].version == 1  # unchanged: no new version
+    assert wf.publish(bpmn).definitions[0].version == 1
+    assert wf.publish(bpmn).definitions[0].version == 1  # unchanged: no new version
     with WorkerProcess(engine_url, steps, configured, unique("w")):
         old = wf.start(key)
         assert old.wait(timeout=30) is RunStatus.COMPLETED
         bpmn.write_text(process_xml(key, [("fetch", first), ("publish", second)]))
-        assert wf.deploy(bpmn).definitions[0].version == 2
+        assert wf.publish(bpmn).definitions[0].version == 2
         new = wf.start(key)
         assert new.wait(timeout=30) is RunStatus.COMPLETED
     assert old.info.definition_version == 1 and new.info.definition_version == 2

@@ -1,6 +1,6 @@
 """The Camunda 7 REST client against the real engine of engine/ (started by the session fixture).
 
-Each test deploys its own copy of a sample process under a unique key and fetches tasks by a
+Each test publishes its own copy of a sample process under a unique key and fetches tasks by a
 unique business key, so workers of other tests on the same engine never take its tasks.
 """
 
@@ -35,12 +35,12 @@ STEPS = ["fetch", "validate", "aggregate", "report", "disseminate"]
 
 
 def _copy(engine, sample: str, **replace: str) -> str:
-    """Deploy a sample process under a new unique key; returns the key."""
+    """Publish a sample process under a new unique key; returns the key."""
     key = f"{sample}_{uuid.uuid4().hex[:8]}"
     xml = (PROCESSES / f"{sample}.bpmn").read_text().replace(f'"{sample}"', f'"{key}"')
     for old, new in replace.items():
         xml = xml.replace(old, new)
-    engine.deploy({f"{key}.bpmn": xml.encode()}, name=key)
+    engine.publish({f"{key}.bpmn": xml.encode()}, name=key)
     return key
 
 
@@ -50,7 +50,7 @@ def _take(engine, topic: str, business_key: str, worker: str = "w1", **kw):
     return task
 
 
-def test_the_sample_processes_are_deployed_with_a_start_form_and_a_diagram(engine):
+def test_the_sample_processes_are_published_with_a_start_form_and_a_diagram(engine):
     keys = {d.key for d in engine.definitions()}
     assert {"sdmx_production", "sdmx_failing_step", "sdmx_bpmn_error", "sdmx_long_step"} <= keys
     form = {f.id: f for f in engine.start_form("sdmx_production")}
@@ -171,14 +171,14 @@ def test_a_cancelled_run_ends_and_cannot_be_cancelled_twice(engine):
         engine.cancel(run.id)
 
 
-def test_deploying_a_changed_bpmn_makes_a_new_version_that_the_next_start_uses(engine):
+def test_publishing_a_changed_bpmn_makes_a_new_version_that_the_next_start_uses(engine):
     key = _copy(engine, "sdmx_long_step")
     v1 = engine.definition(key)
     xml = engine.definition_xml(v1.id)
-    unchanged = engine.deploy({f"{key}.bpmn": xml.encode()}, name=key)
+    unchanged = engine.publish({f"{key}.bpmn": xml.encode()}, name=key)
     assert [(d.key, d.version) for d in unchanged.definitions] == [(key, 1)]
     changed = xml.replace('name="Report"', 'name="Report to the board"')
-    deployment = engine.deploy({f"{key}.bpmn": changed.encode()}, name=key)
+    deployment = engine.publish({f"{key}.bpmn": changed.encode()}, name=key)
     assert [(d.key, d.version) for d in deployment.definitions] == [(key, 2)]
     run = engine.start(key)
     assert run.definition_version == 2 and run.definition_id == deployment.definitions[0].id
@@ -232,12 +232,12 @@ def test_bad_requests_raise_specific_errors_with_the_engines_reason(engine):
     with pytest.raises(NotFound):
         engine.run("00000000-0000-0000-0000-000000000000")
     with pytest.raises(MalformedMessage, match="broken.bpmn"):
-        engine.deploy({"broken.bpmn": b"<bpmn:definitions"}, name="broken")
+        engine.publish({"broken.bpmn": b"<bpmn:definitions"}, name="broken")
     bad_flow = (
         (PROCESSES / "sdmx_long_step.bpmn").read_text().replace('targetRef="report"', 'targetRef="nowhere"')
     )
     with pytest.raises(MalformedMessage, match="nowhere"):
-        engine.deploy({"bad_flow.bpmn": bad_flow.encode()}, name="bad_flow")
+        engine.publish({"bad_flow.bpmn": bad_flow.encode()}, name="bad_flow")
     with pytest.raises(InvalidInput, match="'when'"):
         engine.start("sdmx_long_step", {"when": object()})
 

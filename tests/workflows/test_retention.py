@@ -121,9 +121,9 @@ def test_a_store_from_before_incremental_vacuum_is_rewritten_only_when_allowed(t
 
 def test_the_engine_decides_for_runs_whose_end_the_store_does_not_know(engine, tmp_path):
     key = unique("ret")
-    engine.deploy({f"{key}.bpmn": process_xml(key, []).encode()}, name=key)
+    engine.publish({f"{key}.bpmn": process_xml(key, []).encode()}, name=key)
     waiting_key = unique("retw")
-    engine.deploy(
+    engine.publish(
         {f"{waiting_key}.bpmn": process_xml(waiting_key, [("work", unique("t"))]).encode()}, name=waiting_key
     )
     finished = engine.start(key)  # start → end at once

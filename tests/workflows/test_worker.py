@@ -13,15 +13,15 @@ from tests.workflows.support import WorkerProcess, process_xml, unique, wait_unt
 
 
 @pytest.fixture
-def deploy(engine):
-    """Deploy a linear test process; returns its key."""
+def publish(engine):
+    """Publish a linear test process; returns its key."""
 
-    def _deploy(tasks, **kw):
+    def _publish(tasks, **kw):
         key = unique("wt")
-        engine.deploy({f"{key}.bpmn": process_xml(key, tasks, **kw).encode()}, name=key)
+        engine.publish({f"{key}.bpmn": process_xml(key, tasks, **kw).encode()}, name=key)
         return key
 
-    return _deploy
+    return _publish
 
 
 def _finished(engine, run_id, status=None):
@@ -35,7 +35,7 @@ def _messages(store, run_id, **match):
     return [r.message for r in store.read(run_id) if all(getattr(r, k) == v for k, v in match.items())]
 
 
-def test_a_run_completes_and_its_log_is_complete_and_in_order(engine, engine_url, deploy, tmp_path):
+def test_a_run_completes_and_its_log_is_complete_and_in_order(engine, engine_url, publish, tmp_path):
     fetch, validate = unique("fetch"), unique("validate")
     steps = write_steps(
         tmp_path / "steps",
@@ -56,7 +56,7 @@ def test_a_run_completes_and_its_log_is_complete_and_in_order(engine, engine_url
             print(f"validated {{rows}} rows of {{meta['flow']}}")
         """,
     )
-    key = deploy([("fetch", fetch), ("validate", validate)])
+    key = publish([("fetch", fetch), ("validate", validate)])
     logs = tmp_path / "logs"
     with WorkerProcess(engine_url, steps, logs, "w-happy"):
         run = engine.start(key, {"flow": "EXR", "period": "2026-10"}, business_key="EXR-2026-10")
@@ -78,7 +78,7 @@ def test_a_run_completes_and_its_log_is_complete_and_in_order(engine, engine_url
 
 
 def test_a_failure_raises_an_incident_with_the_traceback_and_a_retry_then_succeeds(
-    engine, engine_url, deploy, tmp_path
+    engine, engine_url, publish, tmp_path
 ):
     topic = unique("flaky")
     marker = tmp_path / "source-is-back"
@@ -96,7 +96,7 @@ def test_a_failure_raises_an_incident_with_the_traceback_and_a_retry_then_succee
             print("fetched")
         """,
     )
-    key = deploy([("fetch", topic)])
+    key = publish([("fetch", topic)])
     logs = tmp_path / "logs"
     with WorkerProcess(engine_url, steps, logs, "w-flaky", "--retries", "1"):
         run = engine.start(key)
@@ -117,7 +117,7 @@ def test_a_failure_raises_an_incident_with_the_traceback_and_a_retry_then_succee
     assert events[-1] == "run_ended"
 
 
-def test_a_bpmn_error_takes_the_error_path(engine, engine_url, deploy, tmp_path):
+def test_a_bpmn_error_takes_the_error_path(engine, engine_url, publish, tmp_path):
     topic = unique("fetch")
     steps = write_steps(
         tmp_path / "steps",
@@ -129,7 +129,7 @@ def test_a_bpmn_error_takes_the_error_path(engine, engine_url, deploy, tmp_path)
             raise BpmnError("NO_DATA", f"{{flow}} has no data", {{"reason": "empty"}})
         """,
     )
-    key = deploy([("fetch", topic)], error_on="fetch")
+    key = publish([("fetch", topic)], error_on="fetch")
     with WorkerProcess(engine_url, steps, tmp_path / "logs", "w-bpmn"):
         run = engine.start(key, {"flow": "EXR"})
         done = wait_until(lambda: _finished(engine, run.id), what="run to end")
@@ -142,7 +142,7 @@ def test_a_bpmn_error_takes_the_error_path(engine, engine_url, deploy, tmp_path)
     )
 
 
-def test_a_cancelled_run_stops_and_the_worker_goes_on(engine, engine_url, deploy, tmp_path):
+def test_a_cancelled_run_stops_and_the_worker_goes_on(engine, engine_url, publish, tmp_path):
     slow, quick = unique("slow"), unique("quick")
     steps = write_steps(
         tmp_path / "steps",
@@ -161,7 +161,7 @@ def test_a_cancelled_run_stops_and_the_worker_goes_on(engine, engine_url, deploy
             print("quick done")
         """,
     )
-    slow_key, quick_key = deploy([("slow", slow)]), deploy([("quick", quick)])
+    slow_key, quick_key = publish([("slow", slow)]), publish([("quick", quick)])
     logs = tmp_path / "logs"
     store = LogStore(logs)
     with WorkerProcess(engine_url, steps, logs, "w-cancel"):
@@ -175,7 +175,7 @@ def test_a_cancelled_run_stops_and_the_worker_goes_on(engine, engine_url, deploy
 
 
 def test_a_killed_worker_s_task_is_completed_by_another_and_the_log_shows_both_attempts(
-    engine, engine_url, deploy, tmp_path
+    engine, engine_url, publish, tmp_path
 ):
     topic = unique("long")
     steps = write_steps(
@@ -192,7 +192,7 @@ def test_a_killed_worker_s_task_is_completed_by_another_and_the_log_shows_both_a
             return {{"done_by": task.worker}}
         """,
     )
-    key = deploy([("long", topic)])
+    key = publish([("long", topic)])
     logs = tmp_path / "logs"
     store = LogStore(logs)
     first = WorkerProcess(engine_url, steps, logs, "w-doomed")
@@ -217,7 +217,7 @@ def _git(folder, *args):
 
 
 def test_a_promoted_step_version_is_picked_up_between_tasks_without_restart(
-    engine, engine_url, deploy, tmp_path
+    engine, engine_url, publish, tmp_path
 ):
     topic = unique("report")
     source = """
@@ -232,7 +232,7 @@ def test_a_promoted_step_version_is_picked_up_between_tasks_without_restart(
     _git(steps, "init", "-q")
     _git(steps, "add", ".")
     _git(steps, "commit", "-qm", "v1")
-    key = deploy([("report", topic)])
+    key = publish([("report", topic)])
     logs = tmp_path / "logs"
     store = LogStore(logs)
     with WorkerProcess(engine_url, steps, logs, "w-reload") as worker:
@@ -251,7 +251,7 @@ def test_a_promoted_step_version_is_picked_up_between_tasks_without_restart(
     assert head.stdout.startswith(v2[0].step_version)
 
 
-def test_a_stopped_worker_finishes_its_step_or_releases_the_task(engine, engine_url, deploy, tmp_path):
+def test_a_stopped_worker_finishes_its_step_or_releases_the_task(engine, engine_url, publish, tmp_path):
     topic = unique("slow")
     steps = write_steps(
         tmp_path / "steps",
@@ -266,7 +266,7 @@ def test_a_stopped_worker_finishes_its_step_or_releases_the_task(engine, engine_
             print("woke up")
         """,
     )
-    key = deploy([("slow", topic)])
+    key = publish([("slow", topic)])
     logs = tmp_path / "logs"
     store = LogStore(logs)
 

@@ -7,7 +7,7 @@ answer validated against GitLab's OpenAPI subset in ``../shared/gitlab-openapi``
 - branches ``deploy/dev`` (open) and ``deploy/prod`` (protected: Maintainers only);
 - CI: a push to ``deploy/*`` or **Run pipeline** starts ``regression`` (its coloured log grows one
   line every ``--interval`` seconds, then it publishes a real ``dataops run`` JUnit report) and
-  ``deploy-processes``; one pipeline has already run on ``deploy/dev``.
+  ``publish-processes``; one pipeline has already run on ``deploy/dev``.
 
 Usage: ``python ui-tests/setup/deploy_gitlab.py --port 18795 --workdir DIR --token-file FILE``.
 Prints ``ready <url>`` (exits 3 when the port is taken); on SIGTERM prints ``violations <json>`` (requests or answers outside the
@@ -93,7 +93,7 @@ def start(port: int, workdir: Path, token: str, interval: float) -> GitLabFake:
             JobPlan(
                 "regression", "regression", regression_log(), interval=interval, junit=regression_junit()
             ),
-            JobPlan("deploy-processes", "deploy", ["deployed processes/monthly.bpmn\n"], interval=interval),
+            JobPlan("publish-processes", "deploy", ["published processes/monthly.bpmn\n"], interval=interval),
         ],
     )
     create_pipeline(state, project, "deploy/dev", head, None, "push", ana, {})

@@ -268,7 +268,7 @@ test('cancel a long run after confirming', async ({ page }) => {
   await page.screenshot({ path: 'screenshots/workflows-run-cancelled.png' });
 });
 
-test('deploy a .bpmn from the file browser: a new version, or the parse error with its line', async ({
+test('publish a .bpmn from the file browser: a new version, or the parse error with its line', async ({
   page,
   tmpPath
 }) => {
@@ -301,14 +301,14 @@ test('deploy a .bpmn from the file browser: a new version, or the parse error wi
 
   await fileItem(page, 'edited.bpmn').click({ button: 'right' });
   await page
-    .getByRole('menuitem', { name: 'Deploy to workflow engine' })
+    .getByRole('menuitem', { name: 'Publish to workflow engine' })
     .click();
   // The notification was "in progress" and became a success: match its text, not its class.
   const success = page.locator('.Toastify__toast', {
     hasText: `${EDITED} is now at version ${before + 1}`
   });
   await expect(success).toBeVisible({ timeout: 30000 });
-  await page.screenshot({ path: 'screenshots/workflows-deployed.png' });
+  await page.screenshot({ path: 'screenshots/workflows-published.png' });
   await openPanel(page);
   await expect(definition).toContainText(EDITED, {
     timeout: 15000
@@ -318,13 +318,13 @@ test('deploy a .bpmn from the file browser: a new version, or the parse error wi
 
   await fileItem(page, 'broken.bpmn').click({ button: 'right' });
   await page
-    .getByRole('menuitem', { name: 'Deploy to workflow engine' })
+    .getByRole('menuitem', { name: 'Publish to workflow engine' })
     .click();
   const failure = page.locator('.Toastify__toast', {
-    hasText: 'broken.bpmn was not deployed'
+    hasText: 'broken.bpmn was not published'
   });
   await expect(failure).toContainText(/line \d+/, { timeout: 30000 });
-  await page.screenshot({ path: 'screenshots/workflows-deploy-error.png' });
+  await page.screenshot({ path: 'screenshots/workflows-publish-error.png' });
 
   // Non-BPMN files do not offer the command.
   await page.contents.uploadContent('x', 'text', `${tmpPath}/notes.txt`);
@@ -334,6 +334,6 @@ test('deploy a .bpmn from the file browser: a new version, or the parse error wi
     page.getByRole('menuitem', { name: 'Open', exact: true })
   ).toBeVisible();
   await expect(
-    page.getByRole('menuitem', { name: 'Deploy to workflow engine' })
+    page.getByRole('menuitem', { name: 'Publish to workflow engine' })
   ).toHaveCount(0);
 });

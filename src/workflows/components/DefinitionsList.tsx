@@ -44,7 +44,7 @@ export function DefinitionsList(props: IDefinitionsListProps): JSX.Element {
           {props.definitions.length
             ? trans.__('No process matches "%1".', query)
             : trans.__(
-                'No process is deployed. Deploy a .bpmn file from the file browser (right-click → Deploy to workflow engine).'
+                'No process is published. Publish a .bpmn file from the file browser (right-click → Publish to workflow engine).'
               )}
         </p>
       )}

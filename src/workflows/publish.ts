@@ -4,7 +4,7 @@ import { Contents } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { DataOpsApiError } from '../api/client';
-import { deploy, IDeployment } from './api';
+import { IDeployment, publish } from './api';
 
 /** The engine's parse problems (`{resource: {errors: [{message, line, column}]}}`) as lines. */
 export function parseProblems(details: unknown): string[] {
@@ -30,8 +30,8 @@ export function parseProblems(details: unknown): string[] {
   return lines;
 }
 
-/** What the deployment made of a file: "Name: version N" per definition. */
-export function describeDeployment(
+/** What the publish made of a file: "Name: version N" per definition. */
+export function describePublished(
   deployment: IDeployment,
   trans: TranslationBundle
 ): string {
@@ -42,18 +42,18 @@ export function describeDeployment(
 }
 
 /**
- * Deploy one `.bpmn` file to the engine, reporting through a notification: in progress,
+ * Publish one `.bpmn` file to the engine, reporting through a notification: in progress,
  * then the new version, or the engine's parse error with its line.
  */
-export async function deployFile(
+export async function publishFile(
   path: string,
   contents: Contents.IManager,
   trans: TranslationBundle,
-  onDeployed?: (deployment: IDeployment) => void
+  onPublished?: (deployment: IDeployment) => void
 ): Promise<IDeployment | null> {
   const name = PathExt.basename(path);
   const id = Notification.emit(
-    trans.__('Deploying %1 to the workflow engine…', name),
+    trans.__('Publishing %1 to the workflow engine…', name),
     'in-progress',
     {
       autoClose: false
@@ -61,21 +61,21 @@ export async function deployFile(
   );
   try {
     const model = await contents.get(path, { content: true, format: 'text' });
-    const deployment = await deploy(
+    const deployment = await publish(
       { [name]: String(model.content) },
       name.replace(/\.bpmn$/, '')
     );
     Notification.update({
       id,
       message: trans.__(
-        'Deployed %1: %2.',
+        'Published %1: %2.',
         name,
-        describeDeployment(deployment, trans)
+        describePublished(deployment, trans)
       ),
       type: 'success',
       autoClose: 8000
     });
-    onDeployed?.(deployment);
+    onPublished?.(deployment);
     return deployment;
   } catch (error) {
     const problems =
@@ -84,7 +84,7 @@ export async function deployFile(
     Notification.update({
       id,
       message: trans.__(
-        '%1 was not deployed: %2',
+        '%1 was not published: %2',
         name,
         problems[0] ?? message
       ),
@@ -96,7 +96,7 @@ export async function deployFile(
           callback: event => {
             event.preventDefault();
             void showErrorMessage(
-              trans.__('%1 was not deployed', name),
+              trans.__('%1 was not published', name),
               [message, ...problems].join('\n')
             );
           }

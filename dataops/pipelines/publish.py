@@ -1,8 +1,9 @@
-"""``dataops deploy-processes``: publish BPMN definitions to a Camunda 7-compatible engine.
+"""``dataops publish-processes``: publish BPMN process definitions to a Camunda 7-compatible engine.
 
-One duplicate-filtered deployment with ``deploy-changed-only`` (through the workflow capability's
-engine client): the engine creates new versions only of the definitions whose XML changed since the
-last deployment of the same name, so re-running a pipeline does not pile up identical versions.
+One publish is one duplicate-filtered engine deployment with ``deploy-changed-only`` (through the
+workflow capability's engine client): the engine creates new versions only of the definitions whose
+XML changed since the last deployment of the same name, so re-running a pipeline does not pile up
+identical versions.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from dataops.workflows.models import ProcessDefinition
 
 
 @dataclass
-class DeploymentResult:
-    """The deployment, the definitions that got a new version and those left as they were."""
+class PublishResult:
+    """The engine's deployment, the definitions that got a new version and those left as they were."""
 
     deployment_id: str
     name: str
-    deployed: list[ProcessDefinition] = field(default_factory=list)
+    published: list[ProcessDefinition] = field(default_factory=list)
     unchanged: list[ProcessDefinition] = field(default_factory=list)
 
 
@@ -35,7 +36,7 @@ def engine_settings(engine_url: str | None = None) -> tuple[str, str, str]:
     url = engine_url or os.environ.get("DATAOPS_ENGINE_URL") or cfg.engine_url
     if not url:
         raise NotConfigured(
-            "No workflow engine to deploy to: pass --engine-url, set DATAOPS_ENGINE_URL "
+            "No workflow engine to publish to: pass --engine-url, set DATAOPS_ENGINE_URL "
             "(a CI/CD variable scoped to the environment) or [workflows] engine_url."
         )
     user = os.environ.get("DATAOPS_ENGINE_USERNAME") or cfg.username
@@ -46,7 +47,7 @@ def engine_settings(engine_url: str | None = None) -> tuple[str, str, str]:
 def read_processes(files: list[Path]) -> dict[str, bytes]:
     """``{file name: bytes}`` of the .bpmn files; the engine keys resources by file name."""
     if not files:
-        raise InvalidInput("Name at least one .bpmn file to deploy.")
+        raise InvalidInput("Name at least one .bpmn file to publish.")
     resources: dict[str, bytes] = {}
     for path in files:
         if not path.is_file():
@@ -61,21 +62,21 @@ def read_processes(files: list[Path]) -> dict[str, bytes]:
     return resources
 
 
-def deploy_processes(
+def publish_processes(
     files: list[Path], *, engine_url: str, name: str, username: str = "", password: str = ""
-) -> DeploymentResult:
-    """Deploy ``files`` as one duplicate-filtered deployment called ``name``."""
+) -> PublishResult:
+    """Publish ``files`` as one duplicate-filtered engine deployment called ``name``."""
     resources = read_processes(files)
     keys = [key for file, content in resources.items() for key in process_ids(content, file)]
     with CamundaEngine(engine_url, username=username, password=password) as engine:
         # An unchanged deployment answers with the earlier deployment's id, so "new" is told apart
         # by comparing each definition's version before and after.
         before = {key: _version(engine, key) for key in keys}
-        deployment = engine.deploy(resources, name=name, changed_only=True)
-    result = DeploymentResult(deployment.id, deployment.name)
+        deployment = engine.publish(resources, name=name, changed_only=True)
+    result = PublishResult(deployment.id, deployment.name)
     for definition in deployment.definitions:
         fresh = before.get(definition.key) != definition.version
-        (result.deployed if fresh else result.unchanged).append(definition)
+        (result.published if fresh else result.unchanged).append(definition)
     return result
 
 
@@ -87,8 +88,8 @@ def _version(engine: CamundaEngine, key: str) -> int | None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``dataops deploy-processes``."""
-    p = sub.add_parser("deploy-processes", help="publish changed BPMN files to the workflow engine")
+    """Add ``dataops publish-processes``."""
+    p = sub.add_parser("publish-processes", help="publish changed BPMN files to the workflow engine")
     p.add_argument("files", nargs="+", type=Path, help=".bpmn files (e.g. processes/*.bpmn)")
     p.add_argument("--engine-url", help="engine REST base (…/engine-rest); default: DATAOPS_ENGINE_URL")
     p.add_argument("--name", default="", help="deployment name (default: $CI_PROJECT_PATH or 'dataops')")
@@ -98,12 +99,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _command(args: argparse.Namespace) -> int:
     url, user, password = engine_settings(args.engine_url)
     name = args.name or os.environ.get("CI_PROJECT_PATH") or "dataops"
-    result = deploy_processes(args.files, engine_url=url, name=name, username=user, password=password)
-    for d in result.deployed:
-        print(f"deployed  {d.resource or d.key}: {d.key} version {d.version}")
+    result = publish_processes(args.files, engine_url=url, name=name, username=user, password=password)
+    for d in result.published:
+        print(f"published {d.resource or d.key}: {d.key} version {d.version}")
     for d in result.unchanged:
         print(f"unchanged {d.resource or d.key}: {d.key} stays at version {d.version}")
     print(
-        f"deployment '{result.name}' on {url}: {len(result.deployed)} new, {len(result.unchanged)} unchanged"
+        f"published '{result.name}' to {url}: {len(result.published)} new, {len(result.unchanged)} unchanged"
     )
     return 0
