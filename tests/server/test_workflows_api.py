@@ -181,7 +181,7 @@ async def test_a_run_id_that_climbs_out_of_its_path_never_reaches_another_engine
 ):
     key = unique("kept")
     xml = process_xml(key, [("fetch", unique("t"))])
-    deployed = await _json(jp_fetch, "deployments", method="POST", body={"resources": {f"{key}.bpmn": xml}})
+    deployed = await _json(jp_fetch, "publish", method="POST", body={"resources": {f"{key}.bpmn": xml}})
     deployment = deployed["id"]
 
     code, body = await _error(
