@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import httpx
+import jsonschema
 import pytest
+import yaml
 
 from tests.hub import environment as env
 
 # The first session builds the hub's venv inside the first test's setup; later ones take ~1 min.
 pytestmark = pytest.mark.timeout(900)
+
+API = yaml.safe_load((env.REPO / "docs" / "openapi-service.yaml").read_text())
+WHOAMI_SCHEMA = API["paths"]["/whoami"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+ERROR_SCHEMA = API["components"]["schemas"]["Error"]
 
 
 def test_whoami_from_each_users_kernel_is_that_user_with_the_hubs_groups(hub):
@@ -48,6 +54,7 @@ def test_a_missing_or_unknown_token_is_refused_with_a_sentence(hub):
     assert status == 401
     assert answer["error"] == "unauthorized"
     assert "JupyterHub token" in answer["message"]
+    jsonschema.validate(answer, ERROR_SCHEMA)
     status, answer = hub.call_service_as("analyst", "api/whoami", token="not-a-hub-token")
     assert status == 401
 
