@@ -108,6 +108,9 @@ def make_app(settings: ServiceSettings) -> web.Application:
         base_url=settings.prefix,
         cache_max_age=TOKEN_CACHE_SECONDS,
     )
+    if not hub_auth.access_scopes:
+        # Without required scopes HubAuthenticated lets any hub token in; never run that way.
+        hub_auth.access_scopes = {f"access:services!service={settings.name}"}
     directory = HubDirectory(settings.api_url, settings.api_token)
     auth = {"hub_auth": hub_auth, "directory": directory}
     prefix = settings.prefix

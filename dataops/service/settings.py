@@ -17,6 +17,7 @@ DEFAULT_SECRETS = Path("/etc/dataops/service/secrets.toml")
 class ServiceSettings:
     """Where the service listens, the URL prefix the hub's proxy routes to it, and its hub API access."""
 
+    name: str
     host: str
     port: int
     prefix: str
@@ -45,14 +46,13 @@ class ServiceSettings:
             raise ConfigError(
                 f"JUPYTERHUB_SERVICE_URL must be an http://host:port URL, not {env['JUPYTERHUB_SERVICE_URL']!r}"
             )
-        prefix = (
-            env.get("JUPYTERHUB_SERVICE_PREFIX")
-            or f"/services/{env.get('JUPYTERHUB_SERVICE_NAME', 'dataops')}/"
-        )
+        name = env.get("JUPYTERHUB_SERVICE_NAME") or "dataops"
+        prefix = env.get("JUPYTERHUB_SERVICE_PREFIX") or f"/services/{name}/"
         if not prefix.endswith("/"):
             prefix += "/"
         secrets = Path(secrets_file or env.get("DATAOPS_SERVICE_SECRETS") or DEFAULT_SECRETS)
         return cls(
+            name=name,
             host=url.hostname,
             port=url.port or 80,
             prefix=prefix,

@@ -6,6 +6,7 @@ LocalProcessSpawner) from the world-readable venv; the DataOps service runs as `
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -20,6 +21,7 @@ import httpx
 import psutil
 
 from tests.hub import environment as env
+from tests.hub import kernel
 
 SERVICE = "dataops"
 ADMIN_SERVICE = "hub-tests"
@@ -61,6 +63,7 @@ def hub_config(state: Path, bin_dir: Path, ports: dict[str, int], admin_token: s
         "access_scope": ACCESS_SCOPE,
     }
     return f"""# Written by tests/hub/hub.py for one test session.
+import hashlib
 import json
 s = json.loads({json.dumps(json.dumps(settings))})
 c = get_config()  # noqa: F821
@@ -131,6 +134,7 @@ class Hub:
 
     def start(self, timeout: float = 120) -> None:
         """Start the hub and wait until it and the DataOps service answer through the proxy."""
+        self._stop_left_over()
         config = self.state / "jupyterhub_config.py"
         config.write_text(hub_config(self.state, self.bin_dir, self.ports, self.admin_token, self.password))
         clean_env = {
@@ -147,8 +151,19 @@ class Hub:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        self._pid_file.write_text(str(self.proc.pid))
         self._wait(f"{self.url}/hub/api/", timeout)
         self._wait(f"{self.service_url}api/health", timeout)
+
+    @property
+    def _pid_file(self) -> Path:
+        # One per checkout, so a second checkout's tests running at the same time are left alone.
+        key = hashlib.sha256(str(env.REPO).encode()).hexdigest()[:12]
+        return env.ROOT / f"hub-{key}.pid"
+
+    def _stop_left_over(self) -> None:
+        """Stop the hub an interrupted session of this checkout left running (it holds servers of the same users)."""
+        self._terminate(self._pid_file, str(self.bin_dir / "jupyterhub"))
 
     def _wait(self, url: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -172,7 +187,21 @@ class Hub:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+        self._pid_file.unlink(missing_ok=True)
+        # A hub that failed to start (its service exited, say) leaves its proxy running.
+        self._terminate(self.state / "proxy.pid", str(env.CHP))
         self._client.close()
+
+    @staticmethod
+    def _terminate(pid_file: Path, command: str) -> None:
+        """Stop the process ``pid_file`` names if it is still ``command`` (a recycled pid is left alone)."""
+        try:
+            proc = psutil.Process(int(pid_file.read_text()))
+            if any(command in part for part in proc.cmdline()):
+                proc.terminate()
+                proc.wait(30)
+        except (FileNotFoundError, ValueError, psutil.Error):
+            pass
 
     def log(self) -> str:
         """The hub's log so far (hub, proxy, service and single-user servers write into it)."""
@@ -242,6 +271,11 @@ class Hub:
             text=True,
             timeout=60,
         )
+
+    def run_in_kernel(self, user: str, code: str) -> str:
+        """Run ``code`` in a new kernel of ``user``'s server (started through the hub with the user's
+        own token) and return what it printed; an exception in the kernel raises `kernel.KernelError`."""
+        return kernel.execute(f"{self.url}/user/{user}/", self.token(user), code)
 
     def call_service_as(
         self,

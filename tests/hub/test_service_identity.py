@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import jsonschema
 import pytest
@@ -23,6 +25,22 @@ def test_whoami_from_each_users_kernel_is_that_user_with_the_hubs_groups(hub):
         200,
         {"name": "releaser", "groups": ["release-managers"]},
     )
+
+
+def test_a_kernel_that_claims_another_name_is_still_its_user(hub):
+    code = f"""
+import json, os, pwd, urllib.request
+os.environ["JUPYTERHUB_USER"] = "releaser"
+request = urllib.request.Request(
+    {hub.service_url + "api/whoami"!r},
+    headers={{"Authorization": "token " + os.environ["JUPYTERHUB_API_TOKEN"], "X-Forwarded-User": "releaser"}},
+)
+unix_user = pwd.getpwuid(os.getuid()).pw_name
+print(json.dumps([unix_user, json.loads(urllib.request.urlopen(request).read())]))
+"""
+    unix_user, answer = json.loads(hub.run_in_kernel("analyst", code))
+    assert unix_user == "analyst"
+    assert answer == {"name": "analyst", "groups": []}
 
 
 def test_a_users_own_api_token_from_the_hub_is_that_user(hub):
