@@ -44,8 +44,11 @@ def free_ports(n: int) -> list[int]:
             s.close()
 
 
-def hub_config(state: Path, bin_dir: Path, ports: dict[str, int], admin_token: str, password: str) -> str:
-    """The jupyterhub_config.py of the test hub: DummyAuthenticator, LocalProcessSpawner, the service."""
+def hub_config(
+    state: Path, bin_dir: Path, ports: dict[str, int], admin_token: str, password: str, extra: str = ""
+) -> str:
+    """The jupyterhub_config.py of the test hub: one shared password for every user (the hub's
+    SharedPasswordAuthenticator), LocalProcessSpawner, the DataOps service; ``extra`` is appended."""
     settings = {
         "port": ports["public"],
         "hub_port": ports["hub"],
@@ -77,8 +80,8 @@ c.JupyterHub.pid_file = s["state"] + "/jupyterhub.pid"
 c.ConfigurableHTTPProxy.command = [s["chp"]]
 c.ConfigurableHTTPProxy.api_url = s["proxy_api"]
 c.ConfigurableHTTPProxy.pid_file = s["state"] + "/proxy.pid"
-c.JupyterHub.authenticator_class = "dummy"
-c.DummyAuthenticator.password = s["password"]
+c.JupyterHub.authenticator_class = "shared-password"
+c.SharedPasswordAuthenticator.user_password = s["password"]
 c.Authenticator.allowed_users = set(s["users"])
 c.JupyterHub.load_groups = {{"release-managers": {{"users": ["releaser"]}}}}
 c.JupyterHub.spawner_class = "localprocess"
@@ -109,6 +112,7 @@ c.JupyterHub.load_roles = [
         "services": ["{ADMIN_SERVICE}"],
     }},
 ]
+{extra}
 """
 
 
@@ -116,8 +120,9 @@ class Hub:
     """A running JupyterHub: ``url`` (the proxy's public URL), ``service_url``, admin ``api`` calls,
     ``spawn``, per-user ``token``, and ``run_as`` / ``call_service_as`` to act as a user's kernel."""
 
-    def __init__(self, state: Path, bin_dir: Path) -> None:
+    def __init__(self, state: Path, bin_dir: Path, extra_config: str = "") -> None:
         self.state = state
+        self.extra_config = extra_config
         self.bin_dir = bin_dir
         self.log_path = state / "jupyterhub.log"
         names = ("public", "hub", "proxy_api", "service")
@@ -136,7 +141,11 @@ class Hub:
         """Start the hub and wait until it and the DataOps service answer through the proxy."""
         self._stop_left_over()
         config = self.state / "jupyterhub_config.py"
-        config.write_text(hub_config(self.state, self.bin_dir, self.ports, self.admin_token, self.password))
+        config.write_text(
+            hub_config(
+                self.state, self.bin_dir, self.ports, self.admin_token, self.password, self.extra_config
+            )
+        )
         clean_env = {
             "PATH": f"{self.bin_dir}:/usr/local/bin:/usr/bin:/bin",
             "LANG": "C.UTF-8",
