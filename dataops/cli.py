@@ -11,6 +11,7 @@ from dataops.errors import DataOpsError
 COMMAND_MODULES: list[str] = [
     "dataops.pipelines.cli",
     "dataops.promotion.cli",
+    "dataops.service.cli",
     "dataops.workflows.cli",
 ]
 

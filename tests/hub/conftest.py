@@ -1,0 +1,48 @@
+"""The ``hub`` fixture: one real JupyterHub for the session, both users' servers spawned.
+
+Needs root (it creates Unix accounts and the hub starts servers as them), npm and Debian's
+/usr/bin/python3 with venv; the first run builds /opt/dataops-hub-test (a few minutes), later runs
+reuse it. The hub's log is added to the report of every failing test that used the hub.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.hub import environment as env
+from tests.hub.hub import Hub
+
+
+@pytest.fixture(scope="session")
+def hub(tmp_path_factory) -> Hub:
+    """A running JupyterHub with the DataOps service; ``analyst`` and ``releaser`` have servers."""
+    if os.geteuid() != 0:
+        pytest.fail("the JupyterHub tests run as root: they create Unix accounts and the hub setuids to them")
+    with env.machine_lock():
+        env.ensure_unix_accounts()
+        env.ensure_service_secrets()
+        env.ensure_proxy()
+        bin_dir = env.ensure_venv()
+    state = tmp_path_factory.mktemp("jupyterhub")
+    running = Hub(state, bin_dir)
+    try:
+        running.start()
+        for user in env.USERS:
+            running.spawn(user)
+    except Exception as exc:
+        log = running.log()
+        running.stop()
+        pytest.fail(f"the test JupyterHub did not come up: {exc}\n--- jupyterhub log ---\n{log[-20000:]}")
+    yield running
+    running.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    running = item.funcargs.get("hub") if hasattr(item, "funcargs") else None
+    if report.failed and isinstance(running, Hub):
+        report.sections.append(("jupyterhub log", running.log()[-20000:]))
