@@ -179,3 +179,10 @@ class ConcurrentUpdate(Conflict):
     """The engine refused a change because another transaction changed the same run at that moment."""
 
     code = "concurrent_update"
+
+
+class ProviderQuirk(UserWarning):
+    """A provider's message was read although it departs from the standard; the warning says how.
+
+    Raised as a warning, not an error: the observations were unambiguous, so the data is kept.
+    """

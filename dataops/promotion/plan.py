@@ -143,11 +143,13 @@ def _collect(root: Path, main: Path, env: Environment, extra: list[str] | tuple[
         original = read_notebook(main)
         cleaned = clean_notebook(original)
         script = to_percent_script(cleaned)
-        findings.append(secrets.scan_notebook(original, rel))
+        in_notebook = secrets.scan_notebook(original, rel)
+        findings.append(in_notebook)
         files.append(_file(rel, f"{kind_folder}/{main.name}", "notebook", notebook_bytes(cleaned)))
         py_dest = f"{kind_folder}/{main.stem}.py"
         files.append(_file("", py_dest, "script", script))
-        findings.append(secrets.scan_text(script.decode(), py_dest))
+        # The .py is generated from the cells: a secret there was already reported in its cell.
+        findings.append(secrets.unseen(secrets.scan_text(script.decode(), py_dest), in_notebook))
         for module in local_imports(original, main.parent):
             mrel = module.relative_to(root).as_posix()
             _inside(root, mrel)  # the file itself, links resolved: a linked __init__.py may point outside

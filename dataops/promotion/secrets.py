@@ -118,7 +118,7 @@ def _scan(pieces: list[_Piece]) -> list[Finding]:
             found.append(
                 Finding(
                     piece.file,
-                    secret.type,
+                    _kind(secret.type, value),
                     secret.line_number,
                     piece.cell,
                     piece.part,
@@ -128,6 +128,13 @@ def _scan(pieces: list[_Piece]) -> list[Finding]:
                 )
             )
     return found
+
+
+def _kind(kind: str, value: str) -> str:
+    """detect-secrets names AWS secret access keys "AWS Access Key" too; tell the two apart."""
+    if kind == "AWS Access Key" and not _AWS_KEY_ID.match(value):
+        return "AWS Secret Access Key"
+    return kind
 
 
 def _mask(value: str) -> str:
@@ -179,9 +186,10 @@ def scan_notebook(nb: NotebookNode, file: str) -> list[Finding]:
                 )
     located = _scan(pieces)
     raw = _scan([_Piece("notebook.ipynb", nbformat.writes(_without_binary(nb)), file, None, "notebook JSON")])
-    return located + _new(raw, located)
+    return located + unseen(raw, located)
 
 
+_AWS_KEY_ID = re.compile(r"(A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}")
 _PRINTABLE_RUN = re.compile(rb"[\x20-\x7e]{8,}")
 
 
@@ -204,13 +212,23 @@ def scan_text(text: str, file: str, *, part: str = "file") -> list[Finding]:
     return _scan([_Piece(Path(file).name, text, file, None, part)])
 
 
-def _new(findings: list[Finding], known: list[Finding]) -> list[Finding]:
-    """Findings whose secret was not already reported (the same secret seen through another view)."""
+def unseen(findings: list[Finding], known: list[Finding]) -> list[Finding]:
+    """The findings whose secret is not already among ``known`` (the same secret seen through another view).
+
+    One secret found twice, in a cell and in the notebook's JSON or its generated ``.py``, is one
+    finding: the same hash, or one value inside the other (a detector may take a longer run of
+    characters around it).
+    """
     hashes = {f.secret_hash for f in known}
+    values = [f.value for f in known if f.value]
     out = []
     for finding in findings:
-        if finding.secret_hash not in hashes:
+        seen = finding.secret_hash in hashes or any(
+            finding.value and (finding.value in v or v in finding.value) for v in values
+        )
+        if not seen:
             hashes.add(finding.secret_hash)
+            values.append(finding.value)
             out.append(finding)
     return out
 

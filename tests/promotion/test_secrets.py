@@ -5,10 +5,18 @@ from __future__ import annotations
 import base64
 import json
 
+import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from dataops.promotion.access import Identity
+from dataops.promotion.config import Environment
+from dataops.promotion.plan import build_plan
 from dataops.promotion.secrets import scan_notebook, scan_text
+from dataops.promotion.targets.git import GitTarget
+from tests.fakes.git_http import make_bare_repo
+
+ALICE = Identity("alice", name="Alice", email="alice@bank.example")
 
 # Fake credentials of 16 kinds, assembled at run time so this file does not trip scanners itself.
 _J = "".join
@@ -136,3 +144,24 @@ def test_a_secret_hidden_in_an_image_attachment_is_caught():
 def test_a_plain_image_attachment_is_not_flagged():
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
     assert scan_notebook(_attached("image/png", png), "report.ipynb") == []
+
+
+def test_one_secret_is_one_finding_located_by_cell_with_its_kind(tmp_path, git_server):
+    key_id = CORPUS["AWS Access Key"]
+    secret_key = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"  # AWS's documented example, 40 characters
+    cell = new_code_cell(
+        f'import boto3\naws_access_key_id = "{key_id}"\naws_secret_access_key = "{secret_key}"\n'
+    )
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# Load"), cell]), tmp_path / "load.ipynb")
+    make_bare_repo(git_server.root, "deploy")
+    remote = f"{git_server.url}/deploy.git"
+
+    plan = build_plan(
+        tmp_path, "load.ipynb", Environment("dev", "deploy/dev", remote=remote), GitTarget(remote), ALICE
+    )
+
+    found = sorted((f.kind, f.file, f.cell, f.line, f.part) for f in plan.scan.findings)
+    assert found == [
+        ("AWS Access Key", "load.ipynb", 2, 2, "source"),
+        ("AWS Secret Access Key", "load.ipynb", 2, 3, "source"),
+    ]

@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from dataops.errors import MalformedMessage, NoData, RemoteError
+from dataops.errors import MalformedMessage, NoData, ProviderQuirk, RemoteError
 from dataops.sdmx.media import MessageFormat
 from dataops.sdmx.model import Structure
-from dataops.sdmx.readers.json_columns import RawDataset, decode_positions, key_positions, obs_block
+from dataops.sdmx.readers.json_columns import (
+    ObsBlock,
+    RawDataset,
+    decode_positions,
+    key_positions,
+    obs_block,
+)
 from dataops.sdmx.readers.json_stream import JsonStream
 from dataops.sdmx.readers.sniff import unsupported
 from dataops.sdmx.readers.table import OBS_VALUE, TableBuilder, TableInfo
@@ -194,7 +201,7 @@ def _add_dataset(ds: RawDataset, lay: _Layout, builder: TableBuilder, info: Tabl
         values_by_type = [v.cast(pa.string()) for v in values_by_type]
     columns[OBS_VALUE] = pa.chunked_array(values_by_type)
     del values_by_type
-    for j, comp in enumerate(lay.obs_attrs):
+    for j, comp in enumerate(_observation_attributes(lay, blocks, info)):
         pieces = [
             b.attributes[j] if j < len(b.attributes) else pa.nulls(size, pa.int32())
             for b, size in zip(blocks, sizes, strict=True)
@@ -205,6 +212,36 @@ def _add_dataset(ds: RawDataset, lay: _Layout, builder: TableBuilder, info: Tabl
             columns[comp["id"]] = decode_positions(comp, positions, what, _value)
     del blocks
     builder.add_block(pa.table(columns), rows)
+
+
+def _observation_attributes(lay: _Layout, blocks: list[ObsBlock], info: TableInfo) -> list[dict[str, Any]]:
+    """The observation attributes the positions of an observation array refer to, in order.
+
+    Standard SDMX-JSON 1.0 gives every observation attribute its place. Legacy OECD.Stat-style
+    endpoints leave out the attributes whose ``values`` list is empty, so ``[-2.45, 1]`` with
+    ``TIME_FORMAT`` (no values) then ``OBS_STATUS`` means ``OBS_STATUS`` = value 1. Only when the
+    standard reading is impossible (a position refers to an attribute that has no values) and the
+    arrays fit the attributes that have values are they read that way, with a warning.
+    """
+    comps = lay.obs_attrs
+    width = max((len(b.attributes) for b in blocks), default=0)
+    impossible = [
+        comp["id"]
+        for j, comp in enumerate(comps[:width])
+        if not comp.get("values")
+        and any(j < len(b.attributes) and b.attributes[j].null_count < len(b.attributes[j]) for b in blocks)
+    ]
+    valued = [comp for comp in comps if comp.get("values")]
+    if not impossible or width > len(valued):
+        return comps
+    note = (
+        f"{lay.what}: observation arrays leave out the attributes without values "
+        f"({', '.join(c['id'] for c in comps if not c.get('values'))}); their positions were read as "
+        f"{', '.join(c['id'] for c in valued[:width])}."
+    )
+    info.quirks = [*(info.quirks or []), note]
+    warnings.warn(note, ProviderQuirk, stacklevel=2)
+    return valued
 
 
 class _Layout:

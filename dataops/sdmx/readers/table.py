@@ -47,6 +47,7 @@ class TableInfo:
     dimension_at_observation: str | None = None  # from an SDMX-ML header
     actions: list[str] | None = None  # the datasets' actions (Information, Replace, Delete...)
     footer: list[FooterMessage] | None = None  # an SDMX-ML footer's messages
+    quirks: list[str] | None = None  # how a provider's departure from the standard was read
 
     def reported(self) -> dict[str, object]:
         """The metadata entries beyond the column roles, only those the message had."""
@@ -57,6 +58,8 @@ class TableInfo:
             out["actions"] = self.actions
         if self.footer is not None:
             out["footer"] = [asdict(m) for m in self.footer]
+        if self.quirks is not None:
+            out["quirks"] = self.quirks
         return out
 
 

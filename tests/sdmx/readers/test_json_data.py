@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from dataops.errors import NoData, RemoteError
+from dataops.errors import MalformedMessage, NoData, ProviderQuirk, RemoteError
 from dataops.sdmx.readers import read_data, read_structure, table_metadata
 
 
@@ -72,3 +74,49 @@ def test_truncated_or_non_utf8_json_is_malformed_with_its_line(samples):
         read_data(data.replace(b'"header"', b'"h\xe9ader"', 1))
     with pytest.raises(MalformedMessage, match="not valid JSON"):
         read_data(data + b"}")
+
+
+def _oecd_stat_message(observations: dict) -> bytes:
+    """An SDMX-JSON 1.0 message as legacy OECD.Stat endpoints write it (abridged from a real QNA answer)."""
+    attr = {"id": "OBS_STATUS", "name": "Observation Status", "values": [
+        {"id": "E", "name": "Estimated value"}, {"id": "P", "name": "Provisional value"},
+        {"id": "B", "name": "Break"}]}  # fmt: skip
+    message = {
+        "header": {"id": "q1", "prepared": "2026-11-30T10:00:00Z"},
+        "dataSets": [
+            {"action": "Information", "series": {"0:0": {"attributes": [], "observations": observations}}}
+        ],
+        "structure": {
+            "dimensions": {
+                "series": [
+                    {"id": "LOCATION", "keyPosition": 0, "values": [{"id": "AUS", "name": "Australia"}]},
+                    {"id": "SUBJECT", "keyPosition": 1, "values": [{"id": "B1_GE", "name": "GDP"}]},
+                ],
+                "observation": [
+                    {"id": "TIME_PERIOD", "role": "time", "values": [{"id": "2020-Q1"}, {"id": "2020-Q2"}]}
+                ],
+            },
+            "attributes": {
+                "series": [],
+                "observation": [{"id": "TIME_FORMAT", "name": "Time Format", "values": []}, attr],
+            },
+        },
+    }
+    return json.dumps(message).encode()
+
+
+def test_legacy_oecd_arrays_without_empty_attributes_are_read_with_a_warning():
+    body = _oecd_stat_message({"0": [-2.45, 1], "1": [0.3, None]})
+    with pytest.warns(ProviderQuirk, match="leave out the attributes without values \\(TIME_FORMAT\\)"):
+        table = read_data(body)
+    df = table.to_pandas()
+    assert df["OBS_VALUE"].tolist() == [-2.45, 0.3]
+    assert df["OBS_STATUS"].tolist()[0] == "P" and df["OBS_STATUS"].isna().tolist() == [False, True]
+    assert "TIME_FORMAT" not in df.columns
+    assert "OBS_STATUS" in table_metadata(table)["quirks"][0]
+
+
+def test_arrays_that_fit_neither_reading_are_refused_with_the_standard_sentence():
+    body = _oecd_stat_message({"0": [-2.45, 0, 5]})  # two attribute places, one attribute with values
+    with pytest.raises(MalformedMessage, match="refers to value 0 of TIME_FORMAT, which has only 0 values"):
+        read_data(body)
