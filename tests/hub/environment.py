@@ -39,9 +39,12 @@ SOURCE_PATHS = [
     "LICENSE",
     "install.json",
     "dataops",
+    "python",
     "jupyterlab_dataops",
     "jupyter-config",
 ]
+# The core distribution (dataops-core) is installed first: the extension requires it at its version.
+CORE_COPY = "python/dataops"
 LABEXTENSION_MARK = REPO / "jupyterlab_dataops" / "labextension" / "static" / "style.js"
 
 USERS = ("analyst", "releaser")
@@ -140,7 +143,11 @@ def ensure_venv() -> Path:
     if not (bin_dir / "python").exists():
         run([SYSTEM_PYTHON, "-m", "venv", str(VENV)])
         run([python, "-m", "pip", "install", "-q", "--upgrade", "pip"], env=_pip_env())
-    deps_key = _digest([REPO / "pyproject.toml"], extra=" ".join([JUPYTERHUB, *BUILD_REQUIREMENTS]))
+    # This file is part of the key: a change in how the environment is installed rebuilds it.
+    deps_key = _digest(
+        [REPO / "pyproject.toml", REPO / CORE_COPY / "pyproject.toml", Path(__file__)],
+        extra=" ".join([JUPYTERHUB, *BUILD_REQUIREMENTS]),
+    )
     source_key = _digest([REPO / p for p in SOURCE_PATHS])
     deps_mark, source_mark = VENV / ".dataops-deps", VENV / ".dataops-source"
     deps_stale = _read(deps_mark) != deps_key
@@ -161,6 +168,15 @@ def ensure_venv() -> Path:
                 "--force-reinstall",
                 str(SOURCE_COPY),
             ]
+        # An older jupyterlab-dataops listed bin/dataops among its files: upgrading it would delete the
+        # command the core has just installed, so it goes first.
+        run(
+            [python, "-m", "pip", "uninstall", "-q", "-y", "jupyterlab-dataops"],
+            env=_pip_env(),
+            cwd=str(ROOT),
+        )
+        core = [*install[:-1], str(SOURCE_COPY / CORE_COPY)]
+        run(core, env=_pip_env(), cwd=str(ROOT))
         run(install, env=_pip_env(), cwd=str(ROOT))
         run(["chmod", "-R", "a+rX", str(VENV)])
         deps_mark.write_text(deps_key)
@@ -188,6 +204,9 @@ def _copy_source() -> None:
             shutil.copytree(src, SOURCE_COPY / rel, ignore=ignore)
         else:
             shutil.copy2(src, SOURCE_COPY / rel)
+    # `jupyter labextension develop` leaves an install.json in the built labextension; the wheel adds
+    # the repository's own at the same place, and hatchling refuses two files at one path.
+    (SOURCE_COPY / "jupyterlab_dataops" / "labextension" / "install.json").unlink(missing_ok=True)
     run(["chmod", "-R", "a+rX", str(SOURCE_COPY)])
 
 
