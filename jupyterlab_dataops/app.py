@@ -52,7 +52,7 @@ class DataOpsApp(ExtensionApp):
             settings=resolver,
             data=DataService(resolver.current, preview_max_series=data.preview_max_series),
             workflows=Workflows(resolver.current, store_class=workflows.log_store_class),
-            promotion=PromotionService(resolver.current),
+            promotion=PromotionService(resolver.current, display_name=promotion.display_name),
         )
 
     def initialize_handlers(self) -> None:

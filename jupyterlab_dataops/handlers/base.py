@@ -11,7 +11,9 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
 from dataops.errors import DataOpsError, InvalidInput
+from dataops.promotion.access import Identity
 from jupyterlab_dataops.context import DataOpsContext
+from jupyterlab_dataops.identity import identity_of
 
 
 class DataOpsHandler(ExtensionHandlerMixin, APIHandler):
@@ -28,6 +30,11 @@ class DataOpsHandler(ExtensionHandlerMixin, APIHandler):
     def dataops(self) -> DataOpsContext:
         """The server-wide context (configuration, clients, stores)."""
         return self.settings["dataops"]
+
+    def identity(self) -> Identity:
+        """The signed-in user (with JupyterHub's groups), or the server's account when Jupyter's user
+        is an anonymous session of a single-user server."""
+        return identity_of(self.current_user, self.dataops.promotion.display_name)
 
     def write_json(self, body: Any, status: int = 200) -> None:
         """Answer with a JSON body."""
