@@ -14,6 +14,7 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Unicode
 
 from dataops.config import config_files
+from dataops.redaction import attach_filter
 from dataops.settings import SettingsResolver
 from dataops.workflows.service import Workflows
 from jupyterlab_dataops.context import DataOpsContext, DataService, PromotionService
@@ -44,6 +45,8 @@ class DataOpsApp(ExtensionApp):
             os.environ["DATAOPS_SYSTEM_CONFIG"] = str(Path(self.config_file_path).resolve())
         places = [f"{f.path} ({'administrator' if f.admin else 'user'})" for f in config_files()]
         self.log.info("dataops configuration files: %s", ", ".join(places))
+        # the server's log and httpx's request lines may name a URL with credentials or a token
+        attach_filter(self.log, self.serverapp.log, "httpx", "httpcore")
         data = DataSettings(parent=self)
         workflows = WorkflowSettings(parent=self)
         promotion = PromotionSettings(parent=self)
@@ -52,7 +55,7 @@ class DataOpsApp(ExtensionApp):
             settings=resolver,
             data=DataService(resolver.current, preview_max_series=data.preview_max_series),
             workflows=Workflows(resolver.current, store_class=workflows.log_store_class),
-            promotion=PromotionService(resolver.current),
+            promotion=PromotionService(resolver.current, display_name=promotion.display_name),
         )
 
     def initialize_handlers(self) -> None:

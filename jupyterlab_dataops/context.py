@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 
 from dataops.config import Config
-from dataops.pipelines.access import CITarget, ci_target
+from dataops.pipelines.environment import EnvironmentCI, visible_target
+from dataops.promotion.access import Identity
 from dataops.promotion.config import PromotionConfig
 from dataops.promotion.credentials import gitlab_token
 from dataops.promotion.plan import Plan
@@ -53,14 +54,15 @@ class PromotionService:
 
     settings: Callable[[], Settings]
     plans: dict[str, Plan] = field(default_factory=dict)
+    display_name: str = ""  # the server account's name when there is no hub (`jupyterlab_dataops.identity`)
 
     def config(self) -> PromotionConfig:
         """The ``[promotion]`` settings with the server's overrides applied."""
         return self.settings().promotion
 
-    def ci_target(self, env_id: str) -> CITarget:
-        """The GitLab project and branch of ``env_id``'s pipelines."""
-        return ci_target(env_id, self.settings().config)
+    def ci(self, env_id: str, who: Identity) -> EnvironmentCI:
+        """``env_id``'s pipelines as ``who`` may see them (`Forbidden` with the sentence when not)."""
+        return EnvironmentCI(visible_target(self.settings(), env_id, who), self.gitlab_token())
 
     def gitlab_token(self) -> str:
         """The server's GitLab token (variable or 0600 file, as configured)."""

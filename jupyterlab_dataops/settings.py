@@ -61,6 +61,12 @@ class PromotionSettings(Configurable):
         config=True,
         help="Base URL of the GitLab instance (https://gitlab.example.org); overrides [promotion] gitlab_url.",
     )
+    display_name = Unicode(
+        "",
+        config=True,
+        help="Without JupyterHub, promotions are by the account the server runs as: the name the history, "
+        "commits and sentences give it (default: the account's passwd full name, else its login name).",
+    )
 
 
 # Which trait overrides which TOML key.

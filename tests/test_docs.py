@@ -214,3 +214,14 @@ def test_a_link_to_a_missing_file_or_heading_is_reported(tmp_path):
         "```\n[also not](a-link.md)\n```\n"
     )
     assert broken_links(doc) == ["shots/b.png: no such file", "guide.md#speed: no heading #speed"]
+
+
+def test_no_doc_holds_a_merge_conflict_left_unresolved():
+    markers = ("<<<<<<< ", "=======\n", ">>>>>>> ")
+    left = [
+        f"{doc.relative_to(REPO)}:{number}"
+        for doc in DOCS
+        for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(keepends=True), start=1)
+        if line.startswith(markers)
+    ]
+    assert left == []

@@ -54,9 +54,10 @@ class GitLab(_Runner):
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        timeout: float = TIMEOUT,
     ) -> None:
         super().__init__(gitlab_url, token, retry)
-        self._client = httpx.Client(timeout=TIMEOUT, transport=transport)
+        self._client = httpx.Client(timeout=timeout, transport=transport)
         self._sleep = sleep
 
     def __enter__(self) -> GitLab:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from dataops.errors import Conflict
+from dataops.errors import Conflict, DataOpsError, Unreachable
 from dataops.gitlab import merge_requests
 from dataops.gitlab.calls import Call, Request, project_path, segment
 from dataops.promotion.targets import BranchState, Change, Landing, RemoteFile
@@ -88,19 +88,65 @@ def land(project: str, change: Change) -> Call:
         )
     if not change.review_branch:
         start = None if change.base_commit else (yield from default_branch(project))
-        done = yield from commit(project, change.branch, start, change, change.last_commit_ids)
+        done = yield from commit_once(
+            project, change.branch, start, change, change.last_commit_ids, change.base_commit
+        )
         return Landing(done["id"], done.get("web_url", ""), change.branch)
-    if (yield from head(project, change.review_branch)):
+    before = yield from head(project, change.review_branch)
+    if before:
         last_ids: dict[str, str | None] = {}
         for path in change.files:
             found = yield from file(project, path, change.review_branch)
             last_ids[path] = found.last_commit_id if found else None
-        done = yield from commit(project, change.review_branch, None, change, last_ids)
+        done = yield from commit_once(project, change.review_branch, None, change, last_ids, before)
     else:
         start = change.branch if change.base_commit else (yield from default_branch(project))
-        done = yield from commit(project, change.review_branch, start, change, change.last_commit_ids)
+        done = yield from commit_once(
+            project, change.review_branch, start, change, change.last_commit_ids, None
+        )
     request = yield from merge_requests.open_or_update(project, change)
     return Landing(done["id"], done.get("web_url", ""), change.review_branch, request)
+
+
+def commit_once(
+    project: str,
+    name: str,
+    start: str | None,
+    change: Change,
+    last_ids: dict[str, str | None],
+    before: str | None,
+) -> Call:
+    """`commit`, told apart from a lost answer: when GitLab's reply does not arrive (a timeout, a
+    broken connection) the commit may have landed all the same, so branch ``name`` (whose head was
+    ``before``) is read again. Its new head is this change's commit: returned as landed. Its head
+    did not move: `Unreachable` saying that nothing landed. Not readable either: `Unreachable`
+    saying that whether it landed is unknown. A commit is never sent twice."""
+    try:
+        return (yield from commit(project, name, start, change, last_ids))
+    except Unreachable as lost:
+        try:
+            info = yield from branch(project, name)
+        except DataOpsError as again:
+            raise Unreachable(
+                f"{lost.message} Whether the promotion landed on {name} is not known: reading the branch "
+                f"again failed too ({again.message}). Look at {name} before submitting again."
+            ) from lost
+        landed = (info or {}).get("commit") or {}
+        if landed.get("id") and landed["id"] != before and _is_commit_of(landed, change, before):
+            return landed
+        raise Unreachable(
+            f"{lost.message} The promotion did not land: {name} has not changed. Submit it again."
+        ) from lost
+
+
+def _is_commit_of(found: dict[str, Any], change: Change, before: str | None) -> bool:
+    """Whether GitLab's commit entity ``found`` is the commit made of ``change`` on a branch at ``before``."""
+    parents = found.get("parent_ids")
+    if before and parents is not None and list(parents) != [before]:
+        return False
+    return (found.get("message") or "").strip() == change.message.strip() and found.get(
+        "author_name", change.author_name
+    ) == change.author_name
 
 
 def commit(

@@ -1,4 +1,8 @@
-"""The notebook API: ``dataops.list_pipelines(env="test")`` and ``dataops.pipeline(id).logs(follow=True)``."""
+"""The notebook API: ``dataops.list_pipelines(env="test")`` and ``dataops.pipeline(id).logs(follow=True)``.
+
+The same rule as the Deploy panel's: only people who may see an environment's promotions see its
+pipelines and job logs (`dataops.pipelines.environment`).
+"""
 
 from __future__ import annotations
 
@@ -8,38 +12,57 @@ from collections.abc import Awaitable, Callable
 from typing import TextIO, TypeVar
 
 from dataops.errors import InvalidInput, NotFound
-from dataops.pipelines.access import CITarget, ci_target, ci_targets, gitlab_token
+from dataops.pipelines.access import CITarget, ci_targets, gitlab_token
+from dataops.pipelines.environment import EnvironmentCI, visible_target
 from dataops.pipelines.gitlab import GitLabCI
 from dataops.pipelines.models import Job, Pipeline, TestReportSummary
 from dataops.pipelines.trace import TraceFollower
+from dataops.promotion.access import Identity
+from dataops.promotion.api import current_identity
+from dataops.settings import settings_for
 from dataops.sync import run_sync
 
 T = TypeVar("T")
 
 
-def list_pipelines(env: str, limit: int = 10) -> list[Pipeline]:
-    """The newest pipelines of environment ``env``'s deployment branch, with their jobs."""
-    target = ci_target(env)
-    return _call(target, lambda ci: ci.pipelines(target.branch, limit=limit, environment=target.environment))
+def list_pipelines(env: str, limit: int = 10, *, user: Identity | None = None) -> list[Pipeline]:
+    """The newest pipelines of environment ``env``'s deployment branch, with their jobs (`Forbidden`
+    when you may not see ``env``'s promotions)."""
+    target = visible_target(settings_for(), env, user or current_identity())
+    return _call(target, lambda ci: ci.pipelines(limit))
 
 
-def pipeline(pipeline_id: int, env: str | None = None) -> PipelineView:
-    """A handle on one pipeline; ``env`` is needed only when environments use different GitLab projects."""
-    if env is not None:
-        target = ci_target(env)
-    else:
-        targets = ci_targets()
-        projects = {(t.gitlab_url, t.project) for t in targets}
-        if not projects:
-            raise NotFound("No deployment environment with a gitlab_project is configured.")
-        if len(projects) > 1:
-            names = ", ".join(t.environment for t in targets)
-            raise InvalidInput(
-                f"Environments {names} use different GitLab projects; "
-                f"say which one: dataops.pipeline({pipeline_id}, env=...)."
-            )
-        target = targets[0]
-    return PipelineView(int(pipeline_id), target)
+def pipeline(pipeline_id: int, env: str | None = None, *, user: Identity | None = None) -> PipelineView:
+    """A handle on one pipeline of environment ``env`` (by default, the environment whose branch it
+    ran on); `Forbidden` when you may not see that environment's promotions."""
+    settings = settings_for()
+    who = user or current_identity()
+    if env is None:
+        env = _environment_of(int(pipeline_id), ci_targets(settings.config))
+    return PipelineView(int(pipeline_id), visible_target(settings, env, who))
+
+
+def _environment_of(pipeline_id: int, targets: list[CITarget]) -> str:
+    projects = {(t.gitlab_url, t.project) for t in targets}
+    if not projects:
+        raise NotFound("No deployment environment with a gitlab_project is configured.")
+    if len(projects) > 1:
+        names = ", ".join(t.environment for t in targets)
+        raise InvalidInput(
+            f"Environments {names} use different GitLab projects; "
+            f"say which one: dataops.pipeline({pipeline_id}, env=...)."
+        )
+
+    async def ref() -> str:
+        first = targets[0]
+        async with GitLabCI(first.gitlab_url, gitlab_token(), first.project) as ci:
+            return (await ci.pipeline(pipeline_id)).ref
+
+    branch = run_sync(ref())
+    for target in targets:
+        if target.branch == branch:
+            return target.environment
+    raise NotFound(f"Pipeline {pipeline_id} did not run on the branch of a deployment environment.")
 
 
 class PipelineView:
@@ -51,7 +74,7 @@ class PipelineView:
 
     def refresh(self) -> Pipeline:
         """The pipeline as GitLab reports it now, with its jobs."""
-        return _call(self.target, lambda ci: ci.pipeline(self.id, environment=self.target.environment))
+        return _call(self.target, lambda ci: ci.pipeline(self.id))
 
     @property
     def status(self) -> str:
@@ -60,7 +83,7 @@ class PipelineView:
 
     def test_report(self) -> TestReportSummary:
         """Counts of the JUnit reports the pipeline published (the notebooks of ``dataops run``)."""
-        return _call(self.target, lambda ci: ci.test_report_summary(self.id))
+        return _call(self.target, lambda ci: ci.test_report(self.id))
 
     def logs(
         self,
@@ -77,15 +100,15 @@ class PipelineView:
         _call(self.target, lambda ci: self._follow(ci, job, interval, out or sys.stdout))
         return None
 
-    async def _collect(self, ci: GitLabCI, job: str | int | None) -> str:
-        jobs = _select(await ci.jobs(self.id), job)
+    async def _collect(self, ci: EnvironmentCI, job: str | int | None) -> str:
+        jobs = _select((await ci.pipeline(self.id)).jobs, job)
         parts = []
         for j in jobs:
             if j.started_at or j.finished:
-                parts.append(_header(j) + (await ci.trace(j.id)).decode("utf-8", "replace"))
+                parts.append(_header(j) + (await ci.trace(j)).decode("utf-8", "replace"))
         return "".join(parts)
 
-    async def _follow(self, ci: GitLabCI, job: str | int | None, interval: float, out: TextIO) -> None:
+    async def _follow(self, ci: EnvironmentCI, job: str | int | None, interval: float, out: TextIO) -> None:
         followers: dict[int, TraceFollower] = {}
         current: int | None = None
         while True:
@@ -94,7 +117,7 @@ class PipelineView:
                 if not (j.started_at or j.finished) or j.status == "skipped":
                     continue
                 follower = followers.setdefault(j.id, TraceFollower())
-                piece = follower.feed(await ci.trace(j.id))
+                piece = follower.feed(await ci.trace(j))
                 if piece.content and current != j.id:
                     out.write(_header(j))
                     current = j.id
@@ -125,11 +148,11 @@ def _header(job: Job) -> str:
     return f"\n── {job.name} ({job.stage}, job {job.id}) ──\n"
 
 
-def _call(target: CITarget, work: Callable[[GitLabCI], Awaitable[T]]) -> T:
+def _call(target: CITarget, work: Callable[[EnvironmentCI], Awaitable[T]]) -> T:
     """Run async client code to completion, also from a kernel whose event loop is already running."""
 
     async def main() -> T:
-        async with GitLabCI(target.gitlab_url, gitlab_token(), target.project) as ci:
+        async with EnvironmentCI(target, gitlab_token()) as ci:
             return await work(ci)
 
     return run_sync(main())

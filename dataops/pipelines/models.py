@@ -18,6 +18,7 @@ class Job:
     stage: str
     status: str
     pipeline_id: int
+    ref: str = ""
     created_at: str | None = None
     started_at: str | None = None
     finished_at: str | None = None
@@ -40,6 +41,7 @@ class Job:
             stage=data.get("stage", ""),
             status=data.get("status", ""),
             pipeline_id=(data.get("pipeline") or {}).get("id", 0),
+            ref=data.get("ref") or (data.get("pipeline") or {}).get("ref", ""),
             created_at=data.get("created_at"),
             started_at=data.get("started_at"),
             finished_at=data.get("finished_at"),

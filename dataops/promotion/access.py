@@ -6,6 +6,7 @@ a sentence the dialog shows beside a disabled environment and the server returns
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass, field
 
 from dataops.errors import Forbidden
@@ -25,6 +26,24 @@ class Identity:
     def label(self) -> str:
         """How a sentence names the user: display name with the account, or the account alone."""
         return f"{self.name} ({self.username})" if self.name and self.name != self.username else self.username
+
+
+def server_account(display_name: str = "") -> Identity:
+    """The account this process runs as (``getpass.getuser()``), named ``display_name`` when given,
+    else by the first field of its passwd GECOS entry when it has one."""
+    username = getpass.getuser()
+    return Identity(username, name=display_name or _gecos_name(username))
+
+
+def _gecos_name(username: str) -> str:
+    try:
+        import pwd  # absent on Windows
+    except ImportError:
+        return ""
+    try:
+        return pwd.getpwnam(username).pw_gecos.split(",")[0].strip()
+    except KeyError:  # an account known to the environment (LOGNAME) but not to passwd
+        return ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +75,12 @@ def may_see_history(env: Environment, who: Identity) -> Decision:
     """Whether ``who`` may read ``env``'s promotion history: the people who may promote there, as the
     audit trail names people, files and secret findings of that environment."""
     return decide(env, who, "see the promotions to")
+
+
+def may_see_pipelines(env: Environment, who: Identity) -> Decision:
+    """Whether ``who`` may see ``env``'s pipelines, jobs and job logs: the same people as its promotion
+    history, as the logs show what was promoted there and how it ran."""
+    return decide(env, who, "see the pipelines of")
 
 
 def history_scope(cfg: PromotionConfig, who: Identity, env_id: str | None) -> tuple[list[str], list[str]]:

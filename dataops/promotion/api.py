@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import warnings
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from dataops.config import Config
 from dataops.errors import ConfigError, NotConfigured
-from dataops.promotion.access import Identity, history_scope, require
+from dataops.promotion.access import Identity, history_scope, require, server_account
 from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.credentials import gitlab_token
 from dataops.promotion.history import check_limit, read_history
@@ -41,8 +40,10 @@ def make_target(env: Environment, cfg: PromotionConfig) -> Target:
 
 
 def current_identity() -> Identity:
-    """Who runs this kernel or command (JupyterHub's user when present)."""
-    return Identity(os.environ.get("JUPYTERHUB_USER") or getpass.getuser())
+    """Who runs this kernel or command: JupyterHub's user when present, else the account it runs as
+    (named as the server names it without a hub, so the history shows one author)."""
+    hub_user = os.environ.get("JUPYTERHUB_USER")
+    return Identity(hub_user) if hub_user else server_account()
 
 
 def plan(

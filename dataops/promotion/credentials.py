@@ -1,28 +1,22 @@
 """GitLab credentials: from the server's environment or a per-user token file, never shown.
 
-Every token this module hands out is remembered, and `redact` removes remembered tokens, URL
-user-info and GitLab token patterns from any text (log lines, error sentences, git output).
-`RedactingFilter` does the same for a logger.
+Every token this module hands out is remembered (`dataops.redaction`), so that log lines, error
+sentences and git output never show it.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-import re
 import stat
-from collections.abc import Iterable
 from pathlib import Path
 
+from dataops import redaction
 from dataops.errors import ConfigError, Unauthorized
 
-_KNOWN: set[str] = set()
-_PATTERNS = [
-    re.compile(r"(?<=://)[^/@\s:]+:[^/@\s]+(?=@)"),  # user:password@ in URLs
-    re.compile(r"\bglpat-[A-Za-z0-9_\-]{10,}"),  # GitLab personal access tokens
-    re.compile(r"(?i)(private-token|authorization)(\s*[:=]\s*)(bearer\s+|basic\s+)?\S+"),
-]
-MASK = "[REDACTED]"
+MASK = redaction.MASK
+remember = redaction.remember  # re-exported: the GitLab client and the tests take them from here
+redact = redaction.redact
+RedactingFilter = redaction.RedactingFilter
 
 
 def gitlab_token(env_var: str, token_file: Path) -> str:
@@ -44,29 +38,5 @@ def gitlab_token(env_var: str, token_file: Path) -> str:
             f"No GitLab token: set {env_var} in the server's environment or write one to {token_file} "
             "(chmod 600)."
         )
-    _KNOWN.add(token)
+    remember(token)
     return token
-
-
-def remember(secret: str | None) -> None:
-    """Treat ``secret`` as something to redact from now on."""
-    if secret:
-        _KNOWN.add(secret)
-
-
-def redact(text: str, extra: Iterable[str | None] = ()) -> str:
-    """``text`` with tokens, passwords in URLs and auth headers replaced by ``[REDACTED]``."""
-    for secret in [*_KNOWN, *(e for e in extra if e)]:
-        text = text.replace(secret, MASK)
-    text = _PATTERNS[0].sub(MASK, text)
-    text = _PATTERNS[1].sub(MASK, text)
-    return _PATTERNS[2].sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
-
-
-class RedactingFilter(logging.Filter):
-    """A logging filter that redacts every record's message."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
-        record.args = ()
-        return True

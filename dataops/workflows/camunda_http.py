@@ -17,6 +17,7 @@ from dataops.errors import (
     RemoteError,
     Unauthorized,
 )
+from dataops.redaction import remember
 from dataops.workflows import camunda_ops as ops
 
 DEFAULT_TIMEOUT = 30.0
@@ -28,6 +29,8 @@ CANCEL_PAUSES = (0.1, 0.2, 0.4, 0.8)
 
 
 def auth(username: str, password: str) -> httpx.BasicAuth | None:
+    """Basic authentication with the engine; the password is redacted from this process's logs."""
+    remember(password)
     return httpx.BasicAuth(username, password) if username else None
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from dataops.redaction import redact
 from dataops.workflows.logs import LogRecord, now_iso
 
 _current: contextvars.ContextVar[TaskLog | None] = contextvars.ContextVar("dataops_task_log", default=None)
@@ -53,13 +54,14 @@ class TaskLog:
         self._lock = threading.Lock()
 
     def emit(self, level: str, message: str, source: str, logger: str = "") -> None:
-        """Record one line (or one multi-line message) now."""
+        """Record one line (or one multi-line message) now, without the secrets this process knows
+        (`dataops.redaction`): a step that prints its connection URL or a token does not store it."""
         meta = self.meta
         record = LogRecord(
             meta["run_id"],
             now_iso(),
             level,
-            message,
+            redact(message),
             "log",
             source,
             meta["activity_id"],

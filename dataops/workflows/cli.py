@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 
 from dataops.errors import ConfigError
+from dataops.redaction import attach_filter, public_url
 from dataops.settings import resolve
 from dataops.workflows.logs import LogStore
 from dataops.workflows.steps import StepsFolder
@@ -72,6 +74,8 @@ def run_worker(args: argparse.Namespace) -> int:
         )
     if not cfg.steps_dir:
         raise ConfigError("The worker needs a steps folder: set [workflows] steps_dir or pass --steps.")
+    # httpx logs every request's URL; the root logger carries what steps and libraries log
+    attach_filter(logging.getLogger(), "httpx", "httpcore")
     steps = StepsFolder(cfg.steps_dir, cfg.topics)
     worker = Worker(
         engine(cfg),
@@ -90,7 +94,7 @@ def run_worker(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(f"dataops worker {worker.worker_id}: engine {cfg.engine_url}", file=sys.__stderr__)
+    print(f"dataops worker {worker.worker_id}: engine {public_url(cfg.engine_url)}", file=sys.__stderr__)
     worker.run(max_tasks=args.max_tasks)
     worker.engine.close()
     print(f"dataops worker {worker.worker_id}: stopped", file=sys.__stderr__, flush=True)

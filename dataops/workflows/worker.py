@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dataops.errors import DataOpsError, EngineUnreachable
+from dataops.redaction import redact
 from dataops.workflows import capture
 from dataops.workflows.config import WorkerConfig
 from dataops.workflows.engine import Engine
@@ -72,7 +73,9 @@ class Worker:
         self.config = config or WorkerConfig()
         self.writer = LogWriter(store)
         self.stop_event = threading.Event()
-        self._say = say or (lambda text: print(f"dataops worker {self.worker_id}: {text}", file=sys.stderr))
+        self._say = say or (
+            lambda text: print(f"dataops worker {self.worker_id}: {redact(text)}", file=sys.stderr)
+        )
         self._backoff = 0.0
         self.log_retention_days = log_retention_days
         self._next_prune = 0.0
@@ -256,8 +259,9 @@ class Worker:
             log.emit(
                 "ERROR", f"Step '{task.topic}' failed ({left} retries left):\n{trace.rstrip()}", "worker"
             )
-            message = f"{type(exc).__name__}: {exc}"[:ERROR_MESSAGE_MAX]
-            details = f"{trace}\n--- last lines of the step's log ---\n{tail}\n"
+            # the incident is shown in the run's details: no secret the step's error named
+            message = redact(f"{type(exc).__name__}: {exc}")[:ERROR_MESSAGE_MAX]
+            details = redact(f"{trace}\n--- last lines of the step's log ---\n{tail}\n")
             self._flush_then(
                 lambda: self.engine.handle_failure(
                     task.id,

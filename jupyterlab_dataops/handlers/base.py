@@ -11,7 +11,10 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
 from dataops.errors import DataOpsError, InvalidInput
+from dataops.promotion.access import Identity
+from dataops.redaction import public
 from jupyterlab_dataops.context import DataOpsContext
+from jupyterlab_dataops.identity import identity_of
 
 
 class DataOpsHandler(ExtensionHandlerMixin, APIHandler):
@@ -29,11 +32,16 @@ class DataOpsHandler(ExtensionHandlerMixin, APIHandler):
         """The server-wide context (configuration, clients, stores)."""
         return self.settings["dataops"]
 
+    def identity(self) -> Identity:
+        """The signed-in user (with JupyterHub's groups), or the server's account when Jupyter's user
+        is an anonymous session of a single-user server."""
+        return identity_of(self.current_user, self.dataops.promotion.display_name)
+
     def write_json(self, body: Any, status: int = 200) -> None:
-        """Answer with a JSON body."""
+        """Answer with a JSON body; no URL in it keeps its user-info (``https://user:pw@host``)."""
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(body, default=str))
+        self.finish(json.dumps(public(body), default=str))
 
     def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object, or a 400 that says why not."""
@@ -53,7 +61,8 @@ class DataOpsHandler(ExtensionHandlerMixin, APIHandler):
             super().log_exception(typ, value, tb)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """Every error is JSON: ``{"error": code, "message": sentence, "details": ...}``."""
+        """Every error is JSON: ``{"error": code, "message": sentence, "details": ...}``, with no URL
+        keeping its user-info."""
         exc = kwargs.get("exc_info", (None, None, None))[1]
         if isinstance(exc, DataOpsError):
             self.set_status(exc.http_status)
@@ -71,7 +80,7 @@ class DataOpsHandler(ExtensionHandlerMixin, APIHandler):
                 "details": "".join(traceback.format_exception_only(type(exc), exc)).strip() if exc else None,
             }
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(body))
+        self.finish(json.dumps(public(body)))
 
     def _handle_request_exception(self, e: BaseException) -> None:
         if isinstance(e, DataOpsError):

@@ -3,6 +3,8 @@
 Per environment: the last pipelines of its deployment branch with their jobs, starting a pipeline
 with variables, a job, its log from a byte ``offset`` (GitLab's trace endpoint has none, so the
 server cuts what the browser already has) and the test report summary. The GitLab token stays here.
+Only users who may see an environment's promotion history see its pipelines, and a pipeline or job
+id must belong to the environment's branch (`dataops.pipelines.environment`).
 """
 
 from __future__ import annotations
@@ -13,52 +15,40 @@ from typing import Any
 from tornado import web
 
 from dataops.errors import InvalidInput
-from dataops.pipelines.access import CITarget
-from dataops.pipelines.gitlab import GitLabCI
+from dataops.pipelines.environment import EnvironmentCI
 from dataops.pipelines.trace import slice_trace
-from dataops.promotion.access import Identity, require
+from dataops.promotion.access import may_see_pipelines, require
 from jupyterlab_dataops.handlers.base import DataOpsHandler
 
 MAX_PIPELINES = 50
 
 
 class PipelinesHandler(DataOpsHandler):
-    """Shared plumbing: the environment's CI target and a GitLab client."""
+    """Shared plumbing: the environment's pipelines as the signed-in user may see them."""
 
-    def target(self, env: str) -> CITarget:
-        """The environment's project and branch."""
-        return self.dataops.promotion.ci_target(env)
-
-    def gitlab(self, target: CITarget) -> GitLabCI:
-        """A client for the environment's project, authenticated with the server's token."""
-        return GitLabCI(target.gitlab_url, self.dataops.promotion.gitlab_token(), target.project)
-
-    def identity(self) -> Identity:
-        """The signed-in user, with JupyterHub groups when the server runs under JupyterHub."""
-        user = self.current_user
-        hub_user = getattr(user, "hub_user", None) or {}
-        return Identity(
-            username=getattr(user, "username", str(user)),
-            groups=tuple(hub_user.get("groups", ())),
-            name=getattr(user, "name", "") or "",
-        )
+    def ci(self, env: str) -> EnvironmentCI:
+        """The environment's CI (`Forbidden` for a user who may not see its promotions)."""
+        return self.dataops.promotion.ci(env, self.identity())
 
 
 class EnvironmentsHandler(PipelinesHandler):
-    """``GET pipelines/environments``: every environment and whether it has pipelines."""
+    """``GET pipelines/environments``: every environment and whether it has pipelines the user may see."""
 
     @web.authenticated
     def get(self) -> None:
         """List environments with their branch, GitLab project and whether pipelines can be shown."""
         cfg = self.dataops.promotion.config()
+        who = self.identity()
         out = []
         for env in cfg.environments:
+            visible = may_see_pipelines(env, who)
+            reason = "" if env.gitlab_project else "deploys to a plain git remote: no GitLab pipelines"
             entry: dict[str, Any] = {
                 "id": env.id,
                 "branch": env.branch,
                 "gitlab_project": env.gitlab_project,
-                "pipelines": bool(env.gitlab_project),
-                "reason": "" if env.gitlab_project else "deploys to a plain git remote: no GitLab pipelines",
+                "pipelines": bool(env.gitlab_project) and visible.allowed,
+                "reason": visible.reason or reason,
             }
             out.append(entry)
         self.write_json({"environments": out})
@@ -71,14 +61,13 @@ class EnvironmentPipelinesHandler(PipelinesHandler):
     async def get(self, env: str) -> None:
         """The last ``limit`` (default 10) pipelines of the environment."""
         limit = _int_arg(self, "limit", 10, 1, MAX_PIPELINES)
-        target = self.target(env)
-        async with self.gitlab(target) as ci:
-            pipelines = await ci.pipelines(target.branch, limit=limit, environment=target.environment)
+        async with self.ci(env) as ci:
+            pipelines = await ci.pipelines(limit)
         self.write_json(
             {
-                "environment": target.environment,
-                "branch": target.branch,
-                "gitlab_project": target.project,
+                "environment": ci.target.environment,
+                "branch": ci.target.branch,
+                "gitlab_project": ci.target.project,
                 "pipelines": [p.to_json() for p in pipelines],
             }
         )
@@ -98,13 +87,10 @@ class RunPipelineHandler(PipelinesHandler):
             raise InvalidInput("'variables' must be an object of variable names to text values.")
         cfg = self.dataops.promotion.config()
         require(cfg.environment(env), self.identity())
-        target = self.target(env)
-        async with self.gitlab(target) as ci:
-            pipeline = await ci.trigger(
-                target.branch, {k: str(v) for k, v in variables.items()}, environment=env
-            )
+        async with self.ci(env) as ci:
+            pipeline = await ci.trigger({k: str(v) for k, v in variables.items()})
         self.log.info(
-            "dataops: %s started pipeline %s on %s", self.identity().username, pipeline.id, target.branch
+            "dataops: %s started pipeline %s on %s", self.identity().username, pipeline.id, ci.target.branch
         )
         self.write_json(pipeline.to_json(), status=201)
 
@@ -115,9 +101,8 @@ class PipelineHandler(PipelinesHandler):
     @web.authenticated
     async def get(self, env: str, pipeline_id: str) -> None:
         """The pipeline now."""
-        target = self.target(env)
-        async with self.gitlab(target) as ci:
-            pipeline = await ci.pipeline(int(pipeline_id), environment=target.environment)
+        async with self.ci(env) as ci:
+            pipeline = await ci.pipeline(int(pipeline_id))
         self.write_json(pipeline.to_json())
 
 
@@ -129,8 +114,8 @@ class TestReportHandler(PipelinesHandler):
     @web.authenticated
     async def get(self, env: str, pipeline_id: str) -> None:
         """Totals and one entry per suite (job)."""
-        async with self.gitlab(self.target(env)) as ci:
-            summary = await ci.test_report_summary(int(pipeline_id))
+        async with self.ci(env) as ci:
+            summary = await ci.test_report(int(pipeline_id))
         self.write_json(summary.to_json())
 
 
@@ -140,7 +125,7 @@ class JobHandler(PipelinesHandler):
     @web.authenticated
     async def get(self, env: str, job_id: str) -> None:
         """The job now."""
-        async with self.gitlab(self.target(env)) as ci:
+        async with self.ci(env) as ci:
             job = await ci.job(int(job_id))
         self.write_json({**asdict(job), "finished": job.finished})
 
@@ -152,10 +137,8 @@ class JobLogHandler(PipelinesHandler):
     async def get(self, env: str, job_id: str) -> None:
         """``content`` to append, ``next_offset`` for the next call, ``finished`` when it will not grow."""
         offset = _int_arg(self, "offset", 0, 0, None)
-        async with self.gitlab(self.target(env)) as ci:
-            # status first: a log read after the job ended is then known to be complete
-            job = await ci.job(int(job_id))
-            log = await ci.trace(int(job_id))
+        async with self.ci(env) as ci:
+            job, log = await ci.job_log(int(job_id))
         piece = slice_trace(log, offset)
         self.write_json(
             {

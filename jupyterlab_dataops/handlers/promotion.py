@@ -14,7 +14,7 @@ from tornado import web
 
 from dataops.errors import InvalidInput, NotFound
 from dataops.pipelines.promotions import entry_json, join_pipelines
-from dataops.promotion.access import Identity, decide, history_scope, require
+from dataops.promotion.access import decide, history_scope, require
 from dataops.promotion.api import make_target
 from dataops.promotion.config import PromotionConfig
 from dataops.promotion.credentials import gitlab_token
@@ -31,16 +31,6 @@ class PromotionHandler(DataOpsHandler):
 
     def promotion_config(self) -> PromotionConfig:
         return self.dataops.promotion.config()
-
-    def identity(self) -> Identity:
-        """The signed-in user, with JupyterHub groups when the server runs under JupyterHub."""
-        user = self.current_user
-        hub_user = getattr(user, "hub_user", None) or {}
-        return Identity(
-            username=getattr(user, "username", str(user)),
-            groups=tuple(hub_user.get("groups", ())),
-            name=getattr(user, "name", "") or getattr(user, "display_name", "") or "",
-        )
 
     def plans(self) -> dict[str, Plan]:
         return self.dataops.promotion.plans

@@ -18,6 +18,7 @@ from tornado import web
 
 from dataops.config import Config
 from dataops.errors import InvalidInput
+from dataops.redaction import public, public_url
 from dataops.sdmx import media, service
 from dataops.sdmx.model import Dataflow, Structure
 from dataops.sdmx.sources import Source, get_source, list_sources
@@ -193,7 +194,7 @@ class DataHandler(SdmxHandler):
             "observations": table.num_rows,
             "truncated": total > limit,
         }
-        self.set_header("X-DataOps-Query-Url", fetched.url)
+        self.set_header("X-DataOps-Query-Url", public_url(fetched.url))
         self.set_header("X-DataOps-Series-Total", str(total))
         self.set_header("X-DataOps-Truncated", "true" if total > limit else "false")
         if fmt == "json":
@@ -237,7 +238,7 @@ def table_columns(table: pa.Table) -> dict[str, list[Any]]:
 def arrow_stream(table: pa.Table, info: dict[str, Any]) -> bytes:
     """An Arrow IPC stream with one dictionary per column and ``info`` as schema metadata."""
     table = table.unify_dictionaries().combine_chunks()
-    metadata = {**(table.schema.metadata or {}), b"dataops": json.dumps(info, default=str).encode()}
+    metadata = {**(table.schema.metadata or {}), b"dataops": json.dumps(public(info), default=str).encode()}
     table = table.replace_schema_metadata(metadata)
     sink = io.BytesIO()
     with pa.ipc.new_stream(sink, table.schema) as writer:

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from tornado import web
 
+from dataops.redaction import public_url
 from dataops.sdmx.rest import answers, request
 from jupyterlab_dataops.handlers.sdmx import SdmxHandler
 
@@ -35,7 +36,7 @@ class RestHandler(SdmxHandler):
         answer = await asyncio.to_thread(answers.answer, self.sdmx_config(), asked)
         self.set_header("Vary", "Accept")
         if answer.query_url:
-            self.set_header("X-DataOps-Query-Url", answer.query_url)
+            self.set_header("X-DataOps-Query-Url", public_url(answer.query_url))
         self.finish(answer.body, set_content_type=answer.media_type)
 
 

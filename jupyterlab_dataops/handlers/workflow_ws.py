@@ -20,6 +20,7 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 from tornado import websocket
 
+from dataops.redaction import public_url
 from dataops.workflows.watch import RunWatch, Watcher
 from jupyterlab_dataops.handlers.workflows import WorkflowsHandler
 
@@ -48,7 +49,7 @@ class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHand
         self.run_watch = self._svc.watches.watch(run_id, self.watcher)
 
     def _send(self, message: str) -> None:
-        self.write_message(message)
+        self.write_message(public_url(message))
 
     def on_message(self, message: str | bytes) -> None:
         """Clients only listen; anything they send is ignored."""

@@ -8,7 +8,7 @@ import io
 import pytest
 
 import dataops
-from dataops.errors import NotConfigured
+from dataops.errors import Forbidden, NotConfigured, NotFound
 from dataops.pipelines.gitlab import GitLabCI
 from tests.pipelines.conftest import REGRESSION_LOG
 
@@ -42,3 +42,21 @@ def test_pipelines_of_an_environment_and_following_a_pipelines_logs(ci_config):
 def test_an_environment_without_gitlab_has_no_pipelines(ci_config):
     with pytest.raises(NotConfigured, match="plain git remote"):
         dataops.list_pipelines(env="dev")
+
+
+def test_pipelines_of_an_environment_you_may_not_see_are_refused(ci_config, dataops_config):
+    dataops_config.write_text(
+        dataops_config.read_text().replace("protected = true", 'protected = true\nallowed_users = ["rita"]')
+    )
+
+    async def prod_pipeline():
+        async with GitLabCI(ci_config.url, ci_config.token, "stats/deployment") as ci:
+            return await ci.trigger("deploy/prod", {})
+
+    created = asyncio.run(prod_pipeline())
+    with pytest.raises(Forbidden, match="Only rita may see the pipelines of prod"):
+        dataops.list_pipelines(env="prod")
+    with pytest.raises(Forbidden, match="Only rita may see the pipelines of prod"):
+        dataops.pipeline(created.id)
+    with pytest.raises(NotFound, match=f"Pipeline {created.id} did not run on test's branch deploy/test"):
+        dataops.pipeline(created.id, env="test").logs()

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 from tornado.httpclient import HTTPClientError
 
+from dataops.pipelines.gitlab import GitLabCI
 from tests.fakes.gitlab.ci_model import append_trace, finish_job, pipelines
 from tests.pipelines.conftest import REGRESSION_LOG, TOKEN
 
@@ -129,3 +130,51 @@ async def test_bad_offsets_and_refused_tokens_are_clear_errors(ci_config, jp_fet
     code, body = await _error(_get(jp_fetch, "test"))
     assert code == 401 and "refused the token" in body["message"]
     assert "glpat" not in json.dumps(body)
+
+
+def _restrict_prod(dataops_config) -> None:
+    dataops_config.write_text(
+        dataops_config.read_text().replace("protected = true", 'protected = true\nallowed_users = ["rita"]')
+    )
+
+
+async def _prod_pipeline(ci_project):
+    async with GitLabCI(ci_project.url, ci_project.token, "stats/deployment") as ci:
+        return await ci.trigger("deploy/prod", {}, environment="prod")
+
+
+async def test_pipelines_jobs_and_logs_of_a_hidden_environment_are_refused(
+    ci_config, dataops_config, jp_fetch
+):
+    _restrict_prod(dataops_config)
+    started = await _prod_pipeline(ci_config)
+    job = started.jobs[0].id
+    for path in (
+        ("prod",),
+        ("prod", "pipelines", str(started.id)),
+        ("prod", "pipelines", str(started.id), "test-report"),
+        ("prod", "jobs", str(job)),
+        ("prod", "jobs", str(job), "log"),
+    ):
+        code, body = await _error(_get(jp_fetch, *path))
+        assert code == 403, path
+        assert body["message"].startswith("Only rita may see the pipelines of prod"), path
+    listed = {e["id"]: e for e in (await _get(jp_fetch, "environments"))["environments"]}
+    assert listed["prod"]["pipelines"] is False
+    assert listed["prod"]["reason"].startswith("Only rita may see the pipelines of prod")
+    assert listed["test"]["pipelines"] is True
+
+
+async def test_a_pipeline_or_job_of_another_branch_is_not_shown_under_an_environment(ci_config, jp_fetch):
+    started = await _prod_pipeline(ci_config)
+    job = started.jobs[0].id
+    for path, what in (
+        (("test", "pipelines", str(started.id)), f"Pipeline {started.id}"),
+        (("test", "pipelines", str(started.id), "test-report"), f"Pipeline {started.id}"),
+        (("test", "jobs", str(job)), f"Job {job}"),
+        (("test", "jobs", str(job), "log"), f"Job {job}"),
+    ):
+        code, body = await _error(_get(jp_fetch, *path))
+        assert code == 404, path
+        assert body["message"].startswith(f"{what} did not run on test's branch deploy/test"), path
+    assert (await _get(jp_fetch, "prod", "jobs", str(job)))["id"] == job

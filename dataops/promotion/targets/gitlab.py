@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from dataops.gitlab import merge_requests, repository
-from dataops.gitlab.client import GitLab
+from dataops.gitlab.client import TIMEOUT, GitLab
 from dataops.gitlab.exchange import RetryPolicy
 from dataops.promotion.targets import BranchState, Change, Landing
 
@@ -32,10 +32,16 @@ class GitLabTarget:
         max_retries: int = 3,
         max_wait_s: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
+        timeout: float = TIMEOUT,
     ) -> None:
         self.project = project
         self._gitlab = GitLab(
-            base_url, token, retry=RetryPolicy(max_retries, max_wait_s), transport=transport, sleep=sleep
+            base_url,
+            token,
+            retry=RetryPolicy(max_retries, max_wait_s),
+            transport=transport,
+            sleep=sleep,
+            timeout=timeout,
         )
         self.base_url = self._gitlab.gitlab_url
 
@@ -52,7 +58,9 @@ class GitLabTarget:
         return self._gitlab.run(repository.read(self.project, branch, paths))
 
     def land(self, change: Change) -> Landing:
-        """One commit with every file (directly, or on a promotion branch with a merge request)."""
+        """One commit with every file (directly, or on a promotion branch with a merge request). When
+        GitLab's answer to the commit is lost (a timeout), the branch is read again: a commit that
+        landed is reported as landed, one that did not as `Unreachable` saying so."""
         return self._gitlab.run(repository.land(self.project, change))
 
     def merge_request(self, iid: int) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import importlib
 import json
 import pkgutil
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -74,6 +75,12 @@ class GitLabFake:
         except SpecViolation as exc:
             return self._violation(record, str(exc))
         record.status = response.status
+        with state.lock:
+            slow = next((d for d in state.delays if d.matches(method, op.template)), None)
+            if slow:
+                slow.times -= 1
+        if slow:
+            time.sleep(slow.seconds)
         return response
 
     def _answer(self, method, op, params, query, parsed, headers) -> FakeResponse:  # noqa: ANN001

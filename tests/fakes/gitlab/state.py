@@ -89,6 +89,20 @@ class Fault:
 
 
 @dataclass
+class Delay:
+    """A slow answer: the next ``times`` requests matching method and path regex are carried out, then
+    answered ``seconds`` later (a client that gave up meanwhile never learns what happened)."""
+
+    method: str
+    path: str
+    seconds: float
+    times: int = 1
+
+    def matches(self, method: str, path: str) -> bool:
+        return self.times > 0 and self.method in (method, "*") and re.search(self.path, path) is not None
+
+
+@dataclass
 class RecordedRequest:
     """What the fake received and answered (tests assert on these, e.g. that nothing used force)."""
 
@@ -109,6 +123,7 @@ class GitLabState:
         self.users: dict[int, User] = {}
         self.projects: dict[int, Project] = {}
         self.faults: list[Fault] = []
+        self.delays: list[Delay] = []
         self.violations: list[str] = []
         self.requests: list[RecordedRequest] = []
         self._ids: dict[str, int] = defaultdict(int)
@@ -167,6 +182,12 @@ class GitLabState:
         fault = Fault(method, path, status, times, dict(headers or {}), message)
         self.faults.append(fault)
         return fault
+
+    def delay(self, method: str, path: str, seconds: float, *, times: int = 1) -> Delay:
+        """Answer the next ``times`` matching requests ``seconds`` after carrying them out."""
+        slow = Delay(method, path, seconds, times)
+        self.delays.append(slow)
+        return slow
 
     # -- lookups --------------------------------------------------------------------------------
     def user_for_token(self, token: str | None) -> User | None:
