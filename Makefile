@@ -63,6 +63,7 @@ lint: install
 check-py:
 	$(VENV)/bin/ruff check dataops jupyterlab_dataops tests bench examples
 	$(VENV)/bin/ruff format --check dataops jupyterlab_dataops tests bench examples
+	$(VENV)/bin/mypy
 
 check-js:
 	npm run lint:check

@@ -21,7 +21,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from dataops.errors import ConfigError
 from dataops.policy import split_policy
@@ -144,5 +144,5 @@ def merge_tables(base: dict[str, Any], override: dict[str, Any]) -> dict[str, An
     return out
 
 
-def _is_id_array(value: Any) -> bool:
+def _is_id_array(value: Any) -> TypeGuard[list[dict[str, Any]]]:
     return isinstance(value, list) and all(isinstance(v, dict) and "id" in v for v in value)

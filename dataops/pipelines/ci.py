@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from dataops.errors import Conflict, InvalidInput
 from dataops.settings import resolve
@@ -128,7 +129,19 @@ publish-processes:
 """
 
 
-def init_ci(root: Path, branches: dict[str, str], *, force: bool = False, **options: str | int) -> list[Path]:
+class CiOptions(TypedDict, total=False):
+    """The keyword options of `gitlab_ci_yaml`, which `init_ci` passes through."""
+
+    notebook_list: str
+    baseline: str
+    tolerance: str
+    timeout: int
+    image: str
+
+
+def init_ci(
+    root: Path, branches: dict[str, str], *, force: bool = False, **options: Unpack[CiOptions]
+) -> list[Path]:
     """Write ``.gitlab-ci.yml`` (and a default notebook list when there is none); returns what was written."""
     target = root / ".gitlab-ci.yml"
     if target.exists() and not force:
@@ -136,7 +149,7 @@ def init_ci(root: Path, branches: dict[str, str], *, force: bool = False, **opti
     written = []
     target.write_text(gitlab_ci_yaml(branches, **options), encoding="utf-8")
     written.append(target)
-    notebook_list = root / str(options.get("notebook_list", DEFAULT_LIST))
+    notebook_list = root / options.get("notebook_list", DEFAULT_LIST)
     if not notebook_list.exists():
         notebook_list.parent.mkdir(parents=True, exist_ok=True)
         notebook_list.write_text(DEFAULT_LIST_CONTENT, encoding="utf-8")

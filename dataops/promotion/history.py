@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from dataops.errors import InvalidInput, MalformedMessage
 
@@ -92,7 +92,7 @@ def read_history(path: Path, environments: Iterable[str] | None = None, limit: i
     return History(entries, torn)
 
 
-def _lines_backwards(handle) -> Iterator[tuple[int, bytes]]:  # noqa: ANN001
+def _lines_backwards(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
     """Each non-blank line, last first, with the offset where it starts (its newline kept)."""
     pos = handle.seek(0, os.SEEK_END)
     buf = b""
@@ -109,7 +109,7 @@ def _lines_backwards(handle) -> Iterator[tuple[int, bytes]]:  # noqa: ANN001
         yield 0, buf
 
 
-def _line_number(handle, offset: int) -> int:  # noqa: ANN001
+def _line_number(handle: BinaryIO, offset: int) -> int:
     handle.seek(0)
     return handle.read(offset).count(b"\n") + 1
 

@@ -134,7 +134,9 @@ def build_plan(
     )
 
 
-def _collect(root: Path, main: Path, env: Environment, extra: list[str] | tuple[str, ...]):  # noqa: ANN202
+def _collect(
+    root: Path, main: Path, env: Environment, extra: list[str] | tuple[str, ...]
+) -> tuple[list[PlannedFile], list[secrets.Finding]]:
     rel = main.relative_to(root).as_posix()
     files: list[PlannedFile] = []
     findings: list[list[secrets.Finding]] = []
@@ -182,7 +184,7 @@ def _file(source: str, dest: str, kind: str, content: bytes) -> PlannedFile:
     return PlannedFile(source, dest, kind, content, FileDiff("new"))
 
 
-def _read(path: Path, rel: str, dest: str, kind: str, findings: list) -> PlannedFile:  # noqa: ANN001
+def _read(path: Path, rel: str, dest: str, kind: str, findings: list[list[secrets.Finding]]) -> PlannedFile:
     data = path.read_bytes()
     if path.suffix == ".ipynb":
         findings.append(secrets.scan_notebook(read_notebook(path), rel))

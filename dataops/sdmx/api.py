@@ -49,15 +49,17 @@ def read_structure(path: str | os.PathLike | bytes, id: str | None = None) -> St
     from dataops.sdmx.readers import read_structure as read_message
 
     message = read_message(Path(path) if isinstance(path, str) else path)
+    # Bytes are the message itself: the sentence names it rather than quoting its bytes.
+    where = "The structure message" if isinstance(path, bytes) else str(path)
     found = [s for s in message.structures if id is None or s.id == id]
     if not found:
         have = ", ".join(s.id for s in message.structures) or "none"
         raise InvalidInput(
-            f"{path} defines no data structure {id or ''}; it defines: {have}.".replace("  ", " ")
+            f"{where} defines no data structure {id or ''}; it defines: {have}.".replace("  ", " ")
         )
     if len(found) > 1:
         raise InvalidInput(
-            f"{path} defines several data structures ({', '.join(s.id for s in found)}); "
+            f"{where} defines several data structures ({', '.join(s.id for s in found)}); "
             "pass id= to pick one."
         )
     return found[0]

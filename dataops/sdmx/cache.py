@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,7 @@ class CacheEntry:
 class StructureCache:
     """Files ``<sha256>.body`` + ``<sha256>.json`` in ``folder``, keyed by URL and Accept header."""
 
-    def __init__(self, folder: Path, ttl: float, clock=time.time) -> None:  # noqa: ANN001
+    def __init__(self, folder: Path, ttl: float, clock: Callable[[], float] = time.time) -> None:
         self.folder = Path(folder)
         self.ttl = ttl
         self._clock = clock

@@ -211,6 +211,7 @@ class SdmxClient:
 
         try:
             if keys_only:
+                assert structure is not None  # `data` asks for keys only when it has the structure
                 return series_keys.read_series_keys(chunks, structure, str(url))
             return read_data(chunks, structure, max_bytes=self.config.max_bytes)
         except (NoData, MalformedMessage) as exc:

@@ -186,8 +186,9 @@ def select(table: pa.Table, structure: Structure, query: DataQuery) -> pa.Table:
         mask = cond if mask is None else pc.and_(mask, cond)
     if mask is not None:
         table = table.filter(mask)
-    if (query.last or query.first) and time_col in table.column_names:
-        table = _per_series_limit(table, structure, time_col, query.last or query.first, bool(query.last))
+    limit = query.last or query.first
+    if limit and time_col is not None and time_col in table.column_names:
+        table = _per_series_limit(table, structure, time_col, limit, bool(query.last))
     return table
 
 

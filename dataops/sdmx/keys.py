@@ -33,7 +33,7 @@ class SeriesKey:
         text = text.strip()
         if text.lower() in _ALL:
             return cls()
-        positions = []
+        positions: list[tuple[str, ...]] = []
         for pos, part in enumerate(text.split("."), start=1):
             if part in ("", "*"):
                 positions.append(())

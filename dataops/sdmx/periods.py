@@ -62,8 +62,10 @@ class PeriodFilter:
     """Keeps the periods inside ``start``..``end`` (either may be ``None``)."""
 
     def __init__(self, start: str | None, end: str | None) -> None:
-        self.start = period_range(start)[0] if start and period_range(start) else None
-        self.end = period_range(end)[1] if end and period_range(end) else None
+        first = period_range(start) if start else None
+        last = period_range(end) if end else None
+        self.start = first[0] if first else None
+        self.end = last[1] if last else None
 
     @property
     def active(self) -> bool:

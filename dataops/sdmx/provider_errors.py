@@ -49,7 +49,8 @@ def provider_message(body: bytes) -> tuple[int | None, str]:
             code = el.get("code")
             texts = [t.text.strip() for t in el.iter("{*}Text") if t.text and t.text.strip()]
             return (int(code) if code and code.isdigit() else None), " ".join(texts)
-        return None, _plain(b" ".join(t.encode() for t in root.itertext()))
+        # lxml-stubs still type element text as ``str | bytes``; lxml gives ``str`` in Python 3.
+        return None, _plain(b" ".join(t.encode() for t in root.itertext()))  # type: ignore[union-attr]
     if head in (b"{", b"["):
         try:
             doc = json.loads(body)
@@ -61,8 +62,8 @@ def provider_message(body: bytes) -> tuple[int | None, str]:
             text = err.get("title") or err.get("detail") or err.get("message") or ""
             if isinstance(text, dict):
                 text = text.get("en") or next(iter(text.values()), "")
-            code = err.get("code")
-            return (int(code) if str(code).isdigit() else None), str(text)
+            code = str(err.get("code"))
+            return (int(code) if code.isdigit() else None), str(text)
         return None, _plain(body)
     return None, _plain(body)
 

@@ -48,14 +48,16 @@ def read_series_keys(chunks: Iterable[bytes], structure: Structure, where: str) 
 
 def _collect(parser: etree.XMLPullParser, dims: list[str], rows: list[list[str]]) -> None:
     for _, el in parser.read_events():
+        # The parser reports "end" events only, and each of those carries an element.
+        assert isinstance(el, etree._Element)
         if etree.QName(el).localname != "Series":
             continue
         key = el.find("{*}SeriesKey")
         if key is not None:
             values = {v.get("id"): v.get("value", "") for v in key.iterfind("{*}Value")}
+            rows.append([values.get(d, "") for d in dims])
         else:
-            values = dict(el.attrib)
-        rows.append([values.get(d, "") for d in dims])
+            rows.append([el.get(d, "") for d in dims])
         el.clear()
 
 

@@ -104,9 +104,10 @@ def _answers(source: Source, data_config: DataConfig) -> tuple[bool, str]:
             status = client.probe()
     except DataOpsError as exc:
         # A refusal is still an answer (many SDMX services answer 404 at their base URL).
-        status = exc.details.get("status") if isinstance(exc.details, dict) else None
-        if not isinstance(status, int):
+        refused = exc.details.get("status") if isinstance(exc.details, dict) else None
+        if not isinstance(refused, int):
             return False, exc.message
+        status = refused
     return status < 500, f"HTTP {status}"
 
 

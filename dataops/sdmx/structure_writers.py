@@ -43,7 +43,8 @@ class _Message:
         etree.SubElement(header, f"{{{self.mes}}}Sender", id=SENDER)
         self.structures = etree.SubElement(self.root, f"{{{self.mes}}}Structures")
 
-    def el(self, parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
+    def el(self, parent: etree._Element, tag: str, **attrs: str | None) -> etree._Element:
+        """A child element; attributes that are ``None`` or empty are left out."""
         return etree.SubElement(parent, f"{{{self.str}}}{tag}", {k: v for k, v in attrs.items() if v})
 
     def name(self, parent: etree._Element, text: str) -> None:

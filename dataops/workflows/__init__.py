@@ -11,6 +11,7 @@ Names are imported lazily so that a step module importing `step` stays light.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 _LAZY: dict[str, str] = {
     "definitions": "dataops.workflows.api",
@@ -29,7 +30,7 @@ _LAZY: dict[str, str] = {
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str):  # noqa: ANN202
+def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'dataops.workflows' has no attribute {name!r}")

@@ -131,6 +131,8 @@ class _StreamProxy(io.TextIOBase):
         return self.original.fileno()
 
     @property
+    # typeshed declares `TextIOBase.encoding` a plain attribute; here it follows the wrapped stream,
+    # which `reconfigure()` may change after the proxy is installed.
     def encoding(self) -> str:  # type: ignore[override]
         return getattr(self.original, "encoding", "utf-8")
 

@@ -107,7 +107,7 @@ class LogRecord:
 _COLUMNS = [f.name for f in fields(LogRecord) if f.name != "seq"]
 # Built from our own dataclass's field names, never from input.
 _INSERT = f"INSERT OR IGNORE INTO records ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"  # noqa: S608
-_SELECT = f"SELECT seq, {', '.join(_COLUMNS)} FROM records"  # noqa: S608
+_SELECT = f"SELECT {', '.join(_COLUMNS)}, seq FROM records"  # noqa: S608
 
 
 _values = attrgetter(*_COLUMNS)
@@ -120,7 +120,7 @@ _SELECT_JSON = f"SELECT seq, json_object({_JSON_PAIRS}) FROM records"  # noqa: S
 
 
 def _row(row: tuple) -> LogRecord:
-    return LogRecord(*row[1:], row[0])  # columns are in field order, seq last
+    return LogRecord(*row)  # columns are in field order, seq last
 
 
 class LogStore:

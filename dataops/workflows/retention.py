@@ -96,7 +96,7 @@ def prune_logs(
     ask = [run_id for run_id, _, ended in old if not ended]
     if ask and engine is None:
         report.undecided, report.engine_error = len(ask), "no engine configured"
-    elif ask:
+    elif ask and engine is not None:
         try:
             done, running = _ended_before(engine, ask, cutoff)
         except DataOpsError as exc:  # keep what cannot be decided; the next pass tries again

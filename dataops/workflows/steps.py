@@ -180,10 +180,11 @@ class _FolderFinder(importlib.abc.MetaPathFinder):
         spec = importlib.machinery.PathFinder.find_spec(fullname, roots)
         if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
             return spec
+        path = spec.loader.path  # the spec's origin, as a string
         return importlib.util.spec_from_file_location(
             fullname,
-            spec.origin,
-            loader=_FreshLoader(fullname, spec.origin),
+            path,
+            loader=_FreshLoader(fullname, path),
             submodule_search_locations=spec.submodule_search_locations,
         )
 

@@ -24,7 +24,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dataops.errors import DataOpsError, EngineUnreachable
@@ -50,7 +50,7 @@ def default_worker_id() -> str:
 class _Outcome:
     outputs: dict[str, Any] | None = None
     error: BaseException | None = None
-    done: threading.Event | None = None
+    done: threading.Event = field(default_factory=threading.Event)
 
 
 class Worker:
@@ -189,7 +189,7 @@ class Worker:
         self._report(step, task, log, outcome)
 
     def _run_step(self, step: Step, task: Task, log: capture.TaskLog) -> _Outcome | None:
-        outcome = _Outcome(done=threading.Event())
+        outcome = _Outcome()
 
         def target() -> None:
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import traceback
+from types import TracebackType
 from typing import Any
 
 from jupyter_server.base.handlers import APIHandler
@@ -53,7 +54,9 @@ class DataOpsHandler(ExtensionHandlerMixin, APIHandler):
             raise InvalidInput("The request body must be a JSON object.")
         return body
 
-    def log_exception(self, typ, value, tb) -> None:  # noqa: ANN001
+    def log_exception(
+        self, typ: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
         """Expected `DataOpsError`s are logged as one line, anything else with its traceback."""
         if isinstance(value, DataOpsError):
             self.log.warning("%s %s: %s", self.request.method, self.request.path, value.message)

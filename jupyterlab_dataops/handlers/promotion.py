@@ -16,11 +16,12 @@ from dataops.errors import InvalidInput, NotFound
 from dataops.pipelines.promotions import entry_json, join_pipelines
 from dataops.promotion.access import decide, history_scope, require
 from dataops.promotion.api import make_target
-from dataops.promotion.config import PromotionConfig
+from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.credentials import gitlab_token
 from dataops.promotion.history import MAX_LIMIT, read_history
 from dataops.promotion.plan import Plan, build_plan
 from dataops.promotion.submit import submit
+from dataops.promotion.targets import Target
 from jupyterlab_dataops.handlers.base import DataOpsHandler
 
 MAX_PLANS = 200
@@ -35,7 +36,7 @@ class PromotionHandler(DataOpsHandler):
     def plans(self) -> dict[str, Plan]:
         return self.dataops.promotion.plans
 
-    def target(self, env, cfg: PromotionConfig):  # noqa: ANN001, ANN201
+    def target(self, env: Environment, cfg: PromotionConfig) -> Target:
         return make_target(env, cfg)
 
     def audit_log(self, cfg: PromotionConfig) -> Path:

@@ -10,7 +10,7 @@ import asyncio
 import io
 import json
 import math
-from typing import Any
+from typing import Any, overload
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -35,6 +35,10 @@ class SdmxHandler(DataOpsHandler):
         """The configuration with the server's overrides applied."""
         return self.dataops.data.config()
 
+    @overload
+    def int_argument(self, name: str, default: int, lowest: int = 0) -> int: ...
+    @overload
+    def int_argument(self, name: str, default: None, lowest: int = 0) -> int | None: ...
     def int_argument(self, name: str, default: int | None, lowest: int = 0) -> int | None:
         """A whole-number query parameter, or a 400 that names it."""
         raw = self.get_query_argument(name, None)

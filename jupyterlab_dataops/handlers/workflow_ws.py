@@ -31,10 +31,10 @@ class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHand
     watcher: Watcher | None = None
     run_watch: RunWatch | None = None
 
-    async def prepare(self) -> None:  # type: ignore[override]
+    async def prepare(self, *, _redirect_to_login: bool = False) -> None:
         # Identify the user without a login redirect (JupyterHandler's websocket mode); the
         # upgrade itself checks the Origin, as for Jupyter's own websockets.
-        await JupyterHandler.prepare(self, _redirect_to_login=False)
+        await JupyterHandler.prepare(self, _redirect_to_login=_redirect_to_login)
 
     @ws_authenticated
     async def get(self, run_id: str) -> None:
@@ -43,7 +43,7 @@ class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHand
         self._svc = self.dataops.workflows.service()
         await super().get(run_id)
 
-    def open(self, run_id: str) -> None:  # type: ignore[override]
+    def open(self, run_id: str) -> None:
         """Join the run's shared poller from the requested offset."""
         self.watcher = Watcher(self._send, self._offset)
         self.run_watch = self._svc.watches.watch(run_id, self.watcher)

@@ -88,6 +88,7 @@ class CsvFrame:
                 if "D" not in actions:
                     continue
             if c.id in self.labelled:
+                assert not isinstance(values, list)  # labelled columns are read as strings, not pieces
                 values = _strip_labels(values.combine_chunks())
             out[c.id] = values
         if not out or all(len(v) == 0 for v in out.values()):

@@ -191,7 +191,7 @@ def _add_dataset(ds: RawDataset, lay: _Layout, builder: TableBuilder, info: Tabl
     for b in blocks:
         for j, positions in enumerate(key_positions(b.keys, len(lay.obs_dims), what)):
             positions_by_dim[j].append(positions)
-        b.keys = None  # type: ignore[assignment]
+        b.keys = None
     columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     for dim, pieces in zip(lay.obs_dims, positions_by_dim, strict=True):
         columns[dim["id"]] = decode_positions(dim, pa.concat_arrays(pieces), what, _value)

@@ -55,7 +55,9 @@ class JsonStream:
     def peek(self) -> str:
         """The next character that is not white space ('' at the end)."""
         while True:
-            self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
+            blank = _WS.match(self.text, self.pos)
+            assert blank is not None  # the pattern matches the empty string too
+            self.pos = blank.end()
             if self.pos < len(self.text):
                 return self.text[self.pos]
             if not self._more():

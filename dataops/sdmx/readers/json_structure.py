@@ -64,7 +64,9 @@ def read_json_structure(data: bytes, what: str) -> StructureMessage:
     for flow in body.get("dataflows") or []:
         ref = _ref(flow.get("structure"))
         if not ref:
-            link = next((x for x in flow.get("links") or [] if x.get("rel") == "structure"), {})
+            link: dict[str, Any] = next(
+                (x for x in flow.get("links") or [] if x.get("rel") == "structure"), {}
+            )
             ref = _ref(link.get("urn"))
         message.dataflows.append(
             Dataflow(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from array import array
 from dataclasses import asdict, dataclass, field
+from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -199,8 +200,8 @@ class TableBuilder:
                 match &= np.array([v == value for v in col], dtype=bool)
             for idx in np.flatnonzero(match):
                 for attr, value in attributes.items():
-                    col = self.series.get(attr)
-                    if col is None or len(col) <= idx or col[idx] is None:
+                    known = self.series.get(attr)
+                    if known is None or len(known) <= idx or known[idx] is None:
                         self.set_series(int(idx), attr, value)
 
 
@@ -214,7 +215,7 @@ def _runs(series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # A column as readers hand it over: an array, a chunked array, or a list of pieces in which an
 # int stands for that many missing values; pieces may differ in type (strings from lxml, floats
 # and dictionaries from the fast paths) and are brought to the column's final type one by one.
-Column = pa.Array | pa.ChunkedArray | list[pa.Array | pa.ChunkedArray | int]
+Column: TypeAlias = pa.Array | pa.ChunkedArray | list[pa.Array | pa.ChunkedArray | int]
 
 
 def _arrays(column: Column) -> list[pa.Array]:
@@ -251,7 +252,7 @@ def as_dictionary(arrays: list[pa.Array]) -> pa.Array:
     wanted = index_type(len(union))
     out = []
     for i, piece in enumerate(encoded):
-        encoded[i] = None  # type: ignore[call-overload]
+        encoded[i] = None
         if piece.dictionary.equals(union):
             indices = piece.indices if piece.indices.type == wanted else piece.indices.cast(wanted)
         else:
@@ -277,7 +278,7 @@ def assemble(
         if name == OBS_VALUE:
             floats, start = [], 0
             for i, piece in enumerate(arrays):
-                arrays[i] = None  # type: ignore[call-overload]
+                arrays[i] = None
                 floats.append(to_float(piece, info.what, decimal_comma=decimal_comma, offset=start))
                 start += len(piece)
                 del piece
@@ -286,7 +287,7 @@ def assemble(
             # large_string is what pandas keeps its text in: the frame then shares these buffers.
             periods = []
             for i, piece in enumerate(arrays):
-                arrays[i] = None  # type: ignore[call-overload]
+                arrays[i] = None
                 periods.append(piece.cast(pa.large_string()))
                 del piece
             values = pa.chunked_array(periods, pa.large_string())

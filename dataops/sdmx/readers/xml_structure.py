@@ -106,8 +106,8 @@ def read_xml_structure(data: bytes, what: str) -> StructureMessage:
 
 def _concept_name(el: etree._Element, concepts: dict[tuple[str, str], str]) -> str:
     ref = reference(child(el, "ConceptIdentity"))
-    cid = ref.get("id") or el.get("id", "")
-    return concepts.get((ref.get("parent", ""), cid)) or concepts.get(("", cid)) or el.get("id", "")
+    cid = ref.get("id") or el.get("id") or ""
+    return concepts.get((ref.get("parent", ""), cid)) or concepts.get(("", cid)) or el.get("id") or ""
 
 
 def _structure(dsd: etree._Element, index: CodelistIndex, concepts: dict[tuple[str, str], str]) -> Structure:

@@ -117,6 +117,7 @@ def _datastructure_v1(config: Config, request: StructureRequest) -> Answer:
 
 def _structures_v2(config: Config, request: StructureRequest) -> Answer:
     named, references = request.selector, request.references
+    found: list[Dataflow] | list[Structure]
     if request.resource == "dataflow":
         flows = named.pick(service.dataflows(config, request.source))
         # A dataflow's children are its data structure only; its descendants add codelists and concepts.
@@ -147,11 +148,12 @@ def _codelist(config: Config, request: StructureRequest) -> Answer:
         # Codelists are published once, as version 1.0, beside the structures that use them.
         raise NotFound(f"The codelist {cl_id} of the source {request.source} exists in version 1.0 only.")
     owner, dim = _find_codelist(config, request.source, named)
+    found_id = structure_writers.codelist_id(dim)  # the id named: `_find_codelist` matched on it
     version = _MESSAGE_VERSIONS[request.format]
     if request.format in _XML:
-        body = structure_writers.write_codelists_ml(owner, [(cl_id, dim)], version)
+        body = structure_writers.write_codelists_ml(owner, [(found_id, dim)], version)
     else:
-        body = structure_json_writers.write_codelists_json(owner, [(cl_id, dim)], version)
+        body = structure_json_writers.write_codelists_json(owner, [(found_id, dim)], version)
     return _structure_answer(request.format, body)
 
 

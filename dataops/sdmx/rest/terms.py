@@ -49,11 +49,17 @@ class Versions(StrEnum):
 
 
 class Maintainable(Protocol):
-    """A dataflow or a data structure: anything with an agency, an id and a version."""
+    """A dataflow or a data structure: anything with an agency, an id and a version.
 
-    agency: str
-    id: str
-    version: str
+    Read-only members, so that frozen dataclasses (`Dataflow`) match as well as mutable ones.
+    """
+
+    @property
+    def agency(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def version(self) -> str: ...
 
 
 T = TypeVar("T", bound=Maintainable)
@@ -87,6 +93,7 @@ class Selector:
     @classmethod
     def parse(cls, agency: str | None = None, id_: str | None = None, version: str | None = None) -> Selector:
         """Read the three path segments (``None`` for one left out) as the table above says."""
+        versions: tuple[str, ...]
         if version is None or version in LATEST:
             rule, versions = Versions.LATEST, ()
         elif version in ANY:
