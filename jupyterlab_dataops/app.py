@@ -46,7 +46,8 @@ class DataOpsApp(ExtensionApp):
         places = [f"{f.path} ({'administrator' if f.admin else 'user'})" for f in config_files()]
         self.log.info("dataops configuration files: %s", ", ".join(places))
         # the server's log and httpx's request lines may name a URL with credentials or a token
-        attach_filter(self.log, self.serverapp.log, "httpx", "httpcore")
+        server_log = self.serverapp.log if self.serverapp is not None else self.log
+        attach_filter(self.log, server_log, "httpx", "httpcore")
         data = DataSettings(parent=self)
         workflows = WorkflowSettings(parent=self)
         promotion = PromotionSettings(parent=self)
