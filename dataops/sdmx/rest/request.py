@@ -119,10 +119,7 @@ def datastructure_v1(
     accept: str,
 ) -> StructureRequest:
     """``datastructure/{agency}/{id}[/{version}]``: one data structure."""
-    request = _structure(source, "datastructure", Selector.parse(agency, resource, version), query, accept, 1)
-    if request.selector.one_id is None:
-        raise InvalidInput("Name one data structure: datastructure/{agency}/{id}/{version}.")
-    return request
+    return _one_v1(source, "datastructure", "data structure", agency, resource, version, query, accept)
 
 
 def codelist_v1(
@@ -135,9 +132,23 @@ def codelist_v1(
     accept: str,
 ) -> StructureRequest:
     """``codelist/{agency}/{id}[/{version}]``: one codelist."""
-    request = _structure(source, "codelist", Selector.parse(agency, resource, version), query, accept, 1)
+    return _one_v1(source, "codelist", "codelist", agency, resource, version, query, accept)
+
+
+def _one_v1(
+    source: str,
+    kind: str,
+    noun: str,
+    agency: str,
+    resource: str,
+    version: str | None,
+    query: Mapping[str, str],
+    accept: str,
+) -> StructureRequest:
+    """A 1.x structure path that must name exactly one artefact."""
+    request = _structure(source, kind, Selector.parse(agency, resource, version), query, accept, 1)
     if request.selector.one_id is None:
-        raise InvalidInput("Name one codelist: codelist/{agency}/{id}/{version}.")
+        raise InvalidInput(f"Name one {noun}: {kind}/{{agency}}/{{id}}/{{version}}.")
     return request
 
 
