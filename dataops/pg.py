@@ -16,6 +16,15 @@ from typing import Any
 from dataops.errors import ConfigError, Unreachable
 
 
+def is_dsn(location: object) -> bool:
+    """True when ``location`` is a PostgreSQL connection string (a ``postgresql://`` URI or libpq
+    ``key=value`` settings) rather than a file or folder."""
+    text = str(location).strip()
+    return text.startswith(("postgresql://", "postgres://")) or (
+        "=" in text and "/" not in text.split("=")[0]
+    )
+
+
 class StoreUnreachable(Unreachable):
     """The PostgreSQL server of a shared store could not be reached or refused the connection."""
 

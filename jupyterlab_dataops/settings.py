@@ -12,7 +12,7 @@ from typing import Any
 from traitlets import Int, Type, Unicode
 from traitlets.config import Configurable
 
-from dataops.workflows.logs import LogStore
+from dataops.workflows.logs import LogStore, RunLogStore
 
 
 class DataSettings(Configurable):
@@ -39,12 +39,19 @@ class WorkflowSettings(Configurable):
         config=True,
         help="Folder of the durable run log store; overrides [workflows] log_dir (default: the dataops data dir).",
     )
+    log_store = Unicode(
+        "",
+        config=True,
+        help="PostgreSQL connection string of a shared run log store (no password in it: use a libpq "
+        "passfile or service file); overrides [workflows] log_store. Empty: SQLite in log_dir.",
+    )
     log_store_class = Type(
         default_value=LogStore,
-        klass=LogStore,
+        klass=RunLogStore,
         config=True,
-        help="Class of the durable run log store (dataops.workflows.logs.LogStore or a subclass, built with "
-        "the log folder), for a deployment that brings its own.",
+        help="Class of the durable run log store (a dataops.workflows.logs.RunLogStore, built with the "
+        "log_store connection string when set, else the log folder), for a deployment that brings its own. "
+        "The default picks SQLite or PostgreSQL from the configuration.",
     )
 
 
@@ -66,7 +73,11 @@ class PromotionSettings(Configurable):
 # Which trait overrides which TOML key.
 OVERRIDES: dict[type[Configurable], dict[str, str]] = {
     DataSettings: {"max_response_mb": "data.max_response_mb"},
-    WorkflowSettings: {"engine_url": "workflows.engine_url", "log_dir": "workflows.log_dir"},
+    WorkflowSettings: {
+        "engine_url": "workflows.engine_url",
+        "log_dir": "workflows.log_dir",
+        "log_store": "workflows.log_store",
+    },
     PromotionSettings: {"audit_log": "promotion.audit_log", "gitlab_url": "promotion.gitlab_url"},
 }
 

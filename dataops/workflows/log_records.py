@@ -85,11 +85,13 @@ def record_from_row(row: tuple) -> LogRecord:
 class RunLogStore(ABC):
     """The contract of a run log store; safe for many threads and processes.
 
-    ``location`` names the store in messages (a folder, or a connection string without its
-    password). ``transient_errors`` are the exceptions after which retrying an append may succeed.
+    ``location`` names the store in messages (a file, or the database without any credentials).
+    ``errors`` are the exceptions of the database underneath; ``transient_errors`` those after which
+    retrying an append may succeed.
     """
 
     location: str
+    errors: tuple[type[BaseException], ...] = ()
     transient_errors: tuple[type[BaseException], ...] = ()
 
     @abstractmethod

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from dataops.errors import ConfigError
+from dataops.pg import is_dsn
 from dataops.workflows.log_records import (
     COLUMNS,
     PUBLIC_FIELDS,
@@ -75,6 +76,7 @@ class LogStore(RunLogStore):
     """The run log database in folder ``path`` (created on first use); safe for many processes."""
 
     # "database is locked" clears once the other writer commits.
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
     transient_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
 
     def __init__(self, path: Path | str) -> None:
@@ -321,18 +323,9 @@ class LogWriter:
         self._error = OSError(f"{len(batch)} log lines could not be stored in {self.store.location}: {last}")
 
 
-def is_connection_string(location: str | Path) -> bool:
-    """True when ``location`` names a PostgreSQL database (a ``postgresql://`` URI or libpq
-    ``key=value`` settings) rather than a folder."""
-    text = str(location).strip()
-    return text.startswith(("postgresql://", "postgres://")) or (
-        "=" in text and "/" not in text.split("=")[0]
-    )
-
-
 def open_log_store(location: str | Path) -> RunLogStore:
     """The run log store at ``location``: PostgreSQL for a connection string, else SQLite in that folder."""
-    if is_connection_string(location):
+    if is_dsn(location):
         from dataops.workflows.logs_pg import PgLogStore  # psycopg is an optional dependency
 
         return PgLogStore(str(location))

@@ -91,6 +91,7 @@ class PgLogStore(RunLogStore):
         self.dsn = dsn
         self.location = pg.describe(dsn)
         psycopg = pg.psycopg()
+        self.errors = (psycopg.Error, pg.StoreUnreachable)
         self.transient_errors = (psycopg.OperationalError, pg.StoreUnreachable)
         self._local = threading.local()
         self._version = 0

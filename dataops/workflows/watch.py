@@ -23,7 +23,7 @@ from typing import Any
 
 from dataops.errors import DataOpsError
 from dataops.workflows.engine import AsyncEngine
-from dataops.workflows.logs import LogStore
+from dataops.workflows.logs import RunLogStore
 from dataops.workflows.models import Run
 from dataops.workflows.store_changes import StoreChanges
 from dataops.workflows.timeline import async_sync_run
@@ -61,7 +61,7 @@ class RunWatch:
         self,
         run_id: str,
         engine: AsyncEngine,
-        store: LogStore,
+        store: RunLogStore,
         *,
         store_interval: float = 0.01,
         engine_interval: float = 1.0,
@@ -186,7 +186,7 @@ class RunWatch:
 class Watches:
     """All watched runs of one server, keyed by run id."""
 
-    def __init__(self, engine: AsyncEngine, store: LogStore, **intervals: float) -> None:
+    def __init__(self, engine: AsyncEngine, store: RunLogStore, **intervals: float) -> None:
         self.engine = engine
         self.store = store
         self.intervals = intervals

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dataops.workflows.logs import DB_NAME, is_connection_string
+from dataops.pg import is_dsn
+from dataops.workflows.logs import DB_NAME
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -30,7 +31,7 @@ def fresh_location(backend: str, request: pytest.FixtureRequest, tmp_path: Path)
 @contextlib.contextmanager
 def hold_write_lock(location: str | Path) -> Iterator[None]:
     """Hold the store's write lock, as another writer in the middle of a long commit does."""
-    if is_connection_string(location):
+    if is_dsn(location):
         import psycopg
 
         with psycopg.connect(str(location)) as conn:  # one transaction until the block ends
