@@ -96,7 +96,6 @@ class PgLogStore(RunLogStore):
         self._local = threading.local()
         self._version = 0
         self._listener: threading.Thread | None = None
-        self._listening = threading.Event()
         self._stop = threading.Event()
         conn = self._conn()
         if conn.execute("SELECT to_regclass('runlog_starts')").fetchone()[0] is None:
@@ -141,8 +140,7 @@ class PgLogStore(RunLogStore):
         if self._listener is None or not self._listener.is_alive():
             self._stop.clear()
             self._listener = threading.Thread(target=self._listen, name="dataops-runlog-listen", daemon=True)
-            self._listener.start()
-            self._listening.wait(10)
+            self._listener.start()  # not waited for: this runs on the server's event loop
         return self._version
 
     def _listen(self) -> None:
@@ -156,7 +154,7 @@ class PgLogStore(RunLogStore):
             try:
                 with conn:
                     conn.execute(f"LISTEN {CHANNEL}")
-                    self._listening.set()
+                    self._version += 1  # commits before LISTEN took effect were not announced: look once
                     while not self._stop.is_set():
                         for _ in conn.notifies(timeout=0.5, stop_after=1000):
                             self._version += 1
