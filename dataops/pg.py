@@ -48,10 +48,10 @@ def settings(dsn: str, what: str) -> dict[str, Any]:
     conninfo = psycopg().conninfo
     try:
         parts = conninfo.conninfo_to_dict(dsn)
-    except Exception as exc:  # psycopg.ProgrammingError; its text may quote the string, so it is not shown
+    except Exception:  # psycopg.ProgrammingError, whose text may quote the string (and a password in it)
         raise ConfigError(
             f"The connection string of {what} is not a valid PostgreSQL connection string."
-        ) from (exc if "password" not in dsn else None)
+        ) from None
     if parts.get("password"):
         raise ConfigError(
             f"The connection string of {what} contains a password: put the password in a libpq password "

@@ -14,6 +14,7 @@ the file directly.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 from abc import ABC, abstractmethod
@@ -164,7 +165,13 @@ def commit_of(record: dict[str, Any]) -> CommitRecord:
 def open_audit_trail(location: Path | str) -> AuditTrail:
     """The audit trail at ``location``: PostgreSQL for a connection string, else a JSON lines file."""
     if is_dsn(location):
-        from dataops.promotion.audit_pg import PgAuditTrail  # psycopg is an optional dependency
-
-        return PgAuditTrail(str(location))
+        return _pg_trail(str(location))
     return FileAuditTrail(location)
+
+
+@functools.lru_cache(maxsize=8)
+def _pg_trail(dsn: str) -> AuditTrail:
+    # One per database and process: it keeps a connection per thread, which requests then reuse.
+    from dataops.promotion.audit_pg import PgAuditTrail  # psycopg is an optional dependency
+
+    return PgAuditTrail(dsn)

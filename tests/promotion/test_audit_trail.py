@@ -4,6 +4,8 @@ lines file and PostgreSQL on the session's real server."""
 
 from __future__ import annotations
 
+import uuid
+
 import psycopg
 import pytest
 
@@ -20,10 +22,15 @@ def trail_at(request, tmp_path):
     """Where an empty audit trail is: a file path, or the module's database emptied."""
     if request.param == "file":
         return tmp_path / "audit.jsonl"
-    dsn = request.getfixturevalue("pg_dsn")
+    return _fresh_schema(request.getfixturevalue("pg_dsn"))
+
+
+def _fresh_schema(dsn: str) -> str:
+    """``dsn`` pointed at a new empty schema: an audit trail cannot be emptied, by design."""
+    name = f"audit_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS promotion_commits, promotion_attempts, promotion_audit CASCADE")
-    return dsn
+        conn.execute(f"CREATE SCHEMA {name}")
+    return f"{dsn}?options=-csearch_path%3D{name}"
 
 
 def _attempt(n: int, env: str) -> dict:
@@ -87,9 +94,8 @@ def test_history_ids_are_the_same_in_both_stores(trail_at, tmp_path):
 
 
 def test_the_postgresql_trail_refuses_a_commit_recorded_twice_and_any_rewrite(pg_dsn):
-    with psycopg.connect(pg_dsn, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS promotion_commits, promotion_attempts, promotion_audit CASCADE")
-    trail = open_audit_trail(pg_dsn)
+    dsn = _fresh_schema(pg_dsn)
+    trail = open_audit_trail(dsn)
     with trail.landing(_attempt(1, "prod"), _commit(1, "prod")):
         pass
     with (
@@ -98,16 +104,15 @@ def test_the_postgresql_trail_refuses_a_commit_recorded_twice_and_any_rewrite(pg
     ):
         pass
     assert len(trail.records()) == 1
-    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+    with psycopg.connect(dsn, autocommit=True) as conn:
         for statement in ("UPDATE promotion_audit SET outcome = 'landed'", "DELETE FROM promotion_audit"):
             with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
                 conn.execute(statement)
 
 
 def test_an_attempt_stays_pending_until_its_outcome_is_recorded(pg_dsn):
-    with psycopg.connect(pg_dsn, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS promotion_commits, promotion_attempts, promotion_audit CASCADE")
-    trail = open_audit_trail(pg_dsn)
+    dsn = _fresh_schema(pg_dsn)
+    trail = open_audit_trail(dsn)
     first, second = trail.begin(_attempt(1, "prod")), trail.begin(_attempt(2, "prod"))
     assert [a["attempt_id"] for a in trail.pending()] == [first, second]
     with trail.landing(_attempt(1, "prod"), _commit(1, "prod"), attempt_id=first):
