@@ -235,7 +235,7 @@ def main() -> int:
         sys.path.insert(0, str(REPO))
         from tests.postgres import PostgresServer
 
-        pg_server = PostgresServer()
+        pg_server = PostgresServer(durable=True)  # commits flushed to disk, as in production
         pg_server.start()
         dsn = pg_server.create_database("bench")
         print(f"PostgreSQL {pg_server.bin.parent.name} started for the bench on port {pg_server.port}")

@@ -58,7 +58,8 @@ def _free_port() -> int:
 class PostgresServer:
     """A throwaway PostgreSQL server (start and stop are idempotent)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        """``durable``: flush every commit to disk as a production server does (tests need not)."""
         binaries = server_binaries()
         if binaries is None:
             raise RuntimeError(
@@ -72,6 +73,7 @@ class PostgresServer:
         self.port = _free_port()
         self.log = self.root / "server.log"
         self.running = False
+        self.durable = durable
         if self.account:
             shutil.chown(self.root, self.account, self.account)
 
@@ -96,9 +98,9 @@ class PostgresServer:
             self._run(
                 "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"
             )
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        )
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off"  # a test's database need not survive a power cut
         self._run(
             "pg_ctl", "start", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "-o", options
         )
