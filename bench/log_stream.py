@@ -292,7 +292,17 @@ def main() -> int:
         # This client stands in for a browser: its own full collections are no part of the path measured.
         gc.collect()
         gc.freeze()
-        if args.warmup:
+        if args.warmup and shared:  # every worker's first task and every client's connection
+            go = work / "go-warmup"
+            runs = [
+                start_run(base, headers, key, {"lines": args.warmup // workers, "go": str(go)})
+                for _ in range(workers)
+            ]
+            asyncio.run(follow_many(base, runs, args.watchers, go))
+            print(
+                f"warm-up: {workers} runs of {args.warmup // workers:,} lines, {args.watchers} clients (not measured)"
+            )
+        elif args.warmup:
             asyncio.run(follow(base, start_run(base, headers, key, {"lines": args.warmup}), args.warmup))
             print(f"warm-up run of {args.warmup:,} lines done (not measured)")
         for round_no in range(1, args.rounds + 1):

@@ -151,14 +151,21 @@ class RunWatch:
                 return
             low = min(w.offset for w in watchers)
             records = await asyncio.to_thread(self.store.read_json, self.run_id, low, BATCH)
+            # Watchers that were at the same offset get the same message: build it once (a run
+            # followed by many people would otherwise join the same records once per watcher).
+            built: dict[int, str] = {}
             for w in watchers:
-                mine = [text for seq, text in records if seq > w.offset]
-                if mine:
-                    last = records[-1][0]
-                    self._send(
-                        w, f'{{"type": "records", "records": [{",".join(mine)}], "next_offset": {last}}}'
+                message = built.get(w.offset)
+                if message is None:
+                    mine = [text for seq, text in records if seq > w.offset]
+                    message = built[w.offset] = (
+                        f'{{"type": "records", "records": [{",".join(mine)}], "next_offset": {records[-1][0]}}}'
+                        if mine
+                        else ""
                     )
-                    w.offset = last
+                if message:
+                    self._send(w, message)
+                    w.offset = records[-1][0]
             if len(records) < BATCH:
                 return
 
