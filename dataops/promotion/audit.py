@@ -105,11 +105,23 @@ class AuditTrail(ABC):
         """Record an attempt that did not land (or any other event); returns it with its ``at``."""
 
     @abstractmethod
+    def begin(self, record: dict[str, Any]) -> str:
+        """Note an attempt before its commit is asked for; its id, for `landing` or `fail`."""
+
+    @abstractmethod
+    def fail(self, attempt_id: str, record: dict[str, Any]) -> dict[str, Any]:
+        """Close the attempt with an outcome that made no commit, recording that outcome."""
+
+    @abstractmethod
+    def pending(self) -> list[dict[str, Any]]:
+        """Attempts begun and never closed (a crash between the commit and its record), oldest first."""
+
+    @abstractmethod
     def landing(
-        self, record: dict[str, Any], commit: CommitRecord
+        self, record: dict[str, Any], commit: CommitRecord, attempt_id: str = ""
     ) -> contextlib.AbstractContextManager[Landing]:
-        """A block that records ``commit`` and its audit record when it ends normally, and neither
-        when it raises."""
+        """A block that records ``commit`` and its audit record (closing ``attempt_id``) when it
+        ends normally, and neither when it raises."""
 
     @abstractmethod
     def records(self) -> list[dict[str, Any]]:
@@ -125,7 +137,10 @@ class AuditTrail(ABC):
 
 
 class FileAuditTrail(AuditTrail):
-    """The audit trail in a JSON lines file: a landing is one line, written at the end of its block."""
+    """The audit trail in a JSON lines file: a landing is one line, written at the end of its block.
+
+    A file keeps no open attempts: `begin` writes nothing and `pending` is always empty.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path).expanduser()
@@ -134,8 +149,19 @@ class FileAuditTrail(AuditTrail):
     def append(self, record: dict[str, Any]) -> dict[str, Any]:  # noqa: D102 - see AuditTrail
         return append(self.path, record)
 
+    def begin(self, record: dict[str, Any]) -> str:  # noqa: D102
+        return ""
+
+    def fail(self, attempt_id: str, record: dict[str, Any]) -> dict[str, Any]:  # noqa: D102
+        return append(self.path, record)
+
+    def pending(self) -> list[dict[str, Any]]:  # noqa: D102
+        return []
+
     @contextlib.contextmanager
-    def landing(self, record: dict[str, Any], commit: CommitRecord) -> Iterator[Landing]:  # noqa: D102
+    def landing(  # noqa: D102
+        self, record: dict[str, Any], commit: CommitRecord, attempt_id: str = ""
+    ) -> Iterator[Landing]:
         done = Landing(stamp(landed_record(record, commit)))
         yield done
         # One line holds both the commit and its audit record: one write records both or neither.

@@ -102,8 +102,7 @@ class PgAuditTrail(AuditTrail):
         self._insert(self._conn(), full)
         return full
 
-    def begin(self, record: dict[str, Any]) -> str:
-        """Note an attempt before its commit is asked for; returns its id (for `landing` or `fail`)."""
+    def begin(self, record: dict[str, Any]) -> str:  # noqa: D102 - see AuditTrail
         attempt_id = uuid.uuid4().hex
         full = stamp(record)
         self._conn().execute(
@@ -113,12 +112,11 @@ class PgAuditTrail(AuditTrail):
         return attempt_id
 
     def pending(self) -> list[dict[str, Any]]:
-        """Attempts begun and not closed (oldest first), each with its ``attempt_id``."""
+        """The contract's pending attempts, each with its ``attempt_id``."""
         rows = self._conn().execute("SELECT attempt_id, record FROM promotion_attempts ORDER BY n")
         return [{**record, "attempt_id": attempt_id} for attempt_id, record in rows.fetchall()]
 
-    def fail(self, attempt_id: str, record: dict[str, Any]) -> dict[str, Any]:
-        """Close the attempt with an outcome that made no commit, and record that outcome."""
+    def fail(self, attempt_id: str, record: dict[str, Any]) -> dict[str, Any]:  # noqa: D102
         full = stamp(record)
         conn = self._conn()
         with conn.transaction():
@@ -128,9 +126,9 @@ class PgAuditTrail(AuditTrail):
 
     @contextlib.contextmanager
     def landing(
-        self, record: dict[str, Any], commit: CommitRecord, attempt_id: str | None = None
+        self, record: dict[str, Any], commit: CommitRecord, attempt_id: str = ""
     ) -> Iterator[Landing]:
-        """The contract's landing, which also closes the attempt ``attempt_id`` (see `begin`)."""
+        """See AuditTrail.landing."""
         conn = self._conn()
         full = stamp(landed_record(record, commit))
         try:
@@ -141,7 +139,7 @@ class PgAuditTrail(AuditTrail):
                     (commit.commit_sha, commit.environment, commit.branch, commit.commit_url,
                      commit.merge_request, audit_id),
                 )  # fmt: skip
-                if attempt_id is not None:
+                if attempt_id:
                     conn.execute("DELETE FROM promotion_attempts WHERE attempt_id = %s", (attempt_id,))
                 yield Landing(full, conn)
         except self._psycopg.errors.UniqueViolation as exc:

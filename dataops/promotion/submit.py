@@ -72,10 +72,11 @@ def submit(plan: Plan, target: Target, audit_log: Path | AuditTrail, message: st
         review_branch=plan.review_branch,
         title=message.splitlines()[0],
     )
+    attempt = trail.begin(record)  # on PostgreSQL, open until its outcome is recorded
     try:
         landing = target.land(change)
     except DataOpsError as exc:
-        trail.append({**record, "outcome": exc.code, "message": exc.message})
+        trail.fail(attempt, {**record, "outcome": exc.code, "message": exc.message})
         raise
     commit = CommitRecord(
         commit_sha=landing.commit_sha,
@@ -84,7 +85,7 @@ def submit(plan: Plan, target: Target, audit_log: Path | AuditTrail, message: st
         commit_url=landing.commit_url,
         merge_request=(landing.merge_request or {}).get("web_url"),
     )
-    with trail.landing(record, commit) as recorded:
+    with trail.landing(record, commit, attempt) as recorded:
         pass
     entry = recorded.record
     return Promotion(

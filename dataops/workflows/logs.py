@@ -6,6 +6,10 @@ time, a reader that has seen ``seq`` N will never later find a record below N ap
 therefore the offset a follower resumes from: "give me the records of this run after N" loses
 nothing and repeats nothing, across restarts of workers and server. Why SQLite and not one file
 per run is argued in ``docs/workflows.md``.
+
+This is the default store (`LogStore`); `open_log_store` opens the PostgreSQL store
+(`dataops.workflows.logs_pg`) instead when the configuration names a database. Both keep the
+contract of `dataops.workflows.log_records.RunLogStore`. `LogWriter` feeds either.
 """
 
 from __future__ import annotations
