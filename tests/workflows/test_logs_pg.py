@@ -3,6 +3,8 @@ roles, connection strings that never carry or show a password."""
 
 from __future__ import annotations
 
+import uuid
+
 import psycopg
 import pytest
 
@@ -26,11 +28,11 @@ def service_dsn(request, tmp_path):
 
 def test_a_worker_role_with_the_documented_grants_writes_and_only_the_service_deletes(service_dsn):
     service = open_log_store(service_dsn)  # the service's role creates the tables
+    role = f"runlog_worker_{uuid.uuid4().hex[:8]}"  # roles belong to the whole server
     with psycopg.connect(service_dsn, autocommit=True) as conn:
-        conn.execute("DROP ROLE IF EXISTS runlog_worker")
-        conn.execute("CREATE ROLE runlog_worker LOGIN")
-        conn.execute(WORKER_GRANTS)
-    worker_dsn = service_dsn.replace("postgres@", "runlog_worker@", 1)
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(WORKER_GRANTS.replace("runlog_worker", role))
+    worker_dsn = service_dsn.replace("postgres@", f"{role}@", 1)
     worker = open_log_store(worker_dsn)
     writer = LogWriter(worker)
     for i in range(300):
