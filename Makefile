@@ -46,8 +46,10 @@ ui-tests/node_modules/.installed: ui-tests/package.json
 	touch $@
 
 ## system-deps: Debian's chromium for the UI tests (Playwright never downloads a browser here),
-## rsync for gitlab-ci-local; Java 17 and Maven come with the machine
-APT_NEEDED = $(if $(shell command -v chromium),,chromium) $(if $(shell command -v rsync),,rsync)
+## rsync for gitlab-ci-local, PostgreSQL's server (the tests start their own with initdb/pg_ctl);
+## Java 17 and Maven come with the machine
+APT_NEEDED = $(if $(shell command -v chromium),,chromium) $(if $(shell command -v rsync),,rsync) \
+	$(if $(wildcard /usr/lib/postgresql/*/bin/initdb),,postgresql)
 system-deps:
 	@if [ -n "$(strip $(APT_NEEDED))" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_NEEDED); fi
 

@@ -10,6 +10,10 @@ Target: p95 < 250 ms while sustaining ≥ 5,000 lines/s, 0 lines lost.
 
     python bench/log_stream.py --engine-url http://localhost:8080/engine-rest [--lines 50000]
         [--rounds 3] [--breakdown] [--warmup 5000]
+    python bench/log_stream.py --store postgresql [--dsn postgresql://...] [--workers 3] [--watchers 20]
+
+``--store postgresql`` is the shared deployment: three workers write at once into PostgreSQL and
+twenty clients watch (`stream_clients.py` says what is measured); ``--lines`` is split over the runs.
 
 ``--rounds`` follows several runs through one server, so that figures taken on a machine whose
 load changes can be compared within one invocation; each round prints the load average.
@@ -24,25 +28,19 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime
 from pathlib import Path
 
 import httpx
-from tornado.httpclient import HTTPRequest
-from tornado.websocket import websocket_connect
+from stream_clients import TOKEN, follow_many, open_stream, pct, receive, report_many
 
 REPO = Path(__file__).resolve().parents[1]
-TOKEN = uuid.uuid4().hex
-RECORDS = '{"type": "records"'  # how the server starts a batch of records (dataops.workflows.watch)
 
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -110,10 +108,6 @@ def probe(db: str, out: str, stop_file: str) -> None:
     Path(out).write_text("\n".join(seen))
 
 
-def parse_ts(ts: str) -> float:
-    return datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()
-
-
 async def follow(
     base: str, run_id: str, lines: int, go: Path | None = None
 ) -> tuple[list[tuple[int, int, float, float]], int, str, float]:
@@ -121,42 +115,24 @@ async def follow(
 
     Once connected, creates ``go``: the step starts writing then.
     """
-    url = base.replace("http", "ws", 1) + f"dataops/api/workflows/runs/{run_id}/stream?offset=0"
-    conn = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {TOKEN}"}))
+    conn = await open_stream(base, run_id)
     connected = time.time()
     if go is not None:
         go.touch()
-    # (message, receipt time): record batches are decoded after the run, so that the client's own
-    # JSON parsing does not delay the receipt of the next message on this busy machine.
-    raw: list[tuple[str, float]] = []
-    status = "running"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        msg = await conn.read_message()
-        if msg is None:
-            break
-        now = time.time()
-        if msg.startswith(RECORDS):
-            raw.append((msg, now))
-            continue
-        body = json.loads(msg)
-        if body["type"] == "status":
-            status = body["run"]["status"]
-            # The final status comes after every record before it: nothing more will arrive.
-            if status in ("completed", "cancelled", "incident"):
-                break
-    got: list[tuple[int, int, float, float]] = []  # (line number, seq, written, received)
-    seen: set[int] = set()
-    duplicates = 0
-    for msg, received in raw:
-        for r in json.loads(msg)["records"]:
-            if r["source"] == "stdout" and r["message"].startswith("line "):
-                n = int(r["message"].split()[1])
-                duplicates += n in seen
-                seen.add(n)
-                got.append((n, r["seq"], parse_ts(r["timestamp"]), received))
-    conn.close()
+    got, duplicates, status = await receive(conn)
     return got, duplicates, status, connected
+
+
+def start_run(base: str, headers: dict[str, str], key: str, variables: dict) -> str:
+    """Start a run of the chatty process through the server; its id."""
+    reply = httpx.post(
+        base + "dataops/api/workflows/runs",
+        headers=headers,
+        json={"key": key, "variables": variables},
+        timeout=30,
+    )
+    reply.raise_for_status()
+    return reply.json()["id"]
 
 
 def dump(path: Path, got: list[tuple[int, int, float, float]], stored: dict[int, float]) -> None:
@@ -165,12 +141,6 @@ def dump(path: Path, got: list[tuple[int, int, float, float]], stored: dict[int,
     rows = ["line,seq,written,stored,received"]
     rows += [f"{n},{seq},{w:.6f},{stored.get(seq, float('nan')):.6f},{r:.6f}" for n, seq, w, r in got]
     path.write_text("\n".join(rows) + "\n")
-
-
-def pct(values: list[float]) -> tuple[float, float, float]:
-    """p50, p95, p99 of ``values``."""
-    q = statistics.quantiles(values, n=100)
-    return q[49], q[94], q[98]
 
 
 def report(
@@ -231,6 +201,16 @@ def main() -> int:
         metavar="DIR",
         help="write each round's per-line times (line, seq, written, stored, received) as CSV into DIR",
     )
+    ap.add_argument(
+        "--store",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the run log store: SQLite (one worker, one client) or PostgreSQL (several workers write "
+        "at once, many clients watch; a throwaway server is started unless --dsn names one)",
+    )
+    ap.add_argument("--dsn", help="PostgreSQL connection string of an empty database (--store postgresql)")
+    ap.add_argument("--workers", type=int, default=3, help="worker processes, one run each (postgresql)")
+    ap.add_argument("--watchers", type=int, default=20, help="WebSocket clients over the runs (postgresql)")
     ap.add_argument("--probe", nargs=3, help=argparse.SUPPRESS)  # internal: DB OUT STOP_FILE
     args = ap.parse_args()
     if args.probe:
@@ -244,13 +224,30 @@ def main() -> int:
         )
         return 2
 
+    shared = args.store == "postgresql"
+    if shared and args.breakdown:
+        print(
+            "--breakdown reads the SQLite store; it is not available with --store postgresql", file=sys.stderr
+        )
+        return 2
+    pg_server, dsn = None, args.dsn
+    if shared and not dsn:
+        sys.path.insert(0, str(REPO))
+        from tests.postgres import PostgresServer
+
+        pg_server = PostgresServer(durable=True)  # commits flushed to disk, as in production
+        pg_server.start()
+        dsn = pg_server.create_database("bench")
+        print(f"PostgreSQL {pg_server.bin.parent.name} started for the bench on port {pg_server.port}")
+    workers = args.workers if shared else 1
     work = Path(tempfile.mkdtemp(prefix="dataops-bench-"))
     key = f"bench_{uuid.uuid4().hex[:8]}"
     steps = work / "steps"
     steps.mkdir()
     (steps / "chatty.py").write_text(STEP.format(key=key))
     config = work / "dataops.toml"
-    config.write_text(f'[workflows]\nengine_url = "{args.engine_url}"\nlog_dir = "{work / "logs"}"\n')
+    store = f'log_store = "{dsn}"' if shared else f'log_dir = "{work / "logs"}"'
+    config.write_text(f'[workflows]\nengine_url = "{args.engine_url}"\n{store}\n')
     path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
     env = {**os.environ, "DATAOPS_SYSTEM_CONFIG": str(config), "PYTHONPATH": path}  # the bench is the admin
     env.pop("DATAOPS_CONFIG", None)
@@ -270,10 +267,15 @@ def main() -> int:
          "--ServerApp.jpserver_extensions={'jupyterlab_dataops': True}"],
         env=env, stdout=subprocess.DEVNULL, stderr=(work / "server.log").open("wb"),
     )  # fmt: skip
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "dataops.cli", "worker", "--steps", str(steps), "--long-poll", "1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=(work / "worker.log").open("wb"),
-    )  # fmt: skip
+    worker_procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "dataops.cli", "worker", "--steps", str(steps), "--long-poll", "1"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(work / f"worker-{i}.log").open("wb"),
+        )  # fmt: skip
+        for i in range(workers)
+    ]
     ok = True
     try:
         headers = {"Authorization": f"token {TOKEN}"}
@@ -290,33 +292,38 @@ def main() -> int:
         # This client stands in for a browser: its own full collections are no part of the path measured.
         gc.collect()
         gc.freeze()
-        if args.warmup:
-            reply = httpx.post(
-                base + "dataops/api/workflows/runs",
-                headers=headers,
-                json={"key": key, "variables": {"lines": args.warmup}},
-                timeout=30,
+        if args.warmup and shared:  # every worker's first task and every client's connection
+            go = work / "go-warmup"
+            runs = [
+                start_run(base, headers, key, {"lines": args.warmup // workers, "go": str(go)})
+                for _ in range(workers)
+            ]
+            asyncio.run(follow_many(base, runs, args.watchers, go))
+            print(
+                f"warm-up: {workers} runs of {args.warmup // workers:,} lines, {args.watchers} clients (not measured)"
             )
-            reply.raise_for_status()
-            asyncio.run(follow(base, reply.json()["id"], args.warmup))
+        elif args.warmup:
+            asyncio.run(follow(base, start_run(base, headers, key, {"lines": args.warmup}), args.warmup))
             print(f"warm-up run of {args.warmup:,} lines done (not measured)")
         for round_no in range(1, args.rounds + 1):
             stop, out = work / f"probe-{round_no}.stop", work / f"probe-{round_no}.txt"
             go = work / f"go-{round_no}"
+            if shared:
+                per_run = args.lines // workers
+                runs = [
+                    start_run(base, headers, key, {"lines": per_run, "go": str(go)}) for _ in range(workers)
+                ]
+                clients, _ = asyncio.run(follow_many(base, runs, args.watchers, go))
+                ok = report_many(round_no, per_run, workers, clients) and ok
+                continue
             prober = None
             if args.breakdown:
                 db = str(work / "logs" / "runlogs.sqlite3")
                 prober = subprocess.Popen([sys.executable, __file__, "--probe", db, str(out), str(stop)])
                 while not out.exists():
                     time.sleep(0.01)
-            reply = httpx.post(
-                base + "dataops/api/workflows/runs",
-                headers=headers,
-                json={"key": key, "variables": {"lines": args.lines, "go": str(go)}},
-                timeout=30,
-            )
-            reply.raise_for_status()
-            got, duplicates, status, connected = asyncio.run(follow(base, reply.json()["id"], args.lines, go))
+            run_id = start_run(base, headers, key, {"lines": args.lines, "go": str(go)})
+            got, duplicates, status, connected = asyncio.run(follow(base, run_id, args.lines, go))
             stored: dict[int, float] = {}
             if prober is not None:
                 stop.touch()
@@ -333,10 +340,12 @@ def main() -> int:
             if args.dump:
                 dump(Path(args.dump) / f"round-{round_no}.csv", got, stored)
     finally:
-        worker.terminate()
-        server.terminate()
-        worker.wait(30)
-        server.wait(30)
+        for proc in (*worker_procs, server):
+            proc.terminate()
+        for proc in (*worker_procs, server):
+            proc.wait(30)
+        if pg_server is not None:
+            pg_server.stop()
 
     base_rate = baseline(args.lines)
     print(f"baseline, the same print loop into /dev/null: {base_rate:,.0f} lines/s")

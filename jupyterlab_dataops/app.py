@@ -20,7 +20,13 @@ from dataops.workflows.service import Workflows
 from jupyterlab_dataops.context import DataOpsContext, DataService, PromotionService
 from jupyterlab_dataops.handlers.base import NotFoundHandler
 from jupyterlab_dataops.routes import api_routes
-from jupyterlab_dataops.settings import DataSettings, PromotionSettings, WorkflowSettings, overrides
+from jupyterlab_dataops.settings import (
+    DataSettings,
+    PromotionSettings,
+    WorkflowSettings,
+    overrides,
+    run_log_store_class,
+)
 
 API_PREFIX = "dataops/api/"
 
@@ -55,7 +61,7 @@ class DataOpsApp(ExtensionApp):
         self.settings["dataops"] = DataOpsContext(
             settings=resolver,
             data=DataService(resolver.current, preview_max_series=data.preview_max_series),
-            workflows=Workflows(resolver.current, store_class=workflows.log_store_class),
+            workflows=Workflows(resolver.current, store_class=run_log_store_class(workflows)),
             promotion=PromotionService(resolver.current, display_name=promotion.display_name),
         )
 

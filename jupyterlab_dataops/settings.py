@@ -12,7 +12,7 @@ from typing import Any
 from traitlets import Int, Type, Unicode
 from traitlets.config import Configurable
 
-from dataops.workflows.logs import LogStore
+from dataops.workflows.logs import LogStore, RunLogStore
 
 
 class DataSettings(Configurable):
@@ -39,12 +39,19 @@ class WorkflowSettings(Configurable):
         config=True,
         help="Folder of the durable run log store; overrides [workflows] log_dir (default: the dataops data dir).",
     )
+    log_store = Unicode(
+        "",
+        config=True,
+        help="PostgreSQL connection string of a shared run log store (no password in it: use a libpq "
+        "passfile or service file); overrides [workflows] log_store. Empty: SQLite in log_dir.",
+    )
     log_store_class = Type(
         default_value=LogStore,
-        klass=LogStore,
+        klass=RunLogStore,
         config=True,
-        help="Class of the durable run log store (dataops.workflows.logs.LogStore or a subclass, built with "
-        "the log folder), for a deployment that brings its own.",
+        help="Class of the durable run log store (a dataops.workflows.logs.RunLogStore, built with the "
+        "log_store connection string when set, else the log folder), for a deployment that brings its own. "
+        "The default picks SQLite or PostgreSQL from the configuration.",
     )
 
 
@@ -72,7 +79,11 @@ class PromotionSettings(Configurable):
 # Which trait overrides which TOML key.
 OVERRIDES: dict[type[Configurable], dict[str, str]] = {
     DataSettings: {"max_response_mb": "data.max_response_mb"},
-    WorkflowSettings: {"engine_url": "workflows.engine_url", "log_dir": "workflows.log_dir"},
+    WorkflowSettings: {
+        "engine_url": "workflows.engine_url",
+        "log_dir": "workflows.log_dir",
+        "log_store": "workflows.log_store",
+    },
     PromotionSettings: {"audit_log": "promotion.audit_log", "gitlab_url": "promotion.gitlab_url"},
 }
 
@@ -86,3 +97,11 @@ def overrides(*groups: Configurable) -> dict[str, Any]:
             if trait in configured:
                 out[key] = getattr(group, trait)
     return out
+
+
+def run_log_store_class(settings: WorkflowSettings) -> type[RunLogStore]:
+    """The configured log store class (the traitlet has already checked that it is a `RunLogStore`)."""
+    chosen = settings.log_store_class
+    if not (isinstance(chosen, type) and issubclass(chosen, RunLogStore)):
+        raise TypeError(f"c.WorkflowSettings.log_store_class must be a RunLogStore class, not {chosen!r}")
+    return chosen

@@ -12,7 +12,7 @@ from dataops.errors import ConfigError, NotConfigured
 from dataops.promotion.access import Identity, history_scope, require, server_account
 from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.credentials import gitlab_token
-from dataops.promotion.history import check_limit, read_history
+from dataops.promotion.history import check_limit
 from dataops.promotion.plan import Plan, build_plan
 from dataops.promotion.submit import Promotion, submit
 from dataops.promotion.targets import Target
@@ -91,7 +91,7 @@ def promote(
     """
     cfg = settings_for(config).promotion
     reviewed = plan(path, env, extra_files=extra_files, destinations=destinations, config=config, user=user)
-    return submit(reviewed, make_target(reviewed.environment, cfg), cfg.audit_log, message)
+    return submit(reviewed, make_target(reviewed.environment, cfg), cfg.audit_trail(), message)
 
 
 def promotions(
@@ -117,10 +117,11 @@ def promotions(
     who = user or current_identity()
     check_limit(limit)
     ids, _ = history_scope(cfg, who, env)
-    history = read_history(cfg.audit_log, ids, limit)
+    trail = cfg.audit_trail()
+    history = trail.history(ids, limit)
     if history.torn_last_line:
         warnings.warn(
-            f"The last line of {cfg.audit_log} is incomplete (a promotion being recorded?); it is left out.",
+            f"The last line of {trail.location} is incomplete (a promotion being recorded?); it is left out.",
             stacklevel=2,
         )
     by_id = {e.id: e for e in cfg.environments}

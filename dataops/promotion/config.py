@@ -6,6 +6,7 @@ gitlab_url = "https://gitlab.example.org"        # for environments with a gitla
 token_env = "DATAOPS_GITLAB_TOKEN"               # server environment variable holding the token
 token_file = "~/.config/dataops/gitlab-token"    # or a per-user file with 0600 permissions
 audit_log = "~/.local/share/dataops/promotion-audit.jsonl"
+# audit_store = "postgresql://dataops@db.example/dataops?passfile=/etc/dataops/pgpass"  # shared, instead
 
 [promotion.folders]                              # destination folders in the deployment repository
 notebooks = "notebooks"
@@ -31,6 +32,8 @@ from typing import Any
 
 from dataops.config import Config
 from dataops.errors import ConfigError, NotFound
+from dataops.pg import is_dsn
+from dataops.promotion.audit import AuditTrail, open_audit_trail
 
 DEFAULT_FOLDERS = {"notebooks": "notebooks", "steps": "steps", "processes": "processes"}
 # Paths a promotion may not write unless an environment's protected_paths says otherwise: CI
@@ -105,6 +108,7 @@ class PromotionConfig:
     token_env: str = "DATAOPS_GITLAB_TOKEN"  # noqa: S105 (a variable name, not a token)
     token_file: Path = field(default_factory=default_token_file)
     audit_log: Path = field(default_factory=default_audit_log)
+    audit_store: str = ""  # a PostgreSQL connection string; empty: the audit_log file
     folders: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
 
     @classmethod
@@ -152,8 +156,13 @@ class PromotionConfig:
             token_env=str(section.get("token_env", "DATAOPS_GITLAB_TOKEN")),
             token_file=_path(section.get("token_file"), default_token_file()),
             audit_log=_path(section.get("audit_log"), default_audit_log()),
+            audit_store=_audit_store(section.get("audit_store", "")),
             folders=folders,
         )
+
+    def audit_trail(self) -> AuditTrail:
+        """The audit trail: PostgreSQL when ``audit_store`` is set, else the ``audit_log`` file."""
+        return open_audit_trail(self.audit_store or self.audit_log)
 
     def environment(self, env_id: str) -> Environment:
         """The environment called ``env_id``, or `NotFound` listing the configured ones."""
@@ -175,3 +184,13 @@ def _table(value: Any, where: str) -> dict[str, str]:
 
 def _path(value: Any, default: Path) -> Path:
     return Path(value).expanduser() if value else default
+
+
+def _audit_store(value: object) -> str:
+    text = str(value or "").strip()
+    if text and not is_dsn(text):
+        raise ConfigError(
+            "[promotion] audit_store must be a PostgreSQL connection string (postgresql://... or "
+            "service=...); for a file, set audit_log instead."
+        )
+    return text

@@ -86,7 +86,7 @@ def read_history(path: Path, environments: Iterable[str] | None = None, limit: i
                 )
             if wanted is not None and record.get("environment") not in wanted:
                 continue
-            entries.append(_entry(record, raw))
+            entries.append(entry_from_record(record, raw))
             if len(entries) >= limit:
                 break
     return History(entries, torn)
@@ -128,7 +128,8 @@ def _author(record: dict[str, Any]) -> str:
     return f"{name} ({user})" if name and name.casefold() != user.casefold() else user
 
 
-def _entry(record: dict[str, Any], raw: bytes) -> HistoryEntry:
+def entry_from_record(record: dict[str, Any], raw: bytes) -> HistoryEntry:
+    """The history entry of one audit record; ``raw`` is its JSON line (the entry's id derives from it)."""
     landed = record.get("outcome") == "landed"
     return HistoryEntry(
         id=hashlib.sha1(raw.rstrip(b"\n"), usedforsecurity=False).hexdigest()[:16],

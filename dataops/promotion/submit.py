@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dataops.errors import DataOpsError, InvalidInput, SecretsFound
-from dataops.promotion import audit
+from dataops.promotion.audit import AuditTrail, CommitRecord, FileAuditTrail
 from dataops.promotion.plan import Plan
 from dataops.promotion.targets import Change, Target
 
@@ -30,8 +30,11 @@ class Promotion:
         return asdict(self)
 
 
-def submit(plan: Plan, target: Target, audit_log: Path, message: str = "") -> Promotion:
-    """Land ``plan`` on its environment's branch (or promotion branch + merge request)."""
+def submit(plan: Plan, target: Target, audit_log: Path | AuditTrail, message: str = "") -> Promotion:
+    """Land ``plan`` on its environment's branch (or promotion branch + merge request) and record the
+    attempt in the audit trail ``audit_log`` (a file path or a trail): a landed commit together with
+    its audit record."""
+    trail = audit_log if isinstance(audit_log, AuditTrail) else FileAuditTrail(audit_log)
     message = (message or plan.default_message).strip()
     record = {
         "user": plan.user.username,
@@ -46,7 +49,7 @@ def submit(plan: Plan, target: Target, audit_log: Path, message: str = "") -> Pr
         "commit_message": message,
     }
     if not plan.scan.clean:
-        audit.append(audit_log, {**record, "outcome": "blocked_by_secrets"})
+        trail.append({**record, "outcome": "blocked_by_secrets"})
         lines = "; ".join(f.sentence for f in plan.scan.findings)
         raise SecretsFound(
             f"Promotion blocked: {len(plan.scan.findings)} possible secret(s) found ({lines}). "
@@ -69,22 +72,22 @@ def submit(plan: Plan, target: Target, audit_log: Path, message: str = "") -> Pr
         review_branch=plan.review_branch,
         title=message.splitlines()[0],
     )
+    attempt = trail.begin(record)  # on PostgreSQL, open until its outcome is recorded
     try:
         landing = target.land(change)
     except DataOpsError as exc:
-        audit.append(audit_log, {**record, "outcome": exc.code, "message": exc.message})
+        trail.fail(attempt, {**record, "outcome": exc.code, "message": exc.message})
         raise
-    entry = audit.append(
-        audit_log,
-        {
-            **record,
-            "outcome": "landed",
-            "commit_sha": landing.commit_sha,
-            "commit_url": landing.commit_url,
-            "landed_on": landing.branch,
-            "merge_request": (landing.merge_request or {}).get("web_url"),
-        },
+    commit = CommitRecord(
+        commit_sha=landing.commit_sha,
+        environment=plan.environment.id,
+        branch=landing.branch,
+        commit_url=landing.commit_url,
+        merge_request=(landing.merge_request or {}).get("web_url"),
     )
+    with trail.landing(record, commit, attempt) as recorded:
+        pass
+    entry = recorded.record
     return Promotion(
         plan.id,
         plan.environment.id,

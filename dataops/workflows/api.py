@@ -25,7 +25,7 @@ from dataops.settings import resolve
 from dataops.workflows import models
 from dataops.workflows.config import WorkflowsConfig
 from dataops.workflows.engine import Engine
-from dataops.workflows.logs import LogRecord, LogStore, current_user
+from dataops.workflows.logs import LogRecord, RunLogStore, current_user, open_log_store
 from dataops.workflows.timeline import sync_run
 
 POLL_S = 0.2  # how often a follower looks at the log store
@@ -50,10 +50,10 @@ def engine(config: WorkflowsConfig | None = None) -> Engine:
     return CamundaEngine(cfg.engine_url, username=cfg.username, password=cfg.password)
 
 
-def log_store(config: WorkflowsConfig | None = None) -> LogStore:
-    """The configured run log store."""
+def log_store(config: WorkflowsConfig | None = None) -> RunLogStore:
+    """The configured run log store (PostgreSQL when ``[workflows] log_store`` is set, else SQLite)."""
     cfg = config or resolve().workflows
-    return LogStore(cfg.log_path)
+    return open_log_store(cfg.log_location)
 
 
 def definitions(latest_only: bool = True) -> pd.DataFrame:
@@ -105,7 +105,9 @@ def format_record(record: LogRecord) -> str:
 class Run:
     """One run of a process, as seen from a notebook."""
 
-    def __init__(self, run_id: str, engine: Engine, store: LogStore, info: models.Run | None = None) -> None:
+    def __init__(
+        self, run_id: str, engine: Engine, store: RunLogStore, info: models.Run | None = None
+    ) -> None:
         self.id = run_id
         self.engine = engine
         self.store = store

@@ -11,7 +11,7 @@ import sys
 from dataops.errors import ConfigError
 from dataops.redaction import attach_filter, public_url
 from dataops.settings import resolve
-from dataops.workflows.logs import LogStore
+from dataops.workflows.logs import open_log_store
 from dataops.workflows.steps import StepsFolder
 from dataops.workflows.worker import Worker
 
@@ -79,7 +79,7 @@ def run_worker(args: argparse.Namespace) -> int:
     steps = StepsFolder(cfg.steps_dir, cfg.topics)
     worker = Worker(
         engine(cfg),
-        LogStore(cfg.log_path),
+        open_log_store(cfg.log_location),
         steps,
         cfg.worker,
         worker_id=args.worker_id,
@@ -114,7 +114,7 @@ def run_prune_logs(args: argparse.Namespace) -> int:
         )
     client = engine(cfg) if cfg.engine_url else None
     try:
-        report = prune_logs(LogStore(cfg.log_path), days, client)
+        report = prune_logs(open_log_store(cfg.log_location), days, client)
     finally:
         if client is not None:
             client.close()

@@ -6,6 +6,8 @@ engine_url = "http://localhost:8080/engine-rest"
 username = "demo"
 password = "demo"
 log_dir = "~/.local/share/dataops/workflow-logs"   # durable run logs (shared by workers and server)
+# log_store = "postgresql://worker@db.example/dataops?passfile=/etc/dataops/pgpass"
+#                                                  # shared run logs on PostgreSQL instead (no password here)
 steps_dir = "/srv/deploy/prod/steps"               # folder of step modules, reloaded between tasks
 log_retention_days = 90                            # logs of runs ended longer ago are pruned (0: keep all)
 
@@ -30,6 +32,7 @@ from typing import Any
 
 from dataops.config import Config
 from dataops.errors import ConfigError
+from dataops.pg import is_dsn
 
 
 def default_log_dir() -> Path:
@@ -74,6 +77,7 @@ class WorkflowsConfig:
     username: str = ""
     password: str = ""
     log_dir: str = ""
+    log_store: str = ""  # a PostgreSQL connection string; empty: SQLite in log_dir
     steps_dir: str = ""
     topics: dict[str, str] = field(default_factory=dict)
     worker: WorkerConfig = field(default_factory=WorkerConfig)
@@ -88,6 +92,11 @@ class WorkflowsConfig:
     def log_path(self) -> Path:
         """The folder of the run log store."""
         return Path(self.log_dir).expanduser() if self.log_dir else default_log_dir()
+
+    @property
+    def log_location(self) -> str | Path:
+        """Where the run log store is: the PostgreSQL connection string, else the SQLite folder."""
+        return self.log_store or self.log_path
 
     @classmethod
     def from_config(cls, config: Config) -> WorkflowsConfig:
@@ -104,7 +113,14 @@ class WorkflowsConfig:
             raise ConfigError(
                 f"[workflows] log_retention_days must be a number of days (0 keeps every log), not {retention!r}."
             )
+        log_store = str(section.get("log_store", "")).strip()
+        if log_store and not is_dsn(log_store):
+            raise ConfigError(
+                "[workflows] log_store must be a PostgreSQL connection string (postgresql://... or "
+                "service=...); for SQLite, set log_dir instead."
+            )
         return cls(
+            log_store=log_store,
             log_retention_days=float(retention),
             engine_url=str(section.get("engine_url", "")),
             username=str(section.get("username", "")),

@@ -6,23 +6,35 @@ time, a reader that has seen ``seq`` N will never later find a record below N ap
 therefore the offset a follower resumes from: "give me the records of this run after N" loses
 nothing and repeats nothing, across restarts of workers and server. Why SQLite and not one file
 per run is argued in ``docs/workflows.md``.
+
+This is the default store (`LogStore`); `open_log_store` opens the PostgreSQL store
+(`dataops.workflows.logs_pg`) instead when the configuration names a database. Both keep the
+contract of `dataops.workflows.log_records.RunLogStore`. `LogWriter` feeds either.
 """
 
 from __future__ import annotations
 
-import getpass
-import os
 import queue
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
-from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
 from dataops.errors import ConfigError
+from dataops.pg import is_dsn
+from dataops.workflows.log_records import (
+    COLUMNS,
+    PUBLIC_FIELDS,
+    LogRecord,
+    RunLogStore,
+    column_values,
+    current_user,
+    now_iso,
+    record_from_row,
+)
+
+__all__ = ["LogRecord", "LogStore", "LogWriter", "RunLogStore", "current_user", "now_iso", "open_log_store"]
 
 DB_NAME = "runlogs.sqlite3"
 
@@ -56,75 +68,20 @@ CREATE INDEX IF NOT EXISTS starts_by_user ON starts (started_by, started_at);
 """
 
 
-def current_user() -> str:
-    """Who starts runs here: the JupyterHub user when there is one, else the login name."""
-    return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
-
-
-_second: list = [None, ""]  # the last whole second formatted: a step may log thousands of lines in one
-
-
-def now_iso() -> str:
-    """The current time as ISO 8601 UTC with microseconds (the format of every record)."""
-    now = time.time()
-    whole = int(now)
-    if whole != _second[0]:
-        _second[1] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
-        _second[0] = whole
-    return f"{_second[1]}.{int((now - whole) * 1_000_000):06d}Z"
-
-
-@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and steps build many
-class LogRecord:
-    """One line of a run's timeline: a step's log line (``kind="log"``) or an engine event (``"event"``).
-
-    ``run_id`` is the engine's process instance id. ``source`` says where a line came from
-    (``stdout``, ``stderr``, ``logging``, ``warnings``, ``worker``, ``engine``). Engine events carry
-    ``event`` (``activity_started``, ``activity_ended``, ``incident_raised``, ``incident_resolved``,
-    ``run_ended``) and an ``event_key`` that makes recording them twice a no-op.
-    """
-
-    run_id: str
-    timestamp: str
-    level: str
-    message: str
-    kind: str = "log"
-    source: str = ""
-    activity_id: str = ""
-    task_id: str = ""
-    worker: str = ""
-    step_version: str = ""
-    logger: str = ""
-    event: str = ""
-    event_key: str | None = None
-    seq: int = 0
-
-    def to_json(self) -> dict[str, Any]:
-        """The record as the REST API and WebSocket send it (``event_key`` is internal)."""
-        return dict(zip(_PUBLIC, _public_values(self), strict=True))
-
-
-_COLUMNS = [f.name for f in fields(LogRecord) if f.name != "seq"]
 # Built from our own dataclass's field names, never from input.
-_INSERT = f"INSERT OR IGNORE INTO records ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"  # noqa: S608
-_SELECT = f"SELECT {', '.join(_COLUMNS)}, seq FROM records"  # noqa: S608
-
-
-_values = attrgetter(*_COLUMNS)
-_PUBLIC = [f.name for f in fields(LogRecord) if f.name != "event_key"]
-_public_values = attrgetter(*_PUBLIC)
-
-
-_JSON_PAIRS = ", ".join(f"'{name}', {name}" for name in _PUBLIC)
+_INSERT = f"INSERT OR IGNORE INTO records ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"  # noqa: S608
+_SELECT = f"SELECT seq, {', '.join(COLUMNS)} FROM records"  # noqa: S608
+_JSON_PAIRS = ", ".join(f"'{name}', {name}" for name in PUBLIC_FIELDS)
 _SELECT_JSON = f"SELECT seq, json_object({_JSON_PAIRS}) FROM records"  # noqa: S608 (field names only)
+_row = record_from_row
 
 
-def _row(row: tuple) -> LogRecord:
-    return LogRecord(*row)  # columns are in field order, seq last
-
-
-class LogStore:
+class LogStore(RunLogStore):
     """The run log database in folder ``path`` (created on first use); safe for many processes."""
+
+    # "database is locked" clears once the other writer commits.
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+    transient_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path).expanduser()
@@ -133,6 +90,7 @@ class LogStore:
         except OSError as exc:
             raise ConfigError(f"The workflow log folder {self.path} cannot be created: {exc}") from exc
         self.db_path = self.path / DB_NAME
+        self.location = str(self.db_path)
         self._local = threading.local()
         with self._conn() as conn:
             # Only takes effect in a new database: lets pruning give freed pages back to the disk.
@@ -156,7 +114,7 @@ class LogStore:
         Events whose ``event_key`` is already stored for the run are skipped, so several
         processes may record the same engine event without duplicating it.
         """
-        rows = [_values(r) for r in records]
+        rows = [column_values(r) for r in records]
         if not rows:
             return 0
         conn = self._conn()
@@ -300,7 +258,7 @@ class LogWriter:
     so memory and the delay of every line stay bounded.
     """
 
-    def __init__(self, store: LogStore, max_batch: int = 5000, max_pending: int = 200) -> None:
+    def __init__(self, store: RunLogStore, max_batch: int = 5000, max_pending: int = 200) -> None:
         self.store = store
         self.max_batch = max_batch
         self.max_pending = max_pending
@@ -321,7 +279,9 @@ class LogWriter:
         done = threading.Event()
         self._queue.put(done)
         if not done.wait(timeout):
-            raise TimeoutError(f"The run log at {self.store.db_path} did not accept records for {timeout} s.")
+            raise TimeoutError(
+                f"The run log at {self.store.location} did not accept records for {timeout} s."
+            )
         if self._error is not None:
             raise self._error
 
@@ -355,13 +315,22 @@ class LogWriter:
                 w.set()
 
     def _commit(self, batch: list[LogRecord]) -> None:
-        last: sqlite3.Error | None = None
+        last: BaseException | None = None
         for attempt in range(5):
             try:
                 self.store.append(batch)
                 return
-            except sqlite3.Error as exc:  # "database is locked" clears once the other writer commits
+            except self.store.transient_errors as exc:  # e.g. a lock or a connection that comes back
                 last = exc
                 threading.Event().wait(0.2 * (attempt + 1))
         # Never drop lines silently: the next flush() raises this to the worker, which reports it.
-        self._error = OSError(f"{len(batch)} log lines could not be stored in {self.store.db_path}: {last}")
+        self._error = OSError(f"{len(batch)} log lines could not be stored in {self.store.location}: {last}")
+
+
+def open_log_store(location: str | Path) -> RunLogStore:
+    """The run log store at ``location``: PostgreSQL for a connection string, else SQLite in that folder."""
+    if is_dsn(location):
+        from dataops.workflows.logs_pg import PgLogStore  # psycopg is an optional dependency
+
+        return PgLogStore(str(location))
+    return LogStore(location)

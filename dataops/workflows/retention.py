@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from dataops.errors import DataOpsError
 from dataops.workflows.engine import Engine
-from dataops.workflows.logs import LogStore
+from dataops.workflows.logs import RunLogStore
 
 ENGINE_BATCH = 200  # run ids per engine query
 
@@ -75,7 +75,7 @@ def _ended_before(engine: Engine, run_ids: Sequence[str], cutoff: datetime) -> t
 
 
 def prune_logs(
-    store: LogStore,
+    store: RunLogStore,
     retention_days: float,
     engine: Engine | None = None,
     *,

@@ -15,7 +15,7 @@ from dataops.errors import DataOpsError, NotConfigured
 from dataops.settings import Settings
 from dataops.workflows.config import WorkflowsConfig
 from dataops.workflows.engine import AsyncEngine
-from dataops.workflows.logs import LogStore
+from dataops.workflows.logs import LogStore, RunLogStore, open_log_store
 from dataops.workflows.timeline import async_sync_run
 from dataops.workflows.watch import Watches
 
@@ -28,7 +28,7 @@ class WorkflowsService:
 
     config: WorkflowsConfig
     engine: AsyncEngine
-    store: LogStore
+    store: RunLogStore
     watches: Watches
     last_sync: dict[str, float] = field(default_factory=dict)
 
@@ -60,10 +60,11 @@ class Workflows:
     """The workflow capability of a long-running server: the `WorkflowsService` of the current
     settings, built on first use and again when the ``[workflows]`` settings change.
 
-    ``store_class`` lets a deployment bring its own log store (built with the log folder).
+    ``store_class`` lets a deployment bring its own log store (built with ``[workflows] log_store``
+    when set, else the log folder); by default the configuration chooses SQLite or PostgreSQL.
     """
 
-    def __init__(self, settings: Callable[[], Settings], store_class: type[LogStore] = LogStore) -> None:
+    def __init__(self, settings: Callable[[], Settings], store_class: type[RunLogStore] = LogStore) -> None:
         self._settings = settings
         self.store_class = store_class
         self._service: WorkflowsService | None = None
@@ -79,6 +80,9 @@ class Workflows:
         svc = self._service
         if svc is None or svc.config != cfg:
             engine = async_engine(cfg)
-            store = self.store_class(cfg.log_path)
+            if self.store_class is LogStore:
+                store = open_log_store(cfg.log_location)
+            else:
+                store = self.store_class(cfg.log_location)
             svc = self._service = WorkflowsService(cfg, engine, store, Watches(engine, store))
         return svc

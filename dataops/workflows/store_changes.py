@@ -1,7 +1,8 @@
 """Wakes the server's live tails as soon as anything is committed to the log store.
 
 One task per server asks the store for its `data_version` every ``interval`` (a few
-milliseconds: the answer comes from SQLite's shared WAL index, without a query or disk access)
+milliseconds: SQLite answers from its shared WAL index, PostgreSQL from a count of the commit
+notifications already received, neither with a query or disk access)
 and, when it moved, wakes every tail that is waiting. The tails then run their real query only
 when there is something to read, so a short interval costs little, and it costs the same
 whatever the number of watched runs.
@@ -11,15 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 
-from dataops.workflows.logs import LogStore
+from dataops.workflows.logs import RunLogStore
 
 
 class StoreChanges:
     """The shared change signal of one log store, for tasks on one event loop."""
 
-    def __init__(self, store: LogStore, interval: float = 0.01) -> None:
+    def __init__(self, store: RunLogStore, interval: float = 0.01) -> None:
         self.store = store
         self.interval = interval
         self._wakes: set[asyncio.Event] = set()
@@ -50,7 +50,7 @@ class StoreChanges:
                 # Runs on the event loop: it reads shared memory only, in microseconds; a thread
                 # hand-off each tick would cost more than the check itself.
                 version = self.store.data_version()
-            except sqlite3.Error:  # e.g. a WAL recovery in progress: let the tails look for themselves
+            except self.store.errors:  # e.g. a WAL recovery in progress: let the tails look for themselves
                 version = None
             if version is None or version != seen:
                 seen = version

@@ -10,7 +10,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from dataops.workflows.engine import AsyncEngine, Engine
-from dataops.workflows.logs import LogRecord, LogStore, now_iso
+from dataops.workflows.logs import LogRecord, RunLogStore, now_iso
 from dataops.workflows.models import Activity, Incident, IncidentState, Run
 
 
@@ -108,7 +108,7 @@ def _new(events: list[LogRecord], known: set[str] | None) -> list[LogRecord]:
     return fresh
 
 
-def sync_run(engine: Engine, store: LogStore, run_id: str, known: set[str] | None = None) -> Run:
+def sync_run(engine: Engine, store: RunLogStore, run_id: str, known: set[str] | None = None) -> Run:
     """Record the run's engine events not yet in the store (a handful of engine requests); returns the run.
 
     ``known`` (event keys this caller already recorded) spares the store a write when nothing is new.
@@ -120,7 +120,7 @@ def sync_run(engine: Engine, store: LogStore, run_id: str, known: set[str] | Non
 
 
 async def async_sync_run(
-    engine: AsyncEngine, store: LogStore, run_id: str, known: set[str] | None = None
+    engine: AsyncEngine, store: RunLogStore, run_id: str, known: set[str] | None = None
 ) -> Run:
     """`sync_run` for the server's event loop (the store write runs in a thread)."""
     run = await engine.run(run_id)

@@ -23,7 +23,7 @@ from typing import Any
 
 from dataops.errors import DataOpsError
 from dataops.workflows.engine import AsyncEngine
-from dataops.workflows.logs import LogStore
+from dataops.workflows.logs import RunLogStore
 from dataops.workflows.models import Run
 from dataops.workflows.store_changes import StoreChanges
 from dataops.workflows.timeline import async_sync_run
@@ -61,7 +61,7 @@ class RunWatch:
         self,
         run_id: str,
         engine: AsyncEngine,
-        store: LogStore,
+        store: RunLogStore,
         *,
         store_interval: float = 0.01,
         engine_interval: float = 1.0,
@@ -151,14 +151,21 @@ class RunWatch:
                 return
             low = min(w.offset for w in watchers)
             records = await asyncio.to_thread(self.store.read_json, self.run_id, low, BATCH)
+            # Watchers that were at the same offset get the same message: build it once (a run
+            # followed by many people would otherwise join the same records once per watcher).
+            built: dict[int, str] = {}
             for w in watchers:
-                mine = [text for seq, text in records if seq > w.offset]
-                if mine:
-                    last = records[-1][0]
-                    self._send(
-                        w, f'{{"type": "records", "records": [{",".join(mine)}], "next_offset": {last}}}'
+                message = built.get(w.offset)
+                if message is None:
+                    mine = [text for seq, text in records if seq > w.offset]
+                    message = built[w.offset] = (
+                        f'{{"type": "records", "records": [{",".join(mine)}], "next_offset": {records[-1][0]}}}'
+                        if mine
+                        else ""
                     )
-                    w.offset = last
+                if message:
+                    self._send(w, message)
+                    w.offset = records[-1][0]
             if len(records) < BATCH:
                 return
 
@@ -186,7 +193,7 @@ class RunWatch:
 class Watches:
     """All watched runs of one server, keyed by run id."""
 
-    def __init__(self, engine: AsyncEngine, store: LogStore) -> None:
+    def __init__(self, engine: AsyncEngine, store: RunLogStore) -> None:
         self.engine = engine
         self.store = store
         self.runs: dict[str, RunWatch] = {}

@@ -18,7 +18,6 @@ from __future__ import annotations
 import gc
 import os
 import socket
-import sqlite3
 import sys
 import threading
 import time
@@ -32,7 +31,7 @@ from dataops.redaction import redact
 from dataops.workflows import capture
 from dataops.workflows.config import WorkerConfig
 from dataops.workflows.engine import Engine
-from dataops.workflows.logs import LogRecord, LogStore, LogWriter, now_iso
+from dataops.workflows.logs import LogRecord, LogWriter, RunLogStore, now_iso
 from dataops.workflows.models import ExternalTask
 from dataops.workflows.retention import prune_logs
 from dataops.workflows.steps import BpmnError, Registry, Step, StepsFolder, Task
@@ -59,7 +58,7 @@ class Worker:
     def __init__(
         self,
         engine: Engine,
-        store: LogStore,
+        store: RunLogStore,
         steps: StepsFolder | Registry,
         config: WorkerConfig | None = None,
         say: Callable[[str], None] | None = None,
@@ -149,7 +148,7 @@ class Worker:
         try:
             # No rewrite of an old store here: it would hold off the other workers' writes.
             report = prune_logs(self.store, self.log_retention_days, self.engine, rewrite=False)
-        except (DataOpsError, sqlite3.Error, OSError) as exc:  # retention must never stop the work
+        except (DataOpsError, OSError, *self.store.errors) as exc:  # type: ignore[misc]  # a tuple of exception types built at run time  # retention must never stop the work
             self._say(f"could not prune old run logs: {exc}")
             return
         if report.runs_pruned or report.undecided or report.needs_rewrite:

@@ -16,9 +16,10 @@ from dataops.errors import InvalidInput, NotFound
 from dataops.pipelines.promotions import entry_json, join_pipelines
 from dataops.promotion.access import decide, history_scope, require
 from dataops.promotion.api import make_target
+from dataops.promotion.audit import AuditTrail
 from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.credentials import gitlab_token
-from dataops.promotion.history import MAX_LIMIT, read_history
+from dataops.promotion.history import MAX_LIMIT
 from dataops.promotion.plan import Plan, build_plan
 from dataops.promotion.submit import submit
 from dataops.promotion.targets import Target
@@ -39,8 +40,8 @@ class PromotionHandler(DataOpsHandler):
     def target(self, env: Environment, cfg: PromotionConfig) -> Target:
         return make_target(env, cfg)
 
-    def audit_log(self, cfg: PromotionConfig) -> Path:
-        return cfg.audit_log
+    def audit_trail(self, cfg: PromotionConfig) -> AuditTrail:
+        return cfg.audit_trail()
 
     def root_dir(self) -> Path:
         return Path(self.settings.get("server_root_dir") or self.serverapp.root_dir).expanduser()
@@ -129,7 +130,7 @@ class SubmitHandler(PromotionHandler):
         if not isinstance(message, str):
             raise InvalidInput("'message' must be text.")
         target = self.target(env, cfg)
-        promotion = await asyncio.to_thread(submit, plan, target, self.audit_log(cfg), message)
+        promotion = await asyncio.to_thread(submit, plan, target, self.audit_trail(cfg), message)
         self.plans().pop(plan_id, None)
         self.write_json(promotion.to_json(), status=201)
 
@@ -161,7 +162,7 @@ class HistoryHandler(PromotionHandler):
             names = ", ".join(e.id for e in cfg.environments) or "none"
             raise InvalidInput(f"There is no deployment environment called {env_id!r} (configured: {names}).")
         ids, hidden = history_scope(cfg, who, env_id)
-        history = await asyncio.to_thread(read_history, self.audit_log(cfg), ids, limit)
+        history = await asyncio.to_thread(lambda: self.audit_trail(cfg).history(ids, limit))
         gitlab_url = cfg.gitlab_url
         by_id = {e.id: e for e in cfg.environments}
         joined = await join_pipelines(

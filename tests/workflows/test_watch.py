@@ -1,4 +1,4 @@
-"""Live watching: new lines reach watchers at once, whatever the engine is doing."""
+"""Live watching: new lines reach watchers at once, whatever the engine is doing (with either store)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import socket
 import time
 
 from dataops.workflows.camunda import AsyncCamundaEngine
-from dataops.workflows.logs import LogRecord, LogStore, now_iso
+from dataops.workflows.logs import LogRecord, RunLogStore, now_iso, open_log_store
 from dataops.workflows.watch import Watcher, Watches
 
 
@@ -15,7 +15,7 @@ def _line(run: str, text: str) -> LogRecord:
     return LogRecord(run_id=run, timestamp=now_iso(), level="INFO", message=text, source="stdout")
 
 
-async def _arrival(store: LogStore, got: list[str], text: str, limit: float) -> float:
+async def _arrival(store: RunLogStore, got: list[str], text: str, limit: float) -> float:
     """Seconds from committing ``text`` (from another thread, as a worker would) to its delivery."""
     t0 = time.monotonic()
     await asyncio.to_thread(store.append, [_line("run-1", text)])
@@ -25,13 +25,13 @@ async def _arrival(store: LogStore, got: list[str], text: str, limit: float) -> 
     return time.monotonic() - t0
 
 
-async def test_a_hanging_engine_does_not_hold_up_the_live_log(tmp_path):
+async def test_a_hanging_engine_does_not_hold_up_the_live_log(store_at):
     # An engine that accepts connections and never answers, like one stalled under load.
     hung = socket.socket()
     hung.bind(("127.0.0.1", 0))
     hung.listen()
     engine = AsyncCamundaEngine(f"http://127.0.0.1:{hung.getsockname()[1]}/engine-rest", timeout=30)
-    store = LogStore(tmp_path)
+    store = open_log_store(store_at)
     watches = Watches(engine, store)
     got: list[str] = []
     try:
@@ -46,8 +46,8 @@ async def test_a_hanging_engine_does_not_hold_up_the_live_log(tmp_path):
         hung.close()
 
 
-async def test_lines_committed_one_by_one_each_arrive_promptly_and_once(tmp_path):
-    store = LogStore(tmp_path)
+async def test_lines_committed_one_by_one_each_arrive_promptly_and_once(store_at):
+    store = open_log_store(store_at)
     engine = AsyncCamundaEngine("http://127.0.0.1:9/engine-rest")  # nothing listens: the poller reports it
     watches = Watches(engine, store)
     got: list[str] = []
