@@ -18,7 +18,7 @@ GITLAB_TOKEN = "glpat-StepToken0123456789"  # noqa: S105
 def key(engine):
     topic = unique("leaky")
     key = unique("secrets")
-    engine.deploy({f"{key}.bpmn": process_xml(key, [("leak", topic)]).encode()}, name=key)
+    engine.publish({f"{key}.bpmn": process_xml(key, [("leak", topic)]).encode()}, name=key)
     return key, topic
 
 
