@@ -4,7 +4,8 @@ Each group mutates only its own modules and runs only the tests that exercise th
 stays bounded (mutmut maps each function to the tests that reach it and runs only those for its
 mutants). Every group works in its own folder under ``build/mutation/<group>/`` (a copy of the
 sources, the ``setup.cfg`` with the group's mutmut settings, ``shared`` beside the copy as the
-tests expect), so groups never share mutmut's cache and the repository itself is never rewritten.
+tests expect), so groups never share mutmut's state and the repository itself is never rewritten;
+each run starts afresh.
 
     python scripts/mutation.py [GROUP ...] [--jobs N]     # no GROUP: every group
 
@@ -59,6 +60,9 @@ def prepare(group: str) -> Path:
     modules, tests = GROUPS[group]
     folder = WORK / group
     folder.mkdir(parents=True, exist_ok=True)
+    # A fresh start: mutmut keeps a mutant's result while the mutated code is unchanged, even when
+    # the tests that killed or missed it have changed since.
+    shutil.rmtree(folder / "mutants", ignore_errors=True)
     for name in COPIED:
         source, copy = REPO / name, folder / name
         if copy.is_dir():
