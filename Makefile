@@ -9,7 +9,7 @@ export PYTHON := $(abspath $(PY))
 export PATH := $(abspath $(VENV))/bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test install build lint check-py check-js pytest jest ui-test engine system-deps clean
+.PHONY: demo test install build lint check-py check-js pytest jest ui-test engine system-deps clean mutation
 
 ## demo: install everything, build, start JupyterLab with the demo configuration (prints the URL)
 demo: install
@@ -56,6 +56,14 @@ system-deps:
 ## engine: build (once) and start the Camunda 7-compatible engine with the sample processes
 engine:
 	bash scripts/engine.sh start
+
+## mutation: mutation testing of the modules that keep users safe (slow, not part of `test`);
+## GROUPS="periods watch" runs some groups only (docs/testing.md)
+MUTMUT := mutmut==3.8.1
+GROUPS ?=
+mutation: install
+	$(PY) -m pip install -q "$(MUTMUT)"
+	$(PY) scripts/mutation.py $(GROUPS)
 
 lint: install
 	$(VENV)/bin/ruff format dataops jupyterlab_dataops tests bench examples

@@ -64,15 +64,17 @@ class EngineServer:
             raise RuntimeError(f"scripts/engine.sh {command} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout.strip()
 
-    def _pid(self) -> str:
+    @property
+    def pid(self) -> str:
+        """The engine process's id from scripts/engine.sh's pid file ("" when none was started)."""
         pidfile = self.data / f"engine-{self.port}.pid"
         return pidfile.read_text().strip() if pidfile.is_file() else ""
 
     def start(self) -> str:
         """Start (building first if needed) and wait until the REST API answers; returns its URL."""
-        before, t0 = self._pid(), time.monotonic()
+        before, t0 = self.pid, time.monotonic()
         url = self._script("start")
-        if self._pid() != before:  # a new process, not the idempotent answer of a running one
+        if self.pid != before:  # a new process, not the idempotent answer of a running one
             STARTS.append((self.port, time.monotonic() - t0))
         return url
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from dataops.config import load_config
+from dataops.errors import ConfigError
 from dataops.promotion.access import Identity, decide
 from dataops.sdmx.sources import configured_sources
 from dataops.settings import resolve
@@ -118,3 +119,12 @@ def test_ignored_key_is_named_with_its_file(admin_file, user_file):
     assert str(user_file) in sentence
     assert "promotion.environments.prod" in sentence
     assert "administrator" in sentence
+
+
+def test_malformed_toml_names_the_file_and_the_line(dataops_config):
+    dataops_config.write_text('[promotion]\naudit_log = "/tmp/a.jsonl"\nenvironments = [\n  { id = "dev" \n')
+    with pytest.raises(ConfigError) as err:
+        load_config()
+    message = err.value.message
+    assert message.startswith(f"The configuration file {dataops_config} is not valid TOML:")
+    assert "line 4" in message

@@ -205,9 +205,15 @@ def _inside(root: Path, relative: str) -> Path:
 def check_destination(dest: str) -> str:
     """A safe relative path inside the deployment repository, or `InvalidInput` saying why not."""
     path = PurePosixPath(dest.strip())
-    if not dest.strip() or path.is_absolute() or ".." in path.parts or path.parts[0] == ".git":
+    if (
+        not dest.strip()
+        or path.is_absolute()
+        or ".." in path.parts
+        or ".git" in {p.lower() for p in path.parts}
+    ):
         raise InvalidInput(
-            f"The destination {dest!r} must be a relative path inside the repository (no '..')."
+            f"The destination {dest!r} must be a relative path inside the repository, "
+            "without '..' and not under .git."
         )
     return path.as_posix()
 

@@ -52,7 +52,7 @@ def syntax_error(exc: etree.XMLSyntaxError, what: str) -> MalformedMessage:
     reason = (exc.msg or str(exc)).split(", line ")[0]
     if "entity" in reason.lower() or "doctype" in reason.lower():
         return MalformedMessage(f"{what} {DTD_REFUSED} (line {line}: {reason})", details={"line": line})
-    if "limit" in reason.lower():
+    if "limit" in reason.lower() or "XML_PARSE_HUGE" in reason:  # e.g. "Excessive depth in document"
         return MalformedMessage(
             f"{what} has a value or element beyond the safety limits of the XML parser (line {line}: "
             f"{reason.strip()}); such messages are refused rather than read into memory.",

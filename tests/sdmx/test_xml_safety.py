@@ -2,25 +2,107 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from lxml import etree
 
 from dataops.errors import MalformedMessage, TooLarge
-from dataops.sdmx.xml_safety import SAFE_PARSER_OPTIONS, gunzip, limit_bytes, parse_tree, safe_parser
+from dataops.sdmx.xml_safety import gunzip, limit_bytes, parse_tree, safe_parser
 
 pytestmark = pytest.mark.timeout(30)
 
 
-def test_parser_settings_forbid_dtds_entities_network_and_huge_trees():
-    assert SAFE_PARSER_OPTIONS == {
-        "resolve_entities": False,
-        "no_network": True,
-        "load_dtd": False,
-        "dtd_validation": False,
-        "huge_tree": False,
-    }
-    assert safe_parser() is not safe_parser()  # a fresh parser per read: no state shared between reads
+def _text(doc: bytes) -> str:
+    """The text content of ``doc`` read with the safe parser alone (no DOCTYPE refusal on top)."""
+    return "".join(etree.fromstring(doc, safe_parser()).itertext())
+
+
+def test_entities_are_never_expanded():
+    # Small enough to stay under libxml2's own amplification guard: only the setting stops it.
+    doc = b'<!DOCTYPE r [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;">]><r>&b;</r>'
+    assert "lol" not in _text(doc)
+
+
+def test_a_billion_laughs_bomb_is_refused_without_expanding(tmp_path):
+    entities = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 12))
+    bomb = f'<?xml version="1.0"?>\n<!DOCTYPE r [{entities}]>\n<r>&a11;</r>'.encode()
+    with pytest.raises(MalformedMessage, match="DTD"):
+        parse_tree(bomb, "bomb.xml")
+    try:  # the parser alone: libxml2 may refuse outright; if it reads, nothing was expanded
+        assert "lol" not in _text(bomb)
+    except etree.XMLSyntaxError as err:
+        assert "amplification" in str(err)
+
+
+def test_an_external_entity_does_not_read_the_local_file(tmp_path):
+    secret = tmp_path / "credentials.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    doc = f'<!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]><r>&x;</r>'.encode()
+    assert "TOP-SECRET" not in _text(doc)
+
+
+def test_a_dtd_file_the_message_names_is_not_read(tmp_path):
+    dtd = tmp_path / "message.dtd"
+    dtd.write_text('<!ELEMENT r ANY><!ENTITY x "FROM-LOCAL-DTD">')
+    root = etree.fromstring(f'<!DOCTYPE r SYSTEM "file://{dtd}"><r>&x;</r>'.encode(), safe_parser())
+    assert root.getroottree().docinfo.externalDTD is None
+    assert "FROM-LOCAL-DTD" not in "".join(root.itertext())
+
+
+@pytest.fixture
+def listener():
+    """A local HTTP server that records every request it gets (it should get none)."""
+    seen: list[str] = []
+
+    class Record(BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.path)
+            body = b'<!ENTITY x "FETCHED-FROM-NETWORK">'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Record)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_no_dtd_or_entity_is_fetched_from_the_network(listener):
+    url, seen = listener
+    docs = [
+        f'<!DOCTYPE r SYSTEM "{url}/r.dtd"><r>&x;</r>',
+        f'<!DOCTYPE r [<!ENTITY % p SYSTEM "{url}/p.dtd"> %p;]><r>&x;</r>',
+        f'<!DOCTYPE r [<!ENTITY x SYSTEM "{url}/x.txt">]><r>&x;</r>',
+    ]
+    for doc in docs:
+        with contextlib.suppress(etree.XMLSyntaxError):
+            assert "FETCHED" not in _text(doc.encode())
+    assert seen == []
+
+
+def test_a_deeply_nested_document_is_refused_as_beyond_the_limits():
+    deep = ("<a>" * 300 + "</a>" * 300).encode()
+    with pytest.raises(etree.XMLSyntaxError):
+        etree.fromstring(deep, safe_parser())
+    with pytest.raises(MalformedMessage, match="beyond the safety limits of the XML parser"):
+        parse_tree(deep, "deep.xml")
+
+
+def test_a_huge_text_node_is_refused_as_beyond_the_limits():
+    huge = b"<a>" + b"x" * 11_000_000 + b"</a>"
+    with pytest.raises(MalformedMessage, match="beyond the safety limits of the XML parser") as err:
+        parse_tree(huge, "huge.xml")
+    assert "huge.xml" in err.value.message
 
 
 def test_parse_tree_refuses_any_doctype(tmp_path):

@@ -213,6 +213,21 @@ async def test_time_period_filter_keeps_only_the_periods_asked_for(sdmx_provider
     assert [str(p) for p in periods] == [f"2010-0{m}" for m in range(1, 7)]
 
 
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("eq:2010-03", ["2010-03"]),
+        ("eq:2010", [f"2010-{m:02}" for m in range(1, 13)]),  # a year holds its twelve months
+    ],
+)
+async def test_time_period_eq_keeps_exactly_that_period(sdmx_provider, jp_fetch, term, expected):
+    response = await _get(
+        jp_fetch, "data", "dataflow", "ECB", "EXR", "~", "M.USD.EUR.SP00.A", **{"c[TIME_PERIOD]": term}
+    )
+    periods = read_data(response.body).column("TIME_PERIOD").to_pylist()
+    assert [str(p) for p in periods] == expected
+
+
 def test_openapi_documents_the_2_x_paths_with_the_media_types_they_write():
     spec = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "openapi-sdmx.yaml").read_text())
     structure = spec["paths"]["/dataops/sdmx/{source}/structure/{artefact_type}/{agency}/{id}/{version}"]

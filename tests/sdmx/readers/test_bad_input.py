@@ -8,6 +8,7 @@ import pytest
 
 from dataops.errors import MalformedMessage, NoData, RemoteError, TooLarge, UnsupportedFormat
 from dataops.sdmx.readers import read_data, read_structure
+from dataops.sdmx.xml_safety import DTD_REFUSED
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -172,3 +173,22 @@ def test_broken_json_names_line_and_column():
 def test_structure_message_given_to_read_data_says_so(samples):
     with pytest.raises(UnsupportedFormat, match="read_structure"):
         read_data(samples / "v3/xml/dataflow.xml")
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        "<!DOCTYPE message:StructureSpecificData>",  # no entity at all: only the reader's own check stops it
+        '<!DOCTYPE m SYSTEM "http://127.0.0.1:9/sdmx.dtd">',
+        "<!DOCTYPE m [<!ELEMENT m ANY>]>",
+    ],
+)
+def test_the_streaming_reader_refuses_a_data_message_with_a_doctype(doctype):
+    message = GOOD.replace(
+        b"<message:StructureSpecificData", f"{doctype}\n<message:StructureSpecificData".encode(), 1
+    )
+    with pytest.raises(MalformedMessage) as err:
+        read_data(message)
+    # The reader's own sentence, not libxml2's complaint about an entity reworded by xml_safety.
+    assert err.value.message.endswith(f" {DTD_REFUSED}")
+    assert "(line" not in err.value.message

@@ -1,0 +1,126 @@
+"""Mutation testing of the modules that keep users safe, one bounded mutmut run per module group.
+
+Each group mutates only its own modules and runs only the tests that exercise them, so a run
+stays bounded (mutmut maps each function to the tests that reach it and runs only those for its
+mutants). Every group works in its own folder under ``build/mutation/<group>/`` (a copy of the
+sources, the ``setup.cfg`` with the group's mutmut settings, ``shared`` beside the copy as the
+tests expect), so groups never share mutmut's state and the repository itself is never rewritten;
+each run starts afresh.
+
+    python scripts/mutation.py [GROUP ...] [--jobs N]     # no GROUP: every group
+
+Prints, per group, killed / survived / other (timeout, suspicious, no tests) and the seconds taken;
+``mutmut results`` / ``mutmut show NAME`` inside the group's folder list and show the survivors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import configparser
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+WORK = REPO / "build" / "mutation"
+COPIED = ("dataops", "jupyterlab_dataops", "tests", "processes", "pyproject.toml")
+
+# group: (modules to mutate, the tests that exercise them)
+GROUPS: dict[str, tuple[list[str], list[str]]] = {
+    "promotion": (
+        [
+            "dataops/promotion/access.py",
+            "dataops/promotion/secrets.py",
+            "dataops/promotion/plan.py",
+            "dataops/promotion/submit.py",
+            "dataops/promotion/targets/*.py",
+        ],
+        ["tests/promotion", "tests/server/test_promotion_api.py", "tests/server/test_promotion_rights.py"],
+    ),
+    "xml_safety": (
+        ["dataops/sdmx/xml_safety.py"],
+        ["tests/sdmx/test_xml_safety.py", "tests/sdmx/readers/test_bad_input.py"],
+    ),
+    "query": (["dataops/sdmx/query.py"], ["tests/sdmx/test_query.py", "tests/sdmx/test_query_filters.py"]),
+    "periods": (["dataops/sdmx/periods.py"], ["tests/sdmx/test_periods.py"]),
+    "logs": (
+        ["dataops/workflows/logs.py"],
+        ["tests/workflows/test_logs.py", "tests/workflows/test_retention.py"],
+    ),
+    "watch": (["dataops/workflows/watch.py"], ["tests/workflows/test_watch.py"]),
+}
+
+
+def prepare(group: str) -> Path:
+    """The group's folder: fresh sources, its mutmut settings, ``shared`` beside it."""
+    modules, tests = GROUPS[group]
+    folder = WORK / group
+    folder.mkdir(parents=True, exist_ok=True)
+    # A fresh start: mutmut keeps a mutant's result while the mutated code is unchanged, even when
+    # the tests that killed or missed it have changed since.
+    shutil.rmtree(folder / "mutants", ignore_errors=True)
+    for name in COPIED:
+        source, copy = REPO / name, folder / name
+        if copy.is_dir():
+            shutil.rmtree(copy)
+        if source.is_dir():
+            shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, copy)
+    cfg = configparser.ConfigParser()
+    cfg["mutmut"] = {
+        "source_paths": "\ndataops/",
+        "only_mutate": "\n" + "\n".join(modules),
+        "also_copy": "\njupyterlab_dataops/\nprocesses/",
+        "pytest_add_cli_args_test_selection": "\n" + "\n".join(tests),
+    }
+    with (folder / "setup.cfg").open("w") as fh:
+        cfg.write(fh)
+    # tests/conftest.py finds the shared test data beside the repository: beside mutants/ here.
+    link = folder / "shared"
+    if not link.exists():
+        link.symlink_to((REPO.parent / "shared").resolve())
+    return folder
+
+
+def run(group: str, jobs: int) -> Counter:
+    """Run mutmut over ``group``; the count of mutants per outcome."""
+    folder = prepare(group)
+    t0 = time.monotonic()
+    # Its console script, not ``-m mutmut``: that imports mutmut.__main__ twice (as __main__ and
+    # from the mutants), and setting multiprocessing's start method on import fails the second time.
+    mutmut = [sys.executable, "-c", "from mutmut.__main__ import cli; cli()"]
+    subprocess.run([*mutmut, "run", "--max-children", str(jobs)], cwd=folder, check=False)
+    listing = subprocess.run(
+        [*mutmut, "results", "--all", "true"], cwd=folder, capture_output=True, text=True, check=False
+    ).stdout
+    outcomes = Counter(line.rpartition(": ")[2].strip() for line in listing.splitlines() if ": " in line)
+    seconds = time.monotonic() - t0
+    killed, survived = outcomes["killed"], outcomes["survived"]
+    other = sum(outcomes.values()) - killed - survived
+    score = killed / (killed + survived) if killed + survived else 0.0
+    print(
+        f"{group}: {killed} killed, {survived} survived, {other} other ({dict(outcomes)}); "
+        f"{score:.0%} of the decided mutants killed; {seconds:.0f} s"
+    )
+    return outcomes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="*", metavar="GROUP", help=f"one of {', '.join(GROUPS)}")
+    parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) // 2))
+    args = parser.parse_args()
+    unknown = sorted(set(args.groups) - set(GROUPS))
+    if unknown:
+        parser.error(f"no group {', '.join(unknown)}; the groups are {', '.join(GROUPS)}")
+    for group in args.groups or list(GROUPS):
+        run(group, args.jobs)
+
+
+if __name__ == "__main__":
+    main()
