@@ -6,19 +6,29 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO, TypeVar
+from urllib.parse import quote
 
 from dataops.errors import InvalidInput, NotFound
 from dataops.pipelines.access import CITarget, ci_target, ci_targets, gitlab_token
 from dataops.pipelines.gitlab import GitLabCI
 from dataops.pipelines.models import Job, Pipeline, TestReportSummary
 from dataops.pipelines.trace import TraceFollower
+from dataops.service.client import service_client
 from dataops.sync import run_sync
 
 T = TypeVar("T")
 
 
 def list_pipelines(env: str, limit: int = 10) -> list[Pipeline]:
-    """The newest pipelines of environment ``env``'s deployment branch, with their jobs."""
+    """The newest pipelines of environment ``env``'s deployment branch, with their jobs.
+
+    Under JupyterHub with the DataOps service (``DATAOPS_SERVICE_URL``) the service reads them with
+    its credentials, for environments whose promotions you may see.
+    """
+    client = service_client()
+    if client is not None:
+        answer = client.call("GET", f"pipelines/{quote(env, safe='')}", params={"limit": limit})
+        return [Pipeline.from_json(p) for p in answer["pipelines"]]
     target = ci_target(env)
     return _call(target, lambda ci: ci.pipelines(target.branch, limit=limit, environment=target.environment))
 

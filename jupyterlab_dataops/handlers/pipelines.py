@@ -18,12 +18,14 @@ from dataops.pipelines.gitlab import GitLabCI
 from dataops.pipelines.trace import slice_trace
 from dataops.promotion.access import Identity, require
 from jupyterlab_dataops.handlers.base import DataOpsHandler
+from jupyterlab_dataops.handlers.forward import ServiceForwarding
 
 MAX_PIPELINES = 50
 
 
-class PipelinesHandler(DataOpsHandler):
-    """Shared plumbing: the environment's CI target and a GitLab client."""
+class PipelinesHandler(ServiceForwarding, DataOpsHandler):
+    """Shared plumbing: the environment's CI target and a GitLab client (under JupyterHub with the
+    DataOps service, every request is forwarded to it instead)."""
 
     def target(self, env: str) -> CITarget:
         """The environment's project and branch."""
