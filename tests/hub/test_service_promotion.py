@@ -41,13 +41,15 @@ def head(remotes, name: str) -> str:
     return git(remotes.root / f"{name}.git", "rev-parse", "main")
 
 
-def promote_in_kernel(hub, user: str, name: str, env_id: str, before: str = "") -> str:
+def promote_in_kernel(hub, user: str, name: str, env_id: str, before: str = "", args: str = "") -> str:
+    """Run ``dataops.promote`` of a new notebook in ``user``'s kernel (``before`` runs first); the
+    printed ``user environment commit_sha`` of the promotion."""
     code = (
         notebook(name)
         + before
         + f"""
 import dataops
-done = dataops.promote({name!r}, {env_id!r}, "Promote {name}")
+done = dataops.promote({name!r}, {env_id!r}, "Promote {name}"{args})
 print(done.user, done.environment, done.commit_sha)
 """
     )
