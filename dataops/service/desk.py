@@ -11,7 +11,7 @@ import asyncio
 from dataclasses import asdict
 from typing import Any
 
-from dataops.errors import InvalidInput, NotFound
+from dataops.errors import Forbidden, InvalidInput, NotFound
 from dataops.pipelines.gitlab import GitLabCI
 from dataops.pipelines.promotions import entry_json, join_pipelines
 from dataops.pipelines.trace import slice_trace
@@ -155,13 +155,10 @@ class PromotionDesk:
     def _ci(self, caller: Caller, env_id: str, *, run: bool = False) -> tuple[Environment, GitLabCI]:
         cfg = self.policy.promotion()
         env = cfg.environment(env_id)
-        who = identity(caller)
-        if run:
-            require(env, who)
-        else:
-            decision = may_see_history(env, who)
-            if not decision.allowed:
-                require(env, who)  # raises Forbidden with the sentence of the allow lists
+        # One rule (the environment's allow lists), worded for what was asked.
+        decision = decide(env, identity(caller), "run pipelines of" if run else "see the pipelines of")
+        if not decision.allowed:
+            raise Forbidden(decision.reason)
         target = self.policy.ci_target(env, cfg)
         return env, GitLabCI(target.gitlab_url, self.policy.gitlab_token(), target.project)
 

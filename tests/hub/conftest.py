@@ -11,7 +11,10 @@ import os
 
 import pytest
 
+from tests.conftest import SHARED
 from tests.fakes.git_http import GitHttpServer
+from tests.fakes.gitlab.server import GitLabFake
+from tests.fakes.gitlab.spec import SPEC_PATH
 from tests.hub import environment as env
 from tests.hub import promotion_setup
 from tests.hub.hub import Hub
@@ -26,7 +29,19 @@ def deploy_remotes(tmp_path_factory) -> GitHttpServer:
 
 
 @pytest.fixture(scope="session")
-def hub(tmp_path_factory, deploy_remotes) -> Hub:
+def deploy_gitlab(tmp_path_factory) -> GitLabFake:
+    """The GitLab fake (spec-checked) with the deployment project whose pipelines the service reads."""
+    spec = SHARED / SPEC_PATH.relative_to(SPEC_PATH.parents[1])
+    if not spec.is_file():
+        pytest.fail(f"{spec} is missing: the GitLab fake checks every call against it")
+    fake = promotion_setup.start_gitlab(tmp_path_factory.mktemp("gitlab"), spec)
+    yield fake
+    fake.stop()
+    assert fake.state.violations == [], f"outside GitLab's spec: {fake.state.violations}"
+
+
+@pytest.fixture(scope="session")
+def hub(tmp_path_factory, deploy_remotes, deploy_gitlab) -> Hub:
     """A running JupyterHub with the DataOps service; ``analyst`` and ``releaser`` have servers.
 
     The service is configured with the environments of `promotion_setup` (``prod`` for
@@ -39,7 +54,7 @@ def hub(tmp_path_factory, deploy_remotes) -> Hub:
         env.ensure_service_secrets()
         env.ensure_proxy()
         bin_dir = env.ensure_venv()
-        promotion_setup.write_service_config(deploy_remotes.url)
+        promotion_setup.write_service_config(deploy_remotes.url, deploy_gitlab.url)
     state = tmp_path_factory.mktemp("jupyterhub")
     running = Hub(state, bin_dir, extra_config=promotion_setup.EXTRA_CONFIG)
     try:
