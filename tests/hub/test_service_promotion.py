@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import time
 from pathlib import Path
 
 import httpx
@@ -189,3 +190,42 @@ def test_a_service_that_does_not_answer_gives_the_sentence_and_no_commit(hub, de
         promote_in_kernel(hub, "analyst", "down.ipynb", "dev", before=switch)
     assert str(down.value).startswith(f"ServiceUnreachable: the DataOps service at {dead} does not answer")
     assert head(deploy_remotes, "dev") == before
+
+
+def test_a_stopped_service_gives_the_sentence_in_python_and_the_panel_and_no_commit(hub, deploy_remotes):
+    """The service is killed and kept down (a credentials file others could read makes it refuse to
+    start again) while analyst promotes; afterwards the hub starts it again."""
+    before = head(deploy_remotes, "dev")
+    hub.run_in_kernel("analyst", notebook("stopped.ipynb"))
+    env.SECRETS.chmod(0o644)
+    try:
+        hub.service_process().kill()
+        deadline = time.monotonic() + 30
+        while httpx.get(hub.service_url + "api/health").status_code == 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        with pytest.raises(KernelError) as down:
+            promote_in_kernel(hub, "analyst", "stopped.ipynb", "dev")
+        assert str(down.value).startswith(
+            f"ServiceUnreachable: the DataOps service at {hub.service_url} does not answer"
+        )
+        reply = httpx.post(
+            f"{hub.url}/user/analyst/dataops/api/promotion/plans",
+            headers={"Authorization": f"token {hub.token('analyst')}"},
+            json={"path": "stopped.ipynb", "environment": "dev"},
+            timeout=60,
+        )
+        assert reply.status_code == 503
+        assert reply.json()["error"] == "service_unreachable"
+        assert reply.json()["message"].startswith(f"the DataOps service at {hub.service_url} does not answer")
+    finally:
+        env.SECRETS.chmod(0o600)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(hub.service_url + "api/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+    assert head(deploy_remotes, "dev") == before
+    assert httpx.get(hub.service_url + "api/health").json() == {"ok": True}
