@@ -121,6 +121,13 @@ class EngineUnreachable(Unreachable):
     code = "engine_unreachable"
 
 
+class ServiceUnreachable(Unreachable):
+    """The DataOps hub service, which decides rights under JupyterHub, did not answer."""
+
+    code = "service_unreachable"
+    http_status = 503
+
+
 class RemoteError(DataOpsError):
     """A remote service refused a request and said why (the message carries its reason)."""
 

@@ -7,12 +7,14 @@ did nothing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 from dataops.config import Ignored
 from dataops.errors import DataOpsError
 from dataops.sdmx.sources import configured_sources
+from dataops.service.client import SERVICE_URL_ENV, hub_mode
 from dataops.settings import Settings
 from jupyterlab_dataops.context import DataOpsContext
 
@@ -56,6 +58,18 @@ def ignored_sentence(ignored: list[Ignored]) -> str:
         by_file.setdefault(str(i.file), []).append(i.key)
     parts = [f"ignored in {file}: {', '.join(keys)}" for file, keys in by_file.items()]
     return "; ".join(parts) + " (only the administrator's configuration sets these)"
+
+
+def rights_status() -> dict[str, str]:
+    """Who decides rights here: ``{"mode", "summary"}``, so nobody mistakes a laptop for the hub setup.
+
+    ``hub`` when the server runs under JupyterHub with the DataOps service (``DATAOPS_SERVICE_URL``),
+    ``single-user`` otherwise.
+    """
+    if hub_mode():
+        url = os.environ[SERVICE_URL_ENV]
+        return {"mode": "hub", "summary": f"rights are decided by the DataOps service at {url}"}
+    return {"mode": "single-user", "summary": "single-user mode: rights are not enforced"}
 
 
 def _data_status(settings: Settings) -> dict[str, Any]:

@@ -104,6 +104,12 @@ class Pipeline:
         """JSON-ready dict (snake_case, jobs included)."""
         return asdict(self)
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Pipeline:
+        """Back from `to_json` (the DataOps service's answer)."""
+        jobs = [Job(**job) for job in data.get("jobs") or []]
+        return cls(**{**data, "jobs": jobs})
+
 
 @dataclass
 class TestReportSummary:

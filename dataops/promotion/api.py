@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from dataops.config import Config
 from dataops.errors import ConfigError, NotConfigured
+from dataops.promotion import remote
 from dataops.promotion.access import Identity, history_scope, require, server_account
 from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.credentials import gitlab_token
@@ -18,6 +20,7 @@ from dataops.promotion.submit import Promotion, submit
 from dataops.promotion.targets import Target
 from dataops.promotion.targets.git import GitTarget
 from dataops.promotion.targets.gitlab import GitLabTarget
+from dataops.service.client import service_client
 from dataops.settings import settings_for
 from dataops.sync import run_sync
 
@@ -55,7 +58,14 @@ def plan(
     config: Config | None = None,
     user: Identity | None = None,
 ) -> Plan:
-    """Review a promotion without changing anything: files, destinations, diff and secret scan."""
+    """Review a promotion without changing anything: files, destinations, diff and secret scan.
+
+    Under JupyterHub with the DataOps service (``DATAOPS_SERVICE_URL``) the service reviews it and
+    this returns its review as JSON (a dict); ``config`` and ``user`` are not used there.
+    """
+    client = service_client()
+    if client is not None:
+        return remote.review(client, path, env, extra_files=extra_files, destinations=destinations)  # type: ignore[return-value]
     cfg = settings_for(config).promotion
     environment = cfg.environment(env)
     who = user or current_identity()
@@ -88,7 +98,14 @@ def promote(
 
     Raises `SecretsFound` (nothing is sent), `Forbidden`, or `Conflict` when the branch moved
     during the promotion (nothing is overwritten).
+
+    Under JupyterHub with the DataOps service (``DATAOPS_SERVICE_URL``) the service decides and
+    lands it as the hub user who owns this kernel: ``user`` and ``config`` decide nothing there, and
+    a service that does not answer raises `ServiceUnreachable` with nothing promoted.
     """
+    client = service_client()
+    if client is not None:
+        return remote.promote(client, path, env, message, extra_files=extra_files, destinations=destinations)
     cfg = settings_for(config).promotion
     reviewed = plan(path, env, extra_files=extra_files, destinations=destinations, config=config, user=user)
     return submit(reviewed, make_target(reviewed.environment, cfg), cfg.audit_trail(), message)
@@ -111,6 +128,19 @@ def promotions(
     """
     import pandas as pd  # a kernel pays for pandas only when it asks for a table
 
+    client = service_client()
+    if client is not None:  # under JupyterHub: the service's audit trail, filtered by the service
+        answer = remote.history(client, env, check_limit(limit))
+        if answer.get("pipelines_error") and pipelines:
+            warnings.warn(answer["pipelines_error"], stacklevel=2)
+        return _frame(pd, answer["entries"])
+    rows = _rows(env, limit, pipelines, config, user)
+    return _frame(pd, rows)
+
+
+def _rows(
+    env: str | None, limit: int, pipelines: bool, config: Config | None, user: Identity | None
+) -> list[dict]:
     from dataops.pipelines.promotions import JoinedHistory, entry_json, join_pipelines
 
     cfg = settings_for(config).promotion
@@ -122,7 +152,7 @@ def promotions(
     if history.torn_last_line:
         warnings.warn(
             f"The last line of {trail.location} is incomplete (a promotion being recorded?); it is left out.",
-            stacklevel=2,
+            stacklevel=3,
         )
     by_id = {e.id: e for e in cfg.environments}
     joined = JoinedHistory(history.entries)
@@ -133,11 +163,17 @@ def promotions(
             )
         )
         if joined.pipelines_error:
-            warnings.warn(joined.pipelines_error, stacklevel=2)
+            warnings.warn(joined.pipelines_error, stacklevel=3)
+    return [
+        entry_json(entry, joined, by_id.get(entry.environment), cfg.gitlab_url) for entry in history.entries
+    ]
+
+
+def _frame(pd: ModuleType, entries: list[dict]) -> pd.DataFrame:
     rows = []
-    for entry in history.entries:
-        row = entry_json(entry, joined, by_id.get(entry.environment), cfg.gitlab_url)
-        pipeline = row.pop("pipeline") or {}
+    for entry in entries:
+        row = dict(entry)
+        pipeline = row.pop("pipeline", None) or {}
         row["pipeline_status"] = pipeline.get("status")
         row["pipeline_url"] = pipeline.get("web_url")
         rows.append(row)

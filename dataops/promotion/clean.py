@@ -28,6 +28,14 @@ def read_notebook(path: Path) -> NotebookNode:
         raise MalformedMessage(f"{path.name} is not a readable Jupyter notebook: {exc}") from exc
 
 
+def notebook_from_bytes(data: bytes, name: str) -> NotebookNode:
+    """A notebook from its bytes as nbformat 4, or `MalformedMessage` naming the file ``name``."""
+    try:
+        return nbformat.reads(data.decode("utf-8"), as_version=4)
+    except Exception as exc:  # nbformat raises several unrelated types for a broken file
+        raise MalformedMessage(f"{name} is not a readable Jupyter notebook: {exc}") from exc
+
+
 def clean_notebook(nb: NotebookNode) -> NotebookNode:
     """A stripped copy of ``nb`` (the input is not changed)."""
     out = copy.deepcopy(nb)

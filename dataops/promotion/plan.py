@@ -13,14 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from dataops.errors import Forbidden, InvalidInput, NotFound
+from dataops.errors import Forbidden, InvalidInput
 from dataops.promotion import secrets
 from dataops.promotion.access import Identity
-from dataops.promotion.clean import clean_notebook, notebook_bytes, read_notebook
+from dataops.promotion.clean import clean_notebook, notebook_bytes, notebook_from_bytes
 from dataops.promotion.config import Environment
 from dataops.promotion.diff import FileDiff, notebook_diff, text_diff
 from dataops.promotion.export import to_percent_script
-from dataops.promotion.imports import local_imports
+from dataops.promotion.inputs import PlanInput, collect_input
 from dataops.promotion.targets import Target
 
 KIND_FOLDERS = {".ipynb": "notebooks", ".py": "steps", ".bpmn": "processes"}
@@ -106,8 +106,21 @@ def build_plan(
     destinations: dict[str, str] | None = None,
 ) -> Plan:
     """Read, clean, export and scan ``source`` (relative to ``root``) and diff it against ``env``'s branch."""
-    main = _inside(root, source)
-    files, findings = _collect(root, main, env, extra_files)
+    collected = collect_input(root, source, extra_files)
+    return build_plan_from(collected, env, target, who, destinations=destinations)
+
+
+def build_plan_from(
+    given: PlanInput,
+    env: Environment,
+    target: Target,
+    who: Identity,
+    *,
+    destinations: dict[str, str] | None = None,
+) -> Plan:
+    """Clean, export and scan the files of ``given`` (bytes, no filesystem) and diff them against
+    ``env``'s branch read through ``target``."""
+    files, findings = _collect(given.check(), env)
     for planned in files:
         wanted = (destinations or {}).get(planned.destination)  # keyed by the proposed destination
         if wanted:
@@ -127,22 +140,29 @@ def build_plan(
         differ = notebook_diff if planned.kind == "notebook" else text_diff
         planned.diff = differ(old.content if old else None, planned.content, planned.destination)
     protected = env.protected or (state.protected and not state.can_push)
-    review = f"promote/{env.id}/{_slug(main.stem)}" if protected else ""
+    stem = PurePosixPath(given.source).stem
+    review = f"promote/{env.id}/{_slug(stem)}" if protected else ""
     scan = secrets.ScanResult(findings, [f.source or f.destination for f in files])
     return Plan(
-        env, who, source, files, state.base_commit, scan, "merge_request" if protected else "commit", review
+        env,
+        who,
+        given.source,
+        files,
+        state.base_commit,
+        scan,
+        "merge_request" if protected else "commit",
+        review,
     )
 
 
-def _collect(
-    root: Path, main: Path, env: Environment, extra: list[str] | tuple[str, ...]
-) -> tuple[list[PlannedFile], list[secrets.Finding]]:
-    rel = main.relative_to(root).as_posix()
+def _collect(given: PlanInput, env: Environment) -> tuple[list[PlannedFile], list[secrets.Finding]]:
+    rel = given.source
+    main = PurePosixPath(rel)
     files: list[PlannedFile] = []
     findings: list[list[secrets.Finding]] = []
     kind_folder = env.folder(KIND_FOLDERS.get(main.suffix, "steps"))
     if main.suffix == ".ipynb":
-        original = read_notebook(main)
+        original = notebook_from_bytes(given.files[rel], main.name)
         cleaned = clean_notebook(original)
         script = to_percent_script(cleaned)
         in_notebook = secrets.scan_notebook(original, rel)
@@ -152,54 +172,34 @@ def _collect(
         files.append(_file("", py_dest, "script", script))
         # The .py is generated from the cells: a secret there was already reported in its cell.
         findings.append(secrets.unseen(secrets.scan_text(script.decode(), py_dest), in_notebook))
-        for module in local_imports(original, main.parent):
-            mrel = module.relative_to(root).as_posix()
-            _inside(root, mrel)  # the file itself, links resolved: a linked __init__.py may point outside
-            dest = f"{kind_folder}/{module.relative_to(main.parent).as_posix()}"
-            files.append(_read(module, mrel, dest, "module", findings))
-    elif main.suffix in (".py", ".bpmn"):
-        files.append(
-            _read(
-                main,
-                rel,
-                f"{kind_folder}/{main.name}",
-                "step" if main.suffix == ".py" else "process",
-                findings,
-            )
-        )
+        for mrel in given.modules:
+            dest = f"{kind_folder}/{_under(PurePosixPath(mrel), main.parent)}"
+            files.append(_read(given.files[mrel], mrel, dest, "module", findings))
     else:
-        raise InvalidInput(
-            f"{main.name} cannot be promoted: choose a notebook, a Python step module or a .bpmn file."
-        )
-    for item in extra:
-        path = _inside(root, item)
-        erel = path.relative_to(root).as_posix()
+        kind = "step" if main.suffix == ".py" else "process"
+        files.append(_read(given.files[rel], rel, f"{kind_folder}/{main.name}", kind, findings))
+    for erel in given.extras:
         if erel not in {f.source for f in files}:
+            path = PurePosixPath(erel)
             dest = f"{env.folder(KIND_FOLDERS.get(path.suffix, 'steps'))}/{path.name}"
-            files.append(_read(path, erel, dest, "file", findings))
+            files.append(_read(given.files[erel], erel, dest, "file", findings))
     return files, secrets.merge(*findings)
+
+
+def _under(path: PurePosixPath, folder: PurePosixPath) -> str:
+    return path.as_posix() if folder == PurePosixPath(".") else path.relative_to(folder).as_posix()
 
 
 def _file(source: str, dest: str, kind: str, content: bytes) -> PlannedFile:
     return PlannedFile(source, dest, kind, content, FileDiff("new"))
 
 
-def _read(path: Path, rel: str, dest: str, kind: str, findings: list[list[secrets.Finding]]) -> PlannedFile:
-    data = path.read_bytes()
-    if path.suffix == ".ipynb":
-        findings.append(secrets.scan_notebook(read_notebook(path), rel))
+def _read(data: bytes, rel: str, dest: str, kind: str, findings: list[list[secrets.Finding]]) -> PlannedFile:
+    if rel.endswith(".ipynb"):
+        findings.append(secrets.scan_notebook(notebook_from_bytes(data, PurePosixPath(rel).name), rel))
     else:
         findings.append(secrets.scan_text(data.decode("utf-8", errors="replace"), rel))
     return _file(rel, dest, kind, data)
-
-
-def _inside(root: Path, relative: str) -> Path:
-    path = (root / relative).resolve()
-    if root.resolve() not in path.parents:
-        raise InvalidInput(f"{relative} is outside the folder this server works in.")
-    if not path.is_file():
-        raise NotFound(f"There is no file {relative} to promote.")
-    return path
 
 
 def check_destination(dest: str) -> str:

@@ -5,6 +5,8 @@ It runs as a JupyterHub-managed service under its own Unix account, so code runn
 calling, and in which groups, it learns from the hub alone: the caller's hub token is checked
 against the hub's API, and nothing the caller sends about itself is believed.
 
-``settings`` and ``hub`` need only the standard library and httpx; ``app`` is the tornado server
-and imports jupyterhub, so kernels never import it.
+``settings``, ``hub`` and ``client`` (the single-user side's way to the service) need only the
+standard library and httpx; ``policy`` (the service's configuration and credentials) and ``desk``
+(promotion and pipeline actions decided from the hub's caller) are tornado-free; ``app`` and
+``routes`` are the tornado server and import jupyterhub, so kernels never import them.
 """

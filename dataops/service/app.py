@@ -114,10 +114,17 @@ def make_app(settings: ServiceSettings) -> web.Application:
     directory = HubDirectory(settings.api_url, settings.api_token)
     auth = {"hub_auth": hub_auth, "directory": directory}
     prefix = settings.prefix
+    # Imported here: the routes' handlers derive from CallerHandler above.
+    from dataops.service.desk import PromotionDesk
+    from dataops.service.policy import ServicePolicy
+    from dataops.service.routes import ROUTES
+
+    desk = PromotionDesk(ServicePolicy(settings.config_file, settings.secrets_file))
     return web.Application(
         [
             (rf"{prefix}api/health", HealthHandler),
             (rf"{prefix}api/whoami", WhoamiHandler, auth),
+            *((rf"{prefix}api/{pattern}", handler, {**auth, "desk": desk}) for pattern, handler in ROUTES),
         ],
         default_handler_class=NotFoundHandler,
         # HubOAuth signs its login cookie with this; no browser login route exists yet, so a secret

@@ -25,12 +25,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the service's credentials file, readable by the service account only "
         "(default: $DATAOPS_SERVICE_SECRETS or /etc/dataops/service/secrets.toml)",
     )
+    p.add_argument(
+        "--config",
+        help="the administrator's configuration with the environments and rights "
+        "(default: $DATAOPS_SERVICE_CONFIG or /etc/dataops/config.toml); no user's file is read",
+    )
     p.set_defaults(func=run_service)
 
 
 def run_service(args: argparse.Namespace) -> int:
     """Check the settings, listen, and serve until SIGTERM or SIGINT."""
-    settings = ServiceSettings.from_environment(secrets_file=args.secrets)
+    settings = ServiceSettings.from_environment(secrets_file=args.secrets, config_file=args.config)
     check_secrets_file(settings.secrets_file)
     logging.basicConfig(level=logging.INFO, format="[dataops service %(levelname)s %(asctime)s] %(message)s")
     # httpx logs every request to the hub at INFO; the service's access log already says enough.

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from dataops.errors import ConfigError
 
 DEFAULT_SECRETS = Path("/etc/dataops/service/secrets.toml")
+# The administrator's configuration: environments and who may promote there.
+DEFAULT_CONFIG = Path("/etc/dataops/config.toml")
 
 
 @dataclass(frozen=True)
@@ -24,10 +26,15 @@ class ServiceSettings:
     api_url: str
     api_token: str
     secrets_file: Path
+    config_file: Path = DEFAULT_CONFIG
 
     @classmethod
     def from_environment(
-        cls, env: dict[str, str] | None = None, *, secrets_file: str | None = None
+        cls,
+        env: dict[str, str] | None = None,
+        *,
+        secrets_file: str | None = None,
+        config_file: str | None = None,
     ) -> ServiceSettings:
         """Read the variables JupyterHub sets for a managed service; a missing one is a `ConfigError`."""
         env = dict(os.environ if env is None else env)
@@ -59,6 +66,7 @@ class ServiceSettings:
             api_url=env["JUPYTERHUB_API_URL"].rstrip("/"),
             api_token=env["JUPYTERHUB_API_TOKEN"],
             secrets_file=secrets,
+            config_file=Path(config_file or env.get("DATAOPS_SERVICE_CONFIG") or DEFAULT_CONFIG),
         )
 
 

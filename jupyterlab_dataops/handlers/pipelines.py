@@ -19,12 +19,14 @@ from dataops.pipelines.environment import EnvironmentCI
 from dataops.pipelines.trace import slice_trace
 from dataops.promotion.access import may_see_pipelines, require
 from jupyterlab_dataops.handlers.base import DataOpsHandler
+from jupyterlab_dataops.handlers.forward import ServiceForwarding
 
 MAX_PIPELINES = 50
 
 
-class PipelinesHandler(DataOpsHandler):
-    """Shared plumbing: the environment's pipelines as the signed-in user may see them."""
+class PipelinesHandler(ServiceForwarding):
+    """Shared plumbing: the environment's pipelines as the signed-in user may see them (under JupyterHub
+    with the DataOps service, every request is forwarded to it instead)."""
 
     def ci(self, env: str) -> EnvironmentCI:
         """The environment's CI (`Forbidden` for a user who may not see its promotions)."""

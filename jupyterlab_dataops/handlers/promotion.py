@@ -21,15 +21,19 @@ from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.credentials import gitlab_token
 from dataops.promotion.history import MAX_LIMIT
 from dataops.promotion.plan import Plan, build_plan
+from dataops.promotion.remote import review_body
 from dataops.promotion.submit import submit
 from dataops.promotion.targets import Target
-from jupyterlab_dataops.handlers.base import DataOpsHandler
+from jupyterlab_dataops.handlers.forward import ServiceForwarding
 
 MAX_PLANS = 200
 
 
-class PromotionHandler(DataOpsHandler):
-    """Shared plumbing: configuration, identity, the plan store, the target of an environment."""
+class PromotionHandler(ServiceForwarding):
+    """Shared plumbing: configuration, identity, the plan store, the target of an environment.
+
+    Under JupyterHub with the DataOps service every request is forwarded to it (`ServiceForwarding`).
+    """
 
     def promotion_config(self) -> PromotionConfig:
         return self.dataops.promotion.config()
@@ -82,6 +86,17 @@ class EnvironmentsHandler(PromotionHandler):
 
 class PlansHandler(PromotionHandler):
     """``POST promotion/plans``: review a promotion (files, destinations, diff, secret scan)."""
+
+    def forward_body(self) -> dict:
+        """The service's review request: the files this server collected, as bytes."""
+        body = self.json_body()
+        path, env_id = body.get("path"), body.get("environment")
+        extra, destinations = body.get("extra_files", []), body.get("destinations", {})
+        if not isinstance(path, str) or not isinstance(env_id, str):
+            raise InvalidInput("A review needs 'path' (the file to promote) and 'environment'.")
+        if not isinstance(extra, list) or not isinstance(destinations, dict):
+            raise InvalidInput("'extra_files' must be a list of paths and 'destinations' an object.")
+        return review_body(self.root_dir(), path, env_id, extra_files=extra, destinations=destinations)
 
     @web.authenticated
     async def post(self) -> None:

@@ -6,16 +6,22 @@ from tornado import web
 
 from jupyterlab_dataops._version import __version__
 from jupyterlab_dataops.handlers.base import DataOpsHandler
-from jupyterlab_dataops.status import capability_status
+from jupyterlab_dataops.status import capability_status, rights_status
 
 
 class StatusHandler(DataOpsHandler):
-    """Version plus one status entry per capability (what the panels show as their status line)."""
+    """Version, who decides rights (``rights``), plus one status entry per capability (what the panels show as their status line)."""
 
     @web.authenticated
     def get(self) -> None:
         """Report version and capabilities."""
-        self.write_json({"version": __version__, "capabilities": capability_status(self.dataops)})
+        self.write_json(
+            {
+                "version": __version__,
+                "capabilities": capability_status(self.dataops),
+                "rights": rights_status(),
+            }
+        )
 
 
 ROUTES = [(r"status", StatusHandler)]

@@ -11,13 +11,42 @@ import os
 
 import pytest
 
+from tests.conftest import SHARED
+from tests.fakes.git_http import GitHttpServer
+from tests.fakes.gitlab.server import GitLabFake
+from tests.fakes.gitlab.spec import SPEC_PATH
 from tests.hub import environment as env
+from tests.hub import promotion_setup
 from tests.hub.hub import Hub
 
 
 @pytest.fixture(scope="session")
-def hub(tmp_path_factory) -> Hub:
-    """A running JupyterHub with the DataOps service; ``analyst`` and ``releaser`` have servers."""
+def deploy_remotes(tmp_path_factory) -> GitHttpServer:
+    """The deployment repositories (``dev.git``, ``prod.git``) over git's smart HTTP on 127.0.0.1."""
+    server = promotion_setup.start_remotes(tmp_path_factory.mktemp("remotes"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def deploy_gitlab(tmp_path_factory) -> GitLabFake:
+    """The GitLab fake (spec-checked) with the deployment project whose pipelines the service reads."""
+    spec = SHARED / SPEC_PATH.relative_to(SPEC_PATH.parents[1])
+    if not spec.is_file():
+        pytest.fail(f"{spec} is missing: the GitLab fake checks every call against it")
+    fake = promotion_setup.start_gitlab(tmp_path_factory.mktemp("gitlab"), spec)
+    yield fake
+    fake.stop()
+    assert fake.state.violations == [], f"outside GitLab's spec: {fake.state.violations}"
+
+
+@pytest.fixture(scope="session")
+def hub(tmp_path_factory, deploy_remotes, deploy_gitlab) -> Hub:
+    """A running JupyterHub with the DataOps service; ``analyst`` and ``releaser`` have servers.
+
+    The service is configured with the environments of `promotion_setup` (``prod`` for
+    release-managers only) over ``deploy_remotes``; each user's server has DATAOPS_SERVICE_URL.
+    """
     if os.geteuid() != 0:
         pytest.fail("the JupyterHub tests run as root: they create Unix accounts and the hub setuids to them")
     with env.machine_lock():
@@ -25,8 +54,9 @@ def hub(tmp_path_factory) -> Hub:
         env.ensure_service_secrets()
         env.ensure_proxy()
         bin_dir = env.ensure_venv()
+        promotion_setup.write_service_config(deploy_remotes.url, deploy_gitlab.url)
     state = tmp_path_factory.mktemp("jupyterhub")
-    running = Hub(state, bin_dir)
+    running = Hub(state, bin_dir, extra_config=promotion_setup.EXTRA_CONFIG)
     try:
         running.start()
         for user in env.USERS:
