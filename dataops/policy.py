@@ -16,7 +16,16 @@ POLICY_SECTIONS = frozenset({"promotion"})
 # Policy keys inside a section that also holds preferences.
 POLICY_KEYS: dict[str, frozenset[str]] = {
     "workflows": frozenset(
-        {"engine_url", "username", "password", "log_dir", "log_retention_days", "steps_dir", "topics"}
+        {
+            "engine_url",
+            "username",
+            "password",
+            "log_dir",
+            "log_retention_days",
+            "steps_dir",
+            "topics",
+            "environments",
+        }
     ),
 }
 # ``[[sources]]`` entries: those whose id the administrator defined are policy, new ids preferences.
