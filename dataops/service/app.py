@@ -114,14 +114,21 @@ def make_app(settings: ServiceSettings) -> web.Application:
     directory = HubDirectory(settings.api_url, settings.api_token)
     auth = {"hub_auth": hub_auth, "directory": directory}
     prefix = settings.prefix
+    # Imported here: the workflow handlers build on CallerHandler above.
+    from dataops.service.flows import ServiceFlows
+    from dataops.service.workflows import routes as workflow_routes
+
+    flows = ServiceFlows()
     return web.Application(
         [
             (rf"{prefix}api/health", HealthHandler),
             (rf"{prefix}api/whoami", WhoamiHandler, auth),
+            *workflow_routes(prefix, auth, flows),
         ],
         default_handler_class=NotFoundHandler,
         # HubOAuth signs its login cookie with this; no browser login route exists yet, so a secret
         # that changes on restart loses nothing.
         cookie_secret=secrets.token_bytes(32),
         directory=directory,
+        flows=flows,
     )

@@ -180,3 +180,13 @@ def test_a_users_own_file_cannot_add_or_change_workflow_environments(tmp_path, m
     prod = find_environment(environments_from_config(config), "prod")
     assert not may_start(ANALYST, prod).allowed
     assert any(i.key.startswith("workflows.environments") for i in config.ignored)
+
+
+def test_the_log_store_names_who_started_each_run(tmp_path):
+    from dataops.workflows.logs import LogStore
+
+    store = LogStore(tmp_path)
+    store.note_start("run-1", "releaser", "p")
+    store.note_start("run-2", "analyst", "p")
+    ids = ["run-1", "run-2", "run-3", *(f"other-{i}" for i in range(1200))]
+    assert store.starters(ids) == {"run-1": "releaser", "run-2": "analyst"}
