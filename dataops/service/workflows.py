@@ -183,6 +183,42 @@ class VariablesHandler(FlowHandler):
         self.answer({"run_id": run_id, "variables": jsonable(variables)})
 
 
+class DefinitionXmlHandler(FlowHandler):
+    async def get(self, env_id: str, definition_id: str) -> None:
+        """The BPMN XML of one definition version."""
+        flows = self.env(env_id)
+        self.flows.require_view(self.caller, flows.env)
+        xml = await flows.service.engine.definition_xml(definition_id)
+        self.answer({"definition_id": definition_id, "xml": xml})
+
+
+class StartFormHandler(FlowHandler):
+    async def get(self, env_id: str, key: str) -> None:
+        """The start form fields of the latest version of ``key``."""
+        flows = self.env(env_id)
+        self.flows.require_view(self.caller, flows.env)
+        self.answer({"key": key, "fields": jsonable(await flows.service.engine.start_form(key))})
+
+
+class TimelineHandler(FlowHandler):
+    async def get(self, env_id: str, run_id: str) -> None:
+        """The run's activities in start order."""
+        flows = self.env(env_id)
+        await self.flows.run_of(self.caller, flows, run_id)
+        activities = await flows.service.engine.activities(run_id)
+        self.answer({"run_id": run_id, "activities": jsonable(activities)})
+
+
+class IncidentsHandler(FlowHandler):
+    async def get(self, env_id: str, run_id: str) -> None:
+        """The run's incidents (``include_resolved=true`` for past ones too)."""
+        flows = self.env(env_id)
+        await self.flows.run_of(self.caller, flows, run_id)
+        include = self.get_query_argument("include_resolved", "false").lower() in ("1", "true", "yes")
+        incidents = await flows.service.engine.incidents(run_id, include_resolved=include)
+        self.answer({"run_id": run_id, "incidents": jsonable(incidents)})
+
+
 class LogsHandler(FlowHandler):
     async def get(self, env_id: str, run_id: str) -> None:
         """The run's log records after ``offset`` with engine events merged in; ``next_offset`` resumes."""
@@ -212,11 +248,15 @@ def routes(prefix: str, auth: dict[str, Any], flows: ServiceFlows) -> list[tuple
     return [
         (rf"{base}/environments", EnvironmentsHandler, kwargs),
         (rf"{env}/definitions", DefinitionsHandler, kwargs),
+        (rf"{env}/definitions/(?P<definition_id>[^/]+)/xml", DefinitionXmlHandler, kwargs),
+        (rf"{env}/definitions/(?P<key>[^/]+)/form", StartFormHandler, kwargs),
         (rf"{env}/publish", PublishHandler, kwargs),
         (rf"{env}/runs", RunsHandler, kwargs),
         (run, RunHandler, kwargs),
         (rf"{run}/cancel", CancelHandler, kwargs),
         (rf"{run}/retry", RetryHandler, kwargs),
         (rf"{run}/variables", VariablesHandler, kwargs),
+        (rf"{run}/timeline", TimelineHandler, kwargs),
+        (rf"{run}/incidents", IncidentsHandler, kwargs),
         (rf"{run}/logs", LogsHandler, kwargs),
     ]
