@@ -7,6 +7,9 @@ this test stands in for by publishing to the prod engine itself).
 
 from __future__ import annotations
 
+import json
+
+import httpx
 import jsonschema
 import pytest
 
@@ -200,3 +203,62 @@ def test_a_run_is_reached_only_through_its_own_environment(flow_hub, waiting_pro
     assert status == 404
     assert "configured ones are: dev, prod" in answer["message"]
     assert call(flow_hub, "releaser", f"prod/runs/{run['id']}/cancel", "POST", {})[0] == 200
+
+
+def test_the_kernel_api_forwards_to_the_service_with_the_users_rights(flow_hub, waiting_process, tmp_path):
+    status, theirs = call(flow_hub, "releaser", "prod/runs", "POST", {"key": waiting_process})
+    assert status == 201
+    code = f"""
+import json, os
+import dataops.workflows as wf
+from dataops.errors import Forbidden
+os.environ["JUPYTERHUB_USER"] = "releaser"  # changes nothing: the service asks the hub
+out = {{}}
+mine = wf.start({waiting_process!r}, env="dev", variables={{"flow": "EXR"}})
+out["mine"] = [mine.info["started_by"], mine.variables()]
+mine.cancel()
+out["mine_after"] = mine.status
+try:
+    wf.run({theirs["id"]!r}, env="prod").cancel()
+except Forbidden as exc:
+    out["theirs"] = str(exc)
+try:
+    wf.start({waiting_process!r}, env="prod")
+except Forbidden as exc:
+    out["start_prod"] = str(exc)
+print(json.dumps(out))
+"""
+    out = json.loads(flow_hub.run_in_kernel("analyst", code))
+    assert out["mine"] == ["analyst", {"flow": "EXR"}]
+    assert out["mine_after"] == "cancelled"
+    assert (
+        out["theirs"]
+        == "Only members of release-managers may cancel releaser's run in prod; analyst may not."
+    )
+    assert out["start_prod"] == "Only members of release-managers may start runs in prod; analyst may not."
+    assert call(flow_hub, "releaser", f"prod/runs/{theirs['id']}/cancel", "POST", {})[0] == 200
+
+
+def test_the_servers_workflow_api_forwards_and_tells_the_panel_what_it_may_do(flow_hub, waiting_process):
+    status, theirs = call(flow_hub, "releaser", "prod/runs", "POST", {"key": waiting_process})
+    assert status == 201
+    server = httpx.Client(
+        base_url=f"{flow_hub.url}/user/analyst/dataops/api/workflows/",
+        headers={"Authorization": f"token {flow_hub.token('analyst')}"},
+        timeout=60,
+    )
+    with server:
+        environments = server.get("environments").json()["environments"]
+        assert [e["id"] for e in environments] == ["dev", "prod"]
+        runs = server.get("runs", params={"env": "prod", "definition_key": waiting_process}).json()
+        listed = next(r for r in runs["items"] if r["id"] == theirs["id"])
+        assert listed["started_by"] == "releaser"
+        assert listed["may"]["cancel"]["allowed"] is False
+        reply = server.post(f"runs/{theirs['id']}/cancel", params={"env": "prod"}, json={})
+        assert reply.status_code == 403
+        assert reply.json()["message"].endswith("analyst may not.")
+        reply = server.post(
+            "publish", params={"env": "prod"}, json={"resources": {"x.bpmn": process_xml("x", [])}}
+        )
+        assert (reply.status_code, reply.json()["message"]) == (403, NO_DIRECT_PUBLISH)
+    assert call(flow_hub, "releaser", f"prod/runs/{theirs['id']}/cancel", "POST", {})[0] == 200
