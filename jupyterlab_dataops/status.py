@@ -13,6 +13,7 @@ from typing import Any
 from dataops.config import Ignored
 from dataops.errors import DataOpsError
 from dataops.sdmx.sources import configured_sources
+from dataops.service.workflows_client import hub_mode
 from dataops.settings import Settings
 from jupyterlab_dataops.context import DataOpsContext
 
@@ -66,6 +67,8 @@ def _data_status(settings: Settings) -> dict[str, Any]:
 
 def _workflows_status(settings: Settings) -> dict[str, Any]:
     cfg = settings.workflows
+    if hub_mode():
+        return {"configured": True, "summary": "Workflows through the DataOps service (rights enforced)"}
     if not cfg.configured:
         return {"configured": False, "summary": "No workflow engine configured — see Settings"}
     return {"configured": True, "summary": f"Workflow engine at {cfg.engine_url}"}
