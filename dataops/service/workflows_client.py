@@ -7,7 +7,10 @@ engine, so a kernel gets exactly its user's rights. Standard library and httpx o
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -202,3 +205,32 @@ class ServiceRun:
                 return out
             out += page["records"]
             offset = page["next_offset"]
+
+
+async def relay_run(
+    client: WorkflowsClient,
+    env: str,
+    run_id: str,
+    offset: int,
+    send: Callable[[str], None],
+    *,
+    poll: float = 1.0,
+) -> None:
+    """Send a run's log and status from the service as the run stream's messages (see
+    jupyterlab_dataops/handlers/workflow_ws.py) until cancelled: ``records`` after ``offset``, then
+    ``status`` whenever the run (its ``may`` included) changes, ``error`` while the service refuses."""
+    last: dict[str, Any] | None = None
+    while True:
+        try:
+            # The run is read before the log: the lines that precede a status change go out first.
+            run = await asyncio.to_thread(client.run, env, run_id)
+            page = await asyncio.to_thread(client.logs, env, run_id, offset)
+            if page["records"]:
+                offset = page["next_offset"]
+                send(json.dumps({"type": "records", "records": page["records"], "next_offset": offset}))
+            if run != last:
+                last = run
+                send(json.dumps({"type": "status", "run": run}))
+        except DataOpsError as exc:
+            send(json.dumps({"type": "error", "error": exc.code, "message": exc.message}))
+        await asyncio.sleep(poll)

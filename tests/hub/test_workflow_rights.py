@@ -7,11 +7,14 @@ this test stands in for by publishing to the prod engine itself).
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
 import jsonschema
 import pytest
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
 
 from dataops.workflows.camunda import CamundaEngine
 from tests.engine import EngineServer, free_port
@@ -261,4 +264,29 @@ def test_the_servers_workflow_api_forwards_and_tells_the_panel_what_it_may_do(fl
             "publish", params={"env": "prod"}, json={"resources": {"x.bpmn": process_xml("x", [])}}
         )
         assert (reply.status_code, reply.json()["message"]) == (403, NO_DIRECT_PUBLISH)
+    assert call(flow_hub, "releaser", f"prod/runs/{theirs['id']}/cancel", "POST", {})[0] == 200
+
+
+def test_the_run_stream_relays_the_service_with_the_users_rights(flow_hub, waiting_process):
+    status, theirs = call(flow_hub, "releaser", "prod/runs", "POST", {"key": waiting_process})
+    assert status == 201
+    url = (
+        f"{flow_hub.url.replace('http', 'ws', 1)}/user/analyst/dataops/api/workflows/runs/"
+        f"{theirs['id']}/stream?offset=0&env=prod"
+    )
+
+    async def first_status() -> dict:
+        request = HTTPRequest(url, headers={"Authorization": f"token {flow_hub.token('analyst')}"})
+        conn = await websocket_connect(request)
+        try:
+            while True:
+                message = json.loads(await asyncio.wait_for(conn.read_message(), 30))
+                if message["type"] == "status":
+                    return message["run"]
+        finally:
+            conn.close()
+
+    run = asyncio.run(first_status())
+    assert (run["id"], run["status"], run["started_by"]) == (theirs["id"], "running", "releaser")
+    assert run["may"]["cancel"]["allowed"] is False
     assert call(flow_hub, "releaser", f"prod/runs/{theirs['id']}/cancel", "POST", {})[0] == 200
