@@ -185,7 +185,9 @@ def test_analyst_publishes_runs_and_cancels_their_own_run_in_dev(flow_hub, engin
     xml = process_xml(key, [("wait", unique("nobody_serves"))])
     status, deployment = call(flow_hub, "analyst", "dev/publish", "POST", {"resources": {f"{key}.bpmn": xml}})
     assert status == 201, deployment
-    status, run = call(flow_hub, "analyst", "dev/runs", "POST", {"key": key})
+    # A starter named in the body is not believed: the hub says who is calling.
+    forged = {"key": key, "started_by": "releaser", "user": "releaser"}
+    status, run = call(flow_hub, "analyst", "dev/runs", "POST", forged)
     assert status == 201
     assert run["started_by"] == "analyst"
     status, mine = call(flow_hub, "analyst", f"dev/runs?scope=mine&definition_key={key}")
