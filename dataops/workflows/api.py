@@ -61,10 +61,15 @@ def log_store(config: WorkflowsConfig | None = None) -> LogStore:
     return LogStore(cfg.log_path)
 
 
-def definitions(latest_only: bool = True) -> pd.DataFrame:
-    """Published process definitions, one row each (latest version per key by default)."""
-    rows = [asdict(d) for d in engine().definitions(latest_only=latest_only)]
+def definitions(latest_only: bool = True, *, env: str | None = None) -> pd.DataFrame:
+    """Published process definitions, one row each (latest version per key by default; under
+    JupyterHub the latest versions on environment ``env``'s engine)."""
     columns = [f for f in models.ProcessDefinition.__dataclass_fields__]
+    if hub_mode():
+        client = WorkflowsClient()
+        env = client.environment(env)
+        return pd.DataFrame(client.call("GET", f"{env}/definitions")["definitions"], columns=columns)
+    rows = [asdict(d) for d in engine().definitions(latest_only=latest_only)]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -117,11 +122,25 @@ def run(run_id: str, *, env: str | None = None) -> Run | ServiceRun:
     return Run(run_id, eng, log_store(), eng.run(run_id))
 
 
-def runs(definition_key: str | None = None, status: str | None = None, max_results: int = 50) -> pd.DataFrame:
-    """Recent runs, newest first, one row each."""
+def runs(
+    definition_key: str | None = None,
+    status: str | None = None,
+    max_results: int = 50,
+    *,
+    env: str | None = None,
+) -> pd.DataFrame:
+    """Recent runs, newest first, one row each (under JupyterHub: environment ``env``'s, with who
+    started each)."""
+    columns = list(models.Run.__dataclass_fields__)
+    if hub_mode():
+        client = WorkflowsClient()
+        env = client.environment(env)
+        query = {"definition_key": definition_key, "status": status, "max_results": max_results}
+        page = client.call("GET", f"{env}/runs", params={k: v for k, v in query.items() if v})
+        return pd.DataFrame(page["items"], columns=[*columns, "started_by"])
     state = models.RunStatus(status) if status else None
     page = engine().runs(definition_key=definition_key, status=state, max_results=max_results)
-    return pd.DataFrame([asdict(r) for r in page.items], columns=list(models.Run.__dataclass_fields__))
+    return pd.DataFrame([asdict(r) for r in page.items], columns=columns)
 
 
 def format_record(record: LogRecord) -> str:

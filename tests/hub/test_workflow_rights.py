@@ -221,6 +221,9 @@ os.environ["JUPYTERHUB_USER"] = "releaser"  # changes nothing: the service asks 
 out = {{}}
 mine = wf.start({waiting_process!r}, env="dev", variables={{"flow": "EXR"}})
 out["mine"] = [mine.info["started_by"], mine.variables()]
+listed = wf.runs(definition_key={waiting_process!r}, env="dev")
+out["listed"] = listed[listed["id"] == mine.id]["started_by"].tolist()
+out["definitions"] = {waiting_process!r} in set(wf.definitions(env="dev")["key"])
 mine.cancel()
 out["mine_after"] = mine.status
 try:
@@ -235,6 +238,8 @@ print(json.dumps(out))
 """
     out = json.loads(flow_hub.run_in_kernel("analyst", code))
     assert out["mine"] == ["analyst", {"flow": "EXR"}]
+    assert out["listed"] == ["analyst"]
+    assert out["definitions"] is True
     assert out["mine_after"] == "cancelled"
     assert (
         out["theirs"]
