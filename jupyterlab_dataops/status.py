@@ -80,6 +80,8 @@ def _data_status(settings: Settings) -> dict[str, Any]:
 
 def _workflows_status(settings: Settings) -> dict[str, Any]:
     cfg = settings.workflows
+    if hub_mode():
+        return {"configured": True, "summary": "Workflows through the DataOps service (rights enforced)"}
     if not cfg.configured:
         return {"configured": False, "summary": "No workflow engine configured — see Settings"}
     return {"configured": True, "summary": f"Workflow engine at {cfg.engine_url}"}

@@ -116,19 +116,24 @@ def make_app(settings: ServiceSettings) -> web.Application:
     prefix = settings.prefix
     # Imported here: the routes' handlers derive from CallerHandler above.
     from dataops.service.desk import PromotionDesk
+    from dataops.service.flows import ServiceFlows
     from dataops.service.policy import ServicePolicy
     from dataops.service.routes import ROUTES
+    from dataops.service.workflows import routes as workflow_routes
 
     desk = PromotionDesk(ServicePolicy(settings.config_file, settings.secrets_file))
+    flows = ServiceFlows()
     return web.Application(
         [
             (rf"{prefix}api/health", HealthHandler),
             (rf"{prefix}api/whoami", WhoamiHandler, auth),
             *((rf"{prefix}api/{pattern}", handler, {**auth, "desk": desk}) for pattern, handler in ROUTES),
+            *workflow_routes(prefix, auth, flows),
         ],
         default_handler_class=NotFoundHandler,
         # HubOAuth signs its login cookie with this; no browser login route exists yet, so a secret
         # that changes on restart loses nothing.
         cookie_secret=secrets.token_bytes(32),
         directory=directory,
+        flows=flows,
     )

@@ -60,3 +60,4 @@ async def _serve(settings: ServiceSettings) -> None:
     await stop.wait()
     server.stop()
     await app.settings["directory"].close()
+    await app.settings["flows"].close()

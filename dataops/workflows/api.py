@@ -8,6 +8,10 @@ run.logs(follow=True)                              # prints lines as they arrive
 run.wait(); run.status; run.incidents()
 wf.publish("processes/sdmx_production.bpmn")      # new version of an edited definition
 ```
+
+Under JupyterHub (``DATAOPS_SERVICE_URL`` set), ``publish``, ``start`` and ``run`` go through the DataOps
+service with the user's own hub token and take ``env=`` (the workflow environment); the service
+decides what the user may do there.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from dataops.errors import InvalidInput, NotConfigured, NotFound
+from dataops.service.workflows_client import ServiceRun, WorkflowsClient, hub_mode
 from dataops.settings import resolve
 from dataops.workflows import models
 from dataops.workflows.config import WorkflowsConfig
@@ -56,15 +61,23 @@ def log_store(config: WorkflowsConfig | None = None) -> RunLogStore:
     return open_log_store(cfg.log_location)
 
 
-def definitions(latest_only: bool = True) -> pd.DataFrame:
-    """Published process definitions, one row each (latest version per key by default)."""
-    rows = [asdict(d) for d in engine().definitions(latest_only=latest_only)]
+def definitions(latest_only: bool = True, *, env: str | None = None) -> pd.DataFrame:
+    """Published process definitions, one row each (latest version per key by default; under
+    JupyterHub the latest versions on environment ``env``'s engine)."""
     columns = [f for f in models.ProcessDefinition.__dataclass_fields__]
+    if hub_mode():
+        client = WorkflowsClient()
+        env = client.environment(env)
+        return pd.DataFrame(client.call("GET", f"{env}/definitions")["definitions"], columns=columns)
+    rows = [asdict(d) for d in engine().definitions(latest_only=latest_only)]
     return pd.DataFrame(rows, columns=columns)
 
 
-def publish(*paths: str | Path, name: str | None = None) -> models.Deployment:
-    """Publish BPMN files; a changed file becomes a new version, an unchanged one keeps its version."""
+def publish(*paths: str | Path, name: str | None = None, env: str | None = None) -> Any:
+    """Publish BPMN files; a changed file becomes a new version, an unchanged one keeps its version.
+
+    Returns the `models.Deployment`; under JupyterHub the service's answer for environment ``env``.
+    """
     if not paths:
         raise InvalidInput("Name at least one BPMN file to publish.")
     resources: dict[str, bytes] = {}
@@ -72,28 +85,62 @@ def publish(*paths: str | Path, name: str | None = None) -> models.Deployment:
         if not p.is_file():
             raise NotFound(f"The BPMN file {p} does not exist.")
         resources[p.name] = p.read_bytes()
+    if hub_mode():
+        client = WorkflowsClient()
+        return client.publish(client.environment(env), resources, name or Path(paths[0]).stem)
     return engine().publish(resources, name=name or Path(paths[0]).stem)
 
 
-def start(key: str, variables: dict[str, Any] | None = None, *, business_key: str | None = None) -> Run:
-    """Start the latest version of process ``key``; returns the `Run` to follow."""
+def start(
+    key: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    business_key: str | None = None,
+    env: str | None = None,
+) -> Run | ServiceRun:
+    """Start the latest version of process ``key``; returns the `Run` to follow (under JupyterHub a
+    `ServiceRun` in environment ``env``, started through the service as the hub user)."""
+    if hub_mode():
+        client = WorkflowsClient()
+        env = client.environment(env)
+        answer = client.start(env, key, variables or {}, business_key)
+        return ServiceRun(client, env, answer["id"], answer)
     eng = engine()
-    info = eng.start(key, variables or {}, business_key=business_key)
-    log_store().note_start(info.id, current_user(), key)
-    return Run(info.id, eng, log_store(), info)
+    started = eng.start(key, variables or {}, business_key=business_key)
+    log_store().note_start(started.id, current_user(), key)
+    return Run(started.id, eng, log_store(), started)
 
 
-def run(run_id: str) -> Run:
-    """A `Run` for an existing run id (to follow, wait for, retry or cancel it)."""
+def run(run_id: str, *, env: str | None = None) -> Run | ServiceRun:
+    """A `Run` for an existing run id (to follow, wait for, retry or cancel it); under JupyterHub a
+    `ServiceRun` of environment ``env``."""
+    if hub_mode():
+        client = WorkflowsClient()
+        env = client.environment(env)
+        return ServiceRun(client, env, run_id, client.run(env, run_id))
     eng = engine()
     return Run(run_id, eng, log_store(), eng.run(run_id))
 
 
-def runs(definition_key: str | None = None, status: str | None = None, max_results: int = 50) -> pd.DataFrame:
-    """Recent runs, newest first, one row each."""
+def runs(
+    definition_key: str | None = None,
+    status: str | None = None,
+    max_results: int = 50,
+    *,
+    env: str | None = None,
+) -> pd.DataFrame:
+    """Recent runs, newest first, one row each (under JupyterHub: environment ``env``'s, with who
+    started each)."""
+    columns = list(models.Run.__dataclass_fields__)
+    if hub_mode():
+        client = WorkflowsClient()
+        env = client.environment(env)
+        query = {"definition_key": definition_key, "status": status, "max_results": max_results}
+        page = client.call("GET", f"{env}/runs", params={k: v for k, v in query.items() if v})
+        return pd.DataFrame(page["items"], columns=[*columns, "started_by"])
     state = models.RunStatus(status) if status else None
     page = engine().runs(definition_key=definition_key, status=state, max_results=max_results)
-    return pd.DataFrame([asdict(r) for r in page.items], columns=list(models.Run.__dataclass_fields__))
+    return pd.DataFrame([asdict(r) for r in page.items], columns=columns)
 
 
 def format_record(record: LogRecord) -> str:

@@ -184,6 +184,18 @@ class LogStore(RunLogStore):
         )
         return [r[0] for r in cur.fetchall()]
 
+    def starters(self, run_ids: Iterable[str]) -> dict[str, str]:
+        """Who started each of ``run_ids`` (runs with no record of their start are left out)."""
+        ids = list(run_ids)
+        found: dict[str, str] = {}
+        for i in range(0, len(ids), 500):  # SQLite limits the number of bound parameters
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT run_id, started_by FROM starts WHERE run_id IN ({marks})"  # noqa: S608 (only ? marks)
+            cur = self._conn().execute(query, chunk)
+            found.update(cur.fetchall())
+        return found
+
     def last_records(self, before: str) -> list[tuple[str, str, bool]]:
         """Runs whose newest record is older than ``before`` (ISO time): ``(run_id, its time, ended)``.
 

@@ -10,10 +10,14 @@ Messages (JSON text frames, server to client):
 - ``{"type": "error", "error": code, "message": sentence}`` — e.g. the engine is unreachable;
   streaming goes on and a ``status`` follows when it is back.
 
-All watchers of a run share one poller (`dataops.workflows.watch`).
+All watchers of a run share one poller (`dataops.workflows.watch`). Under JupyterHub
+(``DATAOPS_SERVICE_URL`` set) each stream relays the DataOps service's answers for ``?env=``
+instead, with the user's own hub token (`dataops.service.workflows_client.relay_run`).
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
@@ -21,6 +25,7 @@ from jupyter_server.base.websocket import WebSocketMixin
 from tornado import websocket
 
 from dataops.redaction import public_url
+from dataops.service.workflows_client import WorkflowsClient, hub_mode, relay_run
 from dataops.workflows.watch import RunWatch, Watcher
 from jupyterlab_dataops.handlers.workflows import WorkflowsHandler
 
@@ -30,6 +35,8 @@ class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHand
 
     watcher: Watcher | None = None
     run_watch: RunWatch | None = None
+    relay: asyncio.Task[None] | None = None
+    client: WorkflowsClient | None = None
 
     async def prepare(self, *, _redirect_to_login: bool = False) -> None:
         # Identify the user without a login redirect (JupyterHandler's websocket mode); the
@@ -40,11 +47,20 @@ class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHand
     async def get(self, run_id: str) -> None:
         """Authenticate, check the offset and configuration (as JSON errors), then upgrade."""
         self._offset = self.int_arg("offset", 0)
-        self._svc = self.dataops.workflows.service()
+        if hub_mode():
+            self.client = WorkflowsClient()
+            self._env = await asyncio.to_thread(self.client.environment, self.get_query_argument("env", None))
+        else:
+            self._svc = self.dataops.workflows.service()
         await super().get(run_id)
 
     def open(self, run_id: str) -> None:
-        """Join the run's shared poller from the requested offset."""
+        """Join the run's shared poller from the requested offset (under JupyterHub: relay the service)."""
+        if self.client is not None:
+            self.relay = asyncio.ensure_future(
+                relay_run(self.client, self._env, run_id, self._offset, self._send)
+            )
+            return
         self.watcher = Watcher(self._send, self._offset)
         self.run_watch = self._svc.watches.watch(run_id, self.watcher)
 
@@ -55,7 +71,11 @@ class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHand
         """Clients only listen; anything they send is ignored."""
 
     def on_close(self) -> None:
-        """Leave the poller (it stops with its last watcher)."""
+        """Leave the poller (it stops with its last watcher), or stop relaying."""
+        if self.relay is not None:
+            self.relay.cancel()
+        if self.client is not None:
+            self.client.close()
         if self.run_watch is not None and self.watcher is not None:
             self.run_watch.remove(self.watcher)
 

@@ -13,6 +13,7 @@ from typing import Any
 from tornado import web
 
 from dataops.errors import InvalidInput
+from dataops.service.workflows_client import WorkflowsClient, hub_mode
 from dataops.workflows import bpmn
 from dataops.workflows.logs import current_user
 from dataops.workflows.models import RunPage, RunStatus
@@ -25,7 +26,22 @@ MAX_LOG_PAGE = 10_000
 
 
 class WorkflowsHandler(DataOpsHandler):
-    """Base of the workflow handlers."""
+    """Base of the workflow handlers. Under JupyterHub (``DATAOPS_SERVICE_URL`` set) every workflow
+    request is sent on to the DataOps service with this server's hub token (``?env=`` names the
+    environment), which decides what the user may do; the verbs below serve standalone mode."""
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        await super().prepare()
+        if self._finished or not hub_mode() or self.current_user is None:
+            return  # not signed in: the verb's @web.authenticated refuses as usual
+        if self.request.files:
+            raise InvalidInput("Under JupyterHub, send BPMN files as JSON resources, not as a form.")
+        rest = self.request.path.split("/dataops/api/workflows/", 1)[1]
+        params = {k: self.get_query_argument(k) for k in self.request.query_arguments if k != "env"}
+        body = self.json_body() if self.request.method == "POST" else None
+        env = self.get_query_argument("env", None) or (body or {}).get("env")
+        reply = await asyncio.to_thread(_forward, self.request.method or "GET", rest, env, params, body)
+        self.write_json(reply.body, reply.status)
 
     @property
     def svc(self) -> WorkflowsService:
@@ -233,8 +249,24 @@ class LogsHandler(WorkflowsHandler):
         )
 
 
+def _forward(method: str, rest: str, env: str | None, params: dict[str, Any], body: Any) -> Any:
+    client = WorkflowsClient()
+    try:
+        return client.forward(method, rest, env, params, body)
+    finally:
+        client.close()
+
+
+class EnvironmentsHandler(WorkflowsHandler):
+    @web.authenticated
+    async def get(self) -> None:
+        """Standalone mode has no environments and enforces no rights (the service answers under JupyterHub)."""
+        self.write_json({"environments": [], "rights_enforced": False})
+
+
 _RUN = r"workflows/runs/(?P<run_id>[^/]+)"
 ROUTES = [
+    (r"workflows/environments", EnvironmentsHandler),
     (r"workflows/definitions", DefinitionsHandler),
     (r"workflows/definitions/(?P<definition_id>[^/]+)/xml", DefinitionXmlHandler),
     (r"workflows/definitions/(?P<key>[^/]+)/form", StartFormHandler),

@@ -53,6 +53,36 @@ export interface IRun {
   ended_at: string | null;
   duration: number | null;
   end_activity_id: string | null;
+  /** Who started the run through the DataOps service (JupyterHub only). */
+  started_by?: string | null;
+  /** What the user may do to the run (JupyterHub only; absent: not enforced). */
+  may?: IRunRights;
+}
+
+/** Whether an action is allowed, and the sentence that says why not. */
+export interface IDecision {
+  allowed: boolean;
+  reason: string;
+}
+
+/** The service's decisions on one run. */
+export interface IRunRights {
+  cancel: IDecision;
+  retry: IDecision;
+}
+
+/** A workflow environment as the DataOps service lists it, with the user's rights there. */
+export interface IWorkflowEnvironment {
+  id: string;
+  label: string;
+  protected: boolean;
+  engine_url: string;
+  may: { view: IDecision; start: IDecision; publish: IDecision };
+}
+
+/** The reason an action is refused, or null when it is allowed or rights are not enforced. */
+export function deniedReason(decision?: IDecision): string | null {
+  return decision && !decision.allowed ? decision.reason : null;
 }
 
 /** One page of runs. */
@@ -125,6 +155,44 @@ export interface IRunQuery {
 
 type Settings = ServerConnection.ISettings | undefined;
 
+// The workflow environment the panel works in under JupyterHub (null: standalone mode).
+let environment: IWorkflowEnvironment | null = null;
+
+/** Work in environment `env` from now on (JupyterHub; null in standalone mode). */
+export function setWorkflowEnvironment(env: IWorkflowEnvironment | null): void {
+  environment = env;
+}
+
+/** The environment the panel works in, with the user's rights there (null: standalone mode). */
+export function currentWorkflowEnvironment(): IWorkflowEnvironment | null {
+  return environment;
+}
+
+/** `path` with the current environment as `?env=` (the server forwards it to the service). */
+function withEnv(path: string): string {
+  if (!environment) {
+    return path;
+  }
+  const sep = path.includes('?') ? '&' : '?';
+  return `${path}${sep}env=${encodeURIComponent(environment.id)}`;
+}
+
+function call<T>(path: string, init: RequestInit, settings: Settings) {
+  return requestAPI<T>(withEnv(path), init, settings);
+}
+
+/** The workflow environments and the user's rights in each (empty in standalone mode). */
+export async function fetchEnvironments(
+  settings?: Settings
+): Promise<IWorkflowEnvironment[]> {
+  const reply = await requestAPI<{ environments: IWorkflowEnvironment[] }>(
+    'workflows/environments',
+    {},
+    settings
+  );
+  return reply.environments;
+}
+
 const json = (body: unknown): RequestInit => ({
   method: 'POST',
   body: JSON.stringify(body),
@@ -138,7 +206,7 @@ const runPath = (runId: string, rest = ''): string =>
 export async function fetchDefinitions(
   settings?: Settings
 ): Promise<IProcessDefinition[]> {
-  const reply = await requestAPI<{ definitions: IProcessDefinition[] }>(
+  const reply = await call<{ definitions: IProcessDefinition[] }>(
     'workflows/definitions',
     {},
     settings
@@ -151,7 +219,7 @@ export async function fetchDefinitionXml(
   definitionId: string,
   settings?: Settings
 ): Promise<string> {
-  const reply = await requestAPI<{ xml: string }>(
+  const reply = await call<{ xml: string }>(
     `workflows/definitions/${encodeURIComponent(definitionId)}/xml`,
     {},
     settings
@@ -164,7 +232,7 @@ export async function fetchStartForm(
   key: string,
   settings?: Settings
 ): Promise<IFormField[]> {
-  const reply = await requestAPI<{ fields: IFormField[] }>(
+  const reply = await call<{ fields: IFormField[] }>(
     `workflows/definitions/${encodeURIComponent(key)}/form`,
     {},
     settings
@@ -178,7 +246,7 @@ export function publish(
   name?: string,
   settings?: Settings
 ): Promise<IDeployment> {
-  return requestAPI<IDeployment>(
+  return call<IDeployment>(
     'workflows/publish',
     json({ name, resources }),
     settings
@@ -196,7 +264,7 @@ export function fetchRuns(
       params.set(name, String(value));
     }
   }
-  return requestAPI<IRunPage>(`workflows/runs?${params}`, {}, settings);
+  return call<IRunPage>(`workflows/runs?${params}`, {}, settings);
 }
 
 /** Start a run of the latest version of `key`. */
@@ -206,7 +274,7 @@ export function startRun(
   businessKey: string | null,
   settings?: Settings
 ): Promise<IRun> {
-  return requestAPI<IRun>(
+  return call<IRun>(
     'workflows/runs',
     json({ key, variables, business_key: businessKey }),
     settings
@@ -215,7 +283,7 @@ export function startRun(
 
 /** One run. */
 export function fetchRun(runId: string, settings?: Settings): Promise<IRun> {
-  return requestAPI<IRun>(runPath(runId), {}, settings);
+  return call<IRun>(runPath(runId), {}, settings);
 }
 
 /** The run's activities in start order. */
@@ -223,7 +291,7 @@ export async function fetchTimeline(
   runId: string,
   settings?: Settings
 ): Promise<IActivity[]> {
-  const reply = await requestAPI<{ activities: IActivity[] }>(
+  const reply = await call<{ activities: IActivity[] }>(
     runPath(runId, '/timeline'),
     {},
     settings
@@ -236,7 +304,7 @@ export async function fetchVariables(
   runId: string,
   settings?: Settings
 ): Promise<IVariable[]> {
-  const reply = await requestAPI<{ variables: IVariable[] }>(
+  const reply = await call<{ variables: IVariable[] }>(
     runPath(runId, '/variables'),
     {},
     settings
@@ -249,7 +317,7 @@ export async function fetchIncidents(
   runId: string,
   settings?: Settings
 ): Promise<IIncident[]> {
-  const reply = await requestAPI<{ incidents: IIncident[] }>(
+  const reply = await call<{ incidents: IIncident[] }>(
     runPath(runId, '/incidents?include_resolved=true'),
     {},
     settings
@@ -263,7 +331,7 @@ export async function retryRun(
   incidentId?: string,
   settings?: Settings
 ): Promise<number> {
-  const reply = await requestAPI<{ retried: number }>(
+  const reply = await call<{ retried: number }>(
     runPath(runId, '/retry'),
     json(incidentId ? { incident_id: incidentId } : {}),
     settings
@@ -277,5 +345,5 @@ export async function cancelRun(
   reason?: string,
   settings?: Settings
 ): Promise<void> {
-  await requestAPI(runPath(runId, '/cancel'), json({ reason }), settings);
+  await call(runPath(runId, '/cancel'), json({ reason }), settings);
 }

@@ -10,6 +10,8 @@ import {
   fetchDefinitions,
   fetchStartForm,
   IProcessDefinition,
+  currentWorkflowEnvironment,
+  deniedReason,
   IRun,
   startRun
 } from './api';
@@ -215,12 +217,17 @@ export function addCommands(ctx: ICommandContext): void {
   });
   app.commands.addCommand(WorkflowsCommands.publish, {
     label: trans.__('Publish to workflow engine'),
-    caption: trans.__(
-      'Publish the selected .bpmn file as a new version of its process'
-    ),
+    // Under JupyterHub the menu item says why the service refuses a direct publish here.
+    caption: () =>
+      deniedReason(currentWorkflowEnvironment()?.may.publish) ??
+      trans.__(
+        'Publish the selected .bpmn file as a new version of its process'
+      ),
     icon: workflowsIcon,
     isVisible: args => !!args.path || selectedBpmn(ctx) !== null,
-    isEnabled: args => !!args.path || selectedBpmn(ctx) !== null,
+    isEnabled: args =>
+      (!!args.path || selectedBpmn(ctx) !== null) &&
+      !deniedReason(currentWorkflowEnvironment()?.may.publish),
     execute: async args => {
       const path = (args.path as string | undefined) ?? selectedBpmn(ctx);
       if (path) {

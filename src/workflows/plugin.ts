@@ -13,7 +13,12 @@ import { createSidePanel } from '../common/sidePanel';
 import { IDataOpsStatus } from '../common/tokens';
 import { StatusModel } from '../common/statusModel';
 import { workflowsIcon } from '../icons';
-import { fetchDefinitions, fetchRuns } from './api';
+import {
+  fetchDefinitions,
+  fetchEnvironments,
+  fetchRuns,
+  setWorkflowEnvironment
+} from './api';
 import {
   addCommands,
   announce,
@@ -105,8 +110,13 @@ export const workflowsPlugin: JupyterFrontEndPlugin<void> = {
     const startWhenConfigured = () => {
       const s = status.state;
       if (s.kind === 'ready' && s.reply.capabilities.workflows.configured) {
-        model.start();
         status.changed.disconnect(startWhenConfigured);
+        // Under JupyterHub the panel works in the service's first environment (with the user's
+        // rights there); standalone mode lists none.
+        void fetchEnvironments()
+          .then(envs => setWorkflowEnvironment(envs[0] ?? null))
+          .catch(() => setWorkflowEnvironment(null))
+          .finally(() => model.start());
       }
     };
     status.changed.connect(startWhenConfigured);

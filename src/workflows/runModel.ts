@@ -5,6 +5,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { API_NAMESPACE } from '../api/client';
 import {
   cancelRun,
+  currentWorkflowEnvironment,
   fetchIncidents,
   fetchRun,
   fetchTimeline,
@@ -37,6 +38,10 @@ export function streamUrl(
     'stream'
   );
   const query: Record<string, string> = { offset: String(offset) };
+  const env = currentWorkflowEnvironment();
+  if (env) {
+    query.env = env.id;
+  }
   if (settings.token) {
     query.token = settings.token;
   }

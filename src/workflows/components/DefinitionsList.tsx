@@ -11,6 +11,8 @@ export interface IDefinitionsListProps {
   lastRun: Record<string, IRun>;
   onOpen: (definition: IProcessDefinition) => void;
   onStart: (definition: IProcessDefinition) => void;
+  /** Why the user may not start runs here (JupyterHub), or null. */
+  startDenied?: string | null;
   trans: TranslationBundle;
 }
 
@@ -73,7 +75,11 @@ export function DefinitionsList(props: IDefinitionsListProps): JSX.Element {
                 minimal
                 className="jp-DataOps-wf-start"
                 aria-label={trans.__('Start %1', d.name || d.key)}
-                title={trans.__('Start a run of %1', d.name || d.key)}
+                title={
+                  props.startDenied ??
+                  trans.__('Start a run of %1', d.name || d.key)
+                }
+                disabled={!!props.startDenied}
                 onClick={() => props.onStart(d)}
               >
                 <runIcon.react tag="span" />

@@ -3,7 +3,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { fetchDefinitionXml, IIncident } from '../api';
+import { deniedReason, fetchDefinitionXml, IIncident } from '../api';
 import { RunModel } from '../runModel';
 import { diagramState, IRunState, isFinal } from '../runState';
 import { BpmnDiagram } from './BpmnDiagram';
@@ -43,6 +43,9 @@ export function RunView(props: IRunViewProps): JSX.Element {
     [state.activities, state.incidents, state.run]
   );
   const openIncidents = state.incidents.filter(i => i.state === 'open');
+  // Under JupyterHub the service says what this user may do to the run, and why not.
+  const retryDenied = deniedReason(run?.may?.retry);
+  const cancelDenied = deniedReason(run?.may?.cancel);
 
   React.useEffect(() => {
     if (!run?.definition_id) {
@@ -130,20 +133,28 @@ export function RunView(props: IRunViewProps): JSX.Element {
         <span className="jp-DataOps-wf-spacer" />
         <Button
           small
-          disabled={busy || openIncidents.length === 0}
+          disabled={busy || openIncidents.length === 0 || !!retryDenied}
           onClick={() => void retry()}
-          title={trans.__('Give the failed steps another attempt')}
+          title={
+            retryDenied ?? trans.__('Give the failed steps another attempt')
+          }
         >
           {trans.__('Retry')}
         </Button>
         <Button
           small
-          disabled={busy || !run || isFinal(run.status)}
+          disabled={busy || !run || isFinal(run.status) || !!cancelDenied}
           onClick={() => void cancel()}
+          title={cancelDenied ?? undefined}
         >
           {trans.__('Cancel run')}
         </Button>
       </header>
+      {cancelDenied && run && !isFinal(run.status) && (
+        <div className="jp-DataOps-wf-denied" role="note">
+          {cancelDenied}
+        </div>
+      )}
       {state.error && (
         <div className="jp-DataOps-wf-error" role="alert">
           {state.error}{' '}

@@ -3,7 +3,12 @@ import * as React from 'react';
 
 import { CapabilityPanel } from '../../common/components/CapabilityPanel';
 import { StatusModel } from '../../common/statusModel';
-import { IProcessDefinition, IRun } from '../api';
+import {
+  currentWorkflowEnvironment,
+  deniedReason,
+  IProcessDefinition,
+  IRun
+} from '../api';
 import { RunsModel } from '../runsModel';
 import { DefinitionsList } from './DefinitionsList';
 import { RunsList } from './RunsList';
@@ -54,6 +59,7 @@ function Content(props: Omit<IWorkflowsPanelProps, 'status'>): JSX.Element {
             lastRun={model.lastRun}
             onOpen={actions.openDefinition}
             onStart={actions.start}
+            startDenied={deniedReason(currentWorkflowEnvironment()?.may.start)}
             trans={trans}
           />
           <RunsList
