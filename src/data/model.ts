@@ -2,7 +2,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataOpsApiError } from '../api/client';
+import { asApiError, DataOpsApiError } from '../api/client';
 import { AvailabilityRunner, CascadeState } from './availability';
 import {
   fetchStructure,
@@ -15,15 +15,9 @@ import {
 } from './api';
 import { IReadCall, readCode } from './codegen';
 import { DataflowList } from './flows';
-import { formatKey, parseKey, Selections, toggleCode } from './key';
+import { formatKey, KeyError, parseKey, Selections, toggleCode } from './key';
 import { PreviewRunner } from './preview';
-import {
-  asApiError,
-  EMPTY_STATE,
-  IDataState,
-  loadState,
-  saveState
-} from './state';
+import { EMPTY_STATE, IDataState, loadState, saveState } from './state';
 
 /** Something loaded from the server: not yet, on its way, there, or why not. */
 export type Loadable<T> =
@@ -246,7 +240,10 @@ export class DataModel {
       this.setSelections(parseKey(text, structure.dimensions));
       return null;
     } catch (error) {
-      return (error as Error).message;
+      if (error instanceof KeyError) {
+        return error.message;
+      }
+      throw error;
     }
   }
 

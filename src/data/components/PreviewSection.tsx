@@ -5,7 +5,7 @@ import * as React from 'react';
 
 import { chartData, IPreview } from '../arrow';
 import { DataModel } from '../model';
-import { ErrorMessage } from './ErrorMessage';
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { PreviewChart } from './PreviewChart';
 import { PreviewGrid } from './PreviewGrid';
 

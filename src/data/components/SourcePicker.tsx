@@ -4,7 +4,7 @@ import * as React from 'react';
 
 import { ISource } from '../api';
 import { DataModel } from '../model';
-import { ErrorMessage } from './ErrorMessage';
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 
 /** Props of `SourcePicker`. */
 export interface ISourcePickerProps {
