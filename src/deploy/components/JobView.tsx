@@ -18,11 +18,11 @@ export interface IJobViewProps {
 /** Height of one log line in pixels (lines do not wrap, so the log can be virtualised). */
 const LINE_HEIGHT = 18;
 
-/** One line of the log with its ANSI styles. */
+/** One line of the log with its ANSI styles (a `pre`: JupyterLab colours ANSI classes in one). */
 function LogLine(props: { line: IAnsiLine; style: React.CSSProperties }) {
   const { line } = props;
   return (
-    <div className="jp-DataOps-logLine" role="listitem" style={props.style}>
+    <pre className="jp-DataOps-logLine" role="listitem" style={props.style}>
       {line.segments.map((s, j) =>
         s.classes ? (
           <span key={j} className={s.classes}>
@@ -33,7 +33,7 @@ function LogLine(props: { line: IAnsiLine; style: React.CSSProperties }) {
         )
       )}
       {line.segments.length === 0 && '\u200b'}
-    </div>
+    </pre>
   );
 }
 
