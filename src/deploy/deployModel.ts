@@ -2,7 +2,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataOpsApiError } from '../api/client';
+import { asApiError, DataOpsApiError } from '../api/client';
 import {
   fetchEnvironments,
   fetchHistory,
@@ -62,7 +62,7 @@ export class DeployModel {
   }
 
   /** Why the environments could not be loaded, if they could not. */
-  get error(): string | null {
+  get error(): DataOpsApiError | null {
     return this._error;
   }
 
@@ -133,7 +133,7 @@ export class DeployModel {
       const reply = await fetchPipelines(env, LIMIT, this.settings);
       this.dispatch({ type: 'loaded', env, pipelines: reply.pipelines });
     } catch (error) {
-      this.dispatch({ type: 'failed', env, message: messageOf(error) });
+      this.dispatch({ type: 'failed', env, error: asApiError(error) });
     }
   }
 
@@ -172,7 +172,7 @@ export class DeployModel {
       }));
       this._error = null;
     } catch (error) {
-      this._error = messageOf(error);
+      this._error = asApiError(error);
     }
     this._changed.emit();
   }
@@ -195,7 +195,7 @@ export class DeployModel {
   }
 
   private _environments: IDeployEnvironment[] | null = null;
-  private _error: string | null = null;
+  private _error: DataOpsApiError | null = null;
   private _list: IPipelineListState = EMPTY;
   private _history: Record<string, IEnvHistory> = {};
   private _historyStale = true;
@@ -207,11 +207,4 @@ export class DeployModel {
 
 function envOf(action: PipelineListAction): string {
   return action.type === 'promoted' ? action.promotion.environment : action.env;
-}
-
-/** The user's sentence of any failure. */
-export function messageOf(error: unknown): string {
-  return error instanceof DataOpsApiError || error instanceof Error
-    ? error.message
-    : String(error);
 }

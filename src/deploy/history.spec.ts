@@ -180,8 +180,9 @@ describe('last promotions', () => {
     expect(historyFailed(loaded, down)).toMatchObject({
       entries: [entry(1)],
       hidden: null,
-      error: 'Server gone',
+      error: down,
       loading: false
     });
+    expect(historyFailed(loaded, down).error?.message).toBe('Server gone');
   });
 });

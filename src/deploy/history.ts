@@ -1,4 +1,4 @@
-import { DataOpsApiError } from '../api/client';
+import { asApiError, DataOpsApiError } from '../api/client';
 import { IHistoryEntry, IHistoryReply, IPipeline, IPromotion } from './api';
 
 /** How many promotions an environment shows. */
@@ -9,7 +9,7 @@ export interface IEnvHistory {
   entries: IHistoryEntry[];
   loading: boolean;
   /** Why the history could not be loaded. */
-  error: string | null;
+  error: DataOpsApiError | null;
   /** Why the user may not see this environment's history (no right to promote there). */
   hidden: string | null;
   /** The audit log's last line was being written and is not shown yet. */
@@ -45,11 +45,12 @@ export function historyFailed(
   previous: IEnvHistory | undefined,
   error: unknown
 ): IEnvHistory {
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof DataOpsApiError && error.status === 403) {
-    return { ...NO_HISTORY, hidden: message };
+  const apiError = asApiError(error);
+  if (apiError.status === 403) {
+    // not a failure to retry: the server's sentence says who may see it
+    return { ...NO_HISTORY, hidden: apiError.message };
   }
-  return { ...(previous ?? NO_HISTORY), loading: false, error: message };
+  return { ...(previous ?? NO_HISTORY), loading: false, error: apiError };
 }
 
 /** One row of "Last promotions": from the audit log or made in this browser session. */

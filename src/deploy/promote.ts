@@ -3,6 +3,7 @@ import { IDocumentManager } from '@jupyterlab/docmanager';
 import { ServerConnection } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 
+import { asApiError } from '../api/client';
 import { IPromotion } from './api';
 import { PromoteModel } from './promoteModel';
 import { showPromoteDialog } from './widget';
@@ -83,7 +84,7 @@ export async function promote(options: IPromoteOptions): Promise<void> {
       },
       error: {
         message: (error: unknown) =>
-          trans.__('Promotion failed: %1', (error as Error).message),
+          trans.__('Promotion failed: %1', asApiError(error).message),
         options: { autoClose: false }
       }
     });

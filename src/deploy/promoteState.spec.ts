@@ -1,3 +1,4 @@
+import { DataOpsApiError } from '../api/client';
 import { IEnvironment, IPlan, IPromotion } from './api';
 import {
   blocker,
@@ -191,10 +192,11 @@ describe('the Promote dialog state machine', () => {
       { type: 'submit-requested' },
       {
         type: 'failed',
-        error: {
-          code: 'conflict',
-          message: 'deploy/dev moved since your review.'
-        }
+        error: new DataOpsApiError(
+          'conflict',
+          'deploy/dev moved since your review.',
+          409
+        )
       }
     ]);
     expect(state.step).toBe('review');

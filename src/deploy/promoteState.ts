@@ -1,3 +1,4 @@
+import { DataOpsApiError } from '../api/client';
 import {
   IEnvironment,
   IMergeRequest,
@@ -12,10 +13,7 @@ export const STEPS = ['environment', 'files', 'review', 'commit'] as const;
 export type Step = (typeof STEPS)[number] | 'done';
 
 /** A failure shown in the dialog: the server's code and sentence. */
-export interface IStepError {
-  code: string;
-  message: string;
-}
+export type IStepError = DataOpsApiError;
 
 /** Everything the Promote dialog shows; changed only by `promoteReducer`. */
 export interface IPromoteState {

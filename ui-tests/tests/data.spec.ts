@@ -167,7 +167,7 @@ test('a query without data shows the provider reason inline with a retry', async
     '0 series match'
   );
   await panel.getByRole('button', { name: 'Preview', exact: true }).click();
-  const alert = panel.locator('.jp-DataOps-dataError[data-code="no_data"]');
+  const alert = panel.locator('.jp-DataOps-error[data-code="no_data"]');
   await expect(alert).toContainText('No data for this selection');
   await expect(alert).toContainText('No Results Found');
   await expect(alert.getByRole('button', { name: 'Retry' })).toBeVisible();

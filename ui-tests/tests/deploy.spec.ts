@@ -312,3 +312,70 @@ test('the Deploy panel lists the last promotions with their pipeline after a rel
   );
   await page.screenshot({ path: 'screenshots/deploy-history.png' });
 });
+
+test('a job log of 200,000 lines keeps only a window of lines and scrolls to its end', async ({
+  page
+}) => {
+  await page.locator('.jp-SideBar [data-id="jp-dataops-deploy"]').click();
+  const dev = page.locator(
+    '#jp-dataops-deploy .jp-DataOps-env[data-env="dev"]'
+  );
+  // the GitLab fake's second pipeline ran one job, long-log, whose log has 200,000 lines
+  const job = dev.locator('.jp-DataOps-job[data-job="long-log"]').first();
+  await expect(job).toBeVisible({ timeout: 30000 });
+  await job.click();
+  const view = page.locator('.jp-DataOps-jobView[data-job="long-log"]');
+  await expect(view.locator('.jp-DataOps-logFoot')).toHaveText(
+    '200000 lines · job finished',
+    { timeout: 60000 }
+  );
+  const log = view.locator('.jp-DataOps-jobLog');
+  const lines = log.locator('.jp-DataOps-logLine');
+  const follow = view.getByLabel('Follow the end of the log');
+
+  // following the end: the last line is on screen, and only a window of lines is in the DOM
+  await expect(
+    lines.filter({ hasText: 'line 200000 of 200000' })
+  ).toBeInViewport();
+  expect(await lines.count()).toBeLessThan(500);
+  await page.screenshot({ path: 'screenshots/deploy-job-log-long.png' });
+
+  // back to the top: the first line, still a window, and following stops
+  await log.evaluate(node => {
+    node.scrollTop = 0;
+  });
+  await expect(lines.filter({ hasText: 'line 000001 of' })).toBeInViewport();
+  await expect(follow).not.toBeChecked();
+  expect(await lines.count()).toBeLessThan(500);
+
+  // responsive: each jump across the log shows its lines within a few frames
+  const slowest = await log.evaluate(async node => {
+    const frame = () => new Promise(resolve => requestAnimationFrame(resolve));
+    let worst = 0;
+    for (let step = 1; step <= 20; step++) {
+      const target = Math.floor((200000 * step) / 21);
+      const started = performance.now();
+      node.scrollTop = (target - 1) * 18;
+      const label = `line ${String(target).padStart(6, '0')} of`;
+      while (!node.textContent!.includes(label)) {
+        if (performance.now() - started > 5000) {
+          return Infinity;
+        }
+        await frame();
+      }
+      worst = Math.max(worst, performance.now() - started);
+    }
+    return worst;
+  });
+  expect(slowest).toBeLessThan(1000);
+  expect(await lines.count()).toBeLessThan(500);
+
+  // the End key scrolls to the last line, and reaching the end follows again
+  await log.focus();
+  await page.keyboard.press('End');
+  await expect(
+    lines.filter({ hasText: 'line 200000 of 200000' })
+  ).toBeInViewport();
+  await expect(follow).toBeChecked();
+  expect(await lines.count()).toBeLessThan(500);
+});

@@ -1,6 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { formatDuration } from '../../common/duration';
 import { IJob, IPipeline } from '../api';
 
 /** Called when the user opens a job's log. */
@@ -34,15 +35,6 @@ export function statusText(status: string, trans: TranslationBundle): string {
   return words[status] ?? status;
 }
 
-/** Seconds as `1 min 5 s` / `42 s` ('' when unknown). */
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null || seconds === undefined) {
-    return '';
-  }
-  const s = Math.round(seconds);
-  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
-}
-
 /** One pipeline: status, who started it, how long it took, and its jobs in stage order. */
 export function PipelineRow(props: {
   pipeline: IPipeline;
@@ -50,8 +42,6 @@ export function PipelineRow(props: {
   trans: TranslationBundle;
 }): JSX.Element {
   const { pipeline: p, onOpenJob, trans } = props;
-  // GitLab lists jobs newest first; show them in the order they run
-  const jobs = [...p.jobs].sort((a, b) => a.id - b.id);
   return (
     <li
       className="jp-DataOps-pipeline"
@@ -75,7 +65,7 @@ export function PipelineRow(props: {
         </span>
       </div>
       <ul className="jp-DataOps-jobs">
-        {jobs.map(job => (
+        {p.jobs.map(job => (
           <li key={job.id}>
             <button
               className="jp-DataOps-job"

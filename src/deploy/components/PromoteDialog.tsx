@@ -2,6 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { PromoteModel } from '../promoteModel';
 import { blocker, canGo, IPromoteState, Step, STEPS } from '../promoteState';
 import { CommitStep, DoneStep } from './CommitSteps';
@@ -50,11 +51,7 @@ export function PromoteDialogBody(props: IPromoteDialogProps): JSX.Element {
           </li>
         ))}
       </ol>
-      {state.error && (
-        <div className="jp-DataOps-message" data-kind="error" role="alert">
-          {state.error.message}
-        </div>
-      )}
+      {state.error && <ErrorMessage error={state.error} trans={trans} />}
       <div className="jp-DataOps-stepBody">
         {state.step === 'environment' && <EnvironmentStep {...stepProps} />}
         {state.step === 'files' && <FilesStep {...stepProps} />}

@@ -1,8 +1,8 @@
 import { Time } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { IPipeline, IPromotion } from '../api';
 import { IEnvHistory, IPromotionRow, promotionRows } from '../history';
 import { StatusBadge } from './PipelineRow';
@@ -32,12 +32,11 @@ export function PromotionHistory(props: IPromotionHistoryProps): JSX.Element {
     <div className="jp-DataOps-history">
       <h4 className="jp-DataOps-historyHead">{trans.__('Last promotions')}</h4>
       {history?.error && (
-        <div className="jp-DataOps-message" data-kind="error" role="alert">
-          <p>{history.error}</p>
-          <Button small minimal onClick={props.onRetry}>
-            {trans.__('Retry')}
-          </Button>
-        </div>
+        <ErrorMessage
+          error={history.error}
+          onRetry={props.onRetry}
+          trans={trans}
+        />
       )}
       {history?.pipelinesError && (
         <p className="jp-DataOps-muted" role="status">
