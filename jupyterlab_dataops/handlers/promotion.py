@@ -14,7 +14,7 @@ from tornado import web
 
 from dataops.errors import InvalidInput, NotFound
 from dataops.pipelines.promotions import entry_json, join_pipelines
-from dataops.promotion.access import Identity, decide, history_scope, require
+from dataops.promotion.access import Identity, decide, history_scope, may_see_history, require
 from dataops.promotion.api import make_target
 from dataops.promotion.config import PromotionConfig
 from dataops.promotion.credentials import gitlab_token
@@ -64,7 +64,8 @@ class PromotionHandler(DataOpsHandler):
 
 
 class EnvironmentsHandler(PromotionHandler):
-    """``GET promotion/environments``: every environment with may_promote and the reason if not."""
+    """``GET promotion/environments``: every environment with may_promote and may_see_history, and
+    the reason for each where not."""
 
     @web.authenticated
     def get(self) -> None:
@@ -72,6 +73,7 @@ class EnvironmentsHandler(PromotionHandler):
         out = []
         for env in self.promotion_config().environments:
             decision = decide(env, who)
+            history = may_see_history(env, who)
             out.append(
                 {
                     "id": env.id,
@@ -83,6 +85,8 @@ class EnvironmentsHandler(PromotionHandler):
                     "folders": env.folders,
                     "may_promote": decision.allowed,
                     "reason": decision.reason,
+                    "may_see_history": history.allowed,
+                    "history_reason": history.reason,
                 }
             )
         self.write_json({"user": who.username, "environments": out})

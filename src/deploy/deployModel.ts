@@ -18,6 +18,7 @@ import {
   HISTORY_LIMIT,
   historyFailed,
   historyLoaded,
+  historyNotAsked,
   IEnvHistory,
   NO_HISTORY
 } from './history';
@@ -110,10 +111,15 @@ export class DeployModel {
     ]);
   }
 
-  /** Fetch one environment's last promotions (the server answers 403 with the reason where
-   * the user may not see them). */
+  /** Fetch one environment's last promotions; where the user may not see them, show the
+   * server's reason without asking. */
   async loadHistory(env: IDeployEnvironment): Promise<void> {
     const id = env.pipelines.id;
+    const hidden = historyNotAsked(env.promotion);
+    if (hidden) {
+      this.setHistory(id, hidden);
+      return;
+    }
     this.setHistory(id, {
       ...(this._history[id] ?? NO_HISTORY),
       loading: true

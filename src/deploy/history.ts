@@ -1,5 +1,12 @@
 import { asApiError, DataOpsApiError } from '../api/client';
-import { IHistoryEntry, IHistoryReply, IPipeline, IPromotion } from './api';
+import { safeLinkUrl } from '../common/links';
+import {
+  IEnvironment,
+  IHistoryEntry,
+  IHistoryReply,
+  IPipeline,
+  IPromotion
+} from './api';
 
 /** How many promotions an environment shows. */
 export const HISTORY_LIMIT = 5;
@@ -26,6 +33,17 @@ export const NO_HISTORY: IEnvHistory = {
   torn: false,
   pipelinesError: null
 };
+
+/** The history shown without asking the server where the environments' answer already says the
+ * user may not see it (asking would only earn a 403); null where it is to be fetched. */
+export function historyNotAsked(
+  promotion: IEnvironment | null
+): IEnvHistory | null {
+  if (promotion && promotion.may_see_history === false) {
+    return { ...NO_HISTORY, hidden: promotion.history_reason };
+  }
+  return null;
+}
 
 /** The history after the server answered. */
 export function historyLoaded(reply: IHistoryReply): IEnvHistory {
@@ -61,6 +79,7 @@ export interface IPromotionRow {
   author: string;
   outcome: string;
   commitSha: string | null;
+  /** The commit's page: an http(s) address, else null (shown as text). */
   commitUrl: string | null;
   /** First line of the commit message. */
   message: string;
@@ -112,7 +131,7 @@ function sessionRow(p: IPromotion, pipelines: IPipeline[]): IPromotionRow {
     author: p.user,
     outcome: 'landed',
     commitSha: p.commit_sha,
-    commitUrl: p.commit_url || null,
+    commitUrl: safeLinkUrl(p.commit_url),
     message: firstLine(audit.commit_message),
     reason: '',
     path: audit.source ?? null,
@@ -128,7 +147,7 @@ function historyRow(e: IHistoryEntry, pipelines: IPipeline[]): IPromotionRow {
     author: e.author,
     outcome: e.outcome,
     commitSha: e.commit_sha,
-    commitUrl: e.commit_url,
+    commitUrl: safeLinkUrl(e.commit_url),
     message: firstLine(e.message),
     reason: e.reason,
     path: e.path,

@@ -21,7 +21,9 @@ function env(id: string, may = true, reason = ''): IEnvironment {
     protected: id === 'prod',
     folders: {},
     may_promote: may,
-    reason
+    reason,
+    may_see_history: may,
+    history_reason: may ? '' : reason
   };
 }
 

@@ -8,6 +8,8 @@ import { formatDuration } from '../../common/duration';
 import { ITestReport } from '../api';
 import { JobModel } from '../jobModel';
 import { StatusBadge } from './PipelineRow';
+import { ExternalLink } from '../../common/components/ExternalLink';
+import { safeLinkUrl } from '../../common/links';
 
 /** Props of `JobView`. */
 export interface IJobViewProps {
@@ -71,10 +73,10 @@ export function JobView(props: IJobViewProps): JSX.Element {
             ? ` · ${formatDuration(job.duration)}`
             : ''}
         </span>
-        {job?.web_url && (
-          <a href={job.web_url} target="_blank" rel="noopener noreferrer">
+        {safeLinkUrl(job?.web_url) && (
+          <ExternalLink url={job?.web_url}>
             {trans.__('Open in GitLab')}
-          </a>
+          </ExternalLink>
         )}
         <label className="jp-DataOps-follow">
           <input

@@ -3,6 +3,7 @@ import * as React from 'react';
 
 import { formatDuration } from '../../common/duration';
 import { IJob, IPipeline } from '../api';
+import { ExternalLink } from '../../common/components/ExternalLink';
 
 /** Called when the user opens a job's log. */
 export type OpenJob = (pipeline: IPipeline, job: IJob) => void;
@@ -50,13 +51,7 @@ export function PipelineRow(props: {
     >
       <div className="jp-DataOps-pipelineHead">
         <StatusBadge status={p.status} trans={trans} />
-        <a
-          href={p.web_url || undefined}
-          target="_blank"
-          rel="noopener noreferrer"
-        >
-          #{p.id}
-        </a>
+        <ExternalLink url={p.web_url}>#{p.id}</ExternalLink>
         <code title={p.sha}>{p.sha.slice(0, 8)}</code>
         <span className="jp-DataOps-muted">
           {trans.__('by %1', p.user_name || p.user || trans.__('unknown'))}

@@ -6,6 +6,8 @@ import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { IPipeline, IPromotion } from '../api';
 import { IEnvHistory, IPromotionRow, promotionRows } from '../history';
 import { StatusBadge } from './PipelineRow';
+import { ExternalLink } from '../../common/components/ExternalLink';
+import { safeLinkUrl } from '../../common/links';
 
 /** Props of `PromotionHistory`. */
 export interface IPromotionHistoryProps {
@@ -92,16 +94,14 @@ function PromotionItem(props: {
           {outcomeText(row.outcome, trans)}
         </span>
         {row.commitSha &&
-          (row.commitUrl ? (
-            <a
+          (safeLinkUrl(row.commitUrl) ? (
+            <ExternalLink
               className="jp-DataOps-commit"
-              href={row.commitUrl}
-              target="_blank"
-              rel="noopener noreferrer"
+              url={row.commitUrl}
               title={trans.__('Open commit %1', row.commitSha)}
             >
               {row.commitSha.slice(0, 8)}
-            </a>
+            </ExternalLink>
           ) : (
             <code title={row.commitSha}>{row.commitSha.slice(0, 8)}</code>
           ))}
@@ -154,17 +154,15 @@ function PipelineLink(props: {
     );
   }
   return (
-    <a
+    <ExternalLink
       className="jp-DataOps-promotionPipeline"
-      data-pipeline={pipeline.id}
-      href={pipeline.web_url || undefined}
-      target="_blank"
-      rel="noopener noreferrer"
+      data={{ pipeline: pipeline.id }}
+      url={pipeline.web_url}
       title={trans.__('Pipeline #%1', pipeline.id)}
     >
       <StatusBadge status={pipeline.status} trans={trans} />
       {` #${pipeline.id}`}
-    </a>
+    </ExternalLink>
   );
 }
 
