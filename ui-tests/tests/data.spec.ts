@@ -1,10 +1,11 @@
 import {
   expect as baseExpect,
-  IJupyterLabPageFixture,
-  test
+  IJupyterLabPageFixture
 } from '@jupyterlab/galata';
 import { existsSync } from 'fs';
 import * as path from 'path';
+
+import { test } from './fixtures';
 
 /**
  * The Data panel against a real local SDMX provider serving ../shared/sdmx-samples

@@ -1,4 +1,5 @@
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test } from './fixtures';
 import { existsSync } from 'fs';
 
 import { GITLAB_SPEC } from '../setup/deploy';

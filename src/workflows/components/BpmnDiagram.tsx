@@ -43,12 +43,18 @@ export function BpmnDiagram(props: IBpmnDiagramProps): JSX.Element {
         viewer.current = v;
         await v.importXML(xml);
         const canvas = v.get('canvas') as any;
-        canvas.zoom('fit-viewport', 'auto');
-        observer = new ResizeObserver(() => {
-          canvas.resized();
-          canvas.zoom('fit-viewport', 'auto');
-        });
-        observer.observe(host.current);
+        const container = host.current;
+        // a hidden tab gives the canvas no size: fitting it then divides by zero inside
+        // bpmn-js (a non-finite SVG scale); the observer fits it once it is shown again
+        const fit = () => {
+          if (container.clientWidth > 0 && container.clientHeight > 0) {
+            canvas.resized();
+            canvas.zoom('fit-viewport', 'auto');
+          }
+        };
+        fit();
+        observer = new ResizeObserver(fit);
+        observer.observe(container);
         setError(null);
         setReady(n => n + 1);
       } catch (e) {
