@@ -92,15 +92,25 @@ describe('the Promote dialog state machine', () => {
       }
     ]);
     expect(state.envId).toBe('dev');
+    // nothing to choose: its review, once ready, shows the files
+    const reviewed = promoteReducer(state, {
+      type: 'plan-loaded',
+      plan: plan()
+    });
+    expect(reviewed.step).toBe('files');
   });
 
-  it('goes to the files once the review arrived and prefills the message', () => {
-    const state = run([
+  it('waits on the chosen environment for the user to go on once the review arrived, and prefills the message', () => {
+    const chosen = run([
       loaded,
       { type: 'select-environment', envId: 'dev' },
       { type: 'plan-requested' },
       { type: 'plan-loaded', plan: plan() }
     ]);
+    // a mis-click on another environment is seen before anything goes on
+    expect(chosen.step).toBe('environment');
+    expect(canGo(chosen, 'files')).toBe(true);
+    const state = promoteReducer(chosen, { type: 'go', step: 'files' });
     expect(state.step).toBe('files');
     expect(state.message).toBe('Promote nowcast.ipynb to dev');
     expect(canGo(state, 'review')).toBe(true);

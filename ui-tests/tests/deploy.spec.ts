@@ -193,6 +193,78 @@ test('a user without rights sees prod disabled with the reason', async ({
   await page.screenshot({ path: 'screenshots/deploy-environments.png' });
 });
 
+test('the Promote dialog styles its main action and shows disabled buttons as disabled', async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(
+    page,
+    tmpPath,
+    'styles.ipynb',
+    notebook([['code', `y = ${Date.now()}`]])
+  );
+  const dialog = await openPromote(page);
+  const look = (button: ReturnType<typeof dialog.locator>) =>
+    button.evaluate(el => {
+      const css = getComputedStyle(el);
+      return { color: css.color, background: css.backgroundColor };
+    });
+  await dialog.getByRole('button', { name: 'Next: Review' }).click();
+  const next = dialog.getByRole('button', { name: 'Next: Commit' });
+  await expect(next).toBeEnabled();
+  await expect(next).toHaveClass(/jp-mod-accept/);
+  const enabled = await look(next);
+  await next.click();
+  const promote = dialog.locator('.jp-DataOps-submit');
+  await expect(promote).toHaveClass(/jp-mod-accept/);
+  await expect(promote).toBeEnabled();
+  expect(await look(promote)).toEqual(enabled);
+  // no message: Promote is disabled, and looks it (text and background both change)
+  await dialog.locator('textarea').fill('');
+  await expect(promote).toBeDisabled();
+  const disabled = await look(promote);
+  expect(disabled.color).not.toBe(enabled.color);
+  expect(disabled.background).not.toBe(enabled.background);
+  await dialog.screenshot({ path: 'screenshots/deploy-promote-disabled.png' });
+  await dialog.locator('textarea').fill('A message');
+  await expect(promote).toBeEnabled();
+  await dialog.screenshot({ path: 'screenshots/deploy-promote-enabled.png' });
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+});
+
+test('opening the Deploy panel asks only for the promotion histories the user may see', async ({
+  page
+}) => {
+  const refused: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('response', response => {
+    if (response.status() === 403) {
+      refused.push(response.url());
+    }
+  });
+  page.on('console', message => {
+    if (message.type() === 'error') {
+      consoleErrors.push(message.text());
+    }
+  });
+  await page.locator('.jp-SideBar [data-id="jp-dataops-deploy"]').click();
+  const panel = page.locator('#jp-dataops-deploy');
+  await expect(panel.locator('.jp-DataOps-env[data-env="prod"]')).toContainText(
+    'Only rita may see the promotions to prod'
+  );
+  const dev = panel.locator('.jp-DataOps-env[data-env="dev"]');
+  await expect(dev.locator('.jp-DataOps-history')).toBeVisible();
+  await expect(dev).not.toContainText('Loading promotions', { timeout: 30000 });
+  // the panel refreshes again when shown: still nothing refused
+  await page.locator('.jp-SideBar [data-id="jp-dataops-deploy"]').click();
+  await page.locator('.jp-SideBar [data-id="jp-dataops-deploy"]').click();
+  await expect(dev).not.toContainText('Loading promotions', { timeout: 30000 });
+  await page.waitForTimeout(1000);
+  expect(refused).toEqual([]);
+  expect(consoleErrors).toEqual([]);
+  await panel.screenshot({ path: 'screenshots/deploy-panel-prod-hidden.png' });
+});
+
 test('the Deploy panel runs a pipeline and shows its job log growing live', async ({
   page
 }) => {

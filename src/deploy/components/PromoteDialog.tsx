@@ -76,6 +76,7 @@ export function PromoteDialogBody(props: IPromoteDialogProps): JSX.Element {
         {state.step === 'done' ? null : next ? (
           <Button
             small
+            className="jp-mod-styled jp-mod-accept jp-DataOps-next"
             disabled={
               why !== null && !(state.step === 'files' && state.planStale)
             }
@@ -86,7 +87,7 @@ export function PromoteDialogBody(props: IPromoteDialogProps): JSX.Element {
         ) : (
           <Button
             small
-            className="jp-DataOps-submit"
+            className="jp-mod-styled jp-mod-accept jp-DataOps-submit"
             disabled={!canGo(state, 'done')}
             onClick={onSubmit}
           >
@@ -95,7 +96,15 @@ export function PromoteDialogBody(props: IPromoteDialogProps): JSX.Element {
               : trans.__('Promote')}
           </Button>
         )}
-        <Button small minimal onClick={onClose}>
+        <Button
+          small
+          className={
+            state.step === 'done'
+              ? 'jp-mod-styled jp-mod-accept'
+              : 'jp-mod-styled jp-mod-reject'
+          }
+          onClick={onClose}
+        >
           {state.step === 'done' ? trans.__('Close') : trans.__('Cancel')}
         </Button>
       </div>
