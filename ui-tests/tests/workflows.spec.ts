@@ -127,15 +127,14 @@ test('start the happy path from the panel, follow its log live, see the diagram 
   // noPageErrors fails the test on it)
   const runTab = page.locator('.jp-MainAreaWidget:has(.jp-DataOps-wf-runView)');
   const runTabId = await runTab.getAttribute('id');
-  await page.evaluate(() =>
-    (window as any).jupyterapp.commands.execute('launcher:create')
-  );
+  await page.evaluate(async () => {
+    await (window as any).jupyterapp.commands.execute('launcher:create');
+  });
   await expect(runTab).toBeHidden();
   await page.waitForTimeout(500);
-  await page.evaluate(
-    id => (window as any).jupyterapp.shell.activateById(id),
-    runTabId
-  );
+  await page.evaluate(id => {
+    (window as any).jupyterapp.shell.activateById(id);
+  }, runTabId);
   await expect(shape(view, 'fetch')).toBeVisible();
   const transform = await view
     .locator('.djs-container svg g.viewport')
