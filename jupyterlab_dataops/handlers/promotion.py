@@ -14,7 +14,7 @@ from tornado import web
 
 from dataops.errors import InvalidInput, NotFound
 from dataops.pipelines.promotions import entry_json, join_pipelines
-from dataops.promotion.access import decide, history_scope, require
+from dataops.promotion.access import decide, history_scope, may_see_history, require
 from dataops.promotion.api import make_target
 from dataops.promotion.audit import AuditTrail
 from dataops.promotion.config import Environment, PromotionConfig
@@ -60,7 +60,8 @@ class PromotionHandler(ServiceForwarding):
 
 
 class EnvironmentsHandler(PromotionHandler):
-    """``GET promotion/environments``: every environment with may_promote and the reason if not."""
+    """``GET promotion/environments``: every environment with may_promote and may_see_history, and
+    the reason for each where not."""
 
     @web.authenticated
     def get(self) -> None:
@@ -68,6 +69,7 @@ class EnvironmentsHandler(PromotionHandler):
         out = []
         for env in self.promotion_config().environments:
             decision = decide(env, who)
+            history = may_see_history(env, who)
             out.append(
                 {
                     "id": env.id,
@@ -79,6 +81,8 @@ class EnvironmentsHandler(PromotionHandler):
                     "folders": env.folders,
                     "may_promote": decision.allowed,
                     "reason": decision.reason,
+                    "may_see_history": history.allowed,
+                    "history_reason": history.reason,
                 }
             )
         self.write_json({"user": who.username, "environments": out})

@@ -35,6 +35,21 @@ export class DataOpsApiError extends Error {
 }
 
 /**
+ * Any thrown value as a `DataOpsApiError`, so every panel keeps a code and shows one kind of
+ * message; a value that is not one becomes `internal_error` with its text.
+ */
+export function asApiError(error: unknown): DataOpsApiError {
+  if (error instanceof DataOpsApiError) {
+    return error;
+  }
+  return new DataOpsApiError(
+    'internal_error',
+    error instanceof Error ? error.message : String(error),
+    0
+  );
+}
+
+/**
  * Call the dataops API at `endPoint` (relative to `dataops/api/`) and decode JSON.
  *
  * Uses `ServerConnection.makeRequest`, so the base URL (e.g. JupyterHub's

@@ -8,7 +8,8 @@ import {
   chartData,
   decodePreview,
   IPreview,
-  periodToDate
+  periodToDate,
+  previewColumnOrder
 } from './arrow';
 
 /**
@@ -133,5 +134,32 @@ describe('SDMX periods on a time axis', () => {
 
   it('is null for what is not a period', () => {
     expect(periodToDate('latest')).toBeNull();
+  });
+});
+
+describe('preview grid columns', () => {
+  it('puts the period and the value first, the dimensions after in server order', () => {
+    const names = [
+      'FREQ',
+      'CURRENCY',
+      'CURRENCY_DENOM',
+      'EXR_TYPE',
+      'EXR_SUFFIX',
+      'TIME_PERIOD',
+      'OBS_VALUE',
+      'OBS_STATUS'
+    ];
+    expect(previewColumnOrder(names).map(i => names[i])).toEqual([
+      'TIME_PERIOD',
+      'OBS_VALUE',
+      'FREQ',
+      'CURRENCY',
+      'CURRENCY_DENOM',
+      'EXR_TYPE',
+      'EXR_SUFFIX',
+      'OBS_STATUS'
+    ]);
+    // a table without them keeps its order
+    expect(previewColumnOrder(['A', 'B'])).toEqual([0, 1]);
   });
 });

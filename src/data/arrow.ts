@@ -41,6 +41,20 @@ export function decodePreview(bytes: Uint8Array): IPreview {
   return { info, table, columns: table.schema.fields.map(f => f.name) };
 }
 
+/** The columns a reader looks at first: the period and the value. */
+const FIRST_COLUMNS = ['TIME_PERIOD', 'OBS_VALUE'];
+
+/**
+ * The order the preview grid shows the table's columns `names` in, as indexes into `names`:
+ * period and value first (a narrow panel shows them without scrolling past dimensions that are
+ * the same on every row), then the others as the server sent them.
+ */
+export function previewColumnOrder(names: string[]): number[] {
+  const first = FIRST_COLUMNS.map(n => names.indexOf(n)).filter(i => i >= 0);
+  const rest = names.map((_, i) => i).filter(i => !first.includes(i));
+  return [...first, ...rest];
+}
+
 /** The text of one cell (empty for missing values). */
 export function cellText(table: Table, row: number, column: number): string {
   const value = table.getChildAt(column)?.get(row);

@@ -1,11 +1,10 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataOpsApiError } from '../api/client';
+import { asApiError, DataOpsApiError } from '../api/client';
 import { fetchAvailability, IAvailability, ISource, IStructure } from './api';
 import { availabilityQueries, ICascade, mergeAvailability } from './cascade';
 import { Selections } from './key';
-import { asApiError } from './state';
 
 /** The availability narrowing: off (provider cannot), on its way, there, or failed. */
 export type CascadeState =

@@ -1,9 +1,8 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataOpsApiError } from '../api/client';
+import { asApiError, DataOpsApiError } from '../api/client';
 import { IDataflow, listDataflows } from './api';
-import { asApiError } from './state';
 
 /** Dataflows fetched per request. */
 export const PAGE_SIZE = 200;

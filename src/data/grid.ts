@@ -8,7 +8,7 @@ import {
 } from '@lumino/datagrid';
 import { Table } from 'apache-arrow';
 
-import { cellText } from './arrow';
+import { cellText, previewColumnOrder } from './arrow';
 
 /** A read-only `@lumino/datagrid` model over an Arrow table (cells decoded on demand). */
 export class ArrowGridModel extends DataModel {
@@ -17,7 +17,11 @@ export class ArrowGridModel extends DataModel {
     private readonly columns: string[]
   ) {
     super();
+    this.order = previewColumnOrder(columns);
   }
+
+  /** Grid column → table column. */
+  private readonly order: number[];
 
   rowCount(region: DataModel.RowRegion): number {
     return region === 'body' ? this.table.numRows : 1;
@@ -30,9 +34,9 @@ export class ArrowGridModel extends DataModel {
   data(region: DataModel.CellRegion, row: number, column: number): string {
     switch (region) {
       case 'body':
-        return cellText(this.table, row, column);
+        return cellText(this.table, row, this.order[column]);
       case 'column-header':
-        return this.columns[column];
+        return this.columns[this.order[column]];
       case 'row-header':
         return String(row + 1);
       default:

@@ -2,7 +2,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataOpsApiError } from '../api/client';
+import { asApiError, DataOpsApiError } from '../api/client';
 import { AvailabilityRunner, CascadeState } from './availability';
 import {
   fetchStructure,
@@ -15,15 +15,12 @@ import {
 } from './api';
 import { IReadCall, readCode } from './codegen';
 import { DataflowList } from './flows';
-import { formatKey, parseKey, Selections, toggleCode } from './key';
+import { formatKey, KeyError, parseKey, Selections, toggleCode } from './key';
 import { PreviewRunner } from './preview';
-import {
-  asApiError,
-  EMPTY_STATE,
-  IDataState,
-  loadState,
-  saveState
-} from './state';
+import { EMPTY_STATE, IDataState, loadState, saveState } from './state';
+
+/** Whether a source answers: being checked, its status, or why the check itself failed. */
+export type Reachability = 'checking' | ISourceStatus | DataOpsApiError;
 
 /** Something loaded from the server: not yet, on its way, there, or why not. */
 export type Loadable<T> =
@@ -88,7 +85,7 @@ export class DataModel {
     return this.availability.state;
   }
   /** Reachability per source id (absent: not checked yet). */
-  get reachability(): Record<string, ISourceStatus | 'checking'> {
+  get reachability(): Record<string, Reachability> {
     return this._reachability;
   }
 
@@ -150,12 +147,11 @@ export class DataModel {
   async checkReachability(id: string): Promise<void> {
     this._reachability = { ...this._reachability, [id]: 'checking' };
     this._changed.emit();
-    let status: ISourceStatus;
+    let status: Reachability;
     try {
       status = await sourceStatus(id, this._settings);
     } catch (error) {
-      const message = asApiError(error).message;
-      status = { id, reachable: false, message, latency_ms: 0 };
+      status = asApiError(error);
     }
     this._reachability = { ...this._reachability, [id]: status };
     this._changed.emit();
@@ -246,7 +242,10 @@ export class DataModel {
       this.setSelections(parseKey(text, structure.dimensions));
       return null;
     } catch (error) {
-      return (error as Error).message;
+      if (error instanceof KeyError) {
+        return error.message;
+      }
+      throw error;
     }
   }
 
@@ -299,7 +298,7 @@ export class DataModel {
   private _db: IStateDB | null;
   private _state: IDataState = { ...EMPTY_STATE };
   private _sources: Loadable<ISource[]> = { kind: 'idle' };
-  private _reachability: Record<string, ISourceStatus | 'checking'> = {};
+  private _reachability: Record<string, Reachability> = {};
   private _flows: DataflowList | null = null;
   private _structure: Loadable<IStructure> = { kind: 'idle' };
   private _flowTicket = 0;

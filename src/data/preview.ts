@@ -1,10 +1,9 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataOpsApiError } from '../api/client';
+import { asApiError, DataOpsApiError } from '../api/client';
 import { fetchData, IPeriod } from './api';
 import { decodePreview, IPreview } from './arrow';
-import { asApiError } from './state';
 
 /** Where a preview stands. */
 export type PreviewState =

@@ -1,7 +1,6 @@
 import { IStateDB } from '@jupyterlab/statedb';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { DataOpsApiError } from '../api/client';
 import { compactSelections, Selections } from './key';
 
 /** Key of the Data panel's entry in JupyterLab's state database. */
@@ -74,16 +73,4 @@ export async function saveState(
     ...state,
     selections: compactSelections(state.selections)
   } as unknown as ReadonlyPartialJSONObject);
-}
-
-/** Any thrown value as a `DataOpsApiError`, so the panel shows one kind of message. */
-export function asApiError(error: unknown): DataOpsApiError {
-  if (error instanceof DataOpsApiError) {
-    return error;
-  }
-  return new DataOpsApiError(
-    'internal_error',
-    error instanceof Error ? error.message : String(error),
-    0
-  );
 }

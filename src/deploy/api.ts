@@ -18,6 +18,10 @@ export interface IEnvironment {
   may_promote: boolean;
   /** Why the user may not promote here ('' when allowed). */
   reason: string;
+  /** Whether the user may read this environment's promotion history. */
+  may_see_history: boolean;
+  /** Why the user may not see the history here ('' when allowed). */
+  history_reason: string;
 }
 
 /** Reply of `GET promotion/environments`. */

@@ -2,7 +2,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataOpsApiError } from '../api/client';
+import { asApiError, DataOpsApiError } from '../api/client';
 import {
   fetchEnvironments,
   fetchHistory,
@@ -18,6 +18,7 @@ import {
   HISTORY_LIMIT,
   historyFailed,
   historyLoaded,
+  historyNotAsked,
   IEnvHistory,
   NO_HISTORY
 } from './history';
@@ -62,7 +63,7 @@ export class DeployModel {
   }
 
   /** Why the environments could not be loaded, if they could not. */
-  get error(): string | null {
+  get error(): DataOpsApiError | null {
     return this._error;
   }
 
@@ -110,10 +111,15 @@ export class DeployModel {
     ]);
   }
 
-  /** Fetch one environment's last promotions (the server answers 403 with the reason where
-   * the user may not see them). */
+  /** Fetch one environment's last promotions; where the user may not see them, show the
+   * server's reason without asking. */
   async loadHistory(env: IDeployEnvironment): Promise<void> {
     const id = env.pipelines.id;
+    const hidden = historyNotAsked(env.promotion);
+    if (hidden) {
+      this.setHistory(id, hidden);
+      return;
+    }
     this.setHistory(id, {
       ...(this._history[id] ?? NO_HISTORY),
       loading: true
@@ -133,7 +139,7 @@ export class DeployModel {
       const reply = await fetchPipelines(env, LIMIT, this.settings);
       this.dispatch({ type: 'loaded', env, pipelines: reply.pipelines });
     } catch (error) {
-      this.dispatch({ type: 'failed', env, message: messageOf(error) });
+      this.dispatch({ type: 'failed', env, error: asApiError(error) });
     }
   }
 
@@ -172,7 +178,7 @@ export class DeployModel {
       }));
       this._error = null;
     } catch (error) {
-      this._error = messageOf(error);
+      this._error = asApiError(error);
     }
     this._changed.emit();
   }
@@ -195,7 +201,7 @@ export class DeployModel {
   }
 
   private _environments: IDeployEnvironment[] | null = null;
-  private _error: string | null = null;
+  private _error: DataOpsApiError | null = null;
   private _list: IPipelineListState = EMPTY;
   private _history: Record<string, IEnvHistory> = {};
   private _historyStale = true;
@@ -207,11 +213,4 @@ export class DeployModel {
 
 function envOf(action: PipelineListAction): string {
   return action.type === 'promoted' ? action.promotion.environment : action.env;
-}
-
-/** The user's sentence of any failure. */
-export function messageOf(error: unknown): string {
-  return error instanceof DataOpsApiError || error instanceof Error
-    ? error.message
-    : String(error);
 }

@@ -1,6 +1,11 @@
-import { IHistoryEntry, IPromotion } from './api';
+import { IEnvironment, IHistoryEntry, IPromotion } from './api';
 import { DataOpsApiError } from '../api/client';
-import { historyFailed, historyLoaded, promotionRows } from './history';
+import {
+  historyFailed,
+  historyLoaded,
+  historyNotAsked,
+  promotionRows
+} from './history';
 import { pipeline } from '../testing/fixtures';
 
 function entry(n: number, extra: Partial<IHistoryEntry> = {}): IHistoryEntry {
@@ -180,8 +185,55 @@ describe('last promotions', () => {
     expect(historyFailed(loaded, down)).toMatchObject({
       entries: [entry(1)],
       hidden: null,
-      error: 'Server gone',
+      error: down,
       loading: false
     });
+    expect(historyFailed(loaded, down).error?.message).toBe('Server gone');
+  });
+
+  it('does not ask for a history the environments answer says the user may not see', () => {
+    const prod: IEnvironment = {
+      id: 'prod',
+      label: 'Production',
+      branch: 'deploy/prod',
+      target: 'gitlab',
+      gitlab_project: 'stats/deployment',
+      protected: true,
+      folders: {},
+      may_promote: false,
+      reason: 'Only rita may promote to prod; ana may not.',
+      may_see_history: false,
+      history_reason: 'Only rita may see the promotions to prod; ana may not.'
+    };
+    expect(historyNotAsked(prod)).toEqual({
+      entries: [],
+      loading: false,
+      error: null,
+      hidden: 'Only rita may see the promotions to prod; ana may not.',
+      torn: false,
+      pipelinesError: null
+    });
+    expect(historyNotAsked({ ...prod, may_see_history: true })).toBeNull();
+    // an environment the promotion side does not know is asked (the server says why not)
+    expect(historyNotAsked(null)).toBeNull();
+  });
+
+  it('links a commit only when its address is a web page', () => {
+    const rows = promotionRows(
+      [promoted('s9', undefined)].map(p => ({
+        ...p,
+        commit_url: 'javascript:alert(document.domain)'
+      })),
+      [
+        entry(2, { commit_url: 'JavaScript:alert(1)' }),
+        entry(1, { commit_url: 'https://gitlab.example/p/-/commit/sha1' })
+      ],
+      []
+    );
+    expect(rows.map(r => r.commitUrl)).toEqual([
+      null,
+      null,
+      'https://gitlab.example/p/-/commit/sha1'
+    ]);
   });
 });

@@ -1,5 +1,12 @@
-import { DataOpsApiError } from '../api/client';
-import { IHistoryEntry, IHistoryReply, IPipeline, IPromotion } from './api';
+import { asApiError, DataOpsApiError } from '../api/client';
+import { safeLinkUrl } from '../common/links';
+import {
+  IEnvironment,
+  IHistoryEntry,
+  IHistoryReply,
+  IPipeline,
+  IPromotion
+} from './api';
 
 /** How many promotions an environment shows. */
 export const HISTORY_LIMIT = 5;
@@ -9,7 +16,7 @@ export interface IEnvHistory {
   entries: IHistoryEntry[];
   loading: boolean;
   /** Why the history could not be loaded. */
-  error: string | null;
+  error: DataOpsApiError | null;
   /** Why the user may not see this environment's history (no right to promote there). */
   hidden: string | null;
   /** The audit log's last line was being written and is not shown yet. */
@@ -26,6 +33,17 @@ export const NO_HISTORY: IEnvHistory = {
   torn: false,
   pipelinesError: null
 };
+
+/** The history shown without asking the server where the environments' answer already says the
+ * user may not see it (asking would only earn a 403); null where it is to be fetched. */
+export function historyNotAsked(
+  promotion: IEnvironment | null
+): IEnvHistory | null {
+  if (promotion && promotion.may_see_history === false) {
+    return { ...NO_HISTORY, hidden: promotion.history_reason };
+  }
+  return null;
+}
 
 /** The history after the server answered. */
 export function historyLoaded(reply: IHistoryReply): IEnvHistory {
@@ -45,11 +63,12 @@ export function historyFailed(
   previous: IEnvHistory | undefined,
   error: unknown
 ): IEnvHistory {
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof DataOpsApiError && error.status === 403) {
-    return { ...NO_HISTORY, hidden: message };
+  const apiError = asApiError(error);
+  if (apiError.status === 403) {
+    // not a failure to retry: the server's sentence says who may see it
+    return { ...NO_HISTORY, hidden: apiError.message };
   }
-  return { ...(previous ?? NO_HISTORY), loading: false, error: message };
+  return { ...(previous ?? NO_HISTORY), loading: false, error: apiError };
 }
 
 /** One row of "Last promotions": from the audit log or made in this browser session. */
@@ -60,6 +79,7 @@ export interface IPromotionRow {
   author: string;
   outcome: string;
   commitSha: string | null;
+  /** The commit's page: an http(s) address, else null (shown as text). */
   commitUrl: string | null;
   /** First line of the commit message. */
   message: string;
@@ -111,7 +131,7 @@ function sessionRow(p: IPromotion, pipelines: IPipeline[]): IPromotionRow {
     author: p.user,
     outcome: 'landed',
     commitSha: p.commit_sha,
-    commitUrl: p.commit_url || null,
+    commitUrl: safeLinkUrl(p.commit_url),
     message: firstLine(audit.commit_message),
     reason: '',
     path: audit.source ?? null,
@@ -127,7 +147,7 @@ function historyRow(e: IHistoryEntry, pipelines: IPipeline[]): IPromotionRow {
     author: e.author,
     outcome: e.outcome,
     commitSha: e.commit_sha,
-    commitUrl: e.commit_url,
+    commitUrl: safeLinkUrl(e.commit_url),
     message: firstLine(e.message),
     reason: e.reason,
     path: e.path,

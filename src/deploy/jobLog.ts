@@ -36,7 +36,7 @@ export class JobLog {
     return this._version;
   }
 
-  /** The lines to show, the unfinished last one included. */
+  /** The lines to show, the unfinished last one included (a copy: use `line(i)` to render). */
   get lines(): readonly IAnsiLine[] {
     return this._tail ? [...this._lines, this._tailLine] : this._lines;
   }

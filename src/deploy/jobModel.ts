@@ -2,6 +2,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { asApiError, DataOpsApiError } from '../api/client';
 import {
   fetchJob,
   fetchJobLog,
@@ -9,7 +10,6 @@ import {
   IJob,
   ITestReport
 } from './api';
-import { messageOf } from './deployModel';
 import { JobLog } from './jobLog';
 
 /** Identifies a job of an environment's project. */
@@ -53,7 +53,7 @@ export class JobModel {
   }
 
   /** The last failure to read the log or the report, if any. */
-  get error(): string | null {
+  get error(): DataOpsApiError | null {
     return this._error;
   }
 
@@ -96,7 +96,7 @@ export class JobModel {
         await this.finish();
       }
     } catch (error) {
-      this._error = messageOf(error);
+      this._error = asApiError(error);
       this._changed.emit();
       throw error; // the poll backs off
     }
@@ -111,7 +111,7 @@ export class JobModel {
         this.settings
       );
     } catch (error) {
-      this._error = messageOf(error);
+      this._error = asApiError(error);
     }
     this._changed.emit();
     this._poll.dispose();
@@ -119,7 +119,7 @@ export class JobModel {
 
   private _job: IJob | null = null;
   private _report: ITestReport | null = null;
-  private _error: string | null = null;
+  private _error: DataOpsApiError | null = null;
   private _poll: Poll;
   private _changed = new Signal<this, void>(this);
 }

@@ -1,4 +1,5 @@
-import { IPromotion } from './api';
+import { DataOpsApiError } from '../api/client';
+import { IJob, IPromotion } from './api';
 import {
   EMPTY,
   IPipelineListState,
@@ -29,6 +30,41 @@ describe('the pipeline list', () => {
     expect(merged).toHaveLength(LIMIT);
     expect(merged[0].id).toBe(LIMIT + 3);
     expect(merged.find(p => p.id === 5)?.status).toBe('success');
+  });
+
+  it("lists each pipeline's jobs in the order they run, however GitLab lists them", () => {
+    const job = (id: number, name: string): IJob => ({
+      id,
+      name,
+      stage: 'test',
+      status: 'success',
+      pipeline_id: 1,
+      created_at: null,
+      started_at: null,
+      finished_at: null,
+      duration: 3,
+      user: 'ana',
+      failure_reason: '',
+      web_url: ''
+    });
+    const newestFirst = pipeline(1, {
+      jobs: [job(12, 'deploy'), job(11, 'regression'), job(10, 'lint')]
+    });
+    const update = pipelineListReducer(EMPTY, {
+      type: 'loaded',
+      env: 'dev',
+      pipelines: [newestFirst]
+    });
+    const jobs = update.state.byEnv.dev.pipelines[0].jobs;
+    expect(jobs.map(j => j.name)).toEqual(['lint', 'regression', 'deploy']);
+    const upserted = pipelineListReducer(update.state, {
+      type: 'upsert',
+      env: 'dev',
+      pipeline: newestFirst
+    });
+    expect(upserted.state.byEnv.dev.pipelines[0].jobs.map(j => j.name)).toEqual(
+      ['lint', 'regression', 'deploy']
+    );
   });
 
   it('reports a pipeline the user started once, when it finishes', () => {
@@ -104,15 +140,23 @@ describe('the pipeline list', () => {
       pipelines: [pipeline(1)]
     });
     update = pipelineListReducer(update.state, { type: 'loading', env: 'dev' });
+    const error = new DataOpsApiError(
+      'unreachable',
+      'GitLab did not answer.',
+      502
+    );
     update = pipelineListReducer(update.state, {
       type: 'failed',
       env: 'dev',
-      message: 'GitLab did not answer.'
+      error
     });
     expect(update.state.byEnv.dev).toEqual({
       pipelines: [pipeline(1)],
       loading: false,
-      error: 'GitLab did not answer.'
+      error
     });
+    expect(update.state.byEnv.dev.error?.message).toBe(
+      'GitLab did not answer.'
+    );
   });
 });

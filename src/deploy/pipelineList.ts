@@ -1,3 +1,4 @@
+import { DataOpsApiError } from '../api/client';
 import { IPipeline, IPromotion } from './api';
 
 /** GitLab statuses after which a pipeline or job does not change any more. */
@@ -12,7 +13,7 @@ export function isFinished(status: string): boolean {
 export interface IEnvPipelines {
   pipelines: IPipeline[];
   loading: boolean;
-  error: string | null;
+  error: DataOpsApiError | null;
 }
 
 /** The Deploy panel's pipelines, per environment, plus what the user waits for. */
@@ -30,7 +31,7 @@ export interface IPipelineListState {
 export type PipelineListAction =
   | { type: 'loading'; env: string }
   | { type: 'loaded'; env: string; pipelines: IPipeline[] }
-  | { type: 'failed'; env: string; message: string }
+  | { type: 'failed'; env: string; error: DataOpsApiError }
   | { type: 'upsert'; env: string; pipeline: IPipeline; watch?: boolean }
   | { type: 'promoted'; promotion: IPromotion };
 
@@ -66,7 +67,7 @@ export function pipelineListReducer(
       return same(withEnv(state, action.env, { loading: true }));
     case 'failed':
       return same(
-        withEnv(state, action.env, { loading: false, error: action.message })
+        withEnv(state, action.env, { loading: false, error: action.error })
       );
     case 'loaded': {
       let next = withEnv(state, action.env, {
@@ -102,14 +103,20 @@ export function pipelineListReducer(
   }
 }
 
-/** `incoming` merged into `current` by id (newer data wins), newest first, at most `LIMIT`. */
+/**
+ * `incoming` merged into `current` by id (newer data wins), newest first, at most `LIMIT`;
+ * each pipeline's jobs in the order they run (GitLab lists them newest first).
+ */
 export function mergePipelines(
   current: IPipeline[],
   incoming: IPipeline[]
 ): IPipeline[] {
   const byId = new Map<number, IPipeline>();
-  for (const p of [...current, ...incoming]) {
+  for (const p of current) {
     byId.set(p.id, p);
+  }
+  for (const p of incoming) {
+    byId.set(p.id, { ...p, jobs: [...p.jobs].sort((a, b) => a.id - b.id) });
   }
   return [...byId.values()].sort((a, b) => b.id - a.id).slice(0, LIMIT);
 }

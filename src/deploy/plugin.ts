@@ -16,6 +16,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { ToolbarButton } from '@jupyterlab/ui-components';
 
+import { asApiError } from '../api/client';
 import { createSidePanel } from '../common/sidePanel';
 import { StatusModel } from '../common/statusModel';
 import { IDataOpsStatus } from '../common/tokens';
@@ -127,7 +128,7 @@ export const deployPlugin: JupyterFrontEndPlugin<void> = {
                 message: (e: unknown) =>
                   trans.__(
                     'The pipeline did not start: %1',
-                    (e as Error).message
+                    asApiError(e).message
                   )
               }
             }

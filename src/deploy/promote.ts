@@ -3,9 +3,11 @@ import { IDocumentManager } from '@jupyterlab/docmanager';
 import { ServerConnection } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 
+import { asApiError } from '../api/client';
 import { IPromotion } from './api';
 import { PromoteModel } from './promoteModel';
 import { showPromoteDialog } from './widget';
+import { openSafeLink } from '../common/links';
 
 /** File types that can be promoted: notebooks, Python step modules, BPMN processes. */
 export const PROMOTABLE = /\.(ipynb|py|bpmn)$/i;
@@ -72,10 +74,7 @@ export async function promote(options: IPromoteOptions): Promise<void> {
               label: trans.__('Open'),
               callback: () => {
                 const p = model.state.promotion;
-                const url = p?.merge_request?.web_url || p?.commit_url;
-                if (url) {
-                  window.open(url, '_blank', 'noopener');
-                }
+                openSafeLink(p?.merge_request?.web_url || p?.commit_url);
               }
             }
           ]
@@ -83,7 +82,7 @@ export async function promote(options: IPromoteOptions): Promise<void> {
       },
       error: {
         message: (error: unknown) =>
-          trans.__('Promotion failed: %1', (error as Error).message),
+          trans.__('Promotion failed: %1', asApiError(error).message),
         options: { autoClose: false }
       }
     });

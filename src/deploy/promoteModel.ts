@@ -1,7 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { DataOpsApiError } from '../api/client';
+import { asApiError, DataOpsApiError } from '../api/client';
 import {
   createPlan,
   fetchEnvironments,
@@ -132,23 +132,15 @@ export class PromoteModel {
   }
 
   /** The last failure as an error to rethrow (for `Notification.promise`), or null. */
-  get lastError(): Error | null {
-    const error = this._state.error;
-    return error ? new Error(error.message) : null;
+  get lastError(): DataOpsApiError | null {
+    return this._state.error;
   }
 
   private async call(fn: () => Promise<void>): Promise<void> {
     try {
       await fn();
     } catch (error) {
-      const apiError =
-        error instanceof DataOpsApiError
-          ? error
-          : new DataOpsApiError('internal_error', String(error), 0);
-      this.dispatch({
-        type: 'failed',
-        error: { code: apiError.code, message: apiError.message }
-      });
+      this.dispatch({ type: 'failed', error: asApiError(error) });
     }
   }
 

@@ -1,3 +1,4 @@
+import { DataOpsApiError } from '../api/client';
 import { IEnvironment, IPlan, IPromotion } from './api';
 import {
   blocker,
@@ -20,7 +21,9 @@ function env(id: string, may = true, reason = ''): IEnvironment {
     protected: id === 'prod',
     folders: {},
     may_promote: may,
-    reason
+    reason,
+    may_see_history: may,
+    history_reason: may ? '' : reason
   };
 }
 
@@ -89,15 +92,25 @@ describe('the Promote dialog state machine', () => {
       }
     ]);
     expect(state.envId).toBe('dev');
+    // nothing to choose: its review, once ready, shows the files
+    const reviewed = promoteReducer(state, {
+      type: 'plan-loaded',
+      plan: plan()
+    });
+    expect(reviewed.step).toBe('files');
   });
 
-  it('goes to the files once the review arrived and prefills the message', () => {
-    const state = run([
+  it('waits on the chosen environment for the user to go on once the review arrived, and prefills the message', () => {
+    const chosen = run([
       loaded,
       { type: 'select-environment', envId: 'dev' },
       { type: 'plan-requested' },
       { type: 'plan-loaded', plan: plan() }
     ]);
+    // a mis-click on another environment is seen before anything goes on
+    expect(chosen.step).toBe('environment');
+    expect(canGo(chosen, 'files')).toBe(true);
+    const state = promoteReducer(chosen, { type: 'go', step: 'files' });
     expect(state.step).toBe('files');
     expect(state.message).toBe('Promote nowcast.ipynb to dev');
     expect(canGo(state, 'review')).toBe(true);
@@ -191,10 +204,11 @@ describe('the Promote dialog state machine', () => {
       { type: 'submit-requested' },
       {
         type: 'failed',
-        error: {
-          code: 'conflict',
-          message: 'deploy/dev moved since your review.'
-        }
+        error: new DataOpsApiError(
+          'conflict',
+          'deploy/dev moved since your review.',
+          409
+        )
       }
     ]);
     expect(state.step).toBe('review');

@@ -1,3 +1,4 @@
+import { DataOpsApiError } from '../api/client';
 import {
   IEnvironment,
   IMergeRequest,
@@ -12,10 +13,7 @@ export const STEPS = ['environment', 'files', 'review', 'commit'] as const;
 export type Step = (typeof STEPS)[number] | 'done';
 
 /** A failure shown in the dialog: the server's code and sentence. */
-export interface IStepError {
-  code: string;
-  message: string;
-}
+export type IStepError = DataOpsApiError;
 
 /** Everything the Promote dialog shows; changed only by `promoteReducer`. */
 export interface IPromoteState {
@@ -27,6 +25,9 @@ export interface IPromoteState {
   environments: IEnvironment[] | null;
   user: string;
   envId: string | null;
+  /** The environment was chosen for the user (the only one open to them): its review, once
+   * ready, moves on to the files; one the user chose waits for them to go on. */
+  preselected: boolean;
   plan: IPlan | null;
   /** True when edits or extra files changed since `plan` was made. */
   planStale: boolean;
@@ -66,6 +67,7 @@ export function initialState(path: string): IPromoteState {
     environments: null,
     user: '',
     envId: null,
+    preselected: false,
     plan: null,
     planStale: false,
     extraFiles: [],
@@ -93,7 +95,8 @@ export function promoteReducer(
         busy: null,
         user: action.user,
         environments: action.environments,
-        envId: allowed.length === 1 ? allowed[0].id : state.envId
+        envId: allowed.length === 1 ? allowed[0].id : state.envId,
+        preselected: allowed.length === 1
       };
     }
     case 'select-environment': {
@@ -104,7 +107,13 @@ export function promoteReducer(
       // another branch means another diff and scan: the old review does not apply
       return action.envId === state.envId
         ? state
-        : { ...state, envId: action.envId, plan: null, error: null };
+        : {
+            ...state,
+            envId: action.envId,
+            preselected: false,
+            plan: null,
+            error: null
+          };
     }
     case 'plan-requested':
       return { ...state, busy: 'plan', error: null };
@@ -117,7 +126,11 @@ export function promoteReducer(
         message: state.messageEdited
           ? state.message
           : action.plan.default_message,
-        step: state.step === 'environment' ? 'files' : state.step
+        // choosing an environment and going on are two actions (a mis-click can be seen)
+        step:
+          state.step === 'environment' && state.preselected
+            ? 'files'
+            : state.step
       };
     case 'failed':
       return failed(state, action.error);

@@ -5,6 +5,7 @@ import { IStateDB } from '@jupyterlab/statedb';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon, runIcon } from '@jupyterlab/ui-components';
 
+import { asApiError } from '../api/client';
 import { workflowsIcon } from '../icons';
 import {
   fetchDefinitions,
@@ -135,7 +136,7 @@ async function start(ctx: ICommandContext, key?: string): Promise<IRun | null> {
     return run;
   } catch (error) {
     Notification.error(
-      trans.__('The run could not be started: %1', (error as Error).message),
+      trans.__('The run could not be started: %1', asApiError(error).message),
       {
         autoClose: false
       }

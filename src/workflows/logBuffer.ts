@@ -29,12 +29,16 @@ export function severity(level: string): number {
 }
 
 /**
- * A run's log lines in offset order, without duplicates, with a filtered view.
+ * A run's log lines in time order, without duplicates, with a filtered view.
  *
- * `offset` is the last `seq` held: a stream that reconnects asks for what comes after it,
+ * Lines are held by their timestamp, ties in arrival (`seq`) order: the engine's events reach
+ * the log when the server next asks the engine (up to a second late), after lines written
+ * later, so arrival order would show an activity's "ended" before its "started".
+ *
+ * `offset` is the largest `seq` held: a stream that reconnects asks for what comes after it,
  * and whatever the server sends again (an overlap) is dropped here, so a line is never
  * shown twice. Filtering keeps an index of visible lines, extended incrementally as
- * lines arrive, so 100,000 lines cost nothing per new line.
+ * lines arrive in order, so 100,000 lines cost nothing per new line.
  */
 export class LogBuffer {
   /** Emitted after lines were added or the filter changed. */
@@ -47,7 +51,7 @@ export class LogBuffer {
     return this._offset;
   }
 
-  /** Every line held, in offset order. */
+  /** Every line held, in time order (ties in arrival order). */
   get records(): readonly ILogRecord[] {
     return this._records;
   }
@@ -72,37 +76,37 @@ export class LogBuffer {
     this._filter = { ...this._filter, ...filter };
     const { level, text } = this._filter;
     this._needle = text.toLowerCase();
-    if (level === 'DEBUG' && !text) {
-      this._visible = null;
-    } else {
-      const visible: number[] = [];
-      const records = this._records;
-      for (let i = 0; i < records.length; i++) {
-        if (this._accept(records[i])) {
-          visible.push(i);
-        }
-      }
-      this._visible = visible;
-    }
+    this._visible = level === 'DEBUG' && !text ? null : this._visibleIndex();
     this._changed.emit();
   }
 
   /**
-   * Add lines; those at or before `offset` (already held) are dropped.
-   * Returns how many were new.
+   * Add lines, each at its place in time; those at or before `offset` (already held) are
+   * dropped. Returns how many were new.
    */
   append(records: readonly ILogRecord[]): number {
     let added = 0;
+    let reindex = false;
     for (const record of records) {
       if (record.seq <= this._offset) {
         continue;
       }
       this._offset = record.seq;
-      this._records.push(record);
-      if (this._visible && this._accept(record)) {
-        this._visible.push(this._records.length - 1);
+      const at = this._placeOf(record.timestamp);
+      if (at === this._records.length) {
+        this._records.push(record);
+        if (this._visible && this._accept(record)) {
+          this._visible.push(at);
+        }
+      } else {
+        // a late line (an engine event): the visible index behind it shifts
+        this._records.splice(at, 0, record);
+        reindex = true;
       }
       added++;
+    }
+    if (reindex && this._visible) {
+      this._visible = this._visibleIndex();
     }
     if (added) {
       this._changed.emit();
@@ -113,6 +117,38 @@ export class LogBuffer {
   /** The whole log as plain text (ANSI codes removed), one line per record. */
   toText(): string {
     return this._records.map(formatLine).join('\n') + '\n';
+  }
+
+  /** Where a line of time `timestamp` goes: after every line of the same or an earlier time.
+   * Timestamps are compared as text: the server writes every record's time in one ISO 8601
+   * UTC form (dataops.workflows.logs.now_iso), which sorts as text in time order. */
+  private _placeOf(timestamp: string): number {
+    const records = this._records;
+    let lo = 0;
+    let hi = records.length;
+    if (hi === 0 || records[hi - 1].timestamp <= timestamp) {
+      return hi; // the usual case: a line newer than all held
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (records[mid].timestamp <= timestamp) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private _visibleIndex(): number[] {
+    const visible: number[] = [];
+    const records = this._records;
+    for (let i = 0; i < records.length; i++) {
+      if (this._accept(records[i])) {
+        visible.push(i);
+      }
+    }
+    return visible;
   }
 
   private _accept(record: ILogRecord): boolean {

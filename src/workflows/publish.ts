@@ -3,7 +3,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import { Contents } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { DataOpsApiError } from '../api/client';
+import { asApiError } from '../api/client';
 import { IDeployment, publish } from './api';
 
 /** The engine's parse problems (`{resource: {errors: [{message, line, column}]}}`) as lines. */
@@ -78,9 +78,8 @@ export async function publishFile(
     onPublished?.(deployment);
     return deployment;
   } catch (error) {
-    const problems =
-      error instanceof DataOpsApiError ? parseProblems(error.details) : [];
-    const message = (error as Error).message;
+    const { details, message } = asApiError(error);
+    const problems = parseProblems(details);
     Notification.update({
       id,
       message: trans.__(

@@ -2,10 +2,11 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { API_NAMESPACE } from '../api/client';
+import { API_NAMESPACE, asApiError, DataOpsApiError } from '../api/client';
 import {
   cancelRun,
   currentWorkflowEnvironment,
+  fetchDefinitionXml,
   fetchIncidents,
   fetchRun,
   fetchTimeline,
@@ -106,7 +107,10 @@ export class RunModel {
         this._scheduleDetails();
       }
     } else if (message.type === 'error') {
-      this.dispatch({ type: 'error', message: message.message });
+      this.dispatch({
+        type: 'error',
+        error: new DataOpsApiError(message.error, message.message, 0)
+      });
     }
   }
 
@@ -127,7 +131,7 @@ export class RunModel {
       this.dispatch({ type: 'details', activities, incidents });
       this.dispatch({ type: 'variables', variables });
     } catch (error) {
-      this.dispatch({ type: 'error', message: (error as Error).message });
+      this.dispatch({ type: 'error', error: asApiError(error) });
     }
   }
 
@@ -164,6 +168,23 @@ export class RunModel {
       this._state = next;
       this._changed.emit(next);
     }
+    if (action.type === 'run') {
+      this._loadDiagram(action.run.definition_id);
+    }
+  }
+
+  /** Read the definition's diagram once, when the run first names its definition. */
+  private _loadDiagram(definitionId: string | null | undefined): void {
+    if (!definitionId || this._diagramFor === definitionId) {
+      return;
+    }
+    this._diagramFor = definitionId;
+    fetchDefinitionXml(definitionId, this._settings).then(
+      xml => !this._disposed && this.dispatch({ type: 'diagram', xml }),
+      error =>
+        !this._disposed &&
+        this.dispatch({ type: 'diagramError', error: asApiError(error) })
+    );
   }
 
   /** Engine events arrive in bursts: read the details once per burst. */
@@ -183,4 +204,5 @@ export class RunModel {
   private _changed = new Signal<this, IRunState>(this);
   private _detailsTimer: ReturnType<typeof setTimeout> | null = null;
   private _disposed = false;
+  private _diagramFor: string | null = null;
 }

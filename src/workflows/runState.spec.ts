@@ -1,3 +1,4 @@
+import { DataOpsApiError } from '../api/client';
 import { IActivity, IIncident, ILogRecord, IRun } from './api';
 import { diagramState, INITIAL_RUN_STATE, reduceRun } from './runState';
 
@@ -56,9 +57,14 @@ describe('reduceRun', () => {
   it('takes a status and clears the last engine error', () => {
     let s = reduceRun(INITIAL_RUN_STATE, {
       type: 'error',
-      message: 'The engine is unreachable.'
+      error: new DataOpsApiError(
+        'engine_unreachable',
+        'The engine is unreachable.',
+        503
+      )
     });
-    expect(s.error).toBe('The engine is unreachable.');
+    expect(s.error?.message).toBe('The engine is unreachable.');
+    expect(s.error?.code).toBe('engine_unreachable');
     s = reduceRun(s, { type: 'run', run: run('running') });
     expect(s.run?.status).toBe('running');
     expect(s.error).toBeNull();

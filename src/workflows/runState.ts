@@ -1,3 +1,4 @@
+import { DataOpsApiError } from '../api/client';
 import {
   IActivity,
   IIncident,
@@ -16,7 +17,11 @@ export interface IRunState {
   variables: IVariable[];
   connection: StreamState;
   /** The engine's or server's last complaint, shown above the view until things work again. */
-  error: string | null;
+  error: DataOpsApiError | null;
+  /** The BPMN XML of the run's definition, once read. */
+  diagramXml: string | null;
+  /** Why the definition's diagram could not be read. */
+  diagramError: DataOpsApiError | null;
   /** `seq` of the last engine event seen: details are re-read when it moves. */
   lastEventSeq: number;
 }
@@ -28,7 +33,9 @@ export type RunAction =
   | { type: 'variables'; variables: IVariable[] }
   | { type: 'records'; records: readonly ILogRecord[] }
   | { type: 'connection'; state: StreamState }
-  | { type: 'error'; message: string };
+  | { type: 'error'; error: DataOpsApiError }
+  | { type: 'diagram'; xml: string }
+  | { type: 'diagramError'; error: DataOpsApiError };
 
 /** The state of a view that knows nothing yet. */
 export const INITIAL_RUN_STATE: IRunState = {
@@ -38,6 +45,8 @@ export const INITIAL_RUN_STATE: IRunState = {
   variables: [],
   connection: 'connecting',
   error: null,
+  diagramXml: null,
+  diagramError: null,
   lastEventSeq: 0
 };
 
@@ -79,7 +88,11 @@ export function reduceRun(state: IRunState, action: RunAction): IRunState {
         ? state
         : { ...state, connection: action.state };
     case 'error':
-      return { ...state, error: action.message };
+      return { ...state, error: action.error };
+    case 'diagram':
+      return { ...state, diagramXml: action.xml, diagramError: null };
+    case 'diagramError':
+      return { ...state, diagramError: action.error };
   }
 }
 

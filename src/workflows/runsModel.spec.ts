@@ -102,7 +102,7 @@ describe('RunsModel', () => {
     model.setVisible(true);
     model.start();
     await sleep(300);
-    expect(model.error).toBe('The workflow engine is unreachable.');
+    expect(model.error?.message).toBe('The workflow engine is unreachable.');
     expect(model.poll.state.interval).toBeGreaterThan(20);
     const failedCalls = server.calls;
     // Backing off: far fewer calls than 300 ms / 20 ms.

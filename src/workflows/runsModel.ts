@@ -1,5 +1,6 @@
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
+import { asApiError, DataOpsApiError } from '../api/client';
 
 import {
   IProcessDefinition,
@@ -64,7 +65,7 @@ export class RunsModel {
   /** The newest run per definition key. */
   lastRun: Record<string, IRun> = {};
   /** The last failure's sentence, cleared by the next success. */
-  error: string | null = null;
+  error: DataOpsApiError | null = null;
   /** True once a refresh has succeeded. */
   loaded = false;
 
@@ -144,7 +145,7 @@ export class RunsModel {
       this.loaded = true;
       this._changed.emit();
     } catch (error) {
-      this.error = (error as Error).message;
+      this.error = asApiError(error);
       this._changed.emit();
       throw error;
     }

@@ -6,7 +6,9 @@ import * as React from 'react';
 
 import { StatusModel } from '../common/statusModel';
 import { workflowsIcon } from '../icons';
-import { fetchDefinitionXml, IProcessDefinition } from './api';
+import { ErrorMessage } from '../common/components/ErrorMessage';
+import { IProcessDefinition } from './api';
+import { DefinitionModel } from './definitionModel';
 import { BpmnDiagram } from './components/BpmnDiagram';
 import { RunView } from './components/RunView';
 import { IWorkflowsActions, WorkflowsPanel } from './components/WorkflowsPanel';
@@ -78,16 +80,21 @@ export class RunWidget extends MainAreaWidget<ReactWidget> {
 }
 
 function DefinitionView(props: {
-  definition: IProcessDefinition;
+  model: DefinitionModel;
   onStart: () => void;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { definition: d, trans } = props;
-  const [xml, setXml] = React.useState<string | null>(null);
-  const [error, setError] = React.useState<string | null>(null);
+  const { model, trans } = props;
+  const d = model.definition;
+  const [, setTick] = React.useState(0);
   React.useEffect(() => {
-    fetchDefinitionXml(d.id).then(setXml, e => setError((e as Error).message));
-  }, [d.id]);
+    const onChange = () => setTick(t => t + 1);
+    model.changed.connect(onChange);
+    void model.load();
+    return () => {
+      model.changed.disconnect(onChange);
+    };
+  }, [model]);
   return (
     <div className="jp-DataOps-wf-definitionView" data-key={d.key}>
       <header className="jp-DataOps-wf-runHeader">
@@ -100,12 +107,8 @@ function DefinitionView(props: {
           <runIcon.react tag="span" /> {trans.__('Start…')}
         </Button>
       </header>
-      {error && (
-        <div className="jp-DataOps-wf-error" role="alert">
-          {error}
-        </div>
-      )}
-      {xml && <BpmnDiagram xml={xml} trans={trans} />}
+      {model.error && <ErrorMessage error={model.error} trans={trans} />}
+      {model.xml && <BpmnDiagram xml={model.xml} trans={trans} />}
     </div>
   );
 }
@@ -120,7 +123,7 @@ export class DefinitionWidget extends MainAreaWidget<ReactWidget> {
     super({
       content: ReactWidget.create(
         <DefinitionView
-          definition={definition}
+          model={new DefinitionModel(definition)}
           onStart={onStart}
           trans={trans}
         />

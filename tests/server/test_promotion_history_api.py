@@ -44,9 +44,9 @@ def _json_schema(node, doc: str):  # noqa: ANN001, ANN202
     return {"anyOf": [out, {"type": "null"}]} if node.get("nullable") else out
 
 
-def _check_documented(body) -> None:  # noqa: ANN001
+def _check_documented(body, path="/promotion/history") -> None:  # noqa: ANN001
     doc = yaml.safe_load((DOCS / "openapi-promotion.yaml").read_text())
-    schema = doc["paths"]["/promotion/history"]["get"]["responses"]["200"]["content"]["application/json"]
+    schema = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
     jsonschema.validate(body, _json_schema(schema["schema"], "openapi-promotion.yaml"))
 
 
@@ -179,6 +179,21 @@ async def test_prod_history_is_only_for_those_who_may_promote_there(deployment, 
     # recorded without a URL: GitLab's commit page is derived; no pipeline ran that commit
     assert entry["commit_url"].endswith(f"/stats/deployment/-/commit/{'a' * 40}")
     assert entry["pipeline"] is None and entry["pipeline_id"] is None
+
+
+async def test_environments_say_whose_history_the_user_may_see(deployment, jp_fetch):
+    # the Deploy panel asks only for the histories it may see, so it never meets this 403
+    code, body = await _call(jp_fetch, "environments")
+    assert code == 200
+    envs = {e["id"]: e for e in body["environments"]}
+    assert envs["dev"]["may_see_history"] is True and envs["dev"]["history_reason"] == ""
+    assert envs["prod"]["may_see_history"] is False
+    assert envs["prod"]["history_reason"] == (
+        "Only release-manager and members of deployers may see the promotions to prod; Analyst (analyst) may not."
+    )
+    _check_documented(body, "/promotion/environments")
+    code, body = await _call(jp_fetch, "environments", user="carol")
+    assert [e["may_see_history"] for e in body["environments"]] == [True, True]
 
 
 async def test_without_an_environment_only_visible_ones_are_listed(deployment, jp_fetch):

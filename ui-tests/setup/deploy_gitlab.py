@@ -7,7 +7,8 @@ answer validated against GitLab's OpenAPI subset in ``../shared/gitlab-openapi``
 - branches ``deploy/dev`` (open) and ``deploy/prod`` (protected: Maintainers only);
 - CI: a push to ``deploy/*`` or **Run pipeline** starts ``regression`` (its coloured log grows one
   line every ``--interval`` seconds, then it publishes a real ``dataops run`` JUnit report) and
-  ``publish-processes``; one pipeline has already run on ``deploy/dev``.
+  ``publish-processes``; one pipeline has already run on ``deploy/dev``, and another whose one job,
+  ``long-log``, wrote a log of 200,000 lines (the job view must stay smooth with it).
 
 Usage: ``python ui-tests/setup/deploy_gitlab.py --port 18795 --workdir DIR --token-file FILE``.
 Prints ``ready <url>`` (exits 3 when the port is taken); on SIGTERM prints ``violations <json>`` (requests or answers outside the
@@ -58,6 +59,18 @@ def regression_log() -> list[str]:
     return lines
 
 
+LONG_LOG_LINES = 200_000
+
+
+def long_log() -> list[str]:
+    """The ``long-log`` job's log in one chunk: 200,000 numbered lines, every 1000th in colour."""
+    lines = []
+    for i in range(1, LONG_LOG_LINES + 1):
+        text = f"line {i:06d} of {LONG_LOG_LINES}: checked block {i % 997}"
+        lines.append(f"{GREEN}{text}{RESET}\n" if i % 1000 == 0 else text + "\n")
+    return ["".join(lines)]
+
+
 def regression_junit() -> bytes:
     """A real `dataops run` JUnit report: three notebooks passed, one failed in cell 4."""
     results = [
@@ -97,6 +110,8 @@ def start(port: int, workdir: Path, token: str, interval: float) -> GitLabFake:
         ],
     )
     create_pipeline(state, project, "deploy/dev", head, None, "push", ana, {})
+    long_job = JobPlan("long-log", "test", long_log(), interval=0.01)
+    create_pipeline(state, project, "deploy/dev", head, None, "web", ana, {}, plans=[long_job])
     return fake
 
 

@@ -1,10 +1,11 @@
 import {
   expect as baseExpect,
-  IJupyterLabPageFixture,
-  test
+  IJupyterLabPageFixture
 } from '@jupyterlab/galata';
 import { existsSync } from 'fs';
 import * as path from 'path';
+
+import { test } from './fixtures';
 
 /**
  * The Data panel against a real local SDMX provider serving ../shared/sdmx-samples
@@ -158,6 +159,83 @@ test('pick source, flow and codes, preview, then insert and run the code', async
   await page.screenshot({ path: 'screenshots/data-notebook.png' });
 });
 
+test('at the default sidebar width the Source, key hint and period fields show whole', async ({
+  page
+}) => {
+  await page.sidebar.openTab('jp-dataops-data');
+  const panel = page.locator('#jp-dataops-data');
+  await expect(panel).toBeVisible();
+  const source = panel.locator('#jp-DataOps-source');
+  await source.selectOption('SDMX_TEST');
+  await panel.locator('#jp-DataOps-flowSearch').fill('exch');
+  await panel.locator('.jp-DataOps-flowRow[data-flow="EXR"]').click();
+  const hint = panel.locator('#jp-DataOps-keyHelp');
+  await expect(hint).toContainText('FREQ.CURRENCY.CURRENCY_DENOM');
+  // the dropdown's text stops before its arrow, and the dropdown before the refresh button
+  const layout = await source.evaluate(select => {
+    const row = select.closest('.jp-DataOps-row')!;
+    const refresh = row.querySelector('.jp-Button')!.getBoundingClientRect();
+    const box = select.getBoundingClientRect();
+    const css = getComputedStyle(select);
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    ctx.font = `${css.fontSize} ${css.fontFamily}`;
+    const text = (select as HTMLSelectElement).selectedOptions[0].text;
+    return {
+      textRoom:
+        box.width - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight),
+      textWidth: ctx.measureText(text).width,
+      paddingRight: parseFloat(css.paddingRight),
+      gap: refresh.left - box.right,
+      ellipsis: css.textOverflow
+    };
+  });
+  expect(layout.paddingRight).toBeGreaterThanOrEqual(24);
+  expect(layout.gap).toBeGreaterThanOrEqual(0);
+  expect(
+    layout.textWidth <= layout.textRoom || layout.ellipsis === 'ellipsis'
+  ).toBe(true);
+  // the series-key hint wraps inside the panel instead of being cut
+  const cut = await hint.evaluate(el => {
+    const panelBox = el.closest('#jp-dataops-data')!.getBoundingClientRect();
+    const box = el.getBoundingClientRect();
+    return el.scrollWidth > el.clientWidth || box.right > panelBox.right;
+  });
+  expect(cut).toBe(false);
+  // the period fields show examples, in the placeholder style, not values
+  const from = panel.getByLabel('Start period');
+  await expect(from).toHaveValue('');
+  await expect(from).toHaveAttribute('placeholder', 'e.g. 2020-01');
+  await expect(panel.getByLabel('End period')).toHaveAttribute(
+    'placeholder',
+    'e.g. 2024-12'
+  );
+  const colours = await from.evaluate(input => ({
+    placeholder: getComputedStyle(input, '::placeholder').color,
+    placeholderStyle: getComputedStyle(input, '::placeholder').fontStyle,
+    text: getComputedStyle(input).color
+  }));
+  expect(colours.placeholder).not.toBe(colours.text);
+  expect(colours.placeholderStyle).toBe('italic');
+  // and the examples are not cut
+  for (const field of [from, panel.getByLabel('End period')]) {
+    const fits = await field.evaluate(input => {
+      const css = getComputedStyle(input, '::placeholder');
+      const own = getComputedStyle(input);
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      ctx.font = `${css.fontStyle} ${css.fontSize} ${css.fontFamily}`;
+      const room =
+        input.clientWidth -
+        parseFloat(own.paddingLeft) -
+        parseFloat(own.paddingRight);
+      return (
+        ctx.measureText((input as HTMLInputElement).placeholder).width <= room
+      );
+    });
+    expect(fits).toBe(true);
+  }
+  await panel.screenshot({ path: 'screenshots/data-default-width.png' });
+});
+
 test('a query without data shows the provider reason inline with a retry', async ({
   page
 }) => {
@@ -167,7 +245,7 @@ test('a query without data shows the provider reason inline with a retry', async
     '0 series match'
   );
   await panel.getByRole('button', { name: 'Preview', exact: true }).click();
-  const alert = panel.locator('.jp-DataOps-dataError[data-code="no_data"]');
+  const alert = panel.locator('.jp-DataOps-error[data-code="no_data"]');
   await expect(alert).toContainText('No data for this selection');
   await expect(alert).toContainText('No Results Found');
   await expect(alert.getByRole('button', { name: 'Retry' })).toBeVisible();
@@ -194,9 +272,50 @@ test('a slow preview shows progress and can be cancelled', async ({ page }) => {
   await expect(panel.locator('.jp-DataOps-progress')).toHaveCount(0);
 });
 
+/** The colours a user sees on `selector`: its text colour and the first opaque background
+ * behind it, each with its relative luminance (0 black … 1 white). */
+async function seenColours(page: IJupyterLabPageFixture, selector: string) {
+  return page.locator(selector).evaluate(el => {
+    const luminance = (css: string) => {
+      const [r, g, b] = (css.match(/[\d.]+/g) ?? ['0', '0', '0'])
+        .slice(0, 3)
+        .map(Number);
+      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+    };
+    let node: Element | null = el;
+    let background = 'rgba(0, 0, 0, 0)';
+    while (node) {
+      const bg = getComputedStyle(node).backgroundColor;
+      if (bg !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(bg)) {
+        background = bg;
+        break;
+      }
+      node = node.parentElement;
+    }
+    const color = getComputedStyle(el).color;
+    return {
+      color,
+      background,
+      colorLuminance: luminance(color),
+      backgroundLuminance: luminance(background)
+    };
+  });
+}
+
 test('the panel follows the dark theme', async ({ page }) => {
-  await page.theme.setDarkTheme();
   const panel = await chooseFlow(page, 'SDMX_TEST');
+  const title = '#jp-dataops-data .jp-DataOps-flowTitle';
+  const light = await seenColours(page, title);
+  expect(light.backgroundLuminance).toBeGreaterThan(0.7);
+  await page.theme.setDarkTheme();
+  // the same element, now light text on a dark background
+  await expect
+    .poll(async () => (await seenColours(page, title)).backgroundLuminance)
+    .toBeLessThan(0.3);
+  const dark = await seenColours(page, title);
+  expect(dark.background).not.toBe(light.background);
+  expect(dark.color).not.toBe(light.color);
+  expect(dark.colorLuminance).toBeGreaterThan(dark.backgroundLuminance + 0.4);
   await panel.locator('#jp-DataOps-key').fill('M.USD.EUR.SP00.A');
   await panel.getByRole('button', { name: 'Preview', exact: true }).click();
   await expect(panel.locator('.jp-DataOps-counts')).toContainText(

@@ -1,4 +1,5 @@
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test } from './fixtures';
 import { existsSync } from 'fs';
 
 import { GITLAB_SPEC } from '../setup/deploy';
@@ -192,6 +193,75 @@ test('a user without rights sees prod disabled with the reason', async ({
   await page.screenshot({ path: 'screenshots/deploy-environments.png' });
 });
 
+test('the Promote dialog styles its main action and shows disabled buttons as disabled', async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(
+    page,
+    tmpPath,
+    'styles.ipynb',
+    notebook([['code', `y = ${Date.now()}`]])
+  );
+  const dialog = await openPromote(page);
+  const look = (button: ReturnType<typeof dialog.locator>) =>
+    button.evaluate(el => {
+      const css = getComputedStyle(el);
+      return { color: css.color, background: css.backgroundColor };
+    });
+  await dialog.getByRole('button', { name: 'Next: Review' }).click();
+  const next = dialog.getByRole('button', { name: 'Next: Commit' });
+  await expect(next).toBeEnabled();
+  await expect(next).toHaveClass(/jp-mod-accept/);
+  const enabled = await look(next);
+  await next.click();
+  const promote = dialog.locator('.jp-DataOps-submit');
+  await expect(promote).toHaveClass(/jp-mod-accept/);
+  await expect(promote).toBeEnabled();
+  expect(await look(promote)).toEqual(enabled);
+  // no message: Promote is disabled, and looks it (text and background both change)
+  await dialog.locator('textarea').fill('');
+  await expect(promote).toBeDisabled();
+  const disabled = await look(promote);
+  expect(disabled.color).not.toBe(enabled.color);
+  expect(disabled.background).not.toBe(enabled.background);
+  await dialog.screenshot({ path: 'screenshots/deploy-promote-disabled.png' });
+  await dialog.locator('textarea').fill('A message');
+  await expect(promote).toBeEnabled();
+  await dialog.screenshot({ path: 'screenshots/deploy-promote-enabled.png' });
+});
+
+test('opening the Deploy panel asks only for the promotion histories the user may see', async ({
+  page
+}) => {
+  const refused: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('response', response => {
+    if (response.status() === 403) {
+      refused.push(response.url());
+    }
+  });
+  page.on('console', message => {
+    if (message.type() === 'error') {
+      consoleErrors.push(message.text());
+    }
+  });
+  // from the start: the Deploy panel's model may ask while JupyterLab starts
+  await page.goto();
+  await page.locator('.jp-SideBar [data-id="jp-dataops-deploy"]').click();
+  const panel = page.locator('#jp-dataops-deploy');
+  await expect(panel.locator('.jp-DataOps-env[data-env="prod"]')).toContainText(
+    'Only rita may see the promotions to prod'
+  );
+  const dev = panel.locator('.jp-DataOps-env[data-env="dev"]');
+  await expect(dev.locator('.jp-DataOps-history')).toBeVisible();
+  await expect(dev).not.toContainText('Loading promotions', { timeout: 30000 });
+  await page.waitForTimeout(1000);
+  expect(refused).toEqual([]);
+  expect(consoleErrors).toEqual([]);
+  await panel.screenshot({ path: 'screenshots/deploy-panel-prod-hidden.png' });
+});
+
 test('the Deploy panel runs a pipeline and shows its job log growing live', async ({
   page
 }) => {
@@ -256,6 +326,12 @@ test('the Deploy panel lists the last promotions with their pipeline after a rel
   page,
   tmpPath
 }) => {
+  const refused: string[] = [];
+  page.on('response', response => {
+    if (response.status() === 403) {
+      refused.push(response.url());
+    }
+  });
   const name = `history-${Date.now()}.ipynb`;
   await openNotebook(
     page,
@@ -310,5 +386,75 @@ test('the Deploy panel lists the last promotions with their pipeline after a rel
   await expect(panel.locator('.jp-DataOps-env[data-env="prod"]')).toContainText(
     'Only rita may see the promotions to prod'
   );
+  // the sentence comes from the environments' answer: prod's history was never asked for,
+  // neither after the promotion nor after the reload
+  expect(refused).toEqual([]);
   await page.screenshot({ path: 'screenshots/deploy-history.png' });
+});
+
+test('a job log of 200,000 lines keeps only a window of lines and scrolls to its end', async ({
+  page
+}) => {
+  await page.locator('.jp-SideBar [data-id="jp-dataops-deploy"]').click();
+  const dev = page.locator(
+    '#jp-dataops-deploy .jp-DataOps-env[data-env="dev"]'
+  );
+  // the GitLab fake's second pipeline ran one job, long-log, whose log has 200,000 lines
+  const job = dev.locator('.jp-DataOps-job[data-job="long-log"]').first();
+  await expect(job).toBeVisible({ timeout: 30000 });
+  await job.click();
+  const view = page.locator('.jp-DataOps-jobView[data-job="long-log"]');
+  await expect(view.locator('.jp-DataOps-logFoot')).toHaveText(
+    '200000 lines · job finished',
+    { timeout: 60000 }
+  );
+  const log = view.locator('.jp-DataOps-jobLog');
+  const lines = log.locator('.jp-DataOps-logLine');
+  const follow = view.getByLabel('Follow the end of the log');
+
+  // following the end: the last line is on screen, and only a window of lines is in the DOM
+  await expect(
+    lines.filter({ hasText: 'line 200000 of 200000' })
+  ).toBeInViewport();
+  expect(await lines.count()).toBeLessThan(500);
+  await page.screenshot({ path: 'screenshots/deploy-job-log-long.png' });
+
+  // back to the top: the first line, still a window, and following stops
+  await log.evaluate(node => {
+    node.scrollTop = 0;
+  });
+  await expect(lines.filter({ hasText: 'line 000001 of' })).toBeInViewport();
+  await expect(follow).not.toBeChecked();
+  expect(await lines.count()).toBeLessThan(500);
+
+  // responsive: each jump across the log shows its lines within a few frames
+  const slowest = await log.evaluate(async node => {
+    const frame = () => new Promise(resolve => requestAnimationFrame(resolve));
+    let worst = 0;
+    for (let step = 1; step <= 20; step++) {
+      const target = Math.floor((200000 * step) / 21);
+      const started = performance.now();
+      node.scrollTop = (target - 1) * 18;
+      const label = `line ${String(target).padStart(6, '0')} of`;
+      while (!node.textContent!.includes(label)) {
+        if (performance.now() - started > 5000) {
+          return Infinity;
+        }
+        await frame();
+      }
+      worst = Math.max(worst, performance.now() - started);
+    }
+    return worst;
+  });
+  expect(slowest).toBeLessThan(1000);
+  expect(await lines.count()).toBeLessThan(500);
+
+  // the End key scrolls to the last line, and reaching the end follows again
+  await log.focus();
+  await page.keyboard.press('End');
+  await expect(
+    lines.filter({ hasText: 'line 200000 of 200000' })
+  ).toBeInViewport();
+  await expect(follow).toBeChecked();
+  expect(await lines.count()).toBeLessThan(500);
 });

@@ -5,10 +5,13 @@ import { Page } from '@playwright/test';
 const START_TIMEOUT = 90000;
 
 /**
- * Galata's `test` with a start-up wait that tolerates slow machines: Galata's own
- * waits 15 s for the Launcher, which a busy 2-core CI machine can exceed.
+ * Galata's `test` for every spec of this suite:
+ * - a start-up wait that tolerates slow machines (Galata's own waits 15 s for the Launcher,
+ *   which a busy 2-core CI machine can exceed);
+ * - `noPageErrors`: a test fails when the page threw an uncaught error (a `pageerror`) at any
+ *   point, even if everything it looked at was right.
  */
-export const test = base.extend({
+export const test = base.extend<{ noPageErrors: void }>({
   waitForApplication: async ({ baseURL }, use) => {
     await use(async (page: Page, helpers: IJupyterLabPage) => {
       await page
@@ -22,7 +25,18 @@ export const test = base.extend({
         await helpers.activity.activateTab('Launcher');
       }
     });
-  }
+  },
+  noPageErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('pageerror', error => {
+        errors.push(error.stack || String(error));
+      });
+      await use();
+      expect(errors, 'uncaught errors in the page').toEqual([]);
+    },
+    { auto: true }
+  ]
 });
 
 export { expect };

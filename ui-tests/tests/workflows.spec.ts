@@ -1,7 +1,8 @@
 /**
  * The Workflows panel against the real engine and workers started by setup/workflows.ts.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test } from './fixtures';
 import { Locator } from '@playwright/test';
 import { readFileSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
@@ -121,6 +122,24 @@ test('start the happy path from the panel, follow its log live, see the diagram 
   await expect(shape(view, 'quarantine')).not.toHaveClass(
     /jp-DataOps-wf-bpmn-/
   );
+  // Hidden behind another tab and shown again, the diagram is still drawn at a finite scale
+  // (bpmn-js fitting the hidden, sizeless canvas threw an uncaught TypeError: the fixture's
+  // noPageErrors fails the test on it)
+  const runTab = page.locator('.jp-MainAreaWidget:has(.jp-DataOps-wf-runView)');
+  const runTabId = await runTab.getAttribute('id');
+  await page.evaluate(async () => {
+    await (window as any).jupyterapp.commands.execute('launcher:create');
+  });
+  await expect(runTab).toBeHidden();
+  await page.waitForTimeout(500);
+  await page.evaluate(id => {
+    (window as any).jupyterapp.shell.activateById(id);
+  }, runTabId);
+  await expect(shape(view, 'fetch')).toBeVisible();
+  const transform = await view
+    .locator('.djs-container svg g.viewport')
+    .getAttribute('transform');
+  expect(transform).toMatch(/^matrix\([-\d.e, ]+\)$/);
   await expect(
     view.locator('.jp-DataOps-wf-timeline li[data-activity="fetch"]')
   ).toHaveAttribute('data-state', 'completed');
@@ -173,6 +192,30 @@ test('start the happy path from the panel, follow its log live, see the diagram 
     )
   ).toHaveText('Completed');
   await panel.screenshot({ path: 'screenshots/workflows-panel.png' });
+});
+
+test('the Workflows panel shows whole process names at the default sidebar width', async ({
+  page
+}) => {
+  const panel = await openPanel(page);
+  const names = panel.locator('.jp-DataOps-wf-definition .jp-DataOps-wf-name');
+  expect(await names.count()).toBeGreaterThan(1);
+  // none is cut: its text fits in its box (it wraps), and the key is there to tell alike ones apart
+  const cut = await names.evaluateAll(els =>
+    els
+      .filter(
+        el =>
+          el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight
+      )
+      .map(el => el.textContent)
+  );
+  expect(cut).toEqual([]);
+  await expect(
+    panel.locator(
+      '.jp-DataOps-wf-definition[data-key="sdmx_production"] .jp-DataOps-wf-meta'
+    )
+  ).toContainText('sdmx_production');
+  await panel.screenshot({ path: 'screenshots/workflows-names.png' });
 });
 
 test('a failing step raises an incident; Details shows the traceback; Retry after the fix completes', async ({

@@ -9,7 +9,7 @@ import { DataModel } from '../model';
 import { CodeActions } from './CodeActions';
 import { DataflowPicker } from './DataflowPicker';
 import { Dimensions } from './Dimensions';
-import { ErrorMessage } from './ErrorMessage';
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { useSignal } from './hooks';
 import { KeyEditor } from './KeyEditor';
 import { PeriodFields } from './PeriodFields';

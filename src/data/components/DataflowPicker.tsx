@@ -4,9 +4,9 @@ import * as React from 'react';
 
 import { DataflowList } from '../flows';
 import { DataModel } from '../model';
-import { ErrorMessage } from './ErrorMessage';
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { useDebounced, useSignal } from './hooks';
-import { VirtualList } from './VirtualList';
+import { VirtualList } from '../../common/components/VirtualList';
 
 const ROW_HEIGHT = 40;
 

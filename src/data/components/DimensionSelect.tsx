@@ -4,7 +4,7 @@ import * as React from 'react';
 
 import { ICode, IDimension } from '../api';
 import { dimensionCounts, ICascade } from '../cascade';
-import { VirtualList } from './VirtualList';
+import { VirtualList } from '../../common/components/VirtualList';
 
 const ROW_HEIGHT = 24;
 

@@ -5,7 +5,7 @@ import { IStructure } from '../api';
 import { ICascade } from '../cascade';
 import { DataModel } from '../model';
 import { DimensionSelect } from './DimensionSelect';
-import { ErrorMessage } from './ErrorMessage';
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 
 /** Props of `Dimensions`. */
 export interface IDimensionsProps {

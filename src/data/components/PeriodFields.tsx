@@ -34,7 +34,7 @@ export function PeriodFields(props: IPeriodFieldsProps): JSX.Element {
           {trans.__('From')}
           <InputGroup
             value={start}
-            placeholder="2020-01"
+            placeholder={trans.__('e.g. %1', '2020-01')}
             aria-label={trans.__('Start period')}
             onChange={event =>
               model.setPeriod({ start: event.currentTarget.value })
@@ -45,7 +45,7 @@ export function PeriodFields(props: IPeriodFieldsProps): JSX.Element {
           {trans.__('To')}
           <InputGroup
             value={end}
-            placeholder="2024-12"
+            placeholder={trans.__('e.g. %1', '2024-12')}
             aria-label={trans.__('End period')}
             onChange={event =>
               model.setPeriod({ end: event.currentTarget.value })

@@ -5,7 +5,8 @@ import * as React from 'react';
 
 import { chartData, IPreview } from '../arrow';
 import { DataModel } from '../model';
-import { ErrorMessage } from './ErrorMessage';
+import { formatDuration } from '../../common/duration';
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { PreviewChart } from './PreviewChart';
 import { PreviewGrid } from './PreviewGrid';
 
@@ -95,10 +96,10 @@ function PreviewResult(
     <div className="jp-DataOps-previewResult">
       <div className="jp-DataOps-counts" role="status">
         {trans.__(
-          '%1 observations in %2 series (%3 s)',
+          '%1 observations in %2 series (%3)',
           info.observations.toLocaleString(),
           info.series.toLocaleString(),
-          (props.elapsedMs / 1000).toFixed(1)
+          formatDuration(props.elapsedMs / 1000)
         )}
       </div>
       {info.truncated && (

@@ -2,9 +2,10 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, HTMLSelect, refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { DataOpsApiError } from '../../api/client';
 import { ISource } from '../api';
 import { DataModel } from '../model';
-import { ErrorMessage } from './ErrorMessage';
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 
 /** Props of `SourcePicker`. */
 export interface ISourcePickerProps {
@@ -24,7 +25,9 @@ function reachText(
   if (status === 'checking') {
     return trans.__('checking…');
   }
-  return status.reachable ? trans.__('reachable') : trans.__('unreachable');
+  return !(status instanceof DataOpsApiError) && status.reachable
+    ? trans.__('reachable')
+    : trans.__('unreachable');
 }
 
 /** Choose a source: configured ones first, each with whether it answers. */
@@ -51,7 +54,7 @@ export function SourcePicker(props: ISourcePickerProps): JSX.Element {
   const state =
     status === undefined || status === 'checking'
       ? 'checking'
-      : status.reachable
+      : !(status instanceof DataOpsApiError) && status.reachable
         ? 'ok'
         : 'error';
   return (
@@ -90,13 +93,15 @@ export function SourcePicker(props: ISourcePickerProps): JSX.Element {
         <div className="jp-DataOps-reach" data-state={state} role="status">
           {status === undefined || status === 'checking'
             ? trans.__('Checking whether %1 answers…', current.name)
-            : status.reachable
-              ? trans.__(
-                  'Reachable (%1, %2 ms)',
-                  status.message,
-                  status.latency_ms
-                )
-              : trans.__('Unreachable: %1', status.message)}
+            : status instanceof DataOpsApiError
+              ? trans.__('Unreachable: %1', status.message)
+              : status.reachable
+                ? trans.__(
+                    'Reachable (%1, %2 ms)',
+                    status.message,
+                    status.latency_ms
+                  )
+                : trans.__('Unreachable: %1', status.message)}
           <span className="jp-DataOps-sourceUrl">{current.url}</span>
         </div>
       )}

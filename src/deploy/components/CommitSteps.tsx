@@ -4,6 +4,7 @@ import * as React from 'react';
 
 import { IMergeRequest } from '../api';
 import { IStepProps } from './PromoteSteps';
+import { ExternalLink } from '../../common/components/ExternalLink';
 
 /** Step 4: where it lands and the commit message. */
 export function CommitStep(props: IStepProps): JSX.Element {
@@ -61,21 +62,19 @@ export function DoneStep(props: IStepProps): JSX.Element {
       </p>
       <p>
         {trans.__('Commit')}{' '}
-        <a
+        <ExternalLink
           className="jp-DataOps-commitLink"
-          href={promotion.commit_url || undefined}
-          target="_blank"
-          rel="noopener noreferrer"
+          url={promotion.commit_url}
         >
           {promotion.commit_sha.slice(0, 8)}
-        </a>
+        </ExternalLink>
       </p>
       {mr && (
         <div className="jp-DataOps-mergeRequest">
           <p>
-            <a href={mr.web_url} target="_blank" rel="noopener noreferrer">
+            <ExternalLink url={mr.web_url}>
               {trans.__('Merge request !%1', mr.iid)}
-            </a>{' '}
+            </ExternalLink>{' '}
             {mr.source_branch} → {mr.target_branch}
           </p>
           <MergeRequestState mr={mr} trans={trans} />

@@ -2,9 +2,11 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { asApiError, DataOpsApiError } from '../../api/client';
 import { CapabilityPanel } from '../../common/components/CapabilityPanel';
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { StatusModel } from '../../common/statusModel';
-import { DeployModel, IDeployEnvironment, messageOf } from '../deployModel';
+import { DeployModel, IDeployEnvironment } from '../deployModel';
 import { OpenJob, PipelineRow } from './PipelineRow';
 import { PromotionHistory } from './PromotionHistory';
 import { RunPipelineForm } from './RunPipelineForm';
@@ -53,12 +55,11 @@ function Environments(props: IDeployPanelProps): JSX.Element {
   }, [model]);
   if (model.error) {
     return (
-      <div className="jp-DataOps-message" data-kind="error" role="alert">
-        <p>{model.error}</p>
-        <Button small minimal onClick={() => void model.refresh()}>
-          {trans.__('Retry')}
-        </Button>
-      </div>
+      <ErrorMessage
+        error={model.error}
+        onRetry={() => void model.refresh()}
+        trans={trans}
+      />
     );
   }
   if (!model.environments) {
@@ -81,7 +82,7 @@ function EnvironmentSection(
   const { env, model, trans, onOpenJob, onRun } = props;
   const id = env.pipelines.id;
   const [running, setRunning] = React.useState(false);
-  const [runError, setRunError] = React.useState<string | null>(null);
+  const [runError, setRunError] = React.useState<DataOpsApiError | null>(null);
   const list = model.list.byEnv[id];
   const promotions = model.list.promotions[id] ?? [];
   const mayRun = env.promotion?.may_promote ?? false;
@@ -123,16 +124,12 @@ function EnvironmentSection(
               setRunning(false);
               setRunError(null);
             } catch (error) {
-              setRunError(messageOf(error));
+              setRunError(asApiError(error));
             }
           }}
         />
       )}
-      {runError && (
-        <p className="jp-DataOps-reason" role="alert">
-          {runError}
-        </p>
-      )}
+      {runError && <ErrorMessage error={runError} trans={trans} />}
       <PromotionHistory
         history={model.history[id]}
         session={promotions}
@@ -141,11 +138,7 @@ function EnvironmentSection(
         onRetry={() => void model.loadHistory(env)}
         trans={trans}
       />
-      {list?.error && (
-        <p className="jp-DataOps-reason" role="alert">
-          {list.error}
-        </p>
-      )}
+      {list?.error && <ErrorMessage error={list.error} trans={trans} />}
       {env.pipelines.pipelines &&
         list &&
         !list.error &&

@@ -1,9 +1,15 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { IAnsiLine } from '../../common/ansi';
+import { ErrorMessage } from '../../common/components/ErrorMessage';
+import { VirtualList } from '../../common/components/VirtualList';
+import { formatDuration } from '../../common/duration';
 import { ITestReport } from '../api';
 import { JobModel } from '../jobModel';
-import { formatDuration, StatusBadge } from './PipelineRow';
+import { StatusBadge } from './PipelineRow';
+import { ExternalLink } from '../../common/components/ExternalLink';
+import { safeLinkUrl } from '../../common/links';
 
 /** Props of `JobView`. */
 export interface IJobViewProps {
@@ -11,12 +17,36 @@ export interface IJobViewProps {
   trans: TranslationBundle;
 }
 
-/** A job in the main area: status, live log (following the tail) and the test report summary. */
+/** Height of one log line in pixels (lines do not wrap, so the log can be virtualised). */
+const LINE_HEIGHT = 18;
+
+/** One line of the log with its ANSI styles (a `pre`: JupyterLab colours ANSI classes in one). */
+function LogLine(props: { line: IAnsiLine; style: React.CSSProperties }) {
+  const { line } = props;
+  return (
+    <pre className="jp-DataOps-logLine" role="listitem" style={props.style}>
+      {line.segments.map((s, j) =>
+        s.classes ? (
+          <span key={j} className={s.classes}>
+            {s.text}
+          </span>
+        ) : (
+          <React.Fragment key={j}>{s.text}</React.Fragment>
+        )
+      )}
+      {line.segments.length === 0 && '\u200b'}
+    </pre>
+  );
+}
+
+/**
+ * A job in the main area: status, live log (following the tail) and the test report summary.
+ * Only the lines on screen are in the DOM, so a log of 200,000 lines scrolls like a short one.
+ */
 export function JobView(props: IJobViewProps): JSX.Element {
   const { model, trans } = props;
   const [, setVersion] = React.useState(0);
   const [follow, setFollow] = React.useState(true);
-  const logRef = React.useRef<HTMLPreElement>(null);
   React.useEffect(() => {
     const update = () => setVersion(v => v + 1);
     model.changed.connect(update);
@@ -24,19 +54,6 @@ export function JobView(props: IJobViewProps): JSX.Element {
       model.changed.disconnect(update);
     };
   }, [model]);
-  React.useLayoutEffect(() => {
-    const node = logRef.current;
-    if (follow && node) {
-      node.scrollTop = node.scrollHeight;
-    }
-  });
-  const onScroll = () => {
-    const node = logRef.current;
-    if (node) {
-      // scrolling up to read stops following; scrolling back to the end resumes it
-      setFollow(node.scrollHeight - node.scrollTop - node.clientHeight < 24);
-    }
-  };
   const job = model.job;
   const { ref, log } = model;
   return (
@@ -56,10 +73,10 @@ export function JobView(props: IJobViewProps): JSX.Element {
             ? ` · ${formatDuration(job.duration)}`
             : ''}
         </span>
-        {job?.web_url && (
-          <a href={job.web_url} target="_blank" rel="noopener noreferrer">
+        {safeLinkUrl(job?.web_url) && (
+          <ExternalLink url={job?.web_url}>
             {trans.__('Open in GitLab')}
-          </a>
+          </ExternalLink>
         )}
         <label className="jp-DataOps-follow">
           <input
@@ -70,38 +87,24 @@ export function JobView(props: IJobViewProps): JSX.Element {
           {trans.__('Follow the end of the log')}
         </label>
       </div>
-      {model.error && (
-        <div className="jp-DataOps-message" data-kind="error" role="alert">
-          {model.error}
-        </div>
-      )}
+      {model.error && <ErrorMessage error={model.error} trans={trans} />}
       {model.testReport && (
         <TestReportSummary report={model.testReport} trans={trans} />
       )}
       <div className="jp-RenderedText jp-DataOps-jobLogFrame">
-        <pre
+        <VirtualList
           className="jp-DataOps-jobLog"
-          ref={logRef}
-          onScroll={onScroll}
-          tabIndex={0}
-          aria-label={trans.__('Log of %1', ref.name)}
-          aria-live="off"
-        >
-          {log.lines.map((line, i) => (
-            <div key={i} className="jp-DataOps-logLine">
-              {line.segments.map((s, j) =>
-                s.classes ? (
-                  <span key={j} className={s.classes}>
-                    {s.text}
-                  </span>
-                ) : (
-                  <React.Fragment key={j}>{s.text}</React.Fragment>
-                )
-              )}
-              {line.segments.length === 0 && '\u200b'}
-            </div>
-          ))}
-        </pre>
+          count={log.lineCount}
+          rowHeight={LINE_HEIGHT}
+          version={log.version}
+          follow={follow}
+          onFollowChange={setFollow}
+          focusable
+          label={trans.__('Log of %1', ref.name)}
+          renderRow={(i, style) => (
+            <LogLine key={i} line={log.line(i)} style={style} />
+          )}
+        />
       </div>
       <div className="jp-DataOps-muted jp-DataOps-logFoot" role="status">
         {log.finished

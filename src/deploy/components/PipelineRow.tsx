@@ -1,7 +1,9 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { formatDuration } from '../../common/duration';
 import { IJob, IPipeline } from '../api';
+import { ExternalLink } from '../../common/components/ExternalLink';
 
 /** Called when the user opens a job's log. */
 export type OpenJob = (pipeline: IPipeline, job: IJob) => void;
@@ -34,15 +36,6 @@ export function statusText(status: string, trans: TranslationBundle): string {
   return words[status] ?? status;
 }
 
-/** Seconds as `1 min 5 s` / `42 s` ('' when unknown). */
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null || seconds === undefined) {
-    return '';
-  }
-  const s = Math.round(seconds);
-  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
-}
-
 /** One pipeline: status, who started it, how long it took, and its jobs in stage order. */
 export function PipelineRow(props: {
   pipeline: IPipeline;
@@ -50,8 +43,6 @@ export function PipelineRow(props: {
   trans: TranslationBundle;
 }): JSX.Element {
   const { pipeline: p, onOpenJob, trans } = props;
-  // GitLab lists jobs newest first; show them in the order they run
-  const jobs = [...p.jobs].sort((a, b) => a.id - b.id);
   return (
     <li
       className="jp-DataOps-pipeline"
@@ -60,13 +51,7 @@ export function PipelineRow(props: {
     >
       <div className="jp-DataOps-pipelineHead">
         <StatusBadge status={p.status} trans={trans} />
-        <a
-          href={p.web_url || undefined}
-          target="_blank"
-          rel="noopener noreferrer"
-        >
-          #{p.id}
-        </a>
+        <ExternalLink url={p.web_url}>#{p.id}</ExternalLink>
         <code title={p.sha}>{p.sha.slice(0, 8)}</code>
         <span className="jp-DataOps-muted">
           {trans.__('by %1', p.user_name || p.user || trans.__('unknown'))}
@@ -75,7 +60,7 @@ export function PipelineRow(props: {
         </span>
       </div>
       <ul className="jp-DataOps-jobs">
-        {jobs.map(job => (
+        {p.jobs.map(job => (
           <li key={job.id}>
             <button
               className="jp-DataOps-job"

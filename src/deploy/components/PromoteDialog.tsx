@@ -2,6 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { PromoteModel } from '../promoteModel';
 import { blocker, canGo, IPromoteState, Step, STEPS } from '../promoteState';
 import { CommitStep, DoneStep } from './CommitSteps';
@@ -50,11 +51,7 @@ export function PromoteDialogBody(props: IPromoteDialogProps): JSX.Element {
           </li>
         ))}
       </ol>
-      {state.error && (
-        <div className="jp-DataOps-message" data-kind="error" role="alert">
-          {state.error.message}
-        </div>
-      )}
+      {state.error && <ErrorMessage error={state.error} trans={trans} />}
       <div className="jp-DataOps-stepBody">
         {state.step === 'environment' && <EnvironmentStep {...stepProps} />}
         {state.step === 'files' && <FilesStep {...stepProps} />}
@@ -79,6 +76,7 @@ export function PromoteDialogBody(props: IPromoteDialogProps): JSX.Element {
         {state.step === 'done' ? null : next ? (
           <Button
             small
+            className="jp-mod-styled jp-mod-accept jp-DataOps-next"
             disabled={
               why !== null && !(state.step === 'files' && state.planStale)
             }
@@ -89,7 +87,7 @@ export function PromoteDialogBody(props: IPromoteDialogProps): JSX.Element {
         ) : (
           <Button
             small
-            className="jp-DataOps-submit"
+            className="jp-mod-styled jp-mod-accept jp-DataOps-submit"
             disabled={!canGo(state, 'done')}
             onClick={onSubmit}
           >
@@ -98,7 +96,15 @@ export function PromoteDialogBody(props: IPromoteDialogProps): JSX.Element {
               : trans.__('Promote')}
           </Button>
         )}
-        <Button small minimal onClick={onClose}>
+        <Button
+          small
+          className={
+            state.step === 'done'
+              ? 'jp-mod-styled jp-mod-accept'
+              : 'jp-mod-styled jp-mod-reject'
+          }
+          onClick={onClose}
+        >
           {state.step === 'done' ? trans.__('Close') : trans.__('Cancel')}
         </Button>
       </div>

@@ -1,11 +1,13 @@
 import { Time } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { IPipeline, IPromotion } from '../api';
 import { IEnvHistory, IPromotionRow, promotionRows } from '../history';
 import { StatusBadge } from './PipelineRow';
+import { ExternalLink } from '../../common/components/ExternalLink';
+import { safeLinkUrl } from '../../common/links';
 
 /** Props of `PromotionHistory`. */
 export interface IPromotionHistoryProps {
@@ -32,12 +34,11 @@ export function PromotionHistory(props: IPromotionHistoryProps): JSX.Element {
     <div className="jp-DataOps-history">
       <h4 className="jp-DataOps-historyHead">{trans.__('Last promotions')}</h4>
       {history?.error && (
-        <div className="jp-DataOps-message" data-kind="error" role="alert">
-          <p>{history.error}</p>
-          <Button small minimal onClick={props.onRetry}>
-            {trans.__('Retry')}
-          </Button>
-        </div>
+        <ErrorMessage
+          error={history.error}
+          onRetry={props.onRetry}
+          trans={trans}
+        />
       )}
       {history?.pipelinesError && (
         <p className="jp-DataOps-muted" role="status">
@@ -93,16 +94,14 @@ function PromotionItem(props: {
           {outcomeText(row.outcome, trans)}
         </span>
         {row.commitSha &&
-          (row.commitUrl ? (
-            <a
+          (safeLinkUrl(row.commitUrl) ? (
+            <ExternalLink
               className="jp-DataOps-commit"
-              href={row.commitUrl}
-              target="_blank"
-              rel="noopener noreferrer"
+              url={row.commitUrl}
               title={trans.__('Open commit %1', row.commitSha)}
             >
               {row.commitSha.slice(0, 8)}
-            </a>
+            </ExternalLink>
           ) : (
             <code title={row.commitSha}>{row.commitSha.slice(0, 8)}</code>
           ))}
@@ -155,17 +154,15 @@ function PipelineLink(props: {
     );
   }
   return (
-    <a
+    <ExternalLink
       className="jp-DataOps-promotionPipeline"
-      data-pipeline={pipeline.id}
-      href={pipeline.web_url || undefined}
-      target="_blank"
-      rel="noopener noreferrer"
+      data={{ pipeline: pipeline.id }}
+      url={pipeline.web_url}
       title={trans.__('Pipeline #%1', pipeline.id)}
     >
       <StatusBadge status={pipeline.status} trans={trans} />
       {` #${pipeline.id}`}
-    </a>
+    </ExternalLink>
   );
 }
 

@@ -1,6 +1,8 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { asApiError, DataOpsApiError } from '../../api/client';
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { IDiagramState } from '../runState';
 
 type Viewer = InstanceType<
@@ -26,7 +28,7 @@ export function BpmnDiagram(props: IBpmnDiagramProps): JSX.Element {
   const host = React.useRef<HTMLDivElement>(null);
   const viewer = React.useRef<Viewer | null>(null);
   const [ready, setReady] = React.useState(0);
-  const [error, setError] = React.useState<string | null>(null);
+  const [error, setError] = React.useState<DataOpsApiError | null>(null);
 
   React.useEffect(() => {
     let disposed = false;
@@ -41,16 +43,22 @@ export function BpmnDiagram(props: IBpmnDiagramProps): JSX.Element {
         viewer.current = v;
         await v.importXML(xml);
         const canvas = v.get('canvas') as any;
-        canvas.zoom('fit-viewport', 'auto');
-        observer = new ResizeObserver(() => {
-          canvas.resized();
-          canvas.zoom('fit-viewport', 'auto');
-        });
-        observer.observe(host.current);
+        const container = host.current;
+        // a hidden tab gives the canvas no size: fitting it then divides by zero inside
+        // bpmn-js (a non-finite SVG scale); the observer fits it once it is shown again
+        const fit = () => {
+          if (container.clientWidth > 0 && container.clientHeight > 0) {
+            canvas.resized();
+            canvas.zoom('fit-viewport', 'auto');
+          }
+        };
+        fit();
+        observer = new ResizeObserver(fit);
+        observer.observe(container);
         setError(null);
         setReady(n => n + 1);
       } catch (e) {
-        setError((e as Error).message);
+        setError(asApiError(e));
       }
     })();
     return () => {
@@ -97,9 +105,11 @@ export function BpmnDiagram(props: IBpmnDiagramProps): JSX.Element {
   return (
     <div className="jp-DataOps-wf-diagram">
       {error && (
-        <div className="jp-DataOps-wf-error" role="alert">
-          {trans.__('The diagram could not be shown: %1', error)}
-        </div>
+        <ErrorMessage
+          error={error}
+          title={trans.__('The diagram could not be shown')}
+          trans={trans}
+        />
       )}
       <div
         ref={host}

@@ -10,7 +10,7 @@ import * as React from 'react';
 import { ILogRecord } from '../api';
 import { ILogFilter, LOG_LEVELS, LogBuffer } from '../logBuffer';
 import { AnsiText } from './AnsiText';
-import { VirtualList } from './VirtualList';
+import { VirtualList } from '../../common/components/VirtualList';
 
 const ROW_HEIGHT = 20;
 
@@ -163,18 +163,21 @@ export function LogView(props: ILogViewProps): JSX.Element {
       ) : null}
       <VirtualList
         className="jp-DataOps-wf-logLines"
-        ariaLabel={trans.__('Run log')}
+        label={trans.__('Run log')}
+        focusable
         count={count}
         rowHeight={ROW_HEIGHT}
         version={version}
         follow={follow}
         onFollowChange={setFollow}
-        renderRow={i => (
-          <LogLine
-            record={log.visibleAt(i)}
-            timestamps={timestamps}
-            search={filter.text}
-          />
+        renderRow={(i, style) => (
+          <div key={i} role="listitem" style={style}>
+            <LogLine
+              record={log.visibleAt(i)}
+              timestamps={timestamps}
+              search={filter.text}
+            />
+          </div>
         )}
       />
     </div>

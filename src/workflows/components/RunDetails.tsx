@@ -3,7 +3,8 @@ import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { IActivity, IIncident, IVariable } from '../api';
-import { formatDuration, formatTime } from './StatusChip';
+import { formatDuration } from '../../common/duration';
+import { formatTime } from './StatusChip';
 
 /** The run's activities in start order with their durations. */
 export function Timeline(props: {

@@ -3,13 +3,16 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { deniedReason, fetchDefinitionXml, IIncident } from '../api';
+import { asApiError } from '../../api/client';
+import { ErrorMessage } from '../../common/components/ErrorMessage';
+import { formatDuration } from '../../common/duration';
+import { deniedReason, IIncident } from '../api';
 import { RunModel } from '../runModel';
 import { diagramState, IRunState, isFinal } from '../runState';
 import { BpmnDiagram } from './BpmnDiagram';
 import { LogView } from './LogView';
 import { Incidents, Timeline, Variables } from './RunDetails';
-import { formatDuration, formatTime, StatusChip } from './StatusChip';
+import { formatTime, StatusChip } from './StatusChip';
 
 /** Props of `RunView`. */
 export interface IRunViewProps {
@@ -35,8 +38,6 @@ export function RunView(props: IRunViewProps): JSX.Element {
   const { model, trans } = props;
   const state = useRunState(model);
   const run = state.run;
-  const [xml, setXml] = React.useState<string | null>(null);
-  const [xmlError, setXmlError] = React.useState<string | null>(null);
   const [busy, setBusy] = React.useState(false);
   const diagram = React.useMemo(
     () => diagramState(state),
@@ -47,21 +48,12 @@ export function RunView(props: IRunViewProps): JSX.Element {
   const retryDenied = deniedReason(run?.may?.retry);
   const cancelDenied = deniedReason(run?.may?.cancel);
 
-  React.useEffect(() => {
-    if (!run?.definition_id) {
-      return;
-    }
-    fetchDefinitionXml(run.definition_id).then(setXml, e =>
-      setXmlError((e as Error).message)
-    );
-  }, [run?.definition_id]);
-
   const act = async (what: () => Promise<string>) => {
     setBusy(true);
     try {
       Notification.success(await what(), { autoClose: 4000 });
     } catch (error) {
-      Notification.error((error as Error).message, { autoClose: false });
+      Notification.error(asApiError(error).message, { autoClose: false });
     } finally {
       setBusy(false);
     }
@@ -156,19 +148,20 @@ export function RunView(props: IRunViewProps): JSX.Element {
         </div>
       )}
       {state.error && (
-        <div className="jp-DataOps-wf-error" role="alert">
-          {state.error}{' '}
-          {trans.__(
+        <ErrorMessage
+          error={state.error}
+          trans={trans}
+          hint={trans.__(
             'The view updates by itself once the engine answers again.'
           )}
-        </div>
+        />
       )}
-      {xmlError && (
-        <div className="jp-DataOps-wf-error" role="alert">
-          {xmlError}
-        </div>
+      {state.diagramError && (
+        <ErrorMessage error={state.diagramError} trans={trans} />
       )}
-      {xml && <BpmnDiagram xml={xml} state={diagram} trans={trans} />}
+      {state.diagramXml && (
+        <BpmnDiagram xml={state.diagramXml} state={diagram} trans={trans} />
+      )}
       <div className="jp-DataOps-wf-runBody">
         <div className="jp-DataOps-wf-runSide">
           <Incidents

@@ -35,21 +35,6 @@ export function StatusChip(props: {
   );
 }
 
-/** A duration in seconds as "1.2 s", "3 min 5 s" or "2 h 4 min". */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined) {
-    return '';
-  }
-  if (seconds < 60) {
-    return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
-  }
-  const m = Math.floor(seconds / 60);
-  if (m < 60) {
-    return `${m} min ${Math.round(seconds % 60)} s`;
-  }
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-
 /** A timestamp in the user's locale, or '' when missing. */
 export function formatTime(ts: string | null | undefined): string {
   if (!ts) {

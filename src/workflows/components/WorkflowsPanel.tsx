@@ -1,6 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { CapabilityPanel } from '../../common/components/CapabilityPanel';
 import { StatusModel } from '../../common/statusModel';
 import {
@@ -42,12 +43,13 @@ function Content(props: Omit<IWorkflowsPanelProps, 'status'>): JSX.Element {
   return (
     <>
       {model.error && (
-        <div className="jp-DataOps-wf-error" role="alert">
-          {model.error}{' '}
-          {trans.__(
+        <ErrorMessage
+          error={model.error}
+          trans={trans}
+          hint={trans.__(
             'The list refreshes by itself once the engine answers again.'
           )}
-        </div>
+        />
       )}
       {!model.loaded && !model.error && (
         <p className="jp-DataOps-wf-empty">{trans.__('Loading…')}</p>

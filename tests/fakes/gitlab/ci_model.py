@@ -96,9 +96,11 @@ def create_pipeline(
     source: str,
     user: User,
     variables: dict[str, str],
+    plans: list[JobPlan] | None = None,
 ) -> FakePipeline:
-    """A new pipeline running the project's plan (its first job starts at once)."""
-    plans = state.collection("ci_plans")[project.id]
+    """A new pipeline running the project's plan, or ``plans`` when given (its first job starts at once)."""
+    if plans is None:
+        plans = state.collection("ci_plans")[project.id]
     pid = state.next_id("pipeline")
     iid = sum(1 for p in pipelines(state).values() if p.project_id == project.id) + 1
     jobs = [FakeJob(state.next_id("job"), pid, plan, user) for plan in plans]

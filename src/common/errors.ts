@@ -1,10 +1,12 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button } from '@jupyterlab/ui-components';
-import * as React from 'react';
 
-import { DataOpsApiError } from '../../api/client';
+import { DataOpsApiError } from '../api/client';
 
-/** A heading for the kinds of failure a statistician meets, by server error code. */
+/**
+ * The heading of an error, by the server's error code (`dataops.errors`) or the client's own
+ * (`extension_missing`, `unreachable`, `internal_error`): the same code reads the same in
+ * every panel, the server's sentence below it says what happened.
+ */
 export function errorTitle(
   error: DataOpsApiError,
   trans: TranslationBundle
@@ -18,6 +20,8 @@ export function errorTitle(
     case 'unreachable':
     case 'rate_limited':
       return trans.__('The data provider is not answering');
+    case 'engine_unreachable':
+      return trans.__('The workflow engine is not answering');
     case 'unauthorized':
     case 'forbidden':
       return trans.__('The provider refused access');
@@ -27,37 +31,19 @@ export function errorTitle(
     case 'unknown_source':
     case 'unknown_dataflow':
       return trans.__('The query is not valid');
+    case 'not_found':
+      return trans.__('Not found');
+    case 'conflict':
+    case 'concurrent_update':
+      return trans.__('Changed in the meantime');
+    case 'secrets_found':
+      return trans.__('Secrets found');
+    case 'not_configured':
+    case 'config_error':
+      return trans.__('Not configured');
     case 'extension_missing':
       return trans.__('The dataops server extension cannot be reached');
     default:
       return trans.__('The request failed');
   }
-}
-
-/** Props of `ErrorMessage`. */
-export interface IErrorMessageProps {
-  error: DataOpsApiError;
-  trans: TranslationBundle;
-  onRetry?: () => void;
-}
-
-/** An inline error with the provider's reason and a retry button. */
-export function ErrorMessage(props: IErrorMessageProps): JSX.Element {
-  const { error, trans, onRetry } = props;
-  return (
-    <div
-      className="jp-DataOps-message jp-DataOps-dataError"
-      data-kind="error"
-      data-code={error.code}
-      role="alert"
-    >
-      <strong>{errorTitle(error, trans)}</strong>
-      <p>{error.message}</p>
-      {onRetry && (
-        <Button onClick={onRetry} minimal small>
-          {trans.__('Retry')}
-        </Button>
-      )}
-    </div>
-  );
 }
