@@ -73,7 +73,9 @@ class PromotionDesk:
         who = identity(caller)
         require(env, who)  # before anything is read with the service's credentials
         given = PlanInput.from_json(body.get("input"))
-        plan = build_plan_from(given, env, self.policy.target(env, cfg), who, destinations=destinations)
+        plan = build_plan_from(
+            given, env, self.policy.target(env, cfg, caller), who, destinations=destinations
+        )
         while len(self.plans) >= MAX_PLANS:
             self.plans.pop(next(iter(self.plans)))
         self.plans[plan.id] = plan
@@ -89,14 +91,15 @@ class PromotionDesk:
         return plan
 
     def submit(self, caller: Caller, plan_id: str, message: Any) -> dict[str, Any]:
-        """Land a reviewed plan with the service's credentials; rights are checked again first."""
+        """Land a reviewed plan with the service's credentials (or the caller's own GitLab token where
+        the environment's ``gitlab_identity`` is ``user``); rights are checked again first."""
         if not isinstance(message, str):
             raise InvalidInput("'message' must be text.")
         plan = self.plan(caller, plan_id)
         cfg = self.policy.promotion()
         env = cfg.environment(plan.environment.id)
         require(env, identity(caller))  # the configuration or the caller's groups may have changed
-        promotion = submit(plan, self.policy.target(env, cfg), cfg.audit_log, message)
+        promotion = submit(plan, self.policy.target(env, cfg, caller), cfg.audit_log, message)
         self.plans.pop(plan_id, None)
         return promotion.to_json()
 
@@ -105,7 +108,7 @@ class PromotionDesk:
         cfg = self.policy.promotion()
         env = cfg.environment(env_id)
         require(env, identity(caller))
-        return self.policy.target(env, cfg).merge_request(iid)
+        return self.policy.target(env, cfg, caller).merge_request(iid)
 
     async def history(self, caller: Caller, env_id: str | None, limit: int) -> dict[str, Any]:
         """The last promotions the caller may see (the environments they may promote to), newest first."""
