@@ -22,7 +22,7 @@ from dataops.promotion.inputs import PlanInput
 from dataops.promotion.plan import Plan, build_plan_from
 from dataops.promotion.submit import submit
 from dataops.service.hub import Caller
-from dataops.service.policy import ServicePolicy
+from dataops.service.policy import ServicePolicy, missing_own_token
 
 MAX_PLANS = 500
 MAX_PIPELINES = 50
@@ -41,11 +41,15 @@ class PromotionDesk:
         self.plans: dict[str, Plan] = {}
 
     def environments(self, caller: Caller) -> dict[str, Any]:
-        """Every environment, with whether ``caller`` may promote there and why not."""
+        """Every environment, with whether ``caller`` may promote there and why not (the policy, or no
+        GitLab token of their own where the environment commits as the user)."""
         who = identity(caller)
+        cfg = self.policy.promotion()
         out = []
-        for env in self.policy.promotion().environments:
+        for env in cfg.environments:
             decision = decide(env, who)
+            # Allowed by the policy but unable to commit as themselves: shown disabled, with the sentence.
+            missing = missing_own_token(env, cfg, caller) if decision.allowed else ""
             out.append(
                 {
                     "id": env.id,
@@ -55,8 +59,8 @@ class PromotionDesk:
                     "gitlab_project": env.gitlab_project,
                     "protected": env.protected,
                     "folders": env.folders,
-                    "may_promote": decision.allowed,
-                    "reason": decision.reason,
+                    "may_promote": decision.allowed and not missing,
+                    "reason": missing or decision.reason,
                 }
             )
         return {"user": who.username, "environments": out}

@@ -87,12 +87,10 @@ class ServicePolicy:
         ``gitlab_identity = "user"`` mode the caller's own from the hub (`Unauthorized` without one)."""
         if cfg.identity_of(env) == "service":
             return self.gitlab_token()
-        if not caller.gitlab_token:
-            raise Unauthorized(
-                f"Promotions to {env.id} are made with your own GitLab account, and the hub holds no "
-                f"GitLab token for {caller.name}: sign in again through GitLab."
-            )
-        return caller.gitlab_token
+        missing = missing_own_token(env, cfg, caller)
+        if missing:
+            raise Unauthorized(missing)
+        return str(caller.gitlab_token)
 
     def target(self, env: Environment, cfg: PromotionConfig, caller: Caller) -> Target:
         """Where ``env``'s promotions land, reached with the service's credentials (or, for a GitLab
@@ -119,3 +117,14 @@ class ServicePolicy:
         if not cfg.gitlab_url:
             raise NotConfigured("No GitLab instance configured: set gitlab_url in [promotion].")
         return CITarget(env.id, env.branch, env.gitlab_project, cfg.gitlab_url.rstrip("/"))
+
+
+def missing_own_token(env: Environment, cfg: PromotionConfig, caller: Caller) -> str:
+    """Why ``caller`` cannot promote to ``env`` for want of their own GitLab token (``env`` commits as
+    the user and the hub holds none for them), or ``""`` when nothing is missing."""
+    if cfg.identity_of(env) != "user" or caller.gitlab_token:
+        return ""
+    return (
+        f"Promotions to {env.id} are made with your own GitLab account, and the hub holds no "
+        f"GitLab token for {caller.name}: sign in again through GitLab."
+    )

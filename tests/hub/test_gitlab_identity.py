@@ -98,3 +98,15 @@ def test_a_user_whose_auth_state_holds_no_gitlab_token_is_told_to_sign_in_again(
     )
     assert state.head(project, "main") == before
     assert len(state.requests) == calls  # the service's own token was not tried instead
+
+
+def test_the_environments_list_tells_each_user_whether_they_can_commit_as_themselves(identity_hub):
+    for user, allowed in (("releaser", True), ("analyst", False)):
+        reply = httpx.get(
+            identity_hub.service_url + "api/promotion/environments",
+            headers={"Authorization": f"token {identity_hub.token(user)}"},
+            timeout=60,
+        )
+        (ci_dev,) = reply.json()["environments"]
+        assert ci_dev["may_promote"] is allowed
+        assert ci_dev["reason"].endswith("sign in again through GitLab.") is not allowed

@@ -117,6 +117,18 @@ def test_without_a_token_in_auth_state_the_promotion_is_refused_and_gitlab_hears
     assert gitlab.state.head(project, "main") == before
 
 
+def test_the_promote_dialog_shows_a_user_mode_environment_disabled_without_a_token(tmp_path, gitlab):
+    desk = make_desk(tmp_path, gitlab.url, "service", prod_identity="user")
+    listed = {e["id"]: e for e in desk.environments(Caller("analyst", ()))["environments"]}
+    assert (listed["ci-dev"]["may_promote"], listed["ci-dev"]["reason"]) == (True, "")
+    assert listed["ci-prod"]["may_promote"] is False
+    assert listed["ci-prod"]["reason"].endswith(
+        "the hub holds no GitLab token for analyst: sign in again through GitLab."
+    )
+    with_token = desk.environments(Caller("releaser", (), gitlab_token=RELEASER_TOKEN))["environments"]
+    assert all(e["may_promote"] for e in with_token)
+
+
 def test_a_token_lost_between_review_and_submit_is_refused_without_the_services_token(tmp_path, gitlab):
     desk = make_desk(tmp_path, gitlab.url, "user")
     project = gitlab.state.project("stats/deployment")
