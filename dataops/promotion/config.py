@@ -6,6 +6,8 @@ gitlab_url = "https://gitlab.example.org"        # for environments with a gitla
 token_env = "DATAOPS_GITLAB_TOKEN"               # server environment variable holding the token
 token_file = "~/.config/dataops/gitlab-token"    # or a per-user file with 0600 permissions
 audit_log = "~/.local/share/dataops/promotion-audit.jsonl"
+gitlab_identity = "service"                      # hub service only: "user" commits with the user's own
+                                                 # GitLab token from the hub's auth_state
 # audit_store = "postgresql://dataops@db.example/dataops?passfile=/etc/dataops/pgpass"  # shared, instead
 
 [promotion.folders]                              # destination folders in the deployment repository
@@ -20,6 +22,7 @@ gitlab_project = "stats/deployment"              # or: remote = "https://git.exa
 protected = true                                 # promote through a merge request
 allowed_users = ["alice"]
 allowed_groups = ["release-managers"]
+# gitlab_identity = "user"                       # this environment only (default: [promotion]'s)
 ```
 """
 
@@ -35,6 +38,8 @@ from dataops.errors import ConfigError, NotFound
 from dataops.pg import is_dsn
 from dataops.promotion.audit import AuditTrail, open_audit_trail
 
+# Whose GitLab account the hub service commits with: its own, or the calling user's (from the hub).
+GITLAB_IDENTITIES = ("service", "user")
 DEFAULT_FOLDERS = {"notebooks": "notebooks", "steps": "steps", "processes": "processes"}
 # Paths a promotion may not write unless an environment's protected_paths says otherwise: CI
 # configuration and repository settings decide what runs with the deployment's credentials.
@@ -62,6 +67,7 @@ class Environment:
     label: str = ""
     folders: dict[str, str] = field(default_factory=dict)
     protected_paths: tuple[str, ...] = DEFAULT_PROTECTED_PATHS
+    gitlab_identity: str = ""  # empty: [promotion] gitlab_identity
 
     @property
     def target_kind(self) -> str:
@@ -110,6 +116,7 @@ class PromotionConfig:
     audit_log: Path = field(default_factory=default_audit_log)
     audit_store: str = ""  # a PostgreSQL connection string; empty: the audit_log file
     folders: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
+    gitlab_identity: str = "service"
 
     @classmethod
     def from_config(cls, config: Config) -> PromotionConfig:
@@ -135,6 +142,12 @@ class PromotionConfig:
                 raise ConfigError(
                     f"Environment {env_id!r} names both a remote and a gitlab_project; keep one."
                 )
+            if entry.get("gitlab_identity") and not entry.get("gitlab_project"):
+                raise ConfigError(
+                    f"Environment {env_id!r} sets gitlab_identity but names no gitlab_project; "
+                    "only GitLab environments commit with a GitLab account."
+                )
+            _identity(entry.get("gitlab_identity", "service"), f"gitlab_identity of environment {env_id!r}")
             env_folders = {
                 **folders,
                 **_table(entry.get("folders", {}), f"folders of environment {env_id!r}"),
@@ -158,7 +171,17 @@ class PromotionConfig:
             audit_log=_path(section.get("audit_log"), default_audit_log()),
             audit_store=_audit_store(section.get("audit_store", "")),
             folders=folders,
+            gitlab_identity=_identity(
+                section.get("gitlab_identity", "service"), "[promotion] gitlab_identity"
+            ),
         )
+
+    def identity_of(self, env: Environment) -> str:
+        """``user`` when ``env``'s commits are made with the calling user's own GitLab token, else
+        ``service`` (plain git remotes are always reached with the service's credentials)."""
+        if not env.gitlab_project:
+            return "service"
+        return env.gitlab_identity or self.gitlab_identity
 
     def audit_trail(self) -> AuditTrail:
         """The audit trail: PostgreSQL when ``audit_store`` is set, else the ``audit_log`` file."""
@@ -184,6 +207,12 @@ def _table(value: Any, where: str) -> dict[str, str]:
 
 def _path(value: Any, default: Path) -> Path:
     return Path(value).expanduser() if value else default
+
+
+def _identity(value: object, where: str) -> str:
+    if value not in GITLAB_IDENTITIES:
+        raise ConfigError(f'{where} must be "service" or "user", not {value!r}.')
+    return str(value)
 
 
 def _audit_store(value: object) -> str:

@@ -22,7 +22,7 @@ from dataops.promotion.inputs import PlanInput
 from dataops.promotion.plan import Plan, build_plan_from
 from dataops.promotion.submit import submit
 from dataops.service.hub import Caller
-from dataops.service.policy import ServicePolicy
+from dataops.service.policy import ServicePolicy, missing_own_token
 
 MAX_PLANS = 500
 MAX_PIPELINES = 50
@@ -41,11 +41,15 @@ class PromotionDesk:
         self.plans: dict[str, Plan] = {}
 
     def environments(self, caller: Caller) -> dict[str, Any]:
-        """Every environment, with whether ``caller`` may promote there and why not."""
+        """Every environment, with whether ``caller`` may promote there and why not (the policy, or no
+        GitLab token of their own where the environment commits as the user)."""
         who = identity(caller)
+        cfg = self.policy.promotion()
         out = []
-        for env in self.policy.promotion().environments:
+        for env in cfg.environments:
             decision = decide(env, who)
+            # Allowed by the policy but unable to commit as themselves: shown disabled, with the sentence.
+            missing = missing_own_token(env, cfg, caller) if decision.allowed else ""
             out.append(
                 {
                     "id": env.id,
@@ -55,8 +59,8 @@ class PromotionDesk:
                     "gitlab_project": env.gitlab_project,
                     "protected": env.protected,
                     "folders": env.folders,
-                    "may_promote": decision.allowed,
-                    "reason": decision.reason,
+                    "may_promote": decision.allowed and not missing,
+                    "reason": missing or decision.reason,
                 }
             )
         return {"user": who.username, "environments": out}
@@ -73,7 +77,9 @@ class PromotionDesk:
         who = identity(caller)
         require(env, who)  # before anything is read with the service's credentials
         given = PlanInput.from_json(body.get("input"))
-        plan = build_plan_from(given, env, self.policy.target(env, cfg), who, destinations=destinations)
+        plan = build_plan_from(
+            given, env, self.policy.target(env, cfg, caller), who, destinations=destinations
+        )
         while len(self.plans) >= MAX_PLANS:
             self.plans.pop(next(iter(self.plans)))
         self.plans[plan.id] = plan
@@ -89,14 +95,15 @@ class PromotionDesk:
         return plan
 
     def submit(self, caller: Caller, plan_id: str, message: Any) -> dict[str, Any]:
-        """Land a reviewed plan with the service's credentials; rights are checked again first."""
+        """Land a reviewed plan with the service's credentials (or the caller's own GitLab token where
+        the environment's ``gitlab_identity`` is ``user``); rights are checked again first."""
         if not isinstance(message, str):
             raise InvalidInput("'message' must be text.")
         plan = self.plan(caller, plan_id)
         cfg = self.policy.promotion()
         env = cfg.environment(plan.environment.id)
         require(env, identity(caller))  # the configuration or the caller's groups may have changed
-        promotion = submit(plan, self.policy.target(env, cfg), cfg.audit_log, message)
+        promotion = submit(plan, self.policy.target(env, cfg, caller), cfg.audit_log, message)
         self.plans.pop(plan_id, None)
         return promotion.to_json()
 
@@ -105,7 +112,7 @@ class PromotionDesk:
         cfg = self.policy.promotion()
         env = cfg.environment(env_id)
         require(env, identity(caller))
-        return self.policy.target(env, cfg).merge_request(iid)
+        return self.policy.target(env, cfg, caller).merge_request(iid)
 
     async def history(self, caller: Caller, env_id: str | None, limit: int) -> dict[str, Any]:
         """The last promotions the caller may see (the environments they may promote to), newest first."""

@@ -12,6 +12,11 @@ variable of a user's environment reaches it. The credentials come from the servi
     username = "oauth2"        # the HTTP user name sent with it
 
 Both files are read again on every request, so an administrator's edit applies without a restart.
+
+With ``gitlab_identity = "user"`` (``[promotion]`` or one environment) a GitLab environment's
+promotions are read and landed with the calling user's own GitLab token, which the hub keeps in the
+user's ``auth_state``; GitLab's protected branches and approvals then apply to that user. A caller
+without one is refused: the service's token is never used in its place.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.targets import Target
 from dataops.promotion.targets.git import GitTarget
 from dataops.promotion.targets.gitlab import GitLabTarget
+from dataops.service.hub import Caller
 from dataops.settings import Settings
 
 
@@ -76,14 +82,25 @@ class ServicePolicy:
             )
         return token
 
-    def target(self, env: Environment, cfg: PromotionConfig) -> Target:
-        """Where ``env``'s promotions land, reached with the service's credentials."""
+    def promotion_token(self, env: Environment, cfg: PromotionConfig, caller: Caller) -> str:
+        """The GitLab token ``env``'s promotions by ``caller`` are made with: the service's, or in
+        ``gitlab_identity = "user"`` mode the caller's own from the hub (`Unauthorized` without one)."""
+        if cfg.identity_of(env) == "service":
+            return self.gitlab_token()
+        missing = missing_own_token(env, cfg, caller)
+        if missing:
+            raise Unauthorized(missing)
+        return str(caller.gitlab_token)
+
+    def target(self, env: Environment, cfg: PromotionConfig, caller: Caller) -> Target:
+        """Where ``env``'s promotions land, reached with the service's credentials (or, for a GitLab
+        environment in ``user`` mode, with ``caller``'s own GitLab token)."""
         if env.gitlab_project:
             if not cfg.gitlab_url:
                 raise NotConfigured(
                     f"Environment {env.id!r} names a GitLab project but no gitlab_url is configured."
                 )
-            return GitLabTarget(cfg.gitlab_url, env.gitlab_project, self.gitlab_token())
+            return GitLabTarget(cfg.gitlab_url, env.gitlab_project, self.promotion_token(env, cfg, caller))
         if env.remote:
             secrets = self.secrets()
             git = secrets.get("git", {})
@@ -100,3 +117,14 @@ class ServicePolicy:
         if not cfg.gitlab_url:
             raise NotConfigured("No GitLab instance configured: set gitlab_url in [promotion].")
         return CITarget(env.id, env.branch, env.gitlab_project, cfg.gitlab_url.rstrip("/"))
+
+
+def missing_own_token(env: Environment, cfg: PromotionConfig, caller: Caller) -> str:
+    """Why ``caller`` cannot promote to ``env`` for want of their own GitLab token (``env`` commits as
+    the user and the hub holds none for them), or ``""`` when nothing is missing."""
+    if cfg.identity_of(env) != "user" or caller.gitlab_token:
+        return ""
+    return (
+        f"Promotions to {env.id} are made with your own GitLab account, and the hub holds no "
+        f"GitLab token for {caller.name}: sign in again through GitLab."
+    )
