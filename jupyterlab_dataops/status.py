@@ -13,6 +13,7 @@ from typing import Any
 
 from dataops.config import Ignored
 from dataops.errors import DataOpsError
+from dataops.redaction import public_url
 from dataops.sdmx.sources import configured_sources
 from dataops.service.client import SERVICE_URL_ENV, hub_mode
 from dataops.settings import Settings
@@ -67,7 +68,7 @@ def rights_status() -> dict[str, str]:
     ``single-user`` otherwise.
     """
     if hub_mode():
-        url = os.environ[SERVICE_URL_ENV]
+        url = public_url(os.environ[SERVICE_URL_ENV])
         return {"mode": "hub", "summary": f"rights are decided by the DataOps service at {url}"}
     return {"mode": "single-user", "summary": "single-user mode: rights are not enforced"}
 

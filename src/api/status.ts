@@ -14,11 +14,21 @@ export interface ICapabilityStatus {
   ignored?: { file: string; key: string }[];
 }
 
+/** Who decides rights: the DataOps hub service, or nobody (one person's own server). */
+export interface IRightsStatus {
+  mode: 'hub' | 'single-user';
+  summary: string;
+}
+
 /** Reply of `GET /dataops/api/status`. */
 export interface IStatusReply {
   version: string;
   capabilities: Record<Capability, ICapabilityStatus>;
+  rights?: IRightsStatus;
 }
+
+/** The capabilities whose actions need rights (promotion, pipelines, workflow actions). */
+export const GUARDED: readonly Capability[] = ['workflows', 'promotion'];
 
 /** Fetch the server extension's version and capability status. */
 export function fetchStatus(

@@ -35,6 +35,9 @@ describe('errorTitle', () => {
     expect(title('engine_unreachable')).toBe(
       'The workflow engine is not answering'
     );
+    expect(title('service_unreachable')).toBe(
+      'The DataOps service is not answering'
+    );
     expect(title('conflict')).toBe('Changed in the meantime');
     expect(title('concurrent_update')).toBe('Changed in the meantime');
     expect(title('extension_missing')).toBe(

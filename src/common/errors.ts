@@ -22,6 +22,8 @@ export function errorTitle(
       return trans.__('The data provider is not answering');
     case 'engine_unreachable':
       return trans.__('The workflow engine is not answering');
+    case 'service_unreachable':
+      return trans.__('The DataOps service is not answering');
     case 'unauthorized':
     case 'forbidden':
       return trans.__('The provider refused access');

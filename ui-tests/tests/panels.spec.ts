@@ -29,6 +29,15 @@ for (const panel of PANELS) {
     await expect(body).toBeVisible();
     await expect(body.locator('h2')).toHaveText(panel.title);
     await expect(body.locator('.jp-DataOps-status')).toHaveText(panel.status);
+    // Without JupyterHub nothing enforces rights, and the panels that act say so.
+    const rights = body.locator('.jp-DataOps-rights');
+    if (panel.title === 'Data') {
+      await expect(rights).toHaveCount(0);
+    } else {
+      await expect(rights).toHaveText(
+        'single-user mode: rights are not enforced'
+      );
+    }
     await body.screenshot({
       path: test.info().outputPath(`${panel.title.toLowerCase()}-panel.png`)
     });

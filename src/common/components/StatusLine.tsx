@@ -1,7 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { Capability } from '../../api/status';
+import { Capability, GUARDED } from '../../api/status';
 import { StatusState } from '../statusModel';
 
 /** Props of `StatusLine`. */
@@ -31,13 +31,22 @@ export function StatusLine(props: IStatusLineProps): JSX.Element {
     );
   }
   const status = state.reply.capabilities[capability];
+  const rights = GUARDED.includes(capability) ? state.reply.rights : undefined;
   return (
-    <div
-      className="jp-DataOps-status"
-      data-state={status.configured ? 'ok' : 'unconfigured'}
-      role="status"
-    >
-      {status.summary}
-    </div>
+    <>
+      <div
+        className="jp-DataOps-status"
+        data-state={status.configured ? 'ok' : 'unconfigured'}
+        role="status"
+      >
+        {status.summary}
+      </div>
+      {rights && (
+        // So nobody mistakes one person's server for the JupyterHub setup where rights hold.
+        <div className="jp-DataOps-rights" data-mode={rights.mode}>
+          {rights.summary}
+        </div>
+      )}
+    </>
   );
 }
