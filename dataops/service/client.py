@@ -6,8 +6,10 @@ administrator sets it with ``c.Spawner.environment``) and authenticate with ``JU
 the token the hub gives the user's server. A user who points ``DATAOPS_SERVICE_URL`` elsewhere only
 reaches a process without the service's credentials.
 
-The async `ServiceClient.request` is the one implementation; `ServiceClient.call` runs it to
-completion for synchronous callers (a kernel's ``dataops.promote``). Every failure is a
+This is the one client of the service, for promotion, pipelines and workflows alike (the workflow
+calls are in `dataops.service.workflows_calls`). The async `ServiceClient.request` is the one
+implementation; `ServiceClient.call` runs it to completion for synchronous callers (a kernel's
+``dataops.promote``). Every failure is a
 `dataops.errors` exception: the service's own error keeps its class and sentence, and a service that
 does not answer is `ServiceUnreachable` ("the DataOps service at … does not answer").
 """
@@ -21,7 +23,7 @@ from typing import Any
 import httpx
 
 from dataops import errors
-from dataops.errors import ConfigError, DataOpsError, ServiceUnreachable
+from dataops.errors import ConfigError, DataOpsError, NotConfigured, ServiceUnreachable
 from dataops.sync import run_sync
 
 SERVICE_URL_ENV = "DATAOPS_SERVICE_URL"
@@ -53,6 +55,16 @@ def service_client(environ: Mapping[str, str] | None = None) -> ServiceClient | 
             "JupyterHub gives your server) is not set: start your server from the hub."
         )
     return ServiceClient(url, token)
+
+
+def hub_client(environ: Mapping[str, str] | None = None) -> ServiceClient:
+    """The client for the configured service; `NotConfigured` in single-user (standalone) mode."""
+    client = service_client(environ)
+    if client is None:
+        raise NotConfigured(
+            f"{SERVICE_URL_ENV} is not set: this server does not run under the DataOps service."
+        )
+    return client
 
 
 class ServiceClient:

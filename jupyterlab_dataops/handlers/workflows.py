@@ -13,35 +13,37 @@ from typing import Any
 from tornado import web
 
 from dataops.errors import InvalidInput
-from dataops.service.workflows_client import WorkflowsClient, hub_mode
+from dataops.service import workflows_calls as calls
+from dataops.service.client import ServiceClient
 from dataops.workflows import bpmn
 from dataops.workflows.logs import current_user
 from dataops.workflows.models import RunPage, RunStatus
 from dataops.workflows.service import WorkflowsService
 from dataops.workflows.timeline import in_time_order
 from dataops.workflows.watch import jsonable
-from jupyterlab_dataops.handlers.base import DataOpsHandler
+from jupyterlab_dataops.handlers.forward import ServiceForwarding
 
 MAX_LOG_PAGE = 10_000
 
 
-class WorkflowsHandler(DataOpsHandler):
+class WorkflowsHandler(ServiceForwarding):
     """Base of the workflow handlers. Under JupyterHub (``DATAOPS_SERVICE_URL`` set) every workflow
     request is sent on to the DataOps service with this server's hub token (``?env=`` names the
     environment), which decides what the user may do; the verbs below serve standalone mode."""
 
-    async def prepare(self) -> None:  # type: ignore[override]
-        await super().prepare()
-        if self._finished or not hub_mode() or self.current_user is None:
-            return  # not signed in: the verb's @web.authenticated refuses as usual
+    def forward_body(self) -> Any:
+        """The request's JSON body (the service takes BPMN files only as JSON resources)."""
         if self.request.files:
             raise InvalidInput("Under JupyterHub, send BPMN files as JSON resources, not as a form.")
-        rest = self.request.path.split("/dataops/api/workflows/", 1)[1]
-        params = {k: self.get_query_argument(k) for k in self.request.query_arguments if k != "env"}
-        body = self.json_body() if self.request.method == "POST" else None
-        env = self.get_query_argument("env", None) or (body or {}).get("env")
-        reply = await asyncio.to_thread(_forward, self.request.method or "GET", rest, env, params, body)
-        self.write_json(reply.body, reply.status)
+        return self.json_body()
+
+    async def service_request(
+        self, client: ServiceClient, path: str, params: dict[str, str], body: Any
+    ) -> tuple[str, dict[str, str]]:
+        """The service's path in the environment ``?env=`` (or the body's ``env``) names."""
+        query = {k: v for k, v in params.items() if k != "env"}
+        env = params.get("env") or (body or {}).get("env")
+        return await calls.service_path(client, path.removeprefix("workflows/"), env), query
 
     @property
     def svc(self) -> WorkflowsService:
@@ -247,14 +249,6 @@ class LogsHandler(WorkflowsHandler):
                 "engine_error": error.to_json() if error else None,
             }
         )
-
-
-def _forward(method: str, rest: str, env: str | None, params: dict[str, Any], body: Any) -> Any:
-    client = WorkflowsClient()
-    try:
-        return client.forward(method, rest, env, params, body)
-    finally:
-        client.close()
 
 
 class EnvironmentsHandler(WorkflowsHandler):
