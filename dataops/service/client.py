@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import httpx
 
@@ -67,6 +67,13 @@ def hub_client(environ: Mapping[str, str] | None = None) -> ServiceClient:
     return client
 
 
+class Options(TypedDict, total=False):
+    """What a request may carry besides its method and path."""
+
+    json: Any
+    params: Mapping[str, Any] | None
+
+
 class ServiceClient:
     """Requests to the DataOps service's ``api/`` with a hub token (never logged, never in errors)."""
 
@@ -74,16 +81,9 @@ class ServiceClient:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self._token = token
 
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-    ) -> Any:
+    async def request(self, method: str, path: str, **options: Unpack[Options]) -> Any:
         """``method`` ``api/{path}`` on the service; the decoded JSON answer, or the service's error."""
-        return (await self.exchange(method, path, json=json, params=params))[1]
+        return (await self.exchange(method, path, **options))[1]
 
     async def exchange(
         self,
@@ -110,16 +110,9 @@ class ServiceClient:
             raise ServiceUnreachable(self._down(str(exc))) from exc
         return reply.status_code, self._answer(reply)
 
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-    ) -> Any:
+    def call(self, method: str, path: str, **options: Unpack[Options]) -> Any:
         """`request`, run to completion (also from a kernel whose event loop is running)."""
-        return run_sync(self.request(method, path, json=json, params=params))
+        return run_sync(self.request(method, path, **options))
 
     def _down(self, why: str) -> str:
         return f"the DataOps service at {self.base_url} does not answer ({why}); nothing was changed"
