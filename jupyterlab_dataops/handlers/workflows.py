@@ -15,9 +15,10 @@ from tornado import web
 from dataops.errors import InvalidInput
 from dataops.service import workflows_calls as calls
 from dataops.service.client import ServiceClient
-from dataops.workflows import bpmn
+from dataops.web_input import whole_number
+from dataops.workflows import route_input
 from dataops.workflows.logs import current_user
-from dataops.workflows.models import RunPage, RunStatus
+from dataops.workflows.models import RunPage
 from dataops.workflows.service import WorkflowsService
 from dataops.workflows.timeline import in_time_order
 from dataops.workflows.watch import jsonable
@@ -61,17 +62,7 @@ class WorkflowsHandler(ServiceForwarding):
 
     def int_arg(self, name: str, default: int, low: int = 0, high: int | None = None) -> int:
         """An integer query argument, or a 400 naming it."""
-        raw = self.get_query_argument(name, None)
-        if raw is None or raw == "":
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise InvalidInput(f"The parameter '{name}' must be a whole number, not '{raw}'.") from None
-        if value < low or (high is not None and value > high):
-            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-            raise InvalidInput(f"The parameter '{name}' must be {bounds}, not {value}.")
-        return value
+        return whole_number(name, self.get_query_argument(name, None), default, low, high)
 
 
 class DefinitionsHandler(WorkflowsHandler):
@@ -116,10 +107,7 @@ class PublishHandler(WorkflowsHandler):
             name = str(body.get("name") or "")
         if not resources:
             raise InvalidInput("There is no BPMN file to publish.")
-        for fname, content in resources.items():
-            if not fname.endswith((".bpmn", ".bpmn20.xml")):
-                raise InvalidInput(f"{fname} is not a BPMN file (its name must end in .bpmn).")
-            await asyncio.to_thread(bpmn.process_ids, content, fname)
+        await asyncio.to_thread(route_input.check_bpmn, resources)
         name = name or next(iter(resources)).rsplit(".", 1)[0]
         deployment = await self.svc.engine.publish(resources, name=name)
         self.write_json(jsonable(deployment), status=201)
@@ -129,15 +117,8 @@ class RunsHandler(WorkflowsHandler):
     @web.authenticated
     async def get(self) -> None:
         """Runs, newest first, filtered by ``scope`` (mine/all), ``status``, ``definition_key``; paged."""
-        scope = self.get_query_argument("scope", "all")
-        if scope not in ("mine", "all"):
-            raise InvalidInput(f"The parameter 'scope' must be 'mine' or 'all', not '{scope}'.")
-        raw_status = self.get_query_argument("status", None)
-        try:
-            status = RunStatus(raw_status) if raw_status else None
-        except ValueError:
-            allowed = ", ".join(s.value for s in RunStatus)
-            raise InvalidInput(f"The status '{raw_status}' is unknown; use one of {allowed}.") from None
+        scope = route_input.runs_scope(self.get_query_argument("scope", "all"))
+        status = route_input.run_status(self.get_query_argument("status", None))
         first = self.int_arg("first", 0)
         max_results = self.int_arg("max_results", 50, 1, 500)
         query: dict[str, Any] = {
@@ -158,17 +139,10 @@ class RunsHandler(WorkflowsHandler):
     @web.authenticated
     async def post(self) -> None:
         """Start a run: ``{"key", "variables", "business_key"}``."""
-        body = self.json_body()
-        key = body.get("key")
-        if not isinstance(key, str) or not key:
-            raise InvalidInput('Name the process to start as "key".')
-        variables = body.get("variables") or {}
-        if not isinstance(variables, dict):
-            raise InvalidInput('"variables" must be an object of variable names to values.')
-        business_key = body.get("business_key")
+        start = route_input.start_request(self.json_body())
         svc = self.svc
-        run = await svc.engine.start(key, variables, business_key=business_key)
-        await asyncio.to_thread(svc.store.note_start, run.id, self.username, key)
+        run = await svc.engine.start(start.key, start.variables, business_key=start.business_key)
+        await asyncio.to_thread(svc.store.note_start, run.id, self.username, start.key)
         self.write_json(jsonable(run), status=201)
 
 
