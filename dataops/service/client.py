@@ -6,8 +6,10 @@ administrator sets it with ``c.Spawner.environment``) and authenticate with ``JU
 the token the hub gives the user's server. A user who points ``DATAOPS_SERVICE_URL`` elsewhere only
 reaches a process without the service's credentials.
 
-The async `ServiceClient.request` is the one implementation; `ServiceClient.call` runs it to
-completion for synchronous callers (a kernel's ``dataops.promote``). Every failure is a
+This is the one client of the service, for promotion, pipelines and workflows alike (the workflow
+calls are in `dataops.service.workflows_calls`). The async `ServiceClient.request` is the one
+implementation; `ServiceClient.call` runs it to completion for synchronous callers (a kernel's
+``dataops.promote``). Every failure is a
 `dataops.errors` exception: the service's own error keeps its class and sentence, and a service that
 does not answer is `ServiceUnreachable` ("the DataOps service at … does not answer").
 """
@@ -16,12 +18,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import httpx
 
 from dataops import errors
-from dataops.errors import ConfigError, DataOpsError, ServiceUnreachable
+from dataops.errors import ConfigError, DataOpsError, NotConfigured, ServiceUnreachable
 from dataops.sync import run_sync
 
 SERVICE_URL_ENV = "DATAOPS_SERVICE_URL"
@@ -55,6 +57,23 @@ def service_client(environ: Mapping[str, str] | None = None) -> ServiceClient | 
     return ServiceClient(url, token)
 
 
+def hub_client(environ: Mapping[str, str] | None = None) -> ServiceClient:
+    """The client for the configured service; `NotConfigured` in single-user (standalone) mode."""
+    client = service_client(environ)
+    if client is None:
+        raise NotConfigured(
+            f"{SERVICE_URL_ENV} is not set: this server does not run under the DataOps service."
+        )
+    return client
+
+
+class Options(TypedDict, total=False):
+    """What a request may carry besides its method and path."""
+
+    json: Any
+    params: Mapping[str, Any] | None
+
+
 class ServiceClient:
     """Requests to the DataOps service's ``api/`` with a hub token (never logged, never in errors)."""
 
@@ -62,16 +81,9 @@ class ServiceClient:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self._token = token
 
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-    ) -> Any:
+    async def request(self, method: str, path: str, **options: Unpack[Options]) -> Any:
         """``method`` ``api/{path}`` on the service; the decoded JSON answer, or the service's error."""
-        return (await self.exchange(method, path, json=json, params=params))[1]
+        return (await self.exchange(method, path, **options))[1]
 
     async def exchange(
         self,
@@ -98,16 +110,9 @@ class ServiceClient:
             raise ServiceUnreachable(self._down(str(exc))) from exc
         return reply.status_code, self._answer(reply)
 
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Mapping[str, Any] | None = None,
-    ) -> Any:
+    def call(self, method: str, path: str, **options: Unpack[Options]) -> Any:
         """`request`, run to completion (also from a kernel whose event loop is running)."""
-        return run_sync(self.request(method, path, json=json, params=params))
+        return run_sync(self.request(method, path, **options))
 
     def _down(self, why: str) -> str:
         return f"the DataOps service at {self.base_url} does not answer ({why}); nothing was changed"

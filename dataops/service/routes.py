@@ -13,6 +13,7 @@ from typing import Any
 from dataops.errors import InvalidInput
 from dataops.service.app import CallerHandler
 from dataops.service.desk import PromotionDesk
+from dataops.web_input import json_object
 
 
 class DeskHandler(CallerHandler):
@@ -24,13 +25,7 @@ class DeskHandler(CallerHandler):
 
     def body(self) -> dict[str, Any]:
         """The JSON object sent, or `InvalidInput`."""
-        try:
-            body = json.loads(self.request.body or b"{}")
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"The request body is not valid JSON: {exc}") from exc
-        if not isinstance(body, dict):
-            raise InvalidInput("The request body must be a JSON object.")
-        return body
+        return json_object(self.request.body)
 
     def int_arg(self, name: str, default: int) -> int:
         """A whole-number query argument."""

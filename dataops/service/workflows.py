@@ -13,9 +13,10 @@ from typing import Any
 from dataops.errors import InvalidInput
 from dataops.service.app import CallerHandler
 from dataops.service.flows import EnvironmentFlows, ServiceFlows, identity
-from dataops.workflows import bpmn
+from dataops.web_input import json_object, whole_number
+from dataops.workflows import route_input
 from dataops.workflows.access import environment_rights, may_publish, may_start
-from dataops.workflows.models import RunPage, RunStatus
+from dataops.workflows.models import RunPage
 from dataops.workflows.watch import jsonable
 
 MAX_LOG_PAGE = 10_000
@@ -34,28 +35,11 @@ class FlowHandler(CallerHandler):
 
     def body(self) -> dict[str, Any]:
         """The JSON object sent (``{}`` for an empty body)."""
-        if not self.request.body:
-            return {}
-        try:
-            value = json.loads(self.request.body)
-        except ValueError as exc:
-            raise InvalidInput(f"The request body is not JSON: {exc}") from None
-        if not isinstance(value, dict):
-            raise InvalidInput("The request body must be a JSON object.")
-        return value
+        return json_object(self.request.body)
 
     def int_arg(self, name: str, default: int, low: int = 0, high: int | None = None) -> int:
         """An integer query argument, or a 400 naming it."""
-        raw = self.get_query_argument(name, None)
-        if not raw:
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise InvalidInput(f"The parameter '{name}' must be a whole number, not '{raw}'.") from None
-        if value < low or (high is not None and value > high):
-            raise InvalidInput(f"The parameter '{name}' is out of range: {value}.")
-        return value
+        return whole_number(name, self.get_query_argument(name, None), default, low, high)
 
     def answer(self, value: Any, status: int = 200) -> None:
         self.set_status(status)
@@ -89,10 +73,7 @@ class PublishHandler(FlowHandler):
         if not isinstance(raw, dict) or not raw or not all(isinstance(v, str) for v in raw.values()):
             raise InvalidInput('Send the BPMN files as "resources": {"file.bpmn": "<xml…>"}.')
         resources = {k: v.encode() for k, v in raw.items()}
-        for fname, content in resources.items():
-            if not fname.endswith((".bpmn", ".bpmn20.xml")):
-                raise InvalidInput(f"{fname} is not a BPMN file (its name must end in .bpmn).")
-            await asyncio.to_thread(bpmn.process_ids, content, fname)
+        await asyncio.to_thread(route_input.check_bpmn, resources)
         name = str(body.get("name") or next(iter(resources)).rsplit(".", 1)[0])
         deployment = await flows.service.engine.publish(resources, name=name)
         self.answer(jsonable(deployment), 201)
@@ -103,14 +84,8 @@ class RunsHandler(FlowHandler):
         """Runs, newest first (``scope`` mine/all, ``status``, ``definition_key``, paged), each with ``may``."""
         flows = self.env(env_id)
         self.flows.require_view(self.caller, flows.env)
-        scope = self.get_query_argument("scope", "all")
-        if scope not in ("mine", "all"):
-            raise InvalidInput(f"The parameter 'scope' must be 'mine' or 'all', not '{scope}'.")
-        raw_status = self.get_query_argument("status", None)
-        try:
-            status = RunStatus(raw_status) if raw_status else None
-        except ValueError:
-            raise InvalidInput(f"The status '{raw_status}' is unknown.") from None
+        scope = route_input.runs_scope(self.get_query_argument("scope", "all"))
+        status = route_input.run_status(self.get_query_argument("status", None))
         first, max_results = self.int_arg("first", 0), self.int_arg("max_results", 50, 1, 500)
         query: dict[str, Any] = {
             "definition_key": self.get_query_argument("definition_key", None) or None,
@@ -132,16 +107,9 @@ class RunsHandler(FlowHandler):
         """Start a run, ``{"key", "variables", "business_key"}``; the caller is recorded as its starter."""
         flows = self.env(env_id)
         may_start(identity(self.caller), flows.env).require()
-        body = self.body()
-        key = body.get("key")
-        if not isinstance(key, str) or not key:
-            raise InvalidInput('Name the process to start as "key".')
-        variables = body.get("variables") or {}
-        if not isinstance(variables, dict):
-            raise InvalidInput('"variables" must be an object of variable names to values.')
-        business_key = body.get("business_key")
-        run = await flows.service.engine.start(key, variables, business_key=business_key)
-        await asyncio.to_thread(self.flows.store.note_start, run.id, self.caller.name, key)
+        start = route_input.start_request(self.body())
+        run = await flows.service.engine.start(start.key, start.variables, business_key=start.business_key)
+        await asyncio.to_thread(self.flows.store.note_start, run.id, self.caller.name, start.key)
         [item] = await self.flows.runs_json(self.caller, flows.env, [run])
         self.answer(item, 201)
 

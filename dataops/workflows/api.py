@@ -25,8 +25,11 @@ from typing import Any, TextIO
 import pandas as pd
 
 from dataops.errors import InvalidInput, NotConfigured, NotFound
-from dataops.service.workflows_client import ServiceRun, WorkflowsClient, hub_mode
+from dataops.service import workflows_calls as calls
+from dataops.service.client import ServiceClient, hub_client, hub_mode
+from dataops.service.workflows_calls import ServiceRun
 from dataops.settings import resolve
+from dataops.sync import run_sync
 from dataops.workflows import models
 from dataops.workflows.config import WorkflowsConfig
 from dataops.workflows.engine import Engine
@@ -45,6 +48,12 @@ def _config() -> WorkflowsConfig:
             "of the dataops configuration."
         )
     return cfg
+
+
+def _service(env: str | None) -> tuple[ServiceClient, str]:
+    """The DataOps service's client and the workflow environment ``env`` names (or its only one)."""
+    client = hub_client()
+    return client, run_sync(calls.environment(client, env))
 
 
 def engine(config: WorkflowsConfig | None = None) -> Engine:
@@ -66,9 +75,8 @@ def definitions(latest_only: bool = True, *, env: str | None = None) -> pd.DataF
     JupyterHub the latest versions on environment ``env``'s engine)."""
     columns = [f for f in models.ProcessDefinition.__dataclass_fields__]
     if hub_mode():
-        client = WorkflowsClient()
-        env = client.environment(env)
-        return pd.DataFrame(client.call("GET", f"{env}/definitions")["definitions"], columns=columns)
+        client, env = _service(env)
+        return pd.DataFrame(run_sync(calls.definitions(client, env)), columns=columns)
     rows = [asdict(d) for d in engine().definitions(latest_only=latest_only)]
     return pd.DataFrame(rows, columns=columns)
 
@@ -86,8 +94,8 @@ def publish(*paths: str | Path, name: str | None = None, env: str | None = None)
             raise NotFound(f"The BPMN file {p} does not exist.")
         resources[p.name] = p.read_bytes()
     if hub_mode():
-        client = WorkflowsClient()
-        return client.publish(client.environment(env), resources, name or Path(paths[0]).stem)
+        client, env = _service(env)
+        return run_sync(calls.publish(client, env, resources, name or Path(paths[0]).stem))
     return engine().publish(resources, name=name or Path(paths[0]).stem)
 
 
@@ -101,9 +109,8 @@ def start(
     """Start the latest version of process ``key``; returns the `Run` to follow (under JupyterHub a
     `ServiceRun` in environment ``env``, started through the service as the hub user)."""
     if hub_mode():
-        client = WorkflowsClient()
-        env = client.environment(env)
-        answer = client.start(env, key, variables or {}, business_key)
+        client, env = _service(env)
+        answer = run_sync(calls.start(client, env, key, variables or {}, business_key))
         return ServiceRun(client, env, answer["id"], answer)
     eng = engine()
     started = eng.start(key, variables or {}, business_key=business_key)
@@ -115,9 +122,8 @@ def run(run_id: str, *, env: str | None = None) -> Run | ServiceRun:
     """A `Run` for an existing run id (to follow, wait for, retry or cancel it); under JupyterHub a
     `ServiceRun` of environment ``env``."""
     if hub_mode():
-        client = WorkflowsClient()
-        env = client.environment(env)
-        return ServiceRun(client, env, run_id, client.run(env, run_id))
+        client, env = _service(env)
+        return ServiceRun(client, env, run_id, run_sync(calls.run(client, env, run_id)))
     eng = engine()
     return Run(run_id, eng, log_store(), eng.run(run_id))
 
@@ -133,11 +139,10 @@ def runs(
     started each)."""
     columns = list(models.Run.__dataclass_fields__)
     if hub_mode():
-        client = WorkflowsClient()
-        env = client.environment(env)
+        client, env = _service(env)
         query = {"definition_key": definition_key, "status": status, "max_results": max_results}
-        page = client.call("GET", f"{env}/runs", params={k: v for k, v in query.items() if v})
-        return pd.DataFrame(page["items"], columns=[*columns, "started_by"])
+        answer = run_sync(calls.runs(client, env, query))
+        return pd.DataFrame(answer["items"], columns=[*columns, "started_by"])
     state = models.RunStatus(status) if status else None
     page = engine().runs(definition_key=definition_key, status=state, max_results=max_results)
     return pd.DataFrame([asdict(r) for r in page.items], columns=columns)

@@ -11,9 +11,10 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
-from dataops.errors import DataOpsError, InvalidInput
+from dataops.errors import DataOpsError
 from dataops.promotion.access import Identity
 from dataops.redaction import public
+from dataops.web_input import json_object
 from jupyterlab_dataops.context import DataOpsContext
 from jupyterlab_dataops.identity import identity_of
 
@@ -46,13 +47,7 @@ class DataOpsHandler(ExtensionHandlerMixin, APIHandler):
 
     def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object, or a 400 that says why not."""
-        try:
-            body = json.loads(self.request.body or b"{}")
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"The request body is not valid JSON: {exc}") from exc
-        if not isinstance(body, dict):
-            raise InvalidInput("The request body must be a JSON object.")
-        return body
+        return json_object(self.request.body)
 
     def log_exception(
         self, typ: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None

@@ -12,7 +12,7 @@ Messages (JSON text frames, server to client):
 
 All watchers of a run share one poller (`dataops.workflows.watch`). Under JupyterHub
 (``DATAOPS_SERVICE_URL`` set) each stream relays the DataOps service's answers for ``?env=``
-instead, with the user's own hub token (`dataops.service.workflows_client.relay_run`).
+instead, with the user's own hub token (`dataops.service.workflows_calls.relay_run`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from jupyter_server.base.websocket import WebSocketMixin
 from tornado import websocket
 
 from dataops.redaction import public_url
-from dataops.service.workflows_client import WorkflowsClient, hub_mode, relay_run
+from dataops.service import workflows_calls as calls
+from dataops.service.client import ServiceClient, service_client
 from dataops.workflows.watch import RunWatch, Watcher
 from jupyterlab_dataops.handlers.workflows import WorkflowsHandler
 
@@ -36,7 +37,7 @@ class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHand
     watcher: Watcher | None = None
     run_watch: RunWatch | None = None
     relay: asyncio.Task[None] | None = None
-    client: WorkflowsClient | None = None
+    client: ServiceClient | None = None
 
     async def prepare(self, *, _redirect_to_login: bool = False) -> None:
         # Identify the user without a login redirect (JupyterHandler's websocket mode); the
@@ -47,9 +48,9 @@ class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHand
     async def get(self, run_id: str) -> None:
         """Authenticate, check the offset and configuration (as JSON errors), then upgrade."""
         self._offset = self.int_arg("offset", 0)
-        if hub_mode():
-            self.client = WorkflowsClient()
-            self._env = await asyncio.to_thread(self.client.environment, self.get_query_argument("env", None))
+        self.client = service_client()
+        if self.client is not None:
+            self._env = await calls.environment(self.client, self.get_query_argument("env", None))
         else:
             self._svc = self.dataops.workflows.service()
         await super().get(run_id)
@@ -58,7 +59,7 @@ class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHand
         """Join the run's shared poller from the requested offset (under JupyterHub: relay the service)."""
         if self.client is not None:
             self.relay = asyncio.ensure_future(
-                relay_run(self.client, self._env, run_id, self._offset, self._send)
+                calls.relay_run(self.client, self._env, run_id, self._offset, self._send)
             )
             return
         self.watcher = Watcher(self._send, self._offset)
@@ -74,8 +75,6 @@ class RunStreamHandler(WebSocketMixin, websocket.WebSocketHandler, WorkflowsHand
         """Leave the poller (it stops with its last watcher), or stop relaying."""
         if self.relay is not None:
             self.relay.cancel()
-        if self.client is not None:
-            self.client.close()
         if self.run_watch is not None and self.watcher is not None:
             self.run_watch.remove(self.watcher)
 

@@ -13,35 +13,38 @@ from typing import Any
 from tornado import web
 
 from dataops.errors import InvalidInput
-from dataops.service.workflows_client import WorkflowsClient, hub_mode
-from dataops.workflows import bpmn
+from dataops.service import workflows_calls as calls
+from dataops.service.client import ServiceClient
+from dataops.web_input import whole_number
+from dataops.workflows import route_input
 from dataops.workflows.logs import current_user
-from dataops.workflows.models import RunPage, RunStatus
+from dataops.workflows.models import RunPage
 from dataops.workflows.service import WorkflowsService
 from dataops.workflows.timeline import in_time_order
 from dataops.workflows.watch import jsonable
-from jupyterlab_dataops.handlers.base import DataOpsHandler
+from jupyterlab_dataops.handlers.forward import ServiceForwarding
 
 MAX_LOG_PAGE = 10_000
 
 
-class WorkflowsHandler(DataOpsHandler):
+class WorkflowsHandler(ServiceForwarding):
     """Base of the workflow handlers. Under JupyterHub (``DATAOPS_SERVICE_URL`` set) every workflow
     request is sent on to the DataOps service with this server's hub token (``?env=`` names the
     environment), which decides what the user may do; the verbs below serve standalone mode."""
 
-    async def prepare(self) -> None:  # type: ignore[override]
-        await super().prepare()
-        if self._finished or not hub_mode() or self.current_user is None:
-            return  # not signed in: the verb's @web.authenticated refuses as usual
+    def forward_body(self) -> Any:
+        """The request's JSON body (the service takes BPMN files only as JSON resources)."""
         if self.request.files:
             raise InvalidInput("Under JupyterHub, send BPMN files as JSON resources, not as a form.")
-        rest = self.request.path.split("/dataops/api/workflows/", 1)[1]
-        params = {k: self.get_query_argument(k) for k in self.request.query_arguments if k != "env"}
-        body = self.json_body() if self.request.method == "POST" else None
-        env = self.get_query_argument("env", None) or (body or {}).get("env")
-        reply = await asyncio.to_thread(_forward, self.request.method or "GET", rest, env, params, body)
-        self.write_json(reply.body, reply.status)
+        return self.json_body()
+
+    async def service_request(
+        self, client: ServiceClient, path: str, params: dict[str, str], body: Any
+    ) -> tuple[str, dict[str, str]]:
+        """The service's path in the environment ``?env=`` (or the body's ``env``) names."""
+        query = {k: v for k, v in params.items() if k != "env"}
+        env = params.get("env") or (body or {}).get("env")
+        return await calls.service_path(client, path.removeprefix("workflows/"), env), query
 
     @property
     def svc(self) -> WorkflowsService:
@@ -59,17 +62,7 @@ class WorkflowsHandler(DataOpsHandler):
 
     def int_arg(self, name: str, default: int, low: int = 0, high: int | None = None) -> int:
         """An integer query argument, or a 400 naming it."""
-        raw = self.get_query_argument(name, None)
-        if raw is None or raw == "":
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise InvalidInput(f"The parameter '{name}' must be a whole number, not '{raw}'.") from None
-        if value < low or (high is not None and value > high):
-            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-            raise InvalidInput(f"The parameter '{name}' must be {bounds}, not {value}.")
-        return value
+        return whole_number(name, self.get_query_argument(name, None), default, low, high)
 
 
 class DefinitionsHandler(WorkflowsHandler):
@@ -114,10 +107,7 @@ class PublishHandler(WorkflowsHandler):
             name = str(body.get("name") or "")
         if not resources:
             raise InvalidInput("There is no BPMN file to publish.")
-        for fname, content in resources.items():
-            if not fname.endswith((".bpmn", ".bpmn20.xml")):
-                raise InvalidInput(f"{fname} is not a BPMN file (its name must end in .bpmn).")
-            await asyncio.to_thread(bpmn.process_ids, content, fname)
+        await asyncio.to_thread(route_input.check_bpmn, resources)
         name = name or next(iter(resources)).rsplit(".", 1)[0]
         deployment = await self.svc.engine.publish(resources, name=name)
         self.write_json(jsonable(deployment), status=201)
@@ -127,15 +117,8 @@ class RunsHandler(WorkflowsHandler):
     @web.authenticated
     async def get(self) -> None:
         """Runs, newest first, filtered by ``scope`` (mine/all), ``status``, ``definition_key``; paged."""
-        scope = self.get_query_argument("scope", "all")
-        if scope not in ("mine", "all"):
-            raise InvalidInput(f"The parameter 'scope' must be 'mine' or 'all', not '{scope}'.")
-        raw_status = self.get_query_argument("status", None)
-        try:
-            status = RunStatus(raw_status) if raw_status else None
-        except ValueError:
-            allowed = ", ".join(s.value for s in RunStatus)
-            raise InvalidInput(f"The status '{raw_status}' is unknown; use one of {allowed}.") from None
+        scope = route_input.runs_scope(self.get_query_argument("scope", "all"))
+        status = route_input.run_status(self.get_query_argument("status", None))
         first = self.int_arg("first", 0)
         max_results = self.int_arg("max_results", 50, 1, 500)
         query: dict[str, Any] = {
@@ -156,17 +139,10 @@ class RunsHandler(WorkflowsHandler):
     @web.authenticated
     async def post(self) -> None:
         """Start a run: ``{"key", "variables", "business_key"}``."""
-        body = self.json_body()
-        key = body.get("key")
-        if not isinstance(key, str) or not key:
-            raise InvalidInput('Name the process to start as "key".')
-        variables = body.get("variables") or {}
-        if not isinstance(variables, dict):
-            raise InvalidInput('"variables" must be an object of variable names to values.')
-        business_key = body.get("business_key")
+        start = route_input.start_request(self.json_body())
         svc = self.svc
-        run = await svc.engine.start(key, variables, business_key=business_key)
-        await asyncio.to_thread(svc.store.note_start, run.id, self.username, key)
+        run = await svc.engine.start(start.key, start.variables, business_key=start.business_key)
+        await asyncio.to_thread(svc.store.note_start, run.id, self.username, start.key)
         self.write_json(jsonable(run), status=201)
 
 
@@ -247,14 +223,6 @@ class LogsHandler(WorkflowsHandler):
                 "engine_error": error.to_json() if error else None,
             }
         )
-
-
-def _forward(method: str, rest: str, env: str | None, params: dict[str, Any], body: Any) -> Any:
-    client = WorkflowsClient()
-    try:
-        return client.forward(method, rest, env, params, body)
-    finally:
-        client.close()
 
 
 class EnvironmentsHandler(WorkflowsHandler):

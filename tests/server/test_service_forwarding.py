@@ -1,4 +1,5 @@
-"""The single-user server says who decides rights, and under JupyterHub forwards to the DataOps service."""
+"""The single-user server says who decides rights, and under JupyterHub forwards promotion, pipeline and
+workflow requests to the DataOps service."""
 
 from __future__ import annotations
 
@@ -29,11 +30,17 @@ async def test_standalone_status_says_rights_are_not_enforced(jp_fetch):
         ("GET", ("promotion", "history"), None),
         ("GET", ("pipelines", "prod"), None),
         ("POST", ("pipelines", "prod", "run"), {}),
+        ("GET", ("workflows", "environments"), None),
+        ("GET", ("workflows", "runs"), None),
+        ("POST", ("workflows", "runs"), {"key": "sdmx_production", "env": "prod"}),
+        ("POST", ("workflows", "runs", "r-1", "cancel"), {}),
     ],
 )
 async def test_a_service_that_does_not_answer_is_one_sentence_in_the_panels(
     jp_fetch, jp_root_dir, monkeypatch, method, path, body
 ):
+    # ?env= names the workflow environment (before the service is asked for its environments)
+    params = {"env": "dev"} if path == ("workflows", "runs") else None
     import nbformat
 
     (jp_root_dir / "nb.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
@@ -44,7 +51,12 @@ async def test_a_service_that_does_not_answer_is_one_sentence_in_the_panels(
     assert status == {"mode": "hub", "summary": f"rights are decided by the DataOps service at {dead}"}
     with pytest.raises(HTTPClientError) as err:
         await jp_fetch(
-            "dataops", "api", *path, method=method, body=None if body is None else json.dumps(body)
+            "dataops",
+            "api",
+            *path,
+            method=method,
+            body=None if body is None else json.dumps(body),
+            params=params,
         )
     assert err.value.code == 503
     answer = json.loads(err.value.response.body)

@@ -1,4 +1,4 @@
-"""The forwarding client of the user's side: hub mode, and a clear sentence when the service is down."""
+"""The user's side's one client of the service: hub mode, and a clear sentence when the service is down."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 import dataops.workflows as wf
 from dataops.errors import NotConfigured, Unreachable
-from dataops.service.workflows_client import WorkflowsClient, hub_mode
+from dataops.service.client import hub_client, hub_mode
 
 
 def _closed_port() -> int:
@@ -26,7 +26,7 @@ def test_hub_mode_is_on_only_where_the_service_url_is_set():
 def test_without_a_service_url_the_client_says_so(monkeypatch):
     monkeypatch.delenv("DATAOPS_SERVICE_URL", raising=False)
     with pytest.raises(NotConfigured, match="DATAOPS_SERVICE_URL is not set"):
-        WorkflowsClient()
+        hub_client()
 
 
 def test_a_service_that_is_down_is_a_sentence_in_python_and_nothing_is_started(monkeypatch):
