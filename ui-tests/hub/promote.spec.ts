@@ -69,15 +69,19 @@ for (const user of ['analyst', 'releaser']) {
       new RegExp(`^/user/${user}/lab`)
     );
 
-    // the labextension is installed in the hub's environment: its Deploy panel loads here
-    // (the user's workspace may have kept it open from an earlier visit: a click would close it)
+    // the labextension is installed in the hub's environment: its Deploy panel loads here.
+    // The user's workspace may reopen the panel from an earlier visit while the page restores its
+    // layout, so a click may close it again: open it until it stays open.
     const deployTab = page.locator('.jp-SideBar [data-id="jp-dataops-deploy"]');
-    if ((await deployTab.getAttribute('aria-selected')) !== 'true') {
-      await deployTab.click();
-    }
-    await expect(
-      page.locator('#jp-dataops-deploy .jp-DataOps-env[data-env="dev"]')
-    ).toBeVisible();
+    const dev = page.locator(
+      '#jp-dataops-deploy .jp-DataOps-env[data-env="dev"]'
+    );
+    await expect(async () => {
+      if ((await deployTab.getAttribute('aria-selected')) !== 'true') {
+        await deployTab.click();
+      }
+      await expect(dev).toBeVisible({ timeout: 3000 });
+    }).toPass({ timeout: 60000 });
 
     const dialog = await openPromote(page, user, expected.notebook);
     const allowed = expected.environments.filter(e => e.may_promote);
