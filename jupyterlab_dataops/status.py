@@ -89,6 +89,9 @@ def _workflows_status(settings: Settings) -> dict[str, Any]:
 
 
 def _promotion_status(settings: Settings) -> dict[str, Any]:
+    # Under JupyterHub the environments are the service's policy, not this server's configuration.
+    if hub_mode():
+        return {"configured": True, "summary": "Promotion through the DataOps service (rights enforced)"}
     envs = settings.promotion.environments
     if not envs:
         return {"configured": False, "summary": "No deployment environments configured — see Settings"}

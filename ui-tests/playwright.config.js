@@ -7,6 +7,8 @@ const port = process.env.UI_TESTS_PORT || '8888';
 
 module.exports = {
   ...baseConfig,
+  // hub/ holds the JupyterHub journey, run by pytest with hub.config.js
+  testDir: './tests',
   timeout: 120000,
   globalSetup: ['./setup/data.ts', './setup/deploy.ts', './setup/workflows.ts'],
   retries: 0,

@@ -22,6 +22,16 @@ async def test_standalone_status_says_rights_are_not_enforced(jp_fetch):
     assert body["rights"] == {"mode": "single-user", "summary": "single-user mode: rights are not enforced"}
 
 
+async def test_under_the_hub_the_panels_offer_promotion_without_local_environments(jp_fetch, monkeypatch):
+    # The user's server has no environments of its own: the service's policy has them.
+    monkeypatch.setenv("DATAOPS_SERVICE_URL", _dead_url())
+    body = json.loads((await jp_fetch("dataops", "api", "status")).body)["capabilities"]
+    assert body["promotion"] == {
+        "configured": True,
+        "summary": "Promotion through the DataOps service (rights enforced)",
+    }
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [

@@ -28,15 +28,24 @@ export const test = base.extend<{ noPageErrors: void }>({
   },
   noPageErrors: [
     async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on('pageerror', error => {
-        errors.push(error.stack || String(error));
-      });
+      const errors = collectPageErrors(page);
       await use();
       expect(errors, 'uncaught errors in the page').toEqual([]);
     },
     { auto: true }
   ]
 });
+
+/**
+ * The uncaught errors (`pageerror`) of `page` from now on: the returned list grows as they
+ * happen, so a test can assert it is still empty at its end.
+ */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', error => {
+    errors.push(error.stack || String(error));
+  });
+  return errors;
+}
 
 export { expect };
