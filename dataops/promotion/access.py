@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass, field
+from typing import Any
 
 from dataops.errors import Forbidden
 from dataops.promotion.config import Environment, PromotionConfig
@@ -98,3 +99,26 @@ def history_scope(cfg: PromotionConfig, who: Identity, env_id: str | None) -> tu
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def environment_json(env: Environment, who: Identity, unable: str = "") -> dict[str, Any]:
+    """One environment as the Promote dialog and the Deploy panel see it, with what ``who`` may do there.
+
+    ``unable`` is a reason that stops ``who`` promoting although the policy allows it (under the hub:
+    no GitLab token of their own where the environment commits as the user).
+    """
+    decision = decide(env, who)
+    history = may_see_history(env, who)
+    return {
+        "id": env.id,
+        "label": env.label or env.id,
+        "branch": env.branch,
+        "target": env.target_kind,
+        "gitlab_project": env.gitlab_project,
+        "protected": env.protected,
+        "folders": env.folders,
+        "may_promote": decision.allowed and not unable,
+        "reason": (unable if decision.allowed else "") or decision.reason,
+        "may_see_history": history.allowed,
+        "history_reason": history.reason,
+    }

@@ -15,7 +15,14 @@ from dataops.errors import Forbidden, InvalidInput, NotFound
 from dataops.pipelines.gitlab import GitLabCI
 from dataops.pipelines.promotions import entry_json, join_pipelines
 from dataops.pipelines.trace import slice_trace
-from dataops.promotion.access import Identity, decide, history_scope, may_see_history, require
+from dataops.promotion.access import (
+    Identity,
+    decide,
+    environment_json,
+    history_scope,
+    may_see_history,
+    require,
+)
 from dataops.promotion.config import Environment
 from dataops.promotion.history import check_limit, read_history
 from dataops.promotion.inputs import PlanInput
@@ -45,24 +52,12 @@ class PromotionDesk:
         GitLab token of their own where the environment commits as the user)."""
         who = identity(caller)
         cfg = self.policy.promotion()
-        out = []
-        for env in cfg.environments:
-            decision = decide(env, who)
-            # Allowed by the policy but unable to commit as themselves: shown disabled, with the sentence.
-            missing = missing_own_token(env, cfg, caller) if decision.allowed else ""
-            out.append(
-                {
-                    "id": env.id,
-                    "label": env.label or env.id,
-                    "branch": env.branch,
-                    "target": env.target_kind,
-                    "gitlab_project": env.gitlab_project,
-                    "protected": env.protected,
-                    "folders": env.folders,
-                    "may_promote": decision.allowed and not missing,
-                    "reason": missing or decision.reason,
-                }
+        out = [
+            environment_json(
+                env, who, missing_own_token(env, cfg, caller) if decide(env, who).allowed else ""
             )
+            for env in cfg.environments
+        ]
         return {"user": who.username, "environments": out}
 
     def review(self, caller: Caller, body: dict[str, Any]) -> Plan:

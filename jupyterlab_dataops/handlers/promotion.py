@@ -14,7 +14,7 @@ from tornado import web
 
 from dataops.errors import InvalidInput, NotFound
 from dataops.pipelines.promotions import entry_json, join_pipelines
-from dataops.promotion.access import decide, history_scope, may_see_history, require
+from dataops.promotion.access import environment_json, history_scope, require
 from dataops.promotion.api import make_target
 from dataops.promotion.audit import AuditTrail
 from dataops.promotion.config import Environment, PromotionConfig
@@ -66,25 +66,7 @@ class EnvironmentsHandler(PromotionHandler):
     @web.authenticated
     def get(self) -> None:
         who = self.identity()
-        out = []
-        for env in self.promotion_config().environments:
-            decision = decide(env, who)
-            history = may_see_history(env, who)
-            out.append(
-                {
-                    "id": env.id,
-                    "label": env.label or env.id,
-                    "branch": env.branch,
-                    "target": env.target_kind,
-                    "gitlab_project": env.gitlab_project,
-                    "protected": env.protected,
-                    "folders": env.folders,
-                    "may_promote": decision.allowed,
-                    "reason": decision.reason,
-                    "may_see_history": history.allowed,
-                    "history_reason": history.reason,
-                }
-            )
+        out = [environment_json(env, who) for env in self.promotion_config().environments]
         self.write_json({"user": who.username, "environments": out})
 
 

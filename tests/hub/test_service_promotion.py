@@ -167,6 +167,8 @@ def test_the_promote_dialog_of_analysts_server_goes_through_the_service(hub, dep
         assert envs["prod"]["may_promote"] is False
         assert envs["prod"]["reason"] == REFUSED.removeprefix("Forbidden: ")
         assert envs["dev"]["may_promote"] is True
+        # the Deploy panel asks only for the histories the service says the user may see
+        assert (envs["prod"]["may_see_history"], envs["dev"]["may_see_history"]) == (False, True)
         refused = client.post("promotion/plans", json={"path": "panel.ipynb", "environment": "prod"})
         assert refused.status_code == 403
         assert refused.json()["message"] == REFUSED.removeprefix("Forbidden: ")
