@@ -11,6 +11,7 @@ psycopg 3 is an optional dependency: ``pip install 'dataops-core[postgresql]'``.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from dataops.errors import ConfigError, Unreachable
@@ -85,3 +86,33 @@ def connect(dsn: str, what: str) -> Any:
         # libpq's reason (refused, authentication failed, no such database) without the string itself.
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise StoreUnreachable(f"{what.capitalize()} at {describe(dsn)} does not answer: {reason}") from None
+
+
+class ThreadConnections:
+    """One connection per thread to ``dsn``, as with SQLite: a transaction belongs to the thread that opened it."""
+
+    def __init__(self, dsn: str, what: str) -> None:
+        self.dsn, self.what = dsn, what
+        self._local = threading.local()
+
+    def get(self) -> Any:
+        """This thread's open connection (a ``psycopg.Connection``), opened again if it was closed."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = self._local.conn = connect(self.dsn, self.what)
+        return conn
+
+    def close(self) -> None:
+        """Close this thread's connection, if it has one."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+
+def create_once(conn: Any, probe_table: str, lock_key: int, schema: str) -> None:
+    """Run ``schema`` unless ``probe_table`` exists, under an advisory lock so two processes do not race."""
+    if conn.execute("SELECT to_regclass(%s)", (probe_table,)).fetchone()[0] is None:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key,))
+            conn.execute(schema)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -76,18 +75,11 @@ class PgAuditTrail(AuditTrail):
         self.dsn = dsn
         self.location = pg.describe(dsn)
         self._psycopg = pg.psycopg()
-        self._local = threading.local()
-        conn = self._conn()
-        if conn.execute("SELECT to_regclass('promotion_attempts')").fetchone()[0] is None:
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-                conn.execute(_SCHEMA)
+        self._connections = pg.ThreadConnections(dsn, "the promotion audit trail")
+        pg.create_once(self._conn(), "promotion_attempts", _LOCK_KEY, _SCHEMA)
 
     def _conn(self) -> Any:  # a psycopg.Connection (psycopg is an optional dependency)
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
-            conn = self._local.conn = pg.connect(self.dsn, "the promotion audit trail")
-        return conn
+        return self._connections.get()
 
     def _insert(self, conn: Any, full: dict[str, Any]) -> int:
         jsonb = self._psycopg.types.json.Jsonb(json.loads(line(full)))  # stored as the file would hold it
@@ -169,7 +161,4 @@ class PgAuditTrail(AuditTrail):
 
     def close(self) -> None:
         """Close this thread's connection."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        self._connections.close()

@@ -97,22 +97,14 @@ class PgLogStore(RunLogStore):
         psycopg = pg.psycopg()
         self.errors = (psycopg.Error, pg.StoreUnreachable)
         self.transient_errors = (psycopg.OperationalError, pg.StoreUnreachable)
-        self._local = threading.local()
+        self._connections = pg.ThreadConnections(dsn, "the run log store")
         self._version = 0
         self._listener: threading.Thread | None = None
         self._stop = threading.Event()
-        conn = self._conn()
-        if conn.execute("SELECT to_regclass('runlog_starts')").fetchone()[0] is None:
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-                conn.execute(_SCHEMA)
+        pg.create_once(self._conn(), "runlog_starts", _LOCK_KEY, _SCHEMA)
 
     def _conn(self) -> Any:  # a psycopg.Connection (psycopg is an optional dependency)
-        # One connection per thread, as with SQLite: a transaction belongs to the thread that opened it.
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
-            conn = self._local.conn = pg.connect(self.dsn, "the run log store")
-        return conn
+        return self._connections.get()
 
     def append(self, records: Iterable[LogRecord]) -> int:  # noqa: D102 - see RunLogStore
         rows = [column_values(r) for r in records]
@@ -228,7 +220,4 @@ class PgLogStore(RunLogStore):
     def close(self) -> None:
         """Close this thread's connection and stop listening (`data_version` starts again if asked)."""
         self._stop.set()
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        self._connections.close()
