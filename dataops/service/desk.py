@@ -98,7 +98,7 @@ class PromotionDesk:
         cfg = self.policy.promotion()
         env = cfg.environment(plan.environment.id)
         require(env, identity(caller))  # the configuration or the caller's groups may have changed
-        promotion = submit(plan, self.policy.target(env, cfg, caller), cfg.audit_log, message)
+        promotion = submit(plan, self.policy.target(env, cfg, caller), cfg.audit_trail(), message)
         self.plans.pop(plan_id, None)
         return promotion.to_json()
 

@@ -15,7 +15,7 @@ from dataops.workflows.access import Decision, environment_rights, may_operate, 
 from dataops.workflows.camunda import AsyncCamundaEngine
 from dataops.workflows.config import WorkflowsConfig
 from dataops.workflows.environments import WorkflowEnvironment, environments_from_config, find_environment
-from dataops.workflows.logs import LogStore
+from dataops.workflows.logs import open_log_store
 from dataops.workflows.models import Run
 from dataops.workflows.service import WorkflowsService
 from dataops.workflows.watch import Watches, jsonable
@@ -40,7 +40,8 @@ class ServiceFlows:
     def __init__(self, config: Config | None = None) -> None:
         config = config if config is not None else load_config()
         self.environments = environments_from_config(config)
-        self.store = LogStore(WorkflowsConfig.from_config(config).log_path)
+        # The shared run-log store (PostgreSQL where workers on other hosts write, else SQLite).
+        self.store = open_log_store(WorkflowsConfig.from_config(config).log_location)
         self._flows: dict[str, EnvironmentFlows] = {}
 
     def environment(self, env_id: str) -> EnvironmentFlows:

@@ -144,6 +144,10 @@ class RunLogStore(ABC):
         """Ids of the runs ``user`` started, newest first."""
 
     @abstractmethod
+    def starters(self, run_ids: Iterable[str]) -> dict[str, str]:
+        """Who started each of ``run_ids`` (runs with no record of their start are left out)."""
+
+    @abstractmethod
     def last_records(self, before: str) -> list[tuple[str, str, bool]]:
         """Runs whose newest record is older than ``before`` (ISO time): ``(run_id, its time, ended)``.
 

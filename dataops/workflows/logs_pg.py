@@ -185,6 +185,12 @@ class PgLogStore(RunLogStore):
         )
         return [r[0] for r in rows.fetchall()]
 
+    def starters(self, run_ids: Iterable[str]) -> dict[str, str]:  # noqa: D102
+        rows = self._conn().execute(
+            "SELECT run_id, started_by FROM runlog_starts WHERE run_id = ANY(%s)", (list(run_ids),)
+        )
+        return dict(rows.fetchall())
+
     def last_records(self, before: str) -> list[tuple[str, str, bool]]:  # noqa: D102
         rows = self._conn().execute(
             "SELECT r.run_id, r.timestamp, EXISTS (SELECT 1 FROM runlog_records e"

@@ -132,6 +132,8 @@ def test_the_store_remembers_who_started_which_run(store_at):
     store.note_start("r3", "alice", "report")
     assert open_log_store(store_at).started_by("alice") == ["r3", "r1"]
     assert store.started_by("carol") == []
+    # who may cancel or retry a run in a protected environment is decided from its starter
+    assert store.starters(["r1", "r2", "unknown"]) == {"r1": "alice", "r2": "bob"}
 
 
 def test_the_streaming_form_of_a_record_is_its_json(store_at):
