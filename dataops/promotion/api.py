@@ -44,7 +44,12 @@ def make_target(env: Environment, cfg: PromotionConfig) -> Target:
 
 def current_identity() -> Identity:
     """Who runs this kernel or command: JupyterHub's user when present, else the account it runs as
-    (named as the server names it without a hub, so the history shows one author)."""
+    (named as the server names it without a hub, so the history shows one author).
+
+    Decides rights only in single-user mode, where the person controls the whole server anyway (the
+    status line says rights are not enforced); under JupyterHub every promotion goes to the service,
+    which takes the identity from the hub and ignores this one.
+    """
     hub_user = os.environ.get("JUPYTERHUB_USER")
     return Identity(hub_user) if hub_user else server_account()
 

@@ -24,7 +24,11 @@ from typing import Any
 
 
 def current_user() -> str:
-    """Who starts runs here: the JupyterHub user when there is one, else the login name."""
+    """Who starts runs here: the JupyterHub user when there is one, else the login name.
+
+    A label only (the "mine" filter, the starter shown in single-user mode): the user controls this
+    process's environment, so under JupyterHub the service records the starter from the hub instead.
+    """
     return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
 
 
