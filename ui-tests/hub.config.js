@@ -3,6 +3,7 @@
  * pytest harness (tests/hub/test_browser_journey.py), which passes its URL and shared password in
  * DATAOPS_HUB_URL and DATAOPS_HUB_PASSWORD. No webServer and no globalSetup: the hub is already up.
  */
+const chromiumLaunch = require('./chromium');
 const hubUrl = process.env.DATAOPS_HUB_URL;
 if (!hubUrl) {
   throw new Error(
@@ -23,17 +24,6 @@ module.exports = {
     viewport: { width: 1280, height: 800 },
     video: 'off',
     trace: 'off',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    }
+    launchOptions: chromiumLaunch
   }
 };

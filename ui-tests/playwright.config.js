@@ -1,6 +1,7 @@
 /**
  * Galata configuration: Debian's chromium, no video (it would need Playwright's own ffmpeg).
  */
+const chromiumLaunch = require('./chromium');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const port = process.env.UI_TESTS_PORT || '8888';
@@ -19,18 +20,7 @@ module.exports = {
     baseURL: `http://localhost:${port}`,
     video: 'off',
     trace: 'off',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    }
+    launchOptions: chromiumLaunch
   },
   webServer: {
     command: 'npm start',
