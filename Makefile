@@ -53,9 +53,10 @@ APT_NEEDED = $(if $(shell command -v chromium),,chromium) $(if $(shell command -
 system-deps:
 	@if [ -n "$(strip $(APT_NEEDED))" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_NEEDED); fi
 
-## engine: build (once) and start the Camunda 7-compatible engine with the sample processes
+## engine: build (once) and start the Camunda 7-compatible engine with the sample processes, on the
+## demo's database (.demo/engine), so a demo whose engine stopped finds its runs again
 engine:
-	bash scripts/engine.sh start
+	DATAOPS_ENGINE_DATA=$${DATAOPS_ENGINE_DATA:-$(CURDIR)/.demo/engine} bash scripts/engine.sh start
 
 ## mutation: mutation testing of the modules that keep users safe (slow, not part of `test`);
 ## GROUPS="periods watch" runs some groups only (docs/testing.md)

@@ -18,6 +18,7 @@ POLICY_KEYS: dict[str, frozenset[str]] = {
     "workflows": frozenset(
         {
             "engine_url",
+            "engine_start",
             "username",
             "password",
             "log_dir",

@@ -68,6 +68,7 @@ if command -v java >/dev/null && command -v mvn >/dev/null; then
   cat >> "$config" <<TOML
 [workflows]
 engine_url = "$engine_url"
+engine_start = "make engine"
 log_dir = "$demo/run-logs"
 steps_dir = "$root/examples/steps"
 TOML

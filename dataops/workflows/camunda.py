@@ -38,21 +38,33 @@ class CamundaEngine:
     """Blocking client for a Camunda 7 REST API rooted at ``url`` (…/engine-rest)."""
 
     def __init__(
-        self, url: str, *, username: str = "", password: str = "", timeout: float = http.DEFAULT_TIMEOUT
+        self,
+        url: str,
+        *,
+        username: str = "",
+        password: str = "",
+        timeout: float = http.DEFAULT_TIMEOUT,
+        start_command: str = "",
     ) -> None:
         self.url = url.rstrip("/")
+        self.start_command = start_command
         self._client = httpx.Client(base_url=self.url, auth=http.auth(username, password), timeout=timeout)
 
     @classmethod
     def from_config(cls, config: WorkflowsConfig) -> CamundaEngine:
         """The engine the ``[workflows]`` configuration names."""
-        return cls(_require_url(config), username=config.username, password=config.password)
+        return cls(
+            _require_url(config),
+            username=config.username,
+            password=config.password,
+            start_command=config.engine_start,
+        )
 
     def _send(self, request: ops.Request) -> Any:
         try:
             response = self._client.request(request.method, request.path, **http.kwargs(request))
         except http.NETWORK_ERRORS as exc:
-            raise http.unreachable(self.url, request, exc) from exc
+            raise http.unreachable(self.url, request, exc, self.start_command) from exc
         http.raise_for(request, response, self.url)
         return http.decode(request, response)
 
@@ -202,9 +214,16 @@ class AsyncCamundaEngine:
     """Awaitable client for a Camunda 7 REST API, for the Jupyter server's event loop."""
 
     def __init__(
-        self, url: str, *, username: str = "", password: str = "", timeout: float = http.DEFAULT_TIMEOUT
+        self,
+        url: str,
+        *,
+        username: str = "",
+        password: str = "",
+        timeout: float = http.DEFAULT_TIMEOUT,
+        start_command: str = "",
     ) -> None:
         self.url = url.rstrip("/")
+        self.start_command = start_command
         self._client = httpx.AsyncClient(
             base_url=self.url, auth=http.auth(username, password), timeout=timeout
         )
@@ -212,13 +231,18 @@ class AsyncCamundaEngine:
     @classmethod
     def from_config(cls, config: WorkflowsConfig) -> AsyncCamundaEngine:
         """The engine the ``[workflows]`` configuration names."""
-        return cls(_require_url(config), username=config.username, password=config.password)
+        return cls(
+            _require_url(config),
+            username=config.username,
+            password=config.password,
+            start_command=config.engine_start,
+        )
 
     async def _send(self, request: ops.Request) -> Any:
         try:
             response = await self._client.request(request.method, request.path, **http.kwargs(request))
         except http.NETWORK_ERRORS as exc:
-            raise http.unreachable(self.url, request, exc) from exc
+            raise http.unreachable(self.url, request, exc, self.start_command) from exc
         http.raise_for(request, response, self.url)
         return http.decode(request, response)
 

@@ -88,10 +88,13 @@ def cancel_refused(run_id: str, exc: ConcurrentUpdate) -> ConcurrentUpdate:
     )
 
 
-def unreachable(url: str, request: ops.Request, exc: Exception) -> EngineUnreachable:
+def unreachable(url: str, request: ops.Request, exc: Exception, start_command: str = "") -> EngineUnreachable:
+    """The sentence for an engine that does not answer; it names the command that starts this engine
+    when the configuration gives one (``[workflows] engine_start``)."""
+    how = f"Start it ({start_command})" if start_command else "Ask whoever runs it to start it"
     return EngineUnreachable(
         f"The workflow engine at {url} does not answer ({type(exc).__name__}) while {request.what}. "
-        "Start it (make engine) or check engine_url in the [workflows] configuration."
+        f"{how}, or check engine_url in the [workflows] configuration."
     )
 
 

@@ -74,6 +74,7 @@ class WorkflowsConfig:
     """Where the engine is, how to reach it, where logs and steps live."""
 
     engine_url: str = ""
+    engine_start: str = ""  # the command that starts this engine, named when it does not answer
     username: str = ""
     password: str = ""
     log_dir: str = ""
@@ -123,6 +124,7 @@ class WorkflowsConfig:
             log_store=log_store,
             log_retention_days=float(retention),
             engine_url=str(section.get("engine_url", "")),
+            engine_start=str(section.get("engine_start", "")),
             username=str(section.get("username", "")),
             password=str(section.get("password", "")),
             log_dir=str(section.get("log_dir", "")),
