@@ -8,7 +8,7 @@ other name that looks like a path (it holds a `/` or ends in a source file's ext
 `<placeholder>` segments and `*` are wildcards that must match something. Names in fenced code blocks
 are checked when they start with a top-level entry.
 
-README.md, ARCHITECTURE.md and docs/*.md link only to files that exist, and a `#fragment` names one
+README.md, ARCHITECTURE.md, CONTRIBUTING.md and docs/*.md link only to files that exist, and a `#fragment` names one
 of the target's headings.
 """
 
@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DOCS = [REPO / "README.md", REPO / "ARCHITECTURE.md", *sorted((REPO / "docs").glob("*.md"))]
+DOCS = [REPO / "README.md", REPO / "ARCHITECTURE.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md"))]
 
 # Words, dots, dashes, `*` and whole `<placeholder>`s between slashes: a name with spaces, braces, colons,
 # `@` or `…` is code or a URL route, not a path.
