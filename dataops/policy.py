@@ -26,6 +26,7 @@ POLICY_KEYS: dict[str, frozenset[str]] = {
             "log_retention_days",
             "steps_dir",
             "topics",
+            "follow",
             "environments",
         }
     ),

@@ -11,6 +11,7 @@ import sys
 from dataops.errors import ConfigError
 from dataops.redaction import attach_filter, public_url
 from dataops.settings import resolve
+from dataops.workflows.follow import FollowedSteps
 from dataops.workflows.logs import open_log_store
 from dataops.workflows.steps import StepsFolder
 from dataops.workflows.worker import Worker
@@ -24,6 +25,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run the steps of a folder for the engine, recording their logs.",
     )
     p.add_argument("--steps", help="folder of step modules (default: [workflows] steps_dir)")
+    p.add_argument(
+        "--follow",
+        metavar="REMOTE",
+        help="serve the steps of a branch of this git remote, fetched between tasks "
+        "(default: [workflows.follow] remote)",
+    )
+    p.add_argument("--branch", help="the branch --follow serves, e.g. deploy/dev ([workflows.follow] branch)")
+    p.add_argument(
+        "--follow-path", help="the steps folder inside that branch (default: steps; [workflows.follow] path)"
+    )
     p.add_argument("--engine-url", help="engine REST base URL (default: [workflows] engine_url)")
     p.add_argument("--log-dir", help="run log folder (default: [workflows] log_dir)")
     p.add_argument("--worker-id", help="id the engine knows this worker by (default: host-pid)")
@@ -61,6 +72,9 @@ def run_worker(args: argparse.Namespace) -> int:
             "workflows.engine_url": args.engine_url,
             "workflows.log_dir": args.log_dir,
             "workflows.steps_dir": args.steps,
+            "workflows.follow.remote": args.follow,
+            "workflows.follow.branch": args.branch,
+            "workflows.follow.path": args.follow_path,
             "workflows.worker.lock_duration_s": args.lock_duration,
             "workflows.worker.long_poll_s": args.long_poll,
             "workflows.worker.retries": args.retries,
@@ -72,11 +86,21 @@ def run_worker(args: argparse.Namespace) -> int:
         raise ConfigError(
             "The worker needs the engine's URL: set [workflows] engine_url or pass --engine-url."
         )
-    if not cfg.steps_dir:
-        raise ConfigError("The worker needs a steps folder: set [workflows] steps_dir or pass --steps.")
+    if args.follow and args.steps:
+        raise ConfigError("Pass either --steps (a folder) or --follow (a branch of a remote), not both.")
+    if not cfg.steps_dir and not cfg.follow.configured:
+        raise ConfigError(
+            "The worker needs steps: set [workflows] steps_dir or pass --steps, or follow a branch with "
+            "--follow REMOTE --branch BRANCH ([workflows.follow])."
+        )
     # httpx logs every request's URL; the root logger carries what steps and libraries log
     attach_filter(logging.getLogger(), "httpx", "httpcore")
-    steps = StepsFolder(cfg.steps_dir, cfg.topics)
+    steps: StepsFolder | FollowedSteps
+    if cfg.follow.configured and not args.steps:
+        steps = FollowedSteps(cfg.follow, cfg.topics)
+        print(f"dataops worker: following {steps.where}", file=sys.__stderr__)
+    else:
+        steps = StepsFolder(cfg.steps_dir, cfg.topics)
     worker = Worker(
         engine(cfg),
         open_log_store(cfg.log_location),

@@ -33,6 +33,7 @@ from typing import Any
 from dataops.config import Config
 from dataops.errors import ConfigError
 from dataops.pg import is_dsn
+from dataops.workflows.follow import FollowConfig
 
 
 def default_log_dir() -> Path:
@@ -82,6 +83,7 @@ class WorkflowsConfig:
     steps_dir: str = ""
     topics: dict[str, str] = field(default_factory=dict)
     worker: WorkerConfig = field(default_factory=WorkerConfig)
+    follow: FollowConfig = field(default_factory=FollowConfig)
     log_retention_days: float = 90.0
 
     @property
@@ -109,6 +111,9 @@ class WorkflowsConfig:
         worker = section.get("worker", {})
         if not isinstance(worker, dict):
             raise ConfigError("[workflows.worker] must be a table.")
+        follow = section.get("follow", {})
+        if not isinstance(follow, dict):
+            raise ConfigError("[workflows.follow] must be a table (remote, branch, path, interval_s).")
         retention = section.get("log_retention_days", 90)
         if isinstance(retention, bool) or not isinstance(retention, int | float) or retention < 0:
             raise ConfigError(
@@ -131,4 +136,5 @@ class WorkflowsConfig:
             steps_dir=str(section.get("steps_dir", "")),
             topics=dict(topics),
             worker=WorkerConfig.from_section(worker),
+            follow=FollowConfig.from_section(follow),
         )

@@ -208,8 +208,11 @@ class StepsFolder:
     content hash when it is not a git checkout.
     """
 
-    def __init__(self, path: Path | str, topics: dict[str, str] | None = None) -> None:
+    def __init__(self, path: Path | str, topics: dict[str, str] | None = None, *, commit: str = "") -> None:
+        """``commit``: the git commit the folder's files come from, when it is an exported commit
+        rather than a checkout (it then names the version)."""
         self.path = Path(path).expanduser().resolve()
+        self.commit = commit
         if not self.path.is_dir():
             raise ConfigError(f"The steps folder {self.path} does not exist.")
         self.topics = dict(topics or {})
@@ -224,6 +227,11 @@ class StepsFolder:
         """Stop resolving imports from the folder."""
         with contextlib.suppress(ValueError):
             sys.meta_path.remove(self._finder)
+
+    def reopen(self) -> None:
+        """Resolve imports from the folder again (after `close`)."""
+        if self._finder not in sys.meta_path:
+            sys.meta_path.append(self._finder)
 
     def refresh(self) -> bool:
         """Reload when the folder changed; True when a new version is now active.
@@ -281,9 +289,11 @@ class StepsFolder:
 
     def _scan(self) -> tuple:
         stats = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in self._files())
-        return (stats, _git(self.path, "rev-parse", "HEAD"))
+        return (stats, self.commit or _git(self.path, "rev-parse", "HEAD"))
 
     def _version(self) -> str:
+        if self.commit:
+            return self.commit[:12]
         commit = _git(self.path, "rev-parse", "HEAD")
         if commit:
             dirty = _git(self.path, "status", "--porcelain", "--", ".")

@@ -31,6 +31,7 @@ from dataops.redaction import redact
 from dataops.workflows import capture
 from dataops.workflows.config import WorkerConfig
 from dataops.workflows.engine import Engine
+from dataops.workflows.follow import FollowedSteps
 from dataops.workflows.logs import LogRecord, LogWriter, RunLogStore, now_iso
 from dataops.workflows.models import ExternalTask
 from dataops.workflows.retention import prune_logs
@@ -53,13 +54,14 @@ class _Outcome:
 
 
 class Worker:
-    """Runs the steps of ``steps`` (a `StepsFolder` or a `Registry`) for ``engine``."""
+    """Runs the steps of ``steps`` (a `StepsFolder`, the `FollowedSteps` of a branch, or a `Registry`)
+    for ``engine``."""
 
     def __init__(
         self,
         engine: Engine,
         store: RunLogStore,
-        steps: StepsFolder | Registry,
+        steps: StepsFolder | FollowedSteps | Registry,
         config: WorkerConfig | None = None,
         say: Callable[[str], None] | None = None,
         worker_id: str | None = None,
@@ -83,12 +85,12 @@ class Worker:
     @property
     def registry(self) -> Registry:
         """The steps currently served."""
-        return self.steps.registry if isinstance(self.steps, StepsFolder) else self.steps
+        return self.steps if isinstance(self.steps, Registry) else self.steps.registry
 
     @property
     def version(self) -> str:
         """The version (commit) of the steps currently served."""
-        return self.steps.version if isinstance(self.steps, StepsFolder) else ""
+        return "" if isinstance(self.steps, Registry) else self.steps.version
 
     def stop(self) -> None:
         """Ask the worker to stop after the current task (see the module docstring)."""
@@ -310,11 +312,13 @@ class Worker:
         self.stop_event.wait(self._backoff)
 
     def _refresh_steps(self) -> None:
-        if not isinstance(self.steps, StepsFolder):
+        if isinstance(self.steps, Registry):
             return
+        error = self.steps.load_error
         if self.steps.refresh():
             self._say(f"serving steps version {self.steps.version}: {', '.join(self.steps.registry.topics)}")
-        elif self.steps.load_error:
+        elif self.steps.load_error and self.steps.load_error != error:
+            # said once per new problem, not before every task
             self._say(f"{self.steps.load_error}; still serving version {self.steps.version}")
 
     def _subscriptions(self) -> tuple[list[str], list[str] | None]:

@@ -93,9 +93,16 @@ class WorkerProcess:
     """A real ``dataops worker`` process."""
 
     def __init__(
-        self, engine_url: str, steps: Path, log_dir: Path, worker_id: str, *extra: str, config: str = ""
+        self,
+        engine_url: str,
+        steps: Path | None,
+        log_dir: Path,
+        worker_id: str,
+        *extra: str,
+        config: str = "",
     ) -> None:
-        """Start the worker; ``config`` is TOML for its own configuration file (empty by default)."""
+        """Start the worker; ``config`` is TOML for its own configuration file (empty by default);
+        ``steps`` None: the steps come from ``extra`` (``--follow``) or ``config``."""
         self.worker_id = worker_id
         self.stderr_path = log_dir / f"{worker_id}.stderr"
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -106,7 +113,7 @@ class WorkerProcess:
         config_file.write_text(config)
         args = [
             sys.executable, "-m", "dataops.cli", "worker",
-            "--engine-url", engine_url, "--steps", str(steps), "--log-dir", str(log_dir),
+            "--engine-url", engine_url, *(["--steps", str(steps)] if steps else []), "--log-dir", str(log_dir),
             "--worker-id", worker_id, "--long-poll", "1", "--lock-duration", "4", "--retry-timeout", "0",
             *extra,
         ]  # fmt: skip
