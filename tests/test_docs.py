@@ -18,7 +18,12 @@ import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DOCS = [REPO / "README.md", REPO / "ARCHITECTURE.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md"))]
+DOCS = [
+    REPO / "README.md",
+    REPO / "ARCHITECTURE.md",
+    REPO / "CONTRIBUTING.md",
+    *sorted((REPO / "docs").glob("*.md")),
+]
 
 # Words, dots, dashes, `*` and whole `<placeholder>`s between slashes: a name with spaces, braces, colons,
 # `@` or `…` is code or a URL route, not a path.
