@@ -19,7 +19,15 @@ demo: install
 test: install system-deps ui-tests/node_modules/.installed
 	$(MAKE) -k check-py check-js pytest jest ui-test
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(VENV)/tools/.installed
+
+# gitlab-ci-local runs the local pipelines of plain git environments (the demo's) and the tests of the
+# generated .gitlab-ci.yml; 4.72.0 is the newest release that runs on Node 20 (tests/pipelines pins it too)
+GITLAB_CI_LOCAL := gitlab-ci-local@4.72.0
+$(VENV)/tools/.installed: Makefile
+	mkdir -p $(VENV)/tools
+	npm install --prefix $(VENV)/tools --no-save --no-audit --no-fund --loglevel=error $(GITLAB_CI_LOCAL)
+	touch $@
 
 # Two distributions, both editable: the library `dataops` (python/dataops), then the extension that
 # depends on it. A venv from before the split lists the `dataops` command among jupyterlab-dataops'

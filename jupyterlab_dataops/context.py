@@ -62,7 +62,7 @@ class PromotionService:
 
     def ci(self, env_id: str, who: Identity) -> EnvironmentCI:
         """``env_id``'s pipelines as ``who`` may see them (`Forbidden` with the sentence when not)."""
-        return EnvironmentCI(visible_target(self.settings(), env_id, who), self.gitlab_token())
+        return EnvironmentCI(visible_target(self.settings(), env_id, who), self.gitlab_token)
 
     def gitlab_token(self) -> str:
         """The server's GitLab token (variable or 0600 file, as configured)."""

@@ -34,23 +34,50 @@ TOML
   fi
 } > "$config"
 
-# --- promotion: a local bare repository stands in for the deployment repository
+# --- the workflow engine (its URL goes into the environments' pipeline variables below)
+engine_url=""
+if command -v java >/dev/null && command -v mvn >/dev/null; then
+  export DATAOPS_ENGINE_DATA=${DATAOPS_ENGINE_DATA:-$demo/engine}
+  engine_url=$(bash scripts/engine.sh start | tail -n 1)
+fi
+
+# --- promotion: a local bare repository stands in for the deployment repository; each deploy branch
+# starts with the generated .gitlab-ci.yml, which gitlab-ci-local runs after every promotion
 if [ ! -d "$demo/deployment.git" ]; then
   git init -q --bare "$demo/deployment.git"
 fi
+for env in dev test prod; do
+  if ! git --git-dir "$demo/deployment.git" rev-parse -q --verify "refs/heads/deploy/$env" >/dev/null; then
+    seed=$(mktemp -d)
+    git init -q -b "deploy/$env" "$seed"
+    .venv/bin/dataops init-ci --dir "$seed" --env dev=deploy/dev --env test=deploy/test --env prod=deploy/prod >/dev/null
+    git -C "$seed" add -A
+    git -C "$seed" -c user.name="DataOps demo" -c user.email=demo@localhost commit -qm "The deployment pipeline (dataops init-ci)"
+    git -C "$seed" push -q "$demo/deployment.git" "deploy/$env"
+    rm -rf "$seed"
+  fi
+done
+variables=""
+[ -n "$engine_url" ] && variables="variables = { DATAOPS_ENGINE_URL = \"$engine_url\" }"
 cat >> "$config" <<TOML
 [promotion]
 audit_log = "$demo/logs/promotion-audit.jsonl"
+local_pipelines_dir = "$demo/pipelines"
+gitlab_ci_local = "$root/.venv/tools/node_modules/.bin/gitlab-ci-local"
 
 [[promotion.environments]]
 id = "dev"
 branch = "deploy/dev"
 remote = "$demo/deployment.git"
+local_pipelines = true
+$variables
 
 [[promotion.environments]]
 id = "test"
 branch = "deploy/test"
 remote = "$demo/deployment.git"
+local_pipelines = true
+$variables
 
 [[promotion.environments]]
 id = "prod"
@@ -58,13 +85,13 @@ branch = "deploy/prod"
 remote = "$demo/deployment.git"
 protected = true
 allowed_groups = ["release-managers"]
+local_pipelines = true
+$variables
 
 TOML
 
 # --- workflows: the real engine and one worker, when Java is here
-if command -v java >/dev/null && command -v mvn >/dev/null; then
-  export DATAOPS_ENGINE_DATA=${DATAOPS_ENGINE_DATA:-$demo/engine}
-  engine_url=$(bash scripts/engine.sh start | tail -n 1)
+if [ -n "$engine_url" ]; then
   cat >> "$config" <<TOML
 [workflows]
 engine_url = "$engine_url"

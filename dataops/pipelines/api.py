@@ -162,7 +162,7 @@ def _call(target: CITarget, work: Callable[[EnvironmentCI], Awaitable[T]]) -> T:
     """Run async client code to completion, also from a kernel whose event loop is already running."""
 
     async def main() -> T:
-        async with EnvironmentCI(target, gitlab_token()) as ci:
+        async with EnvironmentCI(target, gitlab_token) as ci:
             return await work(ci)
 
     return run_sync(main())

@@ -9,9 +9,12 @@ environment could be read through a visible one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dataops.errors import Forbidden, NotFound
 from dataops.pipelines.access import CITarget, ci_target
 from dataops.pipelines.gitlab import GitLabCI
+from dataops.pipelines.local import LocalCI
 from dataops.pipelines.models import Job, Pipeline, TestReportSummary
 from dataops.promotion.access import Identity, may_see_pipelines
 from dataops.settings import Settings
@@ -28,14 +31,19 @@ def visible_target(settings: Settings, env_id: str, who: Identity) -> CITarget:
 
 
 class EnvironmentCI:
-    """The pipelines of one environment's branch: ``async with EnvironmentCI(target, token) as ci:``.
+    """The pipelines of one environment's branch: ``async with EnvironmentCI(target, token) as ci:``,
+    from GitLab (``token`` is asked for then) or, for a plain git remote, its local pipelines.
 
     Every pipeline and job it returns ran on ``target.branch``; any other id is `NotFound`.
     """
 
-    def __init__(self, target: CITarget, token: str) -> None:
+    def __init__(self, target: CITarget, token: Callable[[], str]) -> None:
         self.target = target
-        self._ci = GitLabCI(target.gitlab_url, token, target.project)
+        self._ci: GitLabCI | LocalCI
+        if target.local_root is not None:
+            self._ci = LocalCI(target)
+        else:
+            self._ci = GitLabCI(target.gitlab_url, token(), target.project)
 
     async def __aenter__(self) -> EnvironmentCI:
         await self._ci.__aenter__()
@@ -76,8 +84,11 @@ class EnvironmentCI:
         found = await self.job(job_id)
         return found, await self._ci.trace(job_id)
 
-    async def trigger(self, variables: dict[str, str]) -> Pipeline:
-        """Start a pipeline on the branch (the caller checks that the user may promote there)."""
+    async def trigger(self, variables: dict[str, str], user: str = "") -> Pipeline:
+        """Start a pipeline on the branch (the caller checks that the user may promote there; GitLab
+        records the token's account as who started it, a local pipeline ``user``)."""
+        if isinstance(self._ci, LocalCI):
+            return await self._ci.trigger(self.target.branch, variables, user=user)
         return await self._ci.trigger(self.target.branch, variables, environment=self.target.environment)
 
     def _check(self, ref: str, what: str) -> None:

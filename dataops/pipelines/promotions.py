@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dataops.errors import DataOpsError, NotConfigured
+from dataops.pipelines.access import local_target
 from dataops.pipelines.gitlab import GitLabCI
+from dataops.pipelines.local import LocalCI
 from dataops.pipelines.models import Pipeline
-from dataops.promotion.config import Environment
+from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.history import HistoryEntry
 
 
@@ -38,18 +40,21 @@ def commit_web_url(entry: HistoryEntry, env: Environment | None, gitlab_url: str
 
 
 async def join_pipelines(
-    entries: list[HistoryEntry],
-    environments: dict[str, Environment],
-    gitlab_url: str,
-    token: Callable[[], str],
+    entries: list[HistoryEntry], cfg: PromotionConfig, token: Callable[[], str]
 ) -> JoinedHistory:
     """Find the newest pipeline of every landed commit of a GitLab environment (``token`` is asked
-    for only then, so a setup with plain git remotes needs none)."""
+    for only then, so a setup with plain git remotes needs none) or of an environment with local
+    pipelines."""
     joined = JoinedHistory(entries)
+    environments = {e.id: e for e in cfg.environments}
+    gitlab_url = cfg.gitlab_url
     by_project: dict[str, list[HistoryEntry]] = {}
     for entry in entries:
         env = environments.get(entry.environment)
-        if entry.commit_sha and env is not None and env.gitlab_project:
+        if entry.commit_sha and env is not None and env.local_pipelines:
+            local = LocalCI(local_target(cfg, env))
+            joined.pipelines[entry.id] = await local.pipeline_of_commit(entry.commit_sha)
+        elif entry.commit_sha and env is not None and env.gitlab_project:
             by_project.setdefault(env.gitlab_project, []).append(entry)
     if not by_project:
         return joined

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from dataops.config import Config
 from dataops.errors import ConfigError, NotConfigured
+from dataops.pipelines.local import push_trigger
 from dataops.promotion import remote
 from dataops.promotion.access import Identity, history_scope, require, server_account
 from dataops.promotion.config import Environment, PromotionConfig
@@ -38,7 +39,7 @@ def make_target(env: Environment, cfg: PromotionConfig) -> Target:
             )
         return GitLabTarget(url, env.gitlab_project, gitlab_token(cfg.token_env, cfg.token_file))
     if env.remote:
-        return GitTarget(env.remote, os.environ.get(cfg.token_env) or None)
+        return GitTarget(env.remote, os.environ.get(cfg.token_env) or None, on_push=push_trigger(env, cfg))
     raise ConfigError(f"Environment {env.id!r} names neither a remote nor a gitlab_project.")
 
 
@@ -163,9 +164,7 @@ def _rows(
     joined = JoinedHistory(history.entries)
     if pipelines:
         joined = run_sync(
-            join_pipelines(
-                history.entries, by_id, cfg.gitlab_url, lambda: gitlab_token(cfg.token_env, cfg.token_file)
-            )
+            join_pipelines(history.entries, cfg, lambda: gitlab_token(cfg.token_env, cfg.token_file))
         )
         if joined.pipelines_error:
             warnings.warn(joined.pipelines_error, stacklevel=3)

@@ -68,6 +68,8 @@ class Environment:
     folders: dict[str, str] = field(default_factory=dict)
     protected_paths: tuple[str, ...] = DEFAULT_PROTECTED_PATHS
     gitlab_identity: str = ""  # empty: [promotion] gitlab_identity
+    local_pipelines: bool = False  # plain git remote: run its .gitlab-ci.yml here after each promotion
+    variables: dict[str, str] = field(default_factory=dict)  # CI/CD variables of its local pipelines
 
     @property
     def target_kind(self) -> str:
@@ -99,6 +101,12 @@ def default_audit_log() -> Path:
     return base / "dataops" / "promotion-audit.jsonl"
 
 
+def default_local_pipelines_dir() -> Path:
+    """``$XDG_DATA_HOME/dataops/local-pipelines``."""
+    base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "dataops" / "local-pipelines"
+
+
 def default_token_file() -> Path:
     """``$XDG_CONFIG_HOME/dataops/gitlab-token``."""
     base = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
@@ -117,6 +125,8 @@ class PromotionConfig:
     audit_store: str = ""  # a PostgreSQL connection string; empty: the audit_log file
     folders: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
     gitlab_identity: str = "service"
+    local_pipelines_dir: Path = field(default_factory=default_local_pipelines_dir)
+    gitlab_ci_local: str = "gitlab-ci-local"  # the runner of local pipelines (a command or a path)
 
     @classmethod
     def from_config(cls, config: Config) -> PromotionConfig:
@@ -148,6 +158,14 @@ class PromotionConfig:
                     "only GitLab environments commit with a GitLab account."
                 )
             _identity(entry.get("gitlab_identity", "service"), f"gitlab_identity of environment {env_id!r}")
+            if entry.get("local_pipelines") and not entry.get("remote"):
+                raise ConfigError(
+                    f"Environment {env_id!r} sets local_pipelines but names no remote; local pipelines "
+                    "run the .gitlab-ci.yml of a plain git remote (GitLab runs its own)."
+                )
+            variables = entry.get("variables", {})
+            if not isinstance(variables, dict) or not all(isinstance(v, str) for v in variables.values()):
+                raise ConfigError(f"The variables of environment {env_id!r} must be a table of text values.")
             env_folders = {
                 **folders,
                 **_table(entry.get("folders", {}), f"folders of environment {env_id!r}"),
@@ -159,6 +177,7 @@ class PromotionConfig:
                         "allowed_users": tuple(entry.get("allowed_users", ())),
                         "allowed_groups": tuple(entry.get("allowed_groups", ())),
                         "folders": env_folders,
+                        "variables": dict(variables),
                         "protected_paths": tuple(entry.get("protected_paths", DEFAULT_PROTECTED_PATHS)),
                     }
                 )
@@ -174,6 +193,8 @@ class PromotionConfig:
             gitlab_identity=_identity(
                 section.get("gitlab_identity", "service"), "[promotion] gitlab_identity"
             ),
+            local_pipelines_dir=_path(section.get("local_pipelines_dir"), default_local_pipelines_dir()),
+            gitlab_ci_local=str(section.get("gitlab_ci_local") or "gitlab-ci-local"),
         )
 
     def identity_of(self, env: Environment) -> str:

@@ -12,7 +12,8 @@ from dataclasses import asdict
 from typing import Any
 
 from dataops.errors import Forbidden, InvalidInput, NotFound
-from dataops.pipelines.gitlab import GitLabCI
+from dataops.pipelines.access import NO_PIPELINES, has_pipelines
+from dataops.pipelines.environment import EnvironmentCI
 from dataops.pipelines.promotions import entry_json, join_pipelines
 from dataops.pipelines.trace import slice_trace
 from dataops.promotion.access import (
@@ -119,7 +120,7 @@ class PromotionDesk:
         ids, hidden = history_scope(cfg, identity(caller), env_id)
         history = await asyncio.to_thread(read_history, cfg.audit_log, ids, limit)
         by_id = {e.id: e for e in cfg.environments}
-        joined = await join_pipelines(history.entries, by_id, cfg.gitlab_url, self.policy.gitlab_token)
+        joined = await join_pipelines(history.entries, cfg, self.policy.gitlab_token)
         return {
             "environment": env_id,
             "limit": limit,
@@ -145,24 +146,22 @@ class PromotionDesk:
                     "id": env.id,
                     "branch": env.branch,
                     "gitlab_project": env.gitlab_project,
-                    "pipelines": bool(env.gitlab_project),
-                    "reason": ""
-                    if env.gitlab_project
-                    else "deploys to a plain git remote: no GitLab pipelines",
+                    "pipelines": has_pipelines(env),
+                    "reason": "" if has_pipelines(env) else NO_PIPELINES,
                     "may_run": decide(env, who, "run pipelines of").allowed,
                 }
             )
         return {"environments": out}
 
-    def _ci(self, caller: Caller, env_id: str, *, run: bool = False) -> tuple[Environment, GitLabCI]:
+    def _ci(self, caller: Caller, env_id: str, *, run: bool = False) -> tuple[Environment, EnvironmentCI]:
         cfg = self.policy.promotion()
         env = cfg.environment(env_id)
         # One rule (the environment's allow lists), worded for what was asked.
         decision = decide(env, identity(caller), "run pipelines of" if run else "see the pipelines of")
         if not decision.allowed:
             raise Forbidden(decision.reason)
-        target = self.policy.ci_target(env, cfg)
-        return env, GitLabCI(target.gitlab_url, self.policy.gitlab_token(), target.project)
+        # pipelines and jobs asked for by id must have run on this environment's branch
+        return env, EnvironmentCI(self.policy.ci_target(env, cfg), self.policy.gitlab_token)
 
     async def pipelines(self, caller: Caller, env_id: str, limit: int) -> dict[str, Any]:
         """The newest pipelines of the environment's branch, with jobs."""
@@ -170,7 +169,7 @@ class PromotionDesk:
             raise InvalidInput(f"'limit' must be between 1 and {MAX_PIPELINES}.")
         env, client = self._ci(caller, env_id)
         async with client as ci:
-            found = await ci.pipelines(env.branch, limit=limit, environment=env.id)
+            found = await ci.pipelines(limit)
         return {
             "environment": env.id,
             "branch": env.branch,
@@ -186,22 +185,20 @@ class PromotionDesk:
             raise InvalidInput("'variables' must be an object of variable names to text values.")
         env, client = self._ci(caller, env_id, run=True)
         async with client as ci:
-            pipeline = await ci.trigger(
-                env.branch, {k: str(v) for k, v in variables.items()}, environment=env.id
-            )
+            pipeline = await ci.trigger({k: str(v) for k, v in variables.items()}, caller.name)
         return pipeline.to_json()
 
     async def pipeline(self, caller: Caller, env_id: str, pipeline_id: int) -> dict[str, Any]:
         """One pipeline with its jobs."""
         env, client = self._ci(caller, env_id)
         async with client as ci:
-            return (await ci.pipeline(pipeline_id, environment=env.id)).to_json()
+            return (await ci.pipeline(pipeline_id)).to_json()
 
     async def test_report(self, caller: Caller, env_id: str, pipeline_id: int) -> dict[str, Any]:
         """The pipeline's JUnit summary."""
         _, client = self._ci(caller, env_id)
         async with client as ci:
-            return (await ci.test_report_summary(pipeline_id)).to_json()
+            return (await ci.test_report(pipeline_id)).to_json()
 
     async def job(self, caller: Caller, env_id: str, job_id: int) -> dict[str, Any]:
         """One job."""
@@ -216,8 +213,7 @@ class PromotionDesk:
             raise InvalidInput("'offset' must be at least 0.")
         _, client = self._ci(caller, env_id)
         async with client as ci:
-            job = await ci.job(job_id)  # status first: a log read after the end is then complete
-            log = await ci.trace(job_id)
+            job, log = await ci.job_log(job_id)  # status first: a log read after the end is complete
         piece = slice_trace(log, offset)
         return {
             "job_id": job.id,

@@ -28,7 +28,8 @@ from typing import Any
 
 from dataops.config import load_config
 from dataops.errors import ConfigError, NotConfigured, Unauthorized
-from dataops.pipelines.access import CITarget
+from dataops.pipelines.access import CITarget, local_target
+from dataops.pipelines.local import push_trigger
 from dataops.promotion import credentials
 from dataops.promotion.config import Environment, PromotionConfig
 from dataops.promotion.targets import Target
@@ -105,11 +106,14 @@ class ServicePolicy:
             secrets = self.secrets()
             git = secrets.get("git", {})
             token = str(git.get("token") or secrets.get("gitlab", {}).get("token") or "") or None
-            return GitTarget(env.remote, token, str(git.get("username") or "oauth2"))
+            return GitTarget(env.remote, token, str(git.get("username") or "oauth2"), push_trigger(env, cfg))
         raise ConfigError(f"Environment {env.id!r} names neither a remote nor a gitlab_project.")
 
     def ci_target(self, env: Environment, cfg: PromotionConfig) -> CITarget:
-        """``env``'s pipelines: its GitLab project and branch (`NotConfigured` for a plain git remote)."""
+        """``env``'s pipelines: its GitLab project and branch, or its local pipelines (`NotConfigured`
+        for a plain git remote without them)."""
+        if env.local_pipelines:
+            return local_target(cfg, env)
         if not env.gitlab_project:
             raise NotConfigured(
                 f"Environment {env.id!r} deploys to a plain git remote; it has no GitLab pipelines."

@@ -15,6 +15,7 @@ from typing import Any
 from tornado import web
 
 from dataops.errors import InvalidInput
+from dataops.pipelines.access import NO_PIPELINES, has_pipelines
 from dataops.pipelines.environment import EnvironmentCI
 from dataops.pipelines.trace import slice_trace
 from dataops.promotion.access import may_see_pipelines, require
@@ -44,12 +45,12 @@ class EnvironmentsHandler(PipelinesHandler):
         out = []
         for env in cfg.environments:
             visible = may_see_pipelines(env, who)
-            reason = "" if env.gitlab_project else "deploys to a plain git remote: no GitLab pipelines"
+            reason = "" if has_pipelines(env) else NO_PIPELINES
             entry: dict[str, Any] = {
                 "id": env.id,
                 "branch": env.branch,
                 "gitlab_project": env.gitlab_project,
-                "pipelines": bool(env.gitlab_project) and visible.allowed,
+                "pipelines": has_pipelines(env) and visible.allowed,
                 "reason": visible.reason or reason,
             }
             out.append(entry)
@@ -90,7 +91,7 @@ class RunPipelineHandler(PipelinesHandler):
         cfg = self.dataops.promotion.config()
         require(cfg.environment(env), self.identity())
         async with self.ci(env) as ci:
-            pipeline = await ci.trigger({k: str(v) for k, v in variables.items()})
+            pipeline = await ci.trigger({k: str(v) for k, v in variables.items()}, self.identity().username)
         self.log.info(
             "dataops: %s started pipeline %s on %s", self.identity().username, pipeline.id, ci.target.branch
         )

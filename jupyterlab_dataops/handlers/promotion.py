@@ -167,7 +167,7 @@ class HistoryHandler(PromotionHandler):
         gitlab_url = cfg.gitlab_url
         by_id = {e.id: e for e in cfg.environments}
         joined = await join_pipelines(
-            history.entries, by_id, gitlab_url, lambda: gitlab_token(cfg.token_env, cfg.token_file)
+            history.entries, cfg, lambda: gitlab_token(cfg.token_env, cfg.token_file)
         )
         self.write_json(
             {

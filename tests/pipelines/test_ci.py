@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import uuid
@@ -19,8 +18,6 @@ from dataops.pipelines.ci import gitlab_ci_yaml, init_ci
 from dataops.workflows.camunda import CamundaEngine
 from tests.pipelines.builders import notebook
 
-TOOLS = Path(__file__).parent / ".tools"
-GITLAB_CI_LOCAL_VERSION = "4.72.0"  # the newest release that runs on Node 20
 SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
@@ -110,31 +107,6 @@ def test_publish_processes_refuses_missing_files_and_a_missing_engine(
 
 
 # -- the generated pipeline, run for real ------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def gitlab_ci_local() -> Path:
-    """The gitlab-ci-local executable: $GITLAB_CI_LOCAL, or installed with npm into tests/pipelines/.tools."""
-    if os.environ.get("GITLAB_CI_LOCAL"):
-        return Path(os.environ["GITLAB_CI_LOCAL"])
-    exe = TOOLS / "node_modules" / ".bin" / "gitlab-ci-local"
-    if not exe.exists():
-        subprocess.run(
-            [
-                "npm",
-                "install",
-                "--prefix",
-                str(TOOLS),
-                "--no-save",
-                "--no-audit",
-                "--no-fund",
-                f"gitlab-ci-local@{GITLAB_CI_LOCAL_VERSION}",
-            ],
-            check=True,
-            timeout=600,
-        )
-    assert shutil.which("rsync"), "gitlab-ci-local copies the checkout with rsync: apt-get install rsync"
-    return exe
 
 
 def _deployment_repo(root: Path, key: str, *, failing: bool = False) -> Path:

@@ -8,10 +8,12 @@ branch) becomes `Forbidden` with the hook's own sentence.
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +21,23 @@ from dataops.errors import Conflict, Forbidden, NotImplementedByProvider, Remote
 from dataops.promotion.credentials import redact
 from dataops.promotion.targets import BranchState, Change, Landing, RemoteFile
 
+log = logging.getLogger(__name__)
+
 
 class GitTarget:
     """A git remote reached with the ``git`` command (any URL git understands)."""
 
-    def __init__(self, remote: str, token: str | None = None, username: str = "oauth2") -> None:
+    def __init__(
+        self,
+        remote: str,
+        token: str | None = None,
+        username: str = "oauth2",
+        on_push: Callable[[str, str, str], None] | None = None,
+    ) -> None:
+        """``on_push(sha, branch, author)`` is called after a commit was pushed (the local pipelines of
+        the environment start there)."""
         self.remote = remote
+        self.on_push = on_push
         self._token = token
         self._username = username
 
@@ -104,6 +117,14 @@ class GitTarget:
             push = self._git(repo, "push", "--porcelain", "--", self.remote, f"{sha}:refs/heads/{target}")
             if push.returncode != 0:
                 self._push_failed(push, change.branch)
+        if self.on_push is not None:
+            try:
+                self.on_push(sha, target, change.author_name)
+            except OSError as exc:
+                # the commit has landed: the promotion stands, and whoever runs the server is told
+                log.warning(
+                    "dataops: commit %s landed on %s but its pipeline did not start: %s", sha, target, exc
+                )
         return Landing(sha, "", target)
 
     def _commit(self, repo: Path, parent: str | None, change: Change) -> str:

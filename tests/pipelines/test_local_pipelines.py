@@ -1,0 +1,143 @@
+"""Local pipelines of a plain git environment: a promotion that lands starts the deployment
+repository's generated .gitlab-ci.yml on this machine (gitlab-ci-local, shell executor), and the
+notebook API shows its jobs, live logs, test summary and the promotion's pipeline, as for GitLab.
+Real parts: a bare git remote, gitlab-ci-local, `dataops run` in a real kernel, the real engine."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import dataops
+from dataops.pipelines.ci import init_ci
+from dataops.workflows.camunda import CamundaEngine
+from tests.pipelines.builders import notebook
+from tests.workflows.support import wait_until
+
+PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="http://dataops.example">
+  <bpmn:process id="{key}" isExecutable="true" camunda:historyTimeToLive="7">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def git(*args: str, cwd: Path | None = None) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
+
+
+@pytest.fixture
+def local_dev(tmp_path, dataops_config, gitlab_ci_local, engine_url):
+    """A deployment remote whose deploy/dev holds the generated CI file and a process, and the
+    administrator's configuration of dev with local pipelines."""
+    remote = tmp_path / "deployment.git"
+    work = tmp_path / "seed"
+    git("init", "-q", "--bare", str(remote))
+    git("init", "-q", "-b", "deploy/dev", str(work))
+    init_ci(work, {"dev": "deploy/dev"})
+    key = f"local_{tmp_path.name[-8:].replace('-', '_')}"
+    (work / "processes").mkdir()
+    (work / "processes" / "release.bpmn").write_text(PROCESS.format(key=key))
+    git("add", "-A", cwd=work)
+    git("-c", "user.name=Admin", "-c", "user.email=admin@example.org", "commit", "-qm", "CI", cwd=work)
+    git("push", "-q", str(remote), "deploy/dev", cwd=work)
+    dataops_config.write_text(
+        f"""
+[promotion]
+audit_log = "{tmp_path / "audit.jsonl"}"
+local_pipelines_dir = "{tmp_path / "pipelines"}"
+gitlab_ci_local = "{gitlab_ci_local}"
+
+[[promotion.environments]]
+id = "dev"
+branch = "deploy/dev"
+remote = "{remote}"
+local_pipelines = true
+variables = {{ DATAOPS_ENGINE_URL = "{engine_url}" }}
+"""
+    )
+    return key
+
+
+def finished(env: str, sha: str):
+    found = [p for p in dataops.list_pipelines(env=env) if p.sha == sha]
+    return found[0] if found and found[0].finished else None
+
+
+def test_a_promotion_runs_the_pipeline_here_and_its_jobs_logs_and_tests_are_shown(
+    local_dev, tmp_path, engine_url
+):
+    nb = notebook(
+        tmp_path / "work" / "check.ipynb",
+        "total = 1.5 + 2.5",
+        "assert total == 4.0",
+        "print('checked', total)",
+    )
+    promotion = dataops.promote(str(nb), env="dev", message="EXR check")
+
+    pipeline = wait_until(
+        lambda: finished("dev", promotion.commit_sha), timeout=300, what="the local pipeline"
+    )
+    assert (pipeline.status, pipeline.ref, pipeline.source) == ("success", "deploy/dev", "push")
+    assert pipeline.user == promotion.user
+    assert [(j.name, j.status) for j in pipeline.jobs] == [
+        ("regression", "success"),
+        ("publish-processes", "success"),
+    ]
+
+    view = dataops.pipeline(pipeline.id, env="dev")
+    regression = view.logs("regression")
+    assert "PASSED" in regression and "notebooks/check.ipynb" in regression
+    assert regression.rstrip().endswith("Job succeeded")
+    report = view.test_report()
+    assert (report.total, report.success, report.failed) == (1, 1, 0)
+    # the publish job reached the engine named by the environment's variables
+    with CamundaEngine(engine_url) as engine:
+        assert local_dev in {d.key for d in engine.definitions()}
+    history = dataops.promotions(env="dev")
+    assert history[["commit_sha", "pipeline_id", "pipeline_status"]].values.tolist() == [
+        [promotion.commit_sha, pipeline.id, "success"]
+    ]
+
+
+def test_a_failing_notebook_fails_its_pipeline_and_skips_the_deploy_stage(local_dev, tmp_path):
+    nb = notebook(
+        tmp_path / "work" / "check.ipynb", "total = 1.5 + 2.5", "assert total == 5.0, f'total is {total}'"
+    )
+    promotion = dataops.promote(str(nb), env="dev", message="a wrong check")
+
+    pipeline = wait_until(
+        lambda: finished("dev", promotion.commit_sha), timeout=300, what="the local pipeline"
+    )
+    assert pipeline.status == "failed"
+    assert [(j.name, j.status) for j in pipeline.jobs] == [
+        ("regression", "failed"),
+        ("publish-processes", "skipped"),
+    ]
+    log = dataops.pipeline(pipeline.id, env="dev").logs("regression")
+    assert "total is 4.0" in log
+    assert "ERROR: Job failed: exit code" in log
+
+
+def test_without_gitlab_ci_local_the_pipeline_fails_and_says_how_to_install_it(
+    local_dev, tmp_path, dataops_config
+):
+    dataops_config.write_text(
+        dataops_config.read_text().replace('gitlab_ci_local = "', 'gitlab_ci_local = "/nowhere/')
+    )
+    nb = notebook(tmp_path / "work" / "check.ipynb", "print('hello')")
+    promotion = dataops.promote(str(nb), env="dev", message="no runner")
+
+    pipeline = wait_until(
+        lambda: finished("dev", promotion.commit_sha), timeout=120, what="the local pipeline"
+    )
+    assert pipeline.status == "failed"
+    (job,) = pipeline.jobs
+    log = dataops.pipeline(pipeline.id, env="dev").logs(job.name)
+    assert "gitlab-ci-local was not found" in log and "make install" in log
