@@ -23,6 +23,8 @@ _LAZY: dict[str, str] = {
     "step": "dataops.workflows.steps",
     "BpmnError": "dataops.workflows.steps",
     "Task": "dataops.workflows.steps",
+    "try_step": "dataops.workflows.trial",
+    "StepTrial": "dataops.workflows.trial",
     "Worker": "dataops.workflows.worker",
     "LogRecord": "dataops.workflows.logs",
 }

@@ -181,10 +181,14 @@ def install(level: int | str = logging.INFO) -> None:
     """
     global _installed, _original_showwarning
     with _install_lock:
+        # The streams are checked every time: a host (a test runner, a notebook front end) may have
+        # put its own stream in place since; the proxy goes in front of whatever is there now.
+        if not isinstance(sys.stdout, _StreamProxy):
+            sys.stdout = _StreamProxy(sys.stdout, "stdout", "INFO")
+        if not isinstance(sys.stderr, _StreamProxy):
+            sys.stderr = _StreamProxy(sys.stderr, "stderr", "WARNING")
         if _installed:
             return
-        sys.stdout = _StreamProxy(sys.stdout, "stdout", "INFO")
-        sys.stderr = _StreamProxy(sys.stderr, "stderr", "WARNING")
         root = logging.getLogger()
         root.addHandler(_TaskLogHandler())
         root.setLevel(level)
