@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ("pytest_jupyter.jupyter_server", "tests.engine", "tests.postgres")
+pytest_plugins = ("pytest_jupyter.jupyter_server", "tests.engine", "tests.postgres", "tests.tools")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

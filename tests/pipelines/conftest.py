@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +14,6 @@ from tests.fakes.gitlab.fixtures import gitlab_fake, gitlab_spec  # noqa: F401
 from tests.fakes.gitlab.state import DEVELOPER, REPORTER
 
 TOKEN = "glpat-alice-secret-token"
-REPO = Path(__file__).resolve().parents[2]
-TOOLS = Path(__file__).parent / ".tools"
-GITLAB_CI_LOCAL_VERSION = "4.72.0"  # the newest release that runs on Node 20; the Makefile pins it too
 
 
 def regression_junit() -> bytes:
@@ -108,32 +102,3 @@ remote = "https://git.example.org/deploy.git"
     )
     monkeypatch.setenv("DATAOPS_GITLAB_TOKEN", TOKEN)
     return ci_project
-
-
-@pytest.fixture(scope="session")
-def gitlab_ci_local() -> Path:
-    """The gitlab-ci-local executable: $GITLAB_CI_LOCAL, the one `make install` put into the venv, or
-    installed with npm into tests/pipelines/.tools."""
-    if os.environ.get("GITLAB_CI_LOCAL"):
-        return Path(os.environ["GITLAB_CI_LOCAL"])
-    installed = REPO / ".venv" / "tools" / "node_modules" / ".bin" / "gitlab-ci-local"
-    if installed.exists():
-        return installed
-    exe = TOOLS / "node_modules" / ".bin" / "gitlab-ci-local"
-    if not exe.exists():
-        subprocess.run(
-            [
-                "npm",
-                "install",
-                "--prefix",
-                str(TOOLS),
-                "--no-save",
-                "--no-audit",
-                "--no-fund",
-                f"gitlab-ci-local@{GITLAB_CI_LOCAL_VERSION}",
-            ],
-            check=True,
-            timeout=600,
-        )
-    assert shutil.which("rsync"), "gitlab-ci-local copies the checkout with rsync: apt-get install rsync"
-    return exe
