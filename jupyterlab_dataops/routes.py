@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jupyterlab_dataops.handlers import pipelines, promotion, sdmx, status, workflow_ws, workflows
+from jupyterlab_dataops.handlers import guide, pipelines, promotion, sdmx, status, workflow_ws, workflows
 
 
 def api_routes() -> list[tuple[str, type]]:
@@ -14,4 +14,5 @@ def api_routes() -> list[tuple[str, type]]:
         *sdmx.ROUTES,
         *pipelines.ROUTES,
         *promotion.ROUTES,
+        *guide.ROUTES,
     ]
