@@ -3,13 +3,15 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { corePlugin } from './core/plugin';
 import { dataPlugin } from './data/plugin';
 import { deployPlugin } from './deploy/plugin';
+import { guidePlugin } from './guide/plugin';
 import { workflowsPlugin } from './workflows/plugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   corePlugin,
   dataPlugin,
   workflowsPlugin,
-  deployPlugin
+  deployPlugin,
+  guidePlugin
 ];
 
 export default plugins;

@@ -13,6 +13,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync
 } from 'fs';
 import { tmpdir } from 'os';
@@ -75,10 +76,31 @@ async function start(): Promise<void> {
   throw new Error(`The SDMX test provider does not answer at ${PROBE}.`);
 }
 
+/** The SAMPLES files source (one folder per dataflow) that the Launcher's first example reads. */
+const FILES_SOURCE = '/tmp/dataops-ui-tests/sdmx-files';
+
+function layOutFilesSource(): void {
+  const exr = path.join(FILES_SOURCE, 'EXR');
+  if (existsSync(path.join(exr, 'M.USD.EUR.SP00.A.xml'))) {
+    return; // laid out by another run, which may be reading it now
+  }
+  mkdirSync(exr, { recursive: true });
+  const ecb = path.join(SAMPLES, 'ECB_EXR', '1');
+  symlinkSync(
+    path.join(ecb, 'structure-full.xml'),
+    path.join(exr, 'structure.xml')
+  );
+  symlinkSync(
+    path.join(ecb, 'M.USD.EUR.SP00.A.xml'),
+    path.join(exr, 'M.USD.EUR.SP00.A.xml')
+  );
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(SAMPLES)) {
     return async () => undefined;
   }
+  layOutFilesSource();
   mkdirSync(REGISTRY, { recursive: true });
   const me = path.join(REGISTRY, `run-${process.pid}`);
   writeFileSync(me, '');
