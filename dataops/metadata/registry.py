@@ -1,0 +1,224 @@
+"""The metadata registry: the SDMX artefacts and process configurations of one folder.
+
+The folder is a checkout of an environment's deployment branch, or a user's working copy::
+
+    metadata/codelists/ECB+CL_FREQ+1.0.0.xml     one artefact version per file, SDMX-ML 3.0
+    metadata/dataconstraints/ECB+EXR_CONSTRAINTS+1.1.0.xml
+    processes/sdmx_production.toml               a process's configuration (with ``version``)
+    processes/sdmx_production.schema.json        the JSON Schema that configuration must meet
+
+Every version of an artefact is its own file, so the registry answers for any version; what a
+change is and which version bump it needs is `dataops.metadata.versioning`'s.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from dataops.errors import DataOpsError, InvalidInput, InvalidMetadata, NotFound
+from dataops.metadata.artefacts import KINDS, Artefact, Dataflow, DataConstraint, Ref
+from dataops.metadata.constraints import Allowed, allowed_codes
+from dataops.metadata.sdmxml import read_artefacts, sdmx_version
+from dataops.metadata.structures import find_flow, structure_for, to_model_dataflow
+from dataops.metadata.versioning import Version
+from dataops.sdmx import model
+from dataops.sdmx.xml_safety import parse_tree
+
+METADATA_DIR = "metadata"
+PROCESSES_DIR = "processes"
+FOLDERS = {
+    "codelist": "codelists",
+    "conceptscheme": "conceptschemes",
+    "datastructure": "datastructures",
+    "dataflow": "dataflows",
+    "dataconstraint": "dataconstraints",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A broken rule: the file, the artefact (or process) it concerns, the rule, what is wrong."""
+
+    file: str
+    artefact: str
+    rule: str
+    message: str
+
+    @property
+    def sentence(self) -> str:
+        """``file, artefact: what is wrong (rule: …).`` as the CLI, the pipeline and errors print it."""
+        where = f"{self.file}, {self.artefact}" if self.artefact else self.file
+        return f"{where}: {self.message.rstrip('.')} (rule: {self.rule})."
+
+
+def artefact_path(ref: Ref) -> str:
+    """The file of one artefact version, relative to the folder: ``metadata/<kind>s/AGENCY+ID+VERSION.xml``."""
+    return f"{METADATA_DIR}/{FOLDERS[ref.kind]}/{ref.agency}+{ref.id}+{ref.version}.xml"
+
+
+def read_artefact_file(data: bytes, file: str) -> Artefact:
+    """The one artefact of a registry file; `InvalidMetadata` (``details``: file, rule) otherwise."""
+
+    def broken(rule: str, message: str) -> InvalidMetadata:
+        problem = Problem(file, "", rule, message)
+        return InvalidMetadata(problem.sentence, details={"file": file, "rule": rule, "message": message})
+
+    try:
+        root = parse_tree(data, file)
+        found = read_artefacts(data, file) if sdmx_version(root) == "3.0" else None
+    except DataOpsError as exc:
+        reason = exc.message.removeprefix(f"{file}: ").removeprefix(file).strip()
+        raise broken("artefacts are well-formed SDMX-ML 3.0", reason) from None
+    if found is None:
+        raise broken("artefacts are SDMX-ML 3.0", "the file is not an SDMX-ML 3.0 structure message")
+    if len(found) != 1:
+        raise broken(
+            "one artefact per file, so a review shows one change per file", f"the file holds {len(found)} artefacts"
+        )
+    return found[0]
+
+
+class Registry:
+    """The artefacts and process configurations of a folder, read once (build a new one to re-read).
+
+    Files that break a rule are kept out and listed in ``problems``; `dataops.metadata.check`
+    adds the rules that need the whole folder (references, versioning).
+    """
+
+    def __init__(self, files: dict[str, bytes], origin: str = "") -> None:
+        self.origin = origin
+        self.files = files
+        self.problems: list[Problem] = []
+        self.by_ref: dict[Ref, Artefact] = {}
+        self.file_of: dict[Ref, str] = {}
+        for name in sorted(files):
+            if name.startswith(METADATA_DIR + "/") and name.endswith(".xml"):
+                self._add(name)
+            elif name.startswith(METADATA_DIR + "/") and name.endswith(".json"):
+                self.problems.append(
+                    Problem(name, "", "artefacts are SDMX-ML 3.0", "SDMX-JSON artefact files are not read yet; write the artefact as SDMX-ML 3.0")
+                )
+
+    @classmethod
+    def open(cls, folder: Path | str) -> Registry:
+        """The registry of a folder on disk (its ``metadata/`` and ``processes/``)."""
+        root = Path(folder).expanduser()
+        if not root.is_dir():
+            raise NotFound(f"The metadata folder {root} does not exist.")
+        files = {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for sub in (METADATA_DIR, PROCESSES_DIR)
+            if (root / sub).is_dir()
+            for p in sorted((root / sub).rglob("*"))
+            if p.is_file()
+        }
+        return cls(files, str(root))
+
+    @classmethod
+    def at_revision(cls, repo: Path | str, revision: str) -> Registry:
+        """The registry as it is at ``revision`` (a branch such as ``deploy/test``, or a commit) of a git repository."""
+        def git(*args: str) -> bytes:
+            done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+            if done.returncode:
+                raise NotFound(f"git could not read {revision} of {repo}: {done.stderr.decode().strip()}")
+            return done.stdout
+
+        names = git("ls-tree", "-r", "--name-only", revision, "--", METADATA_DIR, PROCESSES_DIR).decode().split("\n")
+        files = {n: git("show", f"{revision}:{n}") for n in names if n}
+        return cls(files, f"{repo}@{revision}")
+
+    def _add(self, name: str) -> None:
+        try:
+            art = read_artefact_file(self.files[name], name)
+        except InvalidMetadata as exc:
+            self.problems.append(Problem(name, "", exc.details["rule"], exc.details["message"]))
+            return
+        if art.ref in self.by_ref:
+            self.problems.append(
+                Problem(name, str(art.ref), "one file per artefact version", f"{self.file_of[art.ref]} holds the same version")
+            )
+            return
+        self.by_ref[art.ref] = art
+        self.file_of[art.ref] = name
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def artefacts(self, kind: str | None = None) -> list[Artefact]:
+        """Every artefact version (of ``kind`` when given), by kind, agency, id and version."""
+        if kind is not None and kind not in KINDS:
+            raise InvalidInput(f"{kind!r} is not an artefact kind; the registry holds {', '.join(KINDS)}.")
+        found = [a for a in self.by_ref.values() if kind is None or a.kind == kind]
+        return sorted(found, key=lambda a: (a.kind, a.agency, a.id, _order(a.version)))
+
+    def versions(self, kind: str, agency: str, art_id: str) -> list[Artefact]:
+        """Every version of one artefact, oldest first."""
+        return [a for a in self.artefacts(kind) if (a.agency, a.id) == (agency, art_id)]
+
+    def get(self, kind: str, agency: str, art_id: str, version: str = "") -> Artefact:
+        """One artefact version (``version`` empty or ``latest``: the latest); `NotFound` says what exists."""
+        found = [a for a in self.artefacts(kind) if a.id == art_id and (not agency or a.agency == agency)]
+        if version and version != "latest":
+            found = [a for a in found if a.version == version]
+        if not found:
+            have = sorted({a.version for a in self.artefacts(kind) if a.id == art_id})
+            hint = f"it has versions {', '.join(have)}" if have else f"it holds no {kind} {art_id}"
+            raise NotFound(f"The metadata registry {self.origin} has no {kind} {agency or '*'}:{art_id}({version or 'latest'}); {hint}.")
+        return found[-1]
+
+    def resolve(self, ref: Ref) -> Artefact:
+        """The artefact a reference names, exactly that version."""
+        return self.get(ref.kind, ref.agency, ref.id, ref.version)
+
+    def dataflows(self) -> list[model.Dataflow]:
+        """Every version of every dataflow, as the query model's stubs."""
+        return [to_model_dataflow(f) for f in self.artefacts("dataflow") if isinstance(f, Dataflow)]
+
+    def structure_for(self, flow_ref: str) -> tuple[model.Dataflow, model.Structure]:
+        """Dataflow ``flow_ref`` (``ECB:EXR(1.0.0)``, no version: the latest) and its structure,
+        codelists and concepts resolved in the versions referenced (`InvalidMetadata` when one is missing)."""
+        return structure_for(self, flow_ref)
+
+    def allowed(self, flow_ref: str, at: date | str | None = None) -> Allowed:
+        """The codes the allowed constraints let dataflow ``flow_ref`` hold (see `Allowed.check`).
+
+        The constraints are those attached to the dataflow or its data structure, each in its
+        latest version (the SDMX 3.1 technical specifications: earlier versions of a constraint are history only), and
+        valid at ``at`` (default: today). Several constraints on one dimension all apply.
+        """
+        flow = find_flow(self, flow_ref)
+        day = (at if isinstance(at, str) else (at or date.today()).isoformat())[:10]
+        targets = {flow.ref, *( [flow.structure] if flow.structure else [])}
+        latest: dict[tuple[str, str, str], Artefact] = {}
+        for con in self.artefacts("dataconstraint"):
+            latest[con.ref.key] = con  # artefacts() is oldest first, so the last one stays
+        applied: list[DataConstraint] = []
+        for con in latest.values():
+            assert isinstance(con, DataConstraint)
+            if con.role != "Allowed" or not targets & set(con.attachments):
+                continue
+            if (con.valid_from and con.valid_from[:10] > day) or (con.valid_to and con.valid_to[:10] < day):
+                continue
+            applied.append(con)
+        codes: dict[str, frozenset[str]] = {}
+        universe = self.codelist_codes(flow_ref)
+        for con in applied:
+            for dim, allowed in allowed_codes(con, universe).items():
+                codes[dim] = codes[dim] & allowed if dim in codes else allowed
+        return Allowed(flow.ref, tuple(c.ref for c in applied), codes)
+
+    def codelist_codes(self, flow_ref: str) -> dict[str, frozenset[str]]:
+        """Each coded dimension's codes (from its codelist) for dataflow ``flow_ref``."""
+        _, dsd = self.structure_for(flow_ref)
+        return {d.id: frozenset(d.codes["id"].astype(str)) for d in dsd.dimensions if len(d.codes)}
+
+
+def _order(version: str) -> tuple:
+    try:
+        v = Version.parse(version)
+    except InvalidInput:
+        return (-1, version)
+    # A release sorts after its drafts (1.0.0-draft < 1.0.0).
+    return (v.major, v.minor, v.patch, v.extension == "", v.extension)
