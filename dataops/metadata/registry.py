@@ -71,6 +71,7 @@ def read_artefact_file(data: bytes, file: str) -> Artefact:
         found = read_artefacts(data, file) if sdmx_version(root) == "3.0" else None
     except DataOpsError as exc:
         reason = exc.message.removeprefix(f"{file}: ").removeprefix(file).strip()
+        reason = f"the file {reason}" if reason.startswith(("is ", "has ", "declares ")) else reason
         raise broken("artefacts are well-formed SDMX-ML 3.0", reason) from None
     if found is None:
         raise broken("artefacts are SDMX-ML 3.0", "the file is not an SDMX-ML 3.0 structure message")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dataops.errors import InvalidMetadata
 from dataops.metadata.artefacts import Artefact
+from dataops.metadata.check import RELEASED, VERSIONING
 from dataops.metadata.registry import Problem, Registry, artefact_path
 from dataops.metadata.sdmxml import read_artefacts
 from dataops.metadata.versioning import Bump, Version, diff
@@ -38,24 +39,32 @@ def proposed_version(registry: Registry, art: Artefact) -> str:
     return next_version(latest.version, change.required) if change.required else latest.version
 
 
-def save(folder: Path | str, art: Artefact, registry: Registry | None = None) -> Path:
-    """Write ``art`` to its file under ``folder``; `InvalidMetadata` when its version is too small
-    for its change against the latest earlier version, or when it rewrites a released version."""
+def save(folder: Path | str, art: Artefact, registry: Registry | None = None, *, versioning: bool = True) -> Path:
+    """Write ``art`` to its file under ``folder``; `InvalidMetadata` when it rewrites a released
+    version, or (``versioning``) when its version is too small for its change against the latest
+    earlier version."""
     reg = registry if registry is not None else Registry.open(folder)
+    problem = _refusal(reg, art, versioning)
+    if problem is not None:
+        raise problem
+    target = Path(folder) / artefact_path(art.ref)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(write_artefact(art))
+    return target
+
+
+def _refusal(reg: Registry, art: Artefact, versioning: bool) -> InvalidMetadata | None:
     path = artefact_path(art.ref)
     existing = reg.by_ref.get(art.ref)
     if existing is not None and existing != art and not Version.parse(art.version).extension:
         what = "; ".join(c.what for c in diff(existing, art).changes)
-        raise _refused(path, art, "a released version never changes; a change gets a new version", f"version {art.version} exists with other content ({what})")
+        return _refused(path, art, RELEASED, f"version {art.version} exists with other content ({what})")
     earlier = [a for a in reg.versions(art.kind, art.agency, art.id) if _key(a.version) < _key(art.version)]
-    if earlier:
+    if versioning and earlier:
         problem = diff(earlier[-1], art).problem()
         if problem:
-            raise _refused(path, art, "SDMX semantic versioning: the bump is at least what the change needs", problem)
-    target = Path(folder) / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(write_artefact(art))
-    return target
+            return _refused(path, art, VERSIONING, problem)
+    return None
 
 
 def _key(version: str) -> tuple[int, int, int]:
@@ -70,13 +79,16 @@ def _refused(path: str, art: Artefact, rule: str, message: str) -> InvalidMetada
 
 
 def import_message(folder: Path | str, message: Path | str) -> list[Path]:
-    """Split an SDMX-ML 2.1 or 3.0 structure message into the folder's files (one per artefact)."""
+    """Split an SDMX-ML 2.1 or 3.0 structure message into the folder's files (one per artefact).
+
+    Artefacts come in as their maintainer versioned them (``dataops metadata check`` reports what
+    breaks SDMX versioning); nothing is written when one would rewrite a version already held.
+    """
     source = Path(message)
     arts = read_artefacts(source.read_bytes(), str(source))
     registry = Registry.open(folder) if Path(folder).is_dir() else Registry({}, str(folder))
-    written = []
     for art in arts:
-        written.append(save(folder, art, registry))
-        registry.by_ref[art.ref] = art
-        registry.file_of[art.ref] = artefact_path(art.ref)
-    return written
+        problem = _refusal(registry, art, versioning=False)
+        if problem is not None:
+            raise problem
+    return [save(folder, art, registry, versioning=False) for art in arts]

@@ -1,0 +1,66 @@
+"""Each artefact is one SDMX-ML 3.0 file that validates against the SDMX schemas and reads back equal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pysdmx.io import read_sdmx
+
+from dataops.errors import InvalidMetadata
+from dataops.metadata import Registry, write_artefact
+from dataops.metadata.registry import read_artefact_file
+from dataops.metadata.sdmxml import read_artefacts
+
+
+@pytest.mark.parametrize("message", ["ECB_EXR/1/structure-full.xml", "ESTAT/GOV_10Q_GGNFA.xml", "v3/xml/ECB_EXR1.xml"])
+def test_every_artefact_written_validates_against_the_sdmx_schemas_and_reads_back_equal(samples, message):
+    arts = read_artefacts((samples / message).read_bytes(), message)
+    assert {a.kind for a in arts} >= {"datastructure"}
+    for art in arts:
+        body = write_artefact(art)
+        # pysdmx validates the message against the SDMX-ML 3.0 schemas before reading it.
+        (theirs,) = read_sdmx(body.decode(), validate=True).structures
+        assert theirs.id == art.id and theirs.version == art.version
+        assert read_artefact_file(body, "x.xml") == art
+
+
+def test_writing_an_unchanged_artefact_gives_the_same_bytes(ecb_folder):
+    registry = Registry.open(ecb_folder)
+    for art in registry.artefacts():
+        path = ecb_folder / registry.file_of[art.ref]
+        assert write_artefact(art) == path.read_bytes()
+
+
+def test_the_import_writes_one_file_per_artefact_named_after_it(ecb_folder):
+    names = sorted(p.relative_to(ecb_folder).as_posix() for p in ecb_folder.rglob("*.xml"))
+    assert "metadata/codelists/ECB+CL_CURRENCY+1.0.xml" in names
+    assert "metadata/dataconstraints/ECB+EXR_CONSTRAINTS+1.0.xml" in names
+    assert "metadata/datastructures/ECB+ECB_EXR1+1.0.xml" in names
+    assert len(names) == 15  # 11 codelists, a concept scheme, the DSD, the dataflow, the constraint
+
+
+def test_a_malformed_artefact_file_is_named_with_its_rule(ecb_folder):
+    path = ecb_folder / "metadata/codelists/ECB+CL_FREQ+1.0.xml"
+    path.write_bytes(path.read_bytes().replace(b"</str:Codelist>", b""))
+    registry = Registry.open(ecb_folder)
+    (problem,) = registry.problems
+    assert problem.file == "metadata/codelists/ECB+CL_FREQ+1.0.xml"
+    assert "rule: artefacts are well-formed SDMX-ML 3.0" in problem.sentence
+    assert "line" in problem.sentence
+    with pytest.raises(InvalidMetadata, match=r"metadata/codelists/ECB\+CL_FREQ\+1.0.xml: .*rule: artefacts are well-formed"):
+        read_artefact_file(path.read_bytes(), "metadata/codelists/ECB+CL_FREQ+1.0.xml")
+
+
+def test_a_file_with_two_artefacts_or_in_sdmx_ml_21_is_refused(samples, tmp_path: Path):
+    full = (samples / "ECB_EXR/1/structure-full.xml").read_bytes()
+    with pytest.raises(InvalidMetadata, match=r"rule: artefacts are SDMX-ML 3.0"):
+        read_artefact_file(full, "metadata/all.xml")
+    arts = read_artefacts(full, "x")
+    first, second = (etree.fromstring(write_artefact(a)) for a in arts[1:3])
+    container = next(first.iter("{*}Codelists"))
+    container.append(next(second.iter("{*}Codelist")))
+    two = etree.tostring(first)
+    with pytest.raises(InvalidMetadata, match=r"metadata/two.xml: the file holds 2 artefacts \(rule: one artefact per file"):
+        read_artefact_file(two, "metadata/two.xml")
