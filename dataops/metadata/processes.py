@@ -103,7 +103,8 @@ class ProcessConfigs:
         root = self.folder / PROCESSES_DIR
         if not root.is_dir():
             return ()
-        return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(root.glob("*")) if p.is_file())
+        # The files' bytes, not their times: a promotion may rewrite a file within one timestamp tick.
+        return tuple((p.name, p.read_bytes()) for p in sorted(root.glob("*")) if p.is_file())
 
     def for_process(self, key: str) -> ProcessConfig | None:
         """The configuration in force for process ``key`` (None when the process has none)."""
@@ -111,8 +112,7 @@ class ProcessConfigs:
         if fingerprint != self._fingerprint or self._registry is None:
             self._fingerprint = fingerprint
             # Only processes/ is read: a worker needs no codelists.
-            root = self.folder / PROCESSES_DIR
-            files = {f"{PROCESSES_DIR}/{name}": (root / name).read_bytes() for name, *_ in fingerprint}
+            files = {f"{PROCESSES_DIR}/{name}": data for name, data in fingerprint}
             self._registry = Registry(files, str(self.folder))
             self._checked: set[str] = set()
             self.errors = {}
