@@ -25,6 +25,7 @@ from dataops.metadata.sdmxml import read_artefacts, sdmx_version
 from dataops.metadata.structures import find_flow, structure_for, to_model_dataflow
 from dataops.metadata.versioning import Version
 from dataops.sdmx import model
+from dataops.sdmx.query import FlowRef
 from dataops.sdmx.xml_safety import parse_tree
 
 METADATA_DIR = "metadata"
@@ -177,12 +178,12 @@ class Registry:
         """Every version of every dataflow, as the query model's stubs."""
         return [to_model_dataflow(f) for f in self.artefacts("dataflow") if isinstance(f, Dataflow)]
 
-    def structure_for(self, flow_ref: str) -> tuple[model.Dataflow, model.Structure]:
+    def structure_for(self, flow_ref: str | FlowRef) -> tuple[model.Dataflow, model.Structure]:
         """Dataflow ``flow_ref`` (``ECB:EXR(1.0.0)``, no version: the latest) and its structure,
         codelists and concepts resolved in the versions referenced (`InvalidMetadata` when one is missing)."""
         return structure_for(self, flow_ref)
 
-    def allowed(self, flow_ref: str, at: date | str | None = None) -> Allowed:
+    def allowed(self, flow_ref: str | FlowRef, at: date | str | None = None) -> Allowed:
         """The codes the allowed constraints let dataflow ``flow_ref`` hold (see `Allowed.check`).
 
         The constraints are those attached to the dataflow or its data structure, each in its
@@ -210,7 +211,7 @@ class Registry:
                 codes[dim] = codes[dim] & allowed if dim in codes else allowed
         return Allowed(flow.ref, tuple(c.ref for c in applied), codes)
 
-    def codelist_codes(self, flow_ref: str) -> dict[str, frozenset[str]]:
+    def codelist_codes(self, flow_ref: str | FlowRef) -> dict[str, frozenset[str]]:
         """Each coded dimension's codes (from its codelist) for dataflow ``flow_ref``."""
         _, dsd = self.structure_for(flow_ref)
         return {d.id: frozenset(d.codes["id"].astype(str)) for d in dsd.dimensions if len(d.codes)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -23,6 +24,9 @@ from dataops.sdmx.model import Dataflow, Structure
 from dataops.sdmx.query import DataQuery, FlowRef
 from dataops.sdmx.readers import table_metadata
 from dataops.sdmx.sources import Source, get_source
+
+if TYPE_CHECKING:
+    from dataops.metadata.backend import MetadataBackend
 
 
 @dataclass
@@ -56,12 +60,16 @@ class Fetched:
         }
 
 
-def open_backend(config: Config, source: str | Source) -> SdmxClient | FilesBackend:
-    """The client for a REST source or the reader of a ``files`` source."""
+def open_backend(config: Config, source: str | Source) -> SdmxClient | FilesBackend | MetadataBackend:
+    """The client for a REST source, the reader of a ``files`` source or a ``metadata`` registry."""
     resolved = get_source(config, source)
     data_config = DataConfig.from_config(config)
     if resolved.api == "files":
         return FilesBackend(resolved, data_config)
+    if resolved.api == "metadata":
+        from dataops.metadata.backend import MetadataBackend
+
+        return MetadataBackend(resolved)
     return SdmxClient(resolved, data_config)
 
 
@@ -87,7 +95,7 @@ def source_status(config: Config, source: str | Source) -> SourceStatus:
     URL with a status below 500 (through the same transport, retries and size guard as queries)."""
     resolved = get_source(config, source)
     started = time.monotonic()
-    if resolved.api == "files":
+    if resolved.api in ("files", "metadata"):
         reachable = resolved.folder.is_dir()
         message = "Folder found" if reachable else f"The folder {resolved.folder} does not exist"
     else:

@@ -1,0 +1,56 @@
+"""The SDMX REST endpoint serves a metadata registry's structures, every version, through the real server."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from pysdmx.io import read_sdmx
+from tornado.httpclient import HTTPClientError
+
+from dataops.metadata import Registry, import_message, save
+from dataops.sdmx.readers import read_structure
+
+STR30 = "application/vnd.sdmx.structure+xml;version=3.0.0"
+
+
+@pytest.fixture
+def registry_source(shared_dir, dataops_config, tmp_path):
+    """A ``metadata`` source over ECB EXR's artefacts, with the dataflow in versions 1.0 and 1.0.1."""
+    folder = tmp_path / "deploy"
+    import_message(folder, shared_dir / "sdmx-samples/ECB_EXR/1/structure-full.xml")
+    flow = Registry.open(folder).get("dataflow", "ECB", "EXR")
+    save(folder, dataclasses.replace(flow, version="1.0.1", name="Euro foreign exchange reference rates"))
+    dataops_config.write_text(f'[[sources]]\nid = "ORG"\nname = "Our registry"\napi = "metadata"\nurl = "{folder}"\n')
+    return folder
+
+
+async def _get(jp_fetch, *path, **params):
+    return await jp_fetch("dataops", "sdmx", "ORG", *path, params=params)
+
+
+async def test_every_version_of_a_dataflow_is_served_and_validates(registry_source, jp_fetch):
+    response = await _get(jp_fetch, "structure", "dataflow", "ECB", "EXR", "*")
+    assert response.headers["Content-Type"] == STR30
+    flows = read_sdmx(response.body.decode(), validate=True).get_dataflows()
+    assert sorted(f.short_urn for f in flows) == ["Dataflow=ECB:EXR(1.0)", "Dataflow=ECB:EXR(1.0.1)"]
+    latest = await _get(jp_fetch, "structure", "dataflow", "ECB", "EXR", "~")
+    (flow,) = read_structure(latest.body).dataflows
+    assert (flow.version, flow.name) == ("1.0.1", "Euro foreign exchange reference rates")
+    old = await _get(jp_fetch, "structure", "dataflow", "ECB", "EXR", "1.0")
+    assert read_structure(old.body).dataflows[0].name == "Exchange Rates"
+
+
+async def test_the_data_structure_is_served_with_the_registry_s_codelists(registry_source, jp_fetch):
+    response = await _get(jp_fetch, "structure", "datastructure", "ECB", "ECB_EXR1", "1.0", references="children")
+    message = read_sdmx(response.body.decode(), validate=True)
+    (dsd,) = message.get_data_structure_definitions()
+    assert dsd.short_urn == "DataStructure=ECB:ECB_EXR1(1.0)"
+    assert {cl.id: len(cl.items) for cl in message.get_codelists()}["CL_CURRENCY"] == 355
+
+
+async def test_a_version_the_registry_lacks_is_404(registry_source, jp_fetch):
+    with pytest.raises(HTTPClientError) as err:
+        await _get(jp_fetch, "structure", "dataflow", "ECB", "EXR", "9.0.0")
+    assert err.value.code == 404 and "EXR" in json.loads(err.value.response.body)["message"]
