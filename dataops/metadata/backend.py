@@ -9,10 +9,10 @@ organisation's own structures. It holds no data: the store does.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 from dataops.errors import NoData
 from dataops.metadata.registry import METADATA_DIR, Registry
-from dataops.sdmx.availability import Availability
 from dataops.sdmx.keys import SeriesKey
 from dataops.sdmx.memo import STRUCTURES, StructureMemo
 from dataops.sdmx.model import Dataflow, Structure
@@ -30,7 +30,9 @@ class MetadataBackend:
         root = self.folder / METADATA_DIR
         paths = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
         fingerprint = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
-        self.registry: Registry = memo.recall(("metadata", str(self.folder.resolve())), fingerprint, self._open)
+        self.registry: Registry = memo.recall(
+            ("metadata", str(self.folder.resolve())), fingerprint, self._open
+        )
 
     def _open(self) -> Registry:
         return Registry.open(self.folder)
@@ -56,10 +58,14 @@ class MetadataBackend:
         """The folder, for provenance."""
         return Path(self.folder).as_uri()
 
-    def data(self, query: DataQuery, structure: Structure | None = None) -> None:
+    def data(self, query: DataQuery, structure: Structure | None = None) -> NoReturn:
         """Always `NoData`: the registry holds structures, not observations."""
-        raise NoData(f"The source {self.source.id} is a metadata registry ({self.folder}); it holds structures, not data.")
+        raise NoData(
+            f"The source {self.source.id} is a metadata registry ({self.folder}); it holds structures, not data."
+        )
 
-    def availability(self, flow: FlowRef | str, key: SeriesKey) -> Availability:
+    def availability(self, flow: FlowRef | str, key: SeriesKey) -> NoReturn:
         """Always `NoData`, as `data`."""
-        raise NoData(f"The source {self.source.id} is a metadata registry ({self.folder}); it holds structures, not data.")
+        raise NoData(
+            f"The source {self.source.id} is a metadata registry ({self.folder}); it holds structures, not data."
+        )

@@ -60,7 +60,12 @@ def _own(art: Artefact, file: str) -> list[Problem]:
         out.append(Problem(file, str(art.ref), "versions are MAJOR.MINOR.PATCH", exc.message))
     if file != artefact_path(art.ref):
         out.append(
-            Problem(file, str(art.ref), "one file per artefact version, named after it", f"the file should be {artefact_path(art.ref)}")
+            Problem(
+                file,
+                str(art.ref),
+                "one file per artefact version, named after it",
+                f"the file should be {artefact_path(art.ref)}",
+            )
         )
     return out
 
@@ -74,8 +79,19 @@ def _references(registry: Registry, art: Artefact, file: str) -> list[Problem]:
     if isinstance(art, DataStructure):
         for comp in art.components():
             scheme = registry.by_ref.get(comp.concept.scheme) if comp.concept else None
-            if isinstance(scheme, ConceptScheme) and comp.concept and comp.concept.id not in {c.id for c in scheme.concepts}:
-                out.append(Problem(file, str(art.ref), REFERENCES, f"concept {comp.concept.id} of {comp.id} is not in {scheme.ref}"))
+            if (
+                isinstance(scheme, ConceptScheme)
+                and comp.concept
+                and comp.concept.id not in {c.id for c in scheme.concepts}
+            ):
+                out.append(
+                    Problem(
+                        file,
+                        str(art.ref),
+                        REFERENCES,
+                        f"concept {comp.concept.id} of {comp.id} is not in {scheme.ref}",
+                    )
+                )
     if isinstance(art, DataConstraint):
         for target in art.attachments:
             if target.kind != "dataflow" or target not in registry.by_ref:
@@ -91,7 +107,12 @@ def _references(registry: Registry, art: Artefact, file: str) -> list[Problem]:
                     unknown = [v for v in kv.values if v not in codes[kv.id]]
                     if unknown:
                         out.append(
-                            Problem(file, str(art.ref), REFERENCES, f"{kv.id} lists {', '.join(unknown)}, which its codelist does not hold")
+                            Problem(
+                                file,
+                                str(art.ref),
+                                REFERENCES,
+                                f"{kv.id} lists {', '.join(unknown)}, which its codelist does not hold",
+                            )
                         )
     return out
 
@@ -103,7 +124,9 @@ def _against(registry: Registry, base: Registry) -> list[Problem]:
         if before is not None and before != art and not Version.parse(ref.version).extension:
             d = diff(before, art)
             what = "; ".join(c.what for c in d.changes)
-            out.append(Problem(registry.file_of[ref], str(ref), RELEASED, f"it differs from {base.origin}: {what}"))
+            out.append(
+                Problem(registry.file_of[ref], str(ref), RELEASED, f"it differs from {base.origin}: {what}")
+            )
     for key in config_keys(registry):
         name = f"{PROCESSES_DIR}/{key}.toml"
         if name in base.files and base.files[name] != registry.files[name]:
@@ -112,5 +135,12 @@ def _against(registry: Registry, base: Registry) -> list[Problem]:
             except InvalidMetadata:
                 continue  # reported above
             if now.version == was.version and now.values != was.values:
-                out.append(Problem(name, f"configuration of process {key}", RELEASED, f"it changed but keeps version {now.version}"))
+                out.append(
+                    Problem(
+                        name,
+                        f"configuration of process {key}",
+                        RELEASED,
+                        f"it changed but keeps version {now.version}",
+                    )
+                )
     return out

@@ -25,14 +25,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog=CHECK_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    c.add_argument("path", nargs="?", type=Path, default=Path("."), help="the folder holding metadata/ (default: here)")
+    c.add_argument(
+        "path", nargs="?", type=Path, default=Path("."), help="the folder holding metadata/ (default: here)"
+    )
     c.add_argument(
         "--base",
         metavar="REVISION",
         help="a git revision of the same repository (e.g. origin/deploy/prod) whose released versions must not change",
     )
     c.set_defaults(func=_check)
-    d = inner.add_parser("diff", help="what changed between two artefact files and which version bump it needs")
+    d = inner.add_parser(
+        "diff", help="what changed between two artefact files and which version bump it needs"
+    )
     d.add_argument("old", type=Path)
     d.add_argument("new", type=Path)
     d.set_defaults(func=_diff)
@@ -62,7 +66,9 @@ def _diff(args: argparse.Namespace) -> int:
     d = diff(old, new)
     for change in d.changes:
         print(f"{change.bump.word:>5}  {change.what}")
-    print(f"{old.ref} → {new.version}: the change needs a {d.required.word} bump; the versions make a {d.given.word} one.")
+    print(
+        f"{old.ref} → {new.version}: the change needs a {d.required.word} bump; the versions make a {d.given.word} one."
+    )
     problem = d.problem()
     if problem:
         print(problem, file=sys.stderr)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # no stubs in the environment
 
 from dataops.errors import InvalidInput, InvalidMetadata, NotFound
 from dataops.metadata.registry import PROCESSES_DIR, Problem, Registry
@@ -41,7 +41,11 @@ class ProcessConfig:
 def config_keys(registry: Registry) -> list[str]:
     """The keys of the processes that have a configuration file."""
     prefix = PROCESSES_DIR + "/"
-    return sorted(n[len(prefix) : -5] for n in registry.files if n.startswith(prefix) and n.endswith(".toml") and "/" not in n[len(prefix) :])
+    return sorted(
+        n[len(prefix) : -5]
+        for n in registry.files
+        if n.startswith(prefix) and n.endswith(".toml") and "/" not in n[len(prefix) :]
+    )
 
 
 def _problem(file: str, key: str, rule: str, message: str) -> InvalidMetadata:
@@ -61,7 +65,9 @@ def load_config(registry: Registry, key: str) -> ProcessConfig:
         raise _problem(file, key, "configurations are valid TOML", str(exc)) from None
     version = doc.pop("version", None)
     if not isinstance(version, str):
-        raise _problem(file, key, "a configuration names its version", 'there is no version = "MAJOR.MINOR.PATCH" line')
+        raise _problem(
+            file, key, "a configuration names its version", 'there is no version = "MAJOR.MINOR.PATCH" line'
+        )
     try:
         Version.parse(version)
     except InvalidInput as exc:

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from dataops.errors import DataOpsError, InvalidInput, InvalidMetadata, NotFound
-from dataops.metadata.artefacts import KINDS, Artefact, Dataflow, DataConstraint, Ref
+from dataops.metadata.artefacts import KINDS, Artefact, DataConstraint, Dataflow, Ref
 from dataops.metadata.constraints import Allowed, allowed_codes
 from dataops.metadata.sdmxml import read_artefacts, sdmx_version
 from dataops.metadata.structures import find_flow, structure_for, to_model_dataflow
@@ -78,7 +78,8 @@ def read_artefact_file(data: bytes, file: str) -> Artefact:
         raise broken("artefacts are SDMX-ML 3.0", "the file is not an SDMX-ML 3.0 structure message")
     if len(found) != 1:
         raise broken(
-            "one artefact per file, so a review shows one change per file", f"the file holds {len(found)} artefacts"
+            "one artefact per file, so a review shows one change per file",
+            f"the file holds {len(found)} artefacts",
         )
     return found[0]
 
@@ -101,7 +102,12 @@ class Registry:
                 self._add(name)
             elif name.startswith(METADATA_DIR + "/") and name.endswith(".json"):
                 self.problems.append(
-                    Problem(name, "", "artefacts are SDMX-ML 3.0", "SDMX-JSON artefact files are not read yet; write the artefact as SDMX-ML 3.0")
+                    Problem(
+                        name,
+                        "",
+                        "artefacts are SDMX-ML 3.0",
+                        "SDMX-JSON artefact files are not read yet; write the artefact as SDMX-ML 3.0",
+                    )
                 )
 
     @classmethod
@@ -122,13 +128,18 @@ class Registry:
     @classmethod
     def at_revision(cls, repo: Path | str, revision: str) -> Registry:
         """The registry as it is at ``revision`` (a branch such as ``deploy/test``, or a commit) of a git repository."""
+
         def git(*args: str) -> bytes:
             done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
             if done.returncode:
                 raise NotFound(f"git could not read {revision} of {repo}: {done.stderr.decode().strip()}")
             return done.stdout
 
-        names = git("ls-tree", "-r", "--name-only", revision, "--", METADATA_DIR, PROCESSES_DIR).decode().split("\n")
+        names = (
+            git("ls-tree", "-r", "--name-only", revision, "--", METADATA_DIR, PROCESSES_DIR)
+            .decode()
+            .split("\n")
+        )
         files = {n: git("show", f"{revision}:{n}") for n in names if n}
         return cls(files, f"{repo}@{revision}")
 
@@ -140,7 +151,12 @@ class Registry:
             return
         if art.ref in self.by_ref:
             self.problems.append(
-                Problem(name, str(art.ref), "one file per artefact version", f"{self.file_of[art.ref]} holds the same version")
+                Problem(
+                    name,
+                    str(art.ref),
+                    "one file per artefact version",
+                    f"{self.file_of[art.ref]} holds the same version",
+                )
             )
             return
         self.by_ref[art.ref] = art
@@ -167,7 +183,9 @@ class Registry:
         if not found:
             have = sorted({a.version for a in self.artefacts(kind) if a.id == art_id})
             hint = f"it has versions {', '.join(have)}" if have else f"it holds no {kind} {art_id}"
-            raise NotFound(f"The metadata registry {self.origin} has no {kind} {agency or '*'}:{art_id}({version or 'latest'}); {hint}.")
+            raise NotFound(
+                f"The metadata registry {self.origin} has no {kind} {agency or '*'}:{art_id}({version or 'latest'}); {hint}."
+            )
         return found[-1]
 
     def resolve(self, ref: Ref) -> Artefact:
@@ -192,7 +210,7 @@ class Registry:
         """
         flow = find_flow(self, flow_ref)
         day = (at if isinstance(at, str) else (at or date.today()).isoformat())[:10]
-        targets = {flow.ref, *( [flow.structure] if flow.structure else [])}
+        targets = {flow.ref, *([flow.structure] if flow.structure else [])}
         latest: dict[tuple[str, str, str], Artefact] = {}
         for con in self.artefacts("dataconstraint"):
             latest[con.ref.key] = con  # artefacts() is oldest first, so the last one stays

@@ -39,7 +39,9 @@ def proposed_version(registry: Registry, art: Artefact) -> str:
     return next_version(latest.version, change.required) if change.required else latest.version
 
 
-def save(folder: Path | str, art: Artefact, registry: Registry | None = None, *, versioning: bool = True) -> Path:
+def save(
+    folder: Path | str, art: Artefact, registry: Registry | None = None, *, versioning: bool = True
+) -> Path:
     """Write ``art`` to its file under ``folder``; `InvalidMetadata` when it rewrites a released
     version, or (``versioning``) when its version is too small for its change against the latest
     earlier version."""
@@ -74,7 +76,8 @@ def _key(version: str) -> tuple[int, int, int]:
 
 def _refused(path: str, art: Artefact, rule: str, message: str) -> InvalidMetadata:
     return InvalidMetadata(
-        Problem(path, str(art.ref), rule, message).sentence, details={"file": path, "rule": rule, "message": message}
+        Problem(path, str(art.ref), rule, message).sentence,
+        details={"file": path, "rule": rule, "message": message},
     )
 
 

@@ -64,7 +64,9 @@ def read_artefacts(data: bytes, what: str) -> list[Artefact]:
     """
     root = parse_tree(data, what)
     if local(root.tag) != "Structure" or not sdmx_version(root):
-        raise MalformedMessage(f"{what} is not an SDMX-ML 2.1 or 3.0 structure message (root <{local(root.tag)}>).")
+        raise MalformedMessage(
+            f"{what} is not an SDMX-ML 2.1 or 3.0 structure message (root <{local(root.tag)}>)."
+        )
     structures = child(root, "Structures")
     out: list[Artefact] = []
     for container in structures if structures is not None else []:
@@ -95,7 +97,9 @@ def _read(el: etree._Element, kind: str, what: str) -> Artefact:
         )
         return Codelist(**common, codes=codes)
     if kind == "ConceptScheme":
-        return ConceptScheme(**common, concepts=tuple(Concept(c.get("id", ""), name_of(c)) for c in children(el, "Concept")))
+        return ConceptScheme(
+            **common, concepts=tuple(Concept(c.get("id", ""), name_of(c)) for c in children(el, "Concept"))
+        )
     if kind == "Dataflow":
         return Dataflow(**common, structure=reference(child(el, "Structure"), what))
     if kind == "DataStructure":
@@ -148,7 +152,9 @@ def _reference(el: etree._Element | None, what: str) -> tuple[Ref, str] | None:
         raise MalformedMessage(f"{what}: {text!r} in <{local(el.tag)}> is not an SDMX URN.")
     kind = _KINDS.get(match["cls"].rpartition(".")[2], "")
     if not kind:
-        raise MalformedMessage(f"{what}: the URN {text} names a {match['cls']}, which the registry does not hold.")
+        raise MalformedMessage(
+            f"{what}: the URN {text} names a {match['cls']}, which the registry does not hold."
+        )
     return Ref(kind, match["agency"], match["id"], match["version"]), match["item"] or ""
 
 
@@ -167,7 +173,9 @@ def _data_structure(el: etree._Element, common: dict, what: str) -> DataStructur
     if comps is None:
         raise MalformedMessage(f"{what}: the data structure {common['id']} has no DataStructureComponents.")
     groups = {
-        g.get("id", ""): tuple(_ref_id(child(gd, "DimensionReference")) for gd in children(g, "GroupDimension"))
+        g.get("id", ""): tuple(
+            _ref_id(child(gd, "DimensionReference")) for gd in children(g, "GroupDimension")
+        )
         for g in children(comps, "Group")
     }
     dims: list[tuple[int, Component]] = []

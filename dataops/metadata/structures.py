@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dataops.errors import InvalidMetadata, NotFound, UnknownDataflow
-from dataops.metadata.artefacts import Artefact, Codelist, Component, ConceptScheme, Dataflow, DataStructure, Ref
+from dataops.metadata.artefacts import (
+    Artefact,
+    Codelist,
+    Component,
+    ConceptScheme,
+    Dataflow,
+    DataStructure,
+    Ref,
+)
 from dataops.sdmx import model
 from dataops.sdmx.query import FlowRef
 
@@ -37,7 +45,12 @@ def missing(registry: Registry, owner: Artefact, what: str, ref: Ref) -> Invalid
     message = f"{what} refers to {ref}, which the registry does not hold"
     return InvalidMetadata(
         f"{file}, {owner.ref}: {message} (rule: every reference resolves).",
-        details={"file": file, "artefact": str(owner.ref), "rule": "every reference resolves", "message": message},
+        details={
+            "file": file,
+            "artefact": str(owner.ref),
+            "rule": "every reference resolves",
+            "message": message,
+        },
     )
 
 

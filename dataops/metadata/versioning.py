@@ -22,6 +22,7 @@ Legacy two-part versions (``1.0``) are read as ``1.0.0`` so the same rules apply
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -38,6 +39,7 @@ from dataops.metadata.artefacts import (
 )
 from dataops.metadata.constraints import EVERYTHING_ELSE, allowed_codes
 
+Add = Callable[["Change"], None]  # records one change
 _VERSION = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?$")
 
 
@@ -69,7 +71,9 @@ class Version:
         """``1.2.3``, ``1.2.3-draft`` or a legacy ``1.2``; `InvalidInput` for anything else."""
         m = _VERSION.match(text.strip())
         if not m:
-            raise InvalidInput(f"{text!r} is not an SDMX version: SDMX 3.0 versions are MAJOR.MINOR.PATCH, e.g. 1.2.0.")
+            raise InvalidInput(
+                f"{text!r} is not an SDMX version: SDMX 3.0 versions are MAJOR.MINOR.PATCH, e.g. 1.2.0."
+            )
         return cls(int(m[1]), int(m[2] or 0), int(m[3] or 0), m[4] or "")
 
 
@@ -153,7 +157,7 @@ def diff(old: Artefact, new: Artefact) -> Diff:
     return out
 
 
-def _items(add, noun: str, old: dict, new: dict) -> None:  # type: ignore[no-untyped-def]
+def _items(add: Add, noun: str, old: dict, new: dict) -> None:
     removed, added = [k for k in old if k not in new], [k for k in new if k not in old]
     if removed:
         add(Change(f"{noun}s removed: {', '.join(removed)}", Bump.MAJOR))
@@ -167,7 +171,7 @@ def _items(add, noun: str, old: dict, new: dict) -> None:  # type: ignore[no-unt
         add(Change(f"{noun}s moved in the hierarchy: {', '.join(moved)}", Bump.MINOR))
 
 
-def _reference(add, what: str, old: Ref | None, new: Ref | None) -> None:  # type: ignore[no-untyped-def]
+def _reference(add: Add, what: str, old: Ref | None, new: Ref | None) -> None:
     if old == new:
         return
     if old is None or new is None or old.key != new.key:
@@ -180,7 +184,7 @@ def _reference(add, what: str, old: Ref | None, new: Ref | None) -> None:  # typ
     add(Change(f"{what} moved from {old.version} to {new.version} of {new.agency}:{new.id}", level))
 
 
-def _component(add, label: str, old: Component, new: Component) -> None:  # type: ignore[no-untyped-def]
+def _component(add: Add, label: str, old: Component, new: Component) -> None:
     if (old.concept and old.concept.id) != (new.concept and new.concept.id):
         add(Change(f"{label} has another concept", Bump.MAJOR))
     elif old.concept and new.concept:
@@ -191,7 +195,7 @@ def _component(add, label: str, old: Component, new: Component) -> None:  # type
         _reference(add, f"{label}'s codelist", old.codelist, new.codelist)
 
 
-def _structure(add, old: DataStructure, new: DataStructure) -> None:  # type: ignore[no-untyped-def]
+def _structure(add: Add, old: DataStructure, new: DataStructure) -> None:
     old_dims, new_dims = [d.id for d in old.dimensions], [d.id for d in new.dimensions]
     if old_dims != new_dims:
         add(Change(f"dimensions changed from {'.'.join(old_dims)} to {'.'.join(new_dims)}", Bump.MAJOR))
@@ -211,7 +215,12 @@ def _structure(add, old: DataStructure, new: DataStructure) -> None:  # type: ig
         if attr.attached_to != after.attached_to:
             add(Change(f"attribute {aid} attached elsewhere", Bump.MAJOR))
         if attr.usage != after.usage:
-            add(Change(f"attribute {aid} made {after.usage}", Bump.MAJOR if after.usage == "mandatory" else Bump.MINOR))
+            add(
+                Change(
+                    f"attribute {aid} made {after.usage}",
+                    Bump.MAJOR if after.usage == "mandatory" else Bump.MINOR,
+                )
+            )
     for aid, attr in new_attrs.items():
         if aid not in old_attrs:
             level = Bump.MAJOR if attr.usage == "mandatory" else Bump.MINOR
@@ -223,7 +232,7 @@ def _structure(add, old: DataStructure, new: DataStructure) -> None:  # type: ig
         add(Change(f"measure {mid} added", Bump.MINOR))
 
 
-def _constraint(add, old: DataConstraint, new: DataConstraint) -> None:  # type: ignore[no-untyped-def]
+def _constraint(add: Add, old: DataConstraint, new: DataConstraint) -> None:
     if old.role != new.role:
         add(Change(f"role changed from {old.role} to {new.role}", Bump.MAJOR))
     if set(old.attachments) != set(new.attachments):
@@ -243,10 +252,14 @@ def _constraint(add, old: DataConstraint, new: DataConstraint) -> None:  # type:
             continue
         if now is not None and (was is None or not now >= was):
             lost = sorted(was - now - {EVERYTHING_ELSE}) if was is not None else []
-            narrowed.append(f"{dim} no longer allows {', '.join(lost)}" if lost else f"{dim} is now restricted")
+            narrowed.append(
+                f"{dim} no longer allows {', '.join(lost)}" if lost else f"{dim} is now restricted"
+            )
         if was is not None and (now is None or not was >= now):
             gained = sorted(now - was - {EVERYTHING_ELSE}) if now is not None else []
-            widened.append(f"{dim} now allows {', '.join(gained)}" if gained else f"{dim} is no longer restricted")
+            widened.append(
+                f"{dim} now allows {', '.join(gained)}" if gained else f"{dim} is no longer restricted"
+            )
     if narrowed:
         add(Change("; ".join(narrowed), Bump.MAJOR))
     if widened:

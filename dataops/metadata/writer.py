@@ -54,7 +54,9 @@ def write_artefact(art: Artefact) -> bytes:
     """``art`` alone in an SDMX-ML 3.0 structure message (UTF-8, indented, deterministic)."""
     root = etree.Element(f"{{{_MES}}}Structure", nsmap={"mes": _MES, "str": _STR, "com": _COM})
     header = etree.SubElement(root, f"{{{_MES}}}Header")
-    etree.SubElement(header, f"{{{_MES}}}ID").text = re.sub(r"[^A-Za-z0-9_@$-]", "_", f"{art.id}_{art.version}")
+    etree.SubElement(header, f"{{{_MES}}}ID").text = re.sub(
+        r"[^A-Za-z0-9_@$-]", "_", f"{art.id}_{art.version}"
+    )
     etree.SubElement(header, f"{{{_MES}}}Test").text = "false"
     etree.SubElement(header, f"{{{_MES}}}Prepared").text = PREPARED
     etree.SubElement(header, f"{{{_MES}}}Sender", id=SENDER)
@@ -95,7 +97,11 @@ def write_artefact(art: Artefact) -> bytes:
 def _component(parent: etree._Element, tag: str, comp: Component, **attrs: str) -> etree._Element:
     el = _s(parent, tag, id=comp.id, **attrs)
     if comp.concept is not None:
-        _s(el, "ConceptIdentity", f"{comp.concept.scheme.urn.replace('ConceptScheme=', 'Concept=')}.{comp.concept.id}")
+        _s(
+            el,
+            "ConceptIdentity",
+            f"{comp.concept.scheme.urn.replace('ConceptScheme=', 'Concept=')}.{comp.concept.id}",
+        )
     if comp.codelist is not None:
         _s(_s(el, "LocalRepresentation"), "Enumeration", comp.codelist.urn)
     return el

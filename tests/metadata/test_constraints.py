@@ -33,7 +33,9 @@ def deployment(ecb_folder):
     )
     save(ecb_folder, dataclasses.replace(con, version="2.0.0", regions=(CubeRegion(True, kvs),)))
     _git(ecb_folder, "add", "metadata")
-    _git(ecb_folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "EXR without USD")
+    _git(
+        ecb_folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "EXR without USD"
+    )
     return ecb_folder
 
 

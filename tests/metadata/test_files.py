@@ -14,7 +14,9 @@ from dataops.metadata.registry import read_artefact_file
 from dataops.metadata.sdmxml import read_artefacts
 
 
-@pytest.mark.parametrize("message", ["ECB_EXR/1/structure-full.xml", "ESTAT/GOV_10Q_GGNFA.xml", "v3/xml/ECB_EXR1.xml"])
+@pytest.mark.parametrize(
+    "message", ["ECB_EXR/1/structure-full.xml", "ESTAT/GOV_10Q_GGNFA.xml", "v3/xml/ECB_EXR1.xml"]
+)
 def test_every_artefact_written_validates_against_the_sdmx_schemas_and_reads_back_equal(samples, message):
     arts = read_artefacts((samples / message).read_bytes(), message)
     assert {a.kind for a in arts} >= {"datastructure"}
@@ -49,7 +51,9 @@ def test_a_malformed_artefact_file_is_named_with_its_rule(ecb_folder):
     assert problem.file == "metadata/codelists/ECB+CL_FREQ+1.0.xml"
     assert "rule: artefacts are well-formed SDMX-ML 3.0" in problem.sentence
     assert "line" in problem.sentence
-    with pytest.raises(InvalidMetadata, match=r"metadata/codelists/ECB\+CL_FREQ\+1.0.xml: .*rule: artefacts are well-formed"):
+    with pytest.raises(
+        InvalidMetadata, match=r"metadata/codelists/ECB\+CL_FREQ\+1.0.xml: .*rule: artefacts are well-formed"
+    ):
         read_artefact_file(path.read_bytes(), "metadata/codelists/ECB+CL_FREQ+1.0.xml")
 
 
@@ -62,5 +66,7 @@ def test_a_file_with_two_artefacts_or_in_sdmx_ml_21_is_refused(samples, tmp_path
     container = next(first.iter("{*}Codelists"))
     container.append(next(second.iter("{*}Codelist")))
     two = etree.tostring(first)
-    with pytest.raises(InvalidMetadata, match=r"metadata/two.xml: the file holds 2 artefacts \(rule: one artefact per file"):
+    with pytest.raises(
+        InvalidMetadata, match=r"metadata/two.xml: the file holds 2 artefacts \(rule: one artefact per file"
+    ):
         read_artefact_file(two, "metadata/two.xml")

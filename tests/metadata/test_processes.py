@@ -54,11 +54,15 @@ def test_a_configuration_without_version_or_schema_is_refused(tmp_path):
     write_process(tmp_path)
     toml = tmp_path / "processes/exr_daily.toml"
     toml.write_text(toml.read_text().replace('version = "1.0.0"\n', ""))
-    with pytest.raises(InvalidMetadata, match=r"there is no version = .* \(rule: a configuration names its version\)"):
+    with pytest.raises(
+        InvalidMetadata, match=r"there is no version = .* \(rule: a configuration names its version\)"
+    ):
         load_config(Registry.open(tmp_path), "exr_daily")
     write_process(tmp_path)
     (tmp_path / "processes/exr_daily.schema.json").unlink()
-    with pytest.raises(InvalidMetadata, match=r"processes/exr_daily.schema.json is missing \(rule: a process configuration"):
+    with pytest.raises(
+        InvalidMetadata, match=r"processes/exr_daily.schema.json is missing \(rule: a process configuration"
+    ):
         load_config(Registry.open(tmp_path), "exr_daily")
 
 
@@ -72,4 +76,3 @@ def test_a_changed_configuration_is_seen_and_a_broken_one_keeps_the_last_good(tm
     write_process(tmp_path, version="1.2.0", share="3")
     assert configs.for_process("exr_daily").version == "1.1.0"
     assert "0.5" in configs.errors["exr_daily"]
-

@@ -32,7 +32,10 @@ def test_the_real_eurostat_geo_codelists_differ_by_removed_codes_a_major_change(
     assert d.required is Bump.MAJOR and d.given is Bump.MINOR
     (removed,) = [c for c in d.changes if c.bump is Bump.MAJOR]
     assert removed.what.startswith("codes removed: ")
-    assert "codelist ESTAT:GEO 13.0 → 13.1 is a minor bump, but SDMX versioning asks for a major bump" in d.problem()
+    assert (
+        "codelist ESTAT:GEO 13.0 → 13.1 is a minor bump, but SDMX versioning asks for a major bump"
+        in d.problem()
+    )
 
 
 def test_names_are_patches_additions_minor_removals_major(ecb_folder):
@@ -40,7 +43,11 @@ def test_names_are_patches_additions_minor_removals_major(ecb_folder):
     renamed = dataclasses.replace(cl, version="1.0.1", name="Frequencies")
     added = dataclasses.replace(cl, version="1.1.0", codes=(*cl.codes, Code("F", "Fortnightly")))
     removed = dataclasses.replace(cl, version="2.0.0", codes=cl.codes[1:])
-    assert [diff(cl, new).required for new in (renamed, added, removed)] == [Bump.PATCH, Bump.MINOR, Bump.MAJOR]
+    assert [diff(cl, new).required for new in (renamed, added, removed)] == [
+        Bump.PATCH,
+        Bump.MINOR,
+        Bump.MAJOR,
+    ]
     assert all(not diff(cl, new).problem() for new in (renamed, added, removed))
 
 
@@ -65,7 +72,9 @@ def test_a_bump_smaller_than_the_change_is_refused_naming_file_artefact_and_rule
         "dataconstraint ECB:EXR_CONSTRAINTS 1.0 → 1.1.0 is a minor bump, but SDMX versioning asks for a major bump: "
         "CURRENCY no longer allows "
     )
-    assert caught.value.message.endswith("(rule: SDMX semantic versioning: the bump is at least what the change needs).")
+    assert caught.value.message.endswith(
+        "(rule: SDMX semantic versioning: the bump is at least what the change needs)."
+    )
     assert not (ecb_folder / "metadata/dataconstraints/ECB+EXR_CONSTRAINTS+1.1.0.xml").exists()
     assert proposed_version(Registry.open(ecb_folder), narrowed) == "2.0.0"
 
@@ -75,7 +84,9 @@ def test_check_reports_a_too_small_bump_written_by_hand(ecb_folder):
     narrowed = dataclasses.replace(_with_currencies(con, ["GBP"]), version="1.0.1")
     from dataops.metadata import write_artefact
 
-    (ecb_folder / "metadata/dataconstraints/ECB+EXR_CONSTRAINTS+1.0.1.xml").write_bytes(write_artefact(narrowed))
+    (ecb_folder / "metadata/dataconstraints/ECB+EXR_CONSTRAINTS+1.0.1.xml").write_bytes(
+        write_artefact(narrowed)
+    )
     (problem,) = check(Registry.open(ecb_folder))
     assert problem.file == "metadata/dataconstraints/ECB+EXR_CONSTRAINTS+1.0.1.xml"
     assert "is a patch bump, but SDMX versioning asks for a major bump" in problem.sentence
@@ -83,5 +94,8 @@ def test_check_reports_a_too_small_bump_written_by_hand(ecb_folder):
 
 def test_a_released_version_keeps_its_content(ecb_folder):
     cl = Registry.open(ecb_folder).get("codelist", "ECB", "CL_FREQ")
-    with pytest.raises(InvalidMetadata, match=r"version 1.0 exists with other content \(codes added: F\) \(rule: a released version never changes"):
+    with pytest.raises(
+        InvalidMetadata,
+        match=r"version 1.0 exists with other content \(codes added: F\) \(rule: a released version never changes",
+    ):
         save(ecb_folder, dataclasses.replace(cl, codes=(*cl.codes, Code("F", "Fortnightly"))))

@@ -247,7 +247,9 @@ def test_the_pipeline_checks_the_metadata_before_the_notebooks_run():
     assert doc["metadata"]["rules"] == [{"exists": ["metadata/**/*.xml", "processes/*.toml"]}]
 
 
-def test_a_broken_metadata_file_stops_the_pipeline_before_the_notebooks_run(gitlab_ci_local, engine_url, tmp_path):
+def test_a_broken_metadata_file_stops_the_pipeline_before_the_notebooks_run(
+    gitlab_ci_local, engine_url, tmp_path
+):
     key = f"release_{uuid.uuid4().hex[:8]}"
     repo = _deployment_repo(tmp_path, key)
     codelists = repo / "metadata" / "codelists"

@@ -22,7 +22,9 @@ def registry_source(shared_dir, dataops_config, tmp_path):
     import_message(folder, shared_dir / "sdmx-samples/ECB_EXR/1/structure-full.xml")
     flow = Registry.open(folder).get("dataflow", "ECB", "EXR")
     save(folder, dataclasses.replace(flow, version="1.0.1", name="Euro foreign exchange reference rates"))
-    dataops_config.write_text(f'[[sources]]\nid = "ORG"\nname = "Our registry"\napi = "metadata"\nurl = "{folder}"\n')
+    dataops_config.write_text(
+        f'[[sources]]\nid = "ORG"\nname = "Our registry"\napi = "metadata"\nurl = "{folder}"\n'
+    )
     return folder
 
 
@@ -43,7 +45,9 @@ async def test_every_version_of_a_dataflow_is_served_and_validates(registry_sour
 
 
 async def test_the_data_structure_is_served_with_the_registry_s_codelists(registry_source, jp_fetch):
-    response = await _get(jp_fetch, "structure", "datastructure", "ECB", "ECB_EXR1", "1.0", references="children")
+    response = await _get(
+        jp_fetch, "structure", "datastructure", "ECB", "ECB_EXR1", "1.0", references="children"
+    )
     message = read_sdmx(response.body.decode(), validate=True)
     (dsd,) = message.get_data_structure_definitions()
     assert dsd.short_urn == "DataStructure=ECB:ECB_EXR1(1.0)"
