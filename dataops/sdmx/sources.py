@@ -56,6 +56,9 @@ QUIRKS: dict[str, Quirks] = {
         ("xml", "generic", "csv", "json"),
         notes="Flow ids need their agency: 'OECD.SDD.NAD,DSD_NAMAIN1@DF_QNA,1.1'.",
     ),
+    "metadata": Quirks(
+        (), availability=False, notes="A metadata registry: structures, every version; no data."
+    ),
 }
 
 

@@ -58,3 +58,14 @@ async def test_a_version_the_registry_lacks_is_404(registry_source, jp_fetch):
     with pytest.raises(HTTPClientError) as err:
         await _get(jp_fetch, "structure", "dataflow", "ECB", "EXR", "9.0.0")
     assert err.value.code == 404 and "EXR" in json.loads(err.value.response.body)["message"]
+
+
+async def test_the_data_panel_lists_the_registry_as_a_source_without_availability(registry_source, jp_fetch):
+    response = await jp_fetch("dataops", "api", "sdmx", "sources")
+    (source,) = [s for s in json.loads(response.body)["sources"] if s["id"] == "ORG"]
+    assert (source["api"], source["availability"]) == ("metadata", False)
+    flows = await jp_fetch("dataops", "api", "sdmx", "sources", "ORG", "dataflows")
+    assert sorted((f["id"], f["version"]) for f in json.loads(flows.body)["dataflows"]) == [
+        ("EXR", "1.0"),
+        ("EXR", "1.0.1"),
+    ]
