@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from dataops.errors import NoData
+from dataops.metadata.artefacts import Artefact
 from dataops.metadata.registry import METADATA_DIR, Registry
 from dataops.sdmx.keys import SeriesKey
 from dataops.sdmx.memo import STRUCTURES, StructureMemo
@@ -45,6 +46,10 @@ class MetadataBackend:
 
     def close(self) -> None:
         """Nothing to release; present so every back end is used alike."""
+
+    def artefacts(self, kind: str) -> list[Artefact]:
+        """Every version of every artefact of ``kind`` (e.g. ``dataconstraint``)."""
+        return self.registry.artefacts(kind)
 
     def dataflows(self) -> list[Dataflow]:
         """Every version of every dataflow in the registry."""

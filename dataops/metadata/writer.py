@@ -12,6 +12,7 @@ import re
 
 from lxml import etree
 
+from dataops.errors import InvalidInput
 from dataops.metadata.artefacts import (
     Artefact,
     Codelist,
@@ -52,15 +53,29 @@ def _names(el: etree._Element, art_name: str, description: str = "") -> None:
 
 def write_artefact(art: Artefact) -> bytes:
     """``art`` alone in an SDMX-ML 3.0 structure message (UTF-8, indented, deterministic)."""
+    return write_artefacts([art], f"{art.id}_{art.version}")
+
+
+def write_artefacts(arts: list[Artefact], message_id: str = "") -> bytes:
+    """Artefacts of one kind in one SDMX-ML 3.0 structure message (what the REST endpoint serves)."""
+    kinds = {a.kind for a in arts}
+    if len(kinds) != 1:
+        raise InvalidInput(f"One message holds artefacts of one kind here, not {sorted(kinds) or 'none'}.")
     root = etree.Element(f"{{{_MES}}}Structure", nsmap={"mes": _MES, "str": _STR, "com": _COM})
     header = etree.SubElement(root, f"{{{_MES}}}Header")
-    etree.SubElement(header, f"{{{_MES}}}ID").text = re.sub(
-        r"[^A-Za-z0-9_@$-]", "_", f"{art.id}_{art.version}"
-    )
+    message_id = re.sub(r"[^A-Za-z0-9_@$-]", "_", message_id or "DATAOPS")
+    etree.SubElement(header, f"{{{_MES}}}ID").text = message_id
     etree.SubElement(header, f"{{{_MES}}}Test").text = "false"
     etree.SubElement(header, f"{{{_MES}}}Prepared").text = PREPARED
     etree.SubElement(header, f"{{{_MES}}}Sender", id=SENDER)
-    container = _s(etree.SubElement(root, f"{{{_MES}}}Structures"), _CONTAINERS[art.kind])
+    container = _s(etree.SubElement(root, f"{{{_MES}}}Structures"), _CONTAINERS[kinds.pop()])
+    for art in arts:
+        _artefact(container, art)
+    etree.indent(root, space="  ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _artefact(container: etree._Element, art: Artefact) -> None:
     tag = {"dataconstraint": "DataConstraint"}.get(art.kind, type(art).__name__)
     attrs = {
         "urn": art.ref.urn,
@@ -90,8 +105,6 @@ def write_artefact(art: Artefact) -> bytes:
         _data_structure(el, art)
     elif isinstance(art, DataConstraint):
         _constraint(el, art)
-    etree.indent(root, space="  ")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _component(parent: etree._Element, tag: str, comp: Component, **attrs: str) -> etree._Element:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from dataops.config import Config
-from dataops.errors import DataOpsError
+from dataops.errors import DataOpsError, NotFound
 from dataops.sdmx.availability import Availability
 from dataops.sdmx.client import SdmxClient
 from dataops.sdmx.config import DataConfig
@@ -27,6 +27,7 @@ from dataops.sdmx.sources import Source, get_source
 
 if TYPE_CHECKING:
     from dataops.metadata.backend import MetadataBackend
+    from dataops.sdmx.rest.terms import Selector
 
 
 @dataclass
@@ -136,6 +137,24 @@ def structure(config: Config, source: str | Source, flow: str) -> tuple[Dataflow
     """A dataflow and its data structure definition."""
     with open_backend(config, source) as backend:
         return backend.structure(FlowRef.parse(flow))
+
+
+def constraints_ml(config: Config, source: str | Source, named: Selector) -> bytes:
+    """The content constraints ``named`` of a ``metadata`` source as SDMX-ML 3.0 (`NotFound` otherwise)."""
+    from dataops.metadata.backend import MetadataBackend
+    from dataops.metadata.writer import write_artefacts
+
+    with open_backend(config, source) as backend:
+        if not isinstance(backend, MetadataBackend):
+            raise NotFound(
+                f"The source {get_source(config, source).id} serves no content constraints; a metadata source does."
+            )
+        found = named.pick(backend.artefacts("dataconstraint"))
+    if not found:
+        raise NotFound(
+            f"The source {get_source(config, source).id} has no content constraint {','.join(named.ids) or '*'} in version {named.version_label}."
+        )
+    return write_artefacts(found)
 
 
 def availability(config: Config, source: str | Source, flow: str, key: object = None) -> Availability:

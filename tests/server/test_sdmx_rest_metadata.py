@@ -9,7 +9,8 @@ import pytest
 from pysdmx.io import read_sdmx
 from tornado.httpclient import HTTPClientError
 
-from dataops.metadata import Registry, import_message, save
+from dataops.metadata import CubeRegion, KeyValue, Registry, import_message, save
+from dataops.metadata.sdmxml import read_artefacts
 from dataops.sdmx.readers import read_structure
 
 STR30 = "application/vnd.sdmx.structure+xml;version=3.0.0"
@@ -69,3 +70,39 @@ async def test_the_data_panel_lists_the_registry_as_a_source_without_availabilit
         ("EXR", "1.0"),
         ("EXR", "1.0.1"),
     ]
+
+
+async def test_both_versions_of_a_narrowed_constraint_are_served(registry_source, jp_fetch):
+    con = Registry.open(registry_source).get("dataconstraint", "ECB", "EXR_CONSTRAINTS")
+    (region,) = con.regions
+    kvs = tuple(
+        KeyValue(kv.id, tuple(c for c in kv.values if c != "USD")) if kv.id == "CURRENCY" else kv
+        for kv in region.key_values
+    )
+    save(registry_source, dataclasses.replace(con, version="2.0.0", regions=(CubeRegion(True, kvs),)))
+    every = await _get(jp_fetch, "structure", "dataconstraint", "ECB", "EXR_CONSTRAINTS", "*")
+    assert every.headers["Content-Type"] == STR30
+    served = read_sdmx(every.body.decode(), validate=True).structures
+    assert sorted(c.short_urn for c in served) == [
+        "DataConstraint=ECB:EXR_CONSTRAINTS(1.0)",
+        "DataConstraint=ECB:EXR_CONSTRAINTS(2.0.0)",
+    ]
+    latest = await _get(jp_fetch, "structure", "dataconstraint", "ECB", "EXR_CONSTRAINTS", "~")
+    (mine,) = read_artefacts(latest.body, "answer")
+    assert mine.version == "2.0.0" and "USD" not in next(
+        kv.values for kv in mine.regions[0].key_values if kv.id == "CURRENCY"
+    )
+
+
+async def test_a_source_that_is_not_a_registry_serves_no_constraints(
+    registry_source, jp_fetch, dataops_config, tmp_path
+):
+    dataops_config.write_text(
+        f'[[sources]]\nid = "FOLDER"\nname = "Files"\napi = "files"\nurl = "{tmp_path}"\n'
+    )
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("dataops", "sdmx", "FOLDER", "structure", "dataconstraint", "ECB", "X")
+    assert err.value.code == 404
+    assert json.loads(err.value.response.body)["message"] == (
+        "The source FOLDER serves no content constraints; a metadata source does."
+    )
