@@ -58,13 +58,14 @@ def _own(art: Artefact, file: str) -> list[Problem]:
         Version.parse(art.version)
     except InvalidInput as exc:
         out.append(Problem(file, str(art.ref), "versions are MAJOR.MINOR.PATCH", exc.message))
-    if file != artefact_path(art.ref):
+    expected = artefact_path(art.ref, ".json" if file.endswith(".json") else ".xml")
+    if file != expected:
         out.append(
             Problem(
                 file,
                 str(art.ref),
                 "one file per artefact version, named after it",
-                f"the file should be {artefact_path(art.ref)}",
+                f"the file should be {expected}",
             )
         )
     return out
@@ -89,7 +90,7 @@ def _references(registry: Registry, art: Artefact, file: str) -> list[Problem]:
                         file,
                         str(art.ref),
                         REFERENCES,
-                        f"concept {comp.concept.id} of {comp.id} is not in {scheme.ref}",
+                        f"concept {comp.concept.id} of component {comp.id} is not in {scheme.ref}",
                     )
                 )
     if isinstance(art, DataConstraint):

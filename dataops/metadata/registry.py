@@ -21,6 +21,7 @@ from pathlib import Path
 from dataops.errors import DataOpsError, InvalidInput, InvalidMetadata, NotFound
 from dataops.metadata.artefacts import KINDS, Artefact, DataConstraint, Dataflow, Ref
 from dataops.metadata.constraints import Allowed, allowed_codes
+from dataops.metadata.sdmxjson import read_json_artefacts
 from dataops.metadata.sdmxml import read_artefacts, sdmx_version
 from dataops.metadata.structures import find_flow, structure_for, to_model_dataflow
 from dataops.metadata.versioning import Version
@@ -55,9 +56,10 @@ class Problem:
         return f"{where}: {self.message.rstrip('.')} (rule: {self.rule})."
 
 
-def artefact_path(ref: Ref) -> str:
-    """The file of one artefact version, relative to the folder: ``metadata/<kind>s/AGENCY+ID+VERSION.xml``."""
-    return f"{METADATA_DIR}/{FOLDERS[ref.kind]}/{ref.agency}+{ref.id}+{ref.version}.xml"
+def artefact_path(ref: Ref, suffix: str = ".xml") -> str:
+    """The file of one artefact version, relative to the folder: ``metadata/<kind>s/AGENCY+ID+VERSION.xml``
+    (``.json`` for one written in SDMX-JSON 2.0)."""
+    return f"{METADATA_DIR}/{FOLDERS[ref.kind]}/{ref.agency}+{ref.id}+{ref.version}{suffix}"
 
 
 def read_artefact_file(data: bytes, file: str) -> Artefact:
@@ -67,15 +69,22 @@ def read_artefact_file(data: bytes, file: str) -> Artefact:
         problem = Problem(file, "", rule, message)
         return InvalidMetadata(problem.sentence, details={"file": file, "rule": rule, "message": message})
 
+    as_json = file.endswith(".json")
     try:
-        root = parse_tree(data, file)
-        found = read_artefacts(data, file) if sdmx_version(root) == "3.0" else None
+        if as_json:
+            found: list[Artefact] | None = read_json_artefacts(data, file)
+        else:
+            found = read_artefacts(data, file) if sdmx_version(parse_tree(data, file)) == "3.0" else None
     except DataOpsError as exc:
         reason = exc.message.removeprefix(f"{file}: ").removeprefix(file).strip()
         reason = f"the file {reason}" if reason.startswith(("is ", "has ", "declares ")) else reason
-        raise broken("artefacts are well-formed SDMX-ML 3.0", reason) from None
+        raise broken(
+            f"artefacts are well-formed {'SDMX-JSON 2.0' if as_json else 'SDMX-ML 3.0'}", reason
+        ) from None
     if found is None:
-        raise broken("artefacts are SDMX-ML 3.0", "the file is not an SDMX-ML 3.0 structure message")
+        raise broken(
+            "artefacts are SDMX-ML 3.0 or SDMX-JSON 2.0", "the file is not an SDMX-ML 3.0 structure message"
+        )
     if len(found) != 1:
         raise broken(
             "one artefact per file, so a review shows one change per file",
@@ -98,17 +107,8 @@ class Registry:
         self.by_ref: dict[Ref, Artefact] = {}
         self.file_of: dict[Ref, str] = {}
         for name in sorted(files):
-            if name.startswith(METADATA_DIR + "/") and name.endswith(".xml"):
+            if name.startswith(METADATA_DIR + "/") and name.endswith((".xml", ".json")):
                 self._add(name)
-            elif name.startswith(METADATA_DIR + "/") and name.endswith(".json"):
-                self.problems.append(
-                    Problem(
-                        name,
-                        "",
-                        "artefacts are SDMX-ML 3.0",
-                        "SDMX-JSON artefact files are not read yet; write the artefact as SDMX-ML 3.0",
-                    )
-                )
 
     @classmethod
     def open(cls, folder: Path | str) -> Registry:

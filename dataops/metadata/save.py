@@ -12,6 +12,7 @@ from dataops.errors import InvalidMetadata
 from dataops.metadata.artefacts import Artefact
 from dataops.metadata.check import RELEASED, VERSIONING
 from dataops.metadata.registry import Problem, Registry, artefact_path
+from dataops.metadata.sdmxjson import read_json_artefacts
 from dataops.metadata.sdmxml import read_artefacts
 from dataops.metadata.versioning import Bump, Version, diff
 from dataops.metadata.writer import write_artefact
@@ -82,13 +83,18 @@ def _refused(path: str, art: Artefact, rule: str, message: str) -> InvalidMetada
 
 
 def import_message(folder: Path | str, message: Path | str) -> list[Path]:
-    """Split an SDMX-ML 2.1 or 3.0 structure message into the folder's files (one per artefact).
+    """Split an SDMX-ML 2.1 or 3.0 (or SDMX-JSON 2.0) structure message into the folder's SDMX-ML 3.0
+    files (one per artefact).
 
     Artefacts come in as their maintainer versioned them (``dataops metadata check`` reports what
     breaks SDMX versioning); nothing is written when one would rewrite a version already held.
     """
     source = Path(message)
-    arts = read_artefacts(source.read_bytes(), str(source))
+    data = source.read_bytes()
+    if data.lstrip()[:1] == b"{":
+        arts = read_json_artefacts(data, str(source))
+    else:
+        arts = read_artefacts(data, str(source))
     registry = Registry.open(folder) if Path(folder).is_dir() else Registry({}, str(folder))
     for art in arts:
         problem = _refusal(registry, art, versioning=False)

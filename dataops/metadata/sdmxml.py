@@ -146,10 +146,14 @@ def _reference(el: etree._Element | None, what: str) -> tuple[Ref, str] | None:
         kind = _KINDS.get(cls or local(el.tag), "")
         return Ref(kind, ref.get("agencyID", ""), ref.get("id", ""), ref.get("version") or "1.0"), ""
     urn = child(el, "URN")
-    text = _text(urn if urn is not None else el)
-    match = _URN.match(text)
+    return parse_urn(_text(urn if urn is not None else el), what, f"<{local(el.tag)}>")
+
+
+def parse_urn(text: str, what: str, where: str = "a reference") -> tuple[Ref, str]:
+    """``(artefact, item id)`` of an SDMX URN (the item: a concept's id, else ``""``)."""
+    match = _URN.match(text.strip())
     if not match:
-        raise MalformedMessage(f"{what}: {text!r} in <{local(el.tag)}> is not an SDMX URN.")
+        raise MalformedMessage(f"{what}: {text!r} in {where} is not an SDMX URN.")
     kind = _KINDS.get(match["cls"].rpartition(".")[2], "")
     if not kind:
         raise MalformedMessage(

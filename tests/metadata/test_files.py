@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,9 @@ from lxml import etree
 from pysdmx.io import read_sdmx
 
 from dataops.errors import InvalidMetadata
-from dataops.metadata import Registry, write_artefact
+from dataops.metadata import Registry, artefact_path, check, write_artefact
 from dataops.metadata.registry import read_artefact_file
+from dataops.metadata.sdmxjson import read_json_artefacts
 from dataops.metadata.sdmxml import read_artefacts
 
 
@@ -70,3 +72,29 @@ def test_a_file_with_two_artefacts_or_in_sdmx_ml_21_is_refused(samples, tmp_path
         InvalidMetadata, match=r"metadata/two.xml: the file holds 2 artefacts \(rule: one artefact per file"
     ):
         read_artefact_file(two, "metadata/two.xml")
+
+
+def test_sdmx_json_20_artefact_files_are_read_like_sdmx_ml_ones(samples, tmp_path: Path):
+    """Each artefact of the TWG's SDMX-JSON 2.0 sample in its own file: the registry resolves the
+    dataflow through them, applies the JSON constraint and finds what the illustrative sample lacks."""
+    sample = json.loads((samples / "v3/json/structure/constructed-sample.json").read_text())
+    for container in ("codelists", "conceptSchemes", "dataStructures", "dataflows", "contentConstraints"):
+        for obj in sample["data"][container]:
+            one = {"meta": sample["meta"], "data": {container: [obj]}}
+            art = read_json_artefacts(json.dumps(one).encode(), "sample")[0]
+            path = tmp_path / artefact_path(art.ref, ".json")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(one))
+    registry = Registry.open(tmp_path)
+    assert [(p.file.rpartition("/")[2], p.message) for p in check(registry)] == [
+        ("ECB+EXR_CONSTRAINTS+1.0.json", "CURRENCY lists USD, which its codelist does not hold"),
+        ("ECB+EXR_CONSTRAINTS+1.0.json", "CURRENCY_DENOM lists USD, which its codelist does not hold"),
+        (
+            "ECB+ECB_EXR1+1.0.json",
+            "concept TIME_PERIOD of component TIME_PERIOD is not in conceptscheme ECB:ECB_CONCEPTS(1.0)",
+        ),
+    ]
+    _, dsd = registry.structure_for("ECB:EXR")
+    assert [d.id for d in dsd.dimensions] == ["FREQ", "CURRENCY", "CURRENCY_DENOM", "EXR_TYPE", "EXR_SUFFIX"]
+    assert dsd.dimension("FREQ").codes["id"].tolist()[:2] == ["A", "M"]
+    assert registry.allowed("ECB:EXR").codes["CURRENCY"] == frozenset({"_T", "EUR", "USD"})
