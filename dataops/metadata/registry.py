@@ -26,9 +26,12 @@ from dataops.metadata.sdmxml import read_artefacts, sdmx_version
 from dataops.metadata.structures import find_flow, structure_for, to_model_dataflow
 from dataops.metadata.versioning import Version
 from dataops.sdmx import model
+from dataops.sdmx.memo import StructureMemo
 from dataops.sdmx.query import FlowRef
 from dataops.sdmx.xml_safety import parse_tree
 
+# Registries of git commits already read (a commit never changes); the store asks per write.
+_REVISIONS = StructureMemo(max_entries=8)
 METADATA_DIR = "metadata"
 PROCESSES_DIR = "processes"
 FOLDERS = {
@@ -127,21 +130,36 @@ class Registry:
 
     @classmethod
     def at_revision(cls, repo: Path | str, revision: str) -> Registry:
-        """The registry as it is at ``revision`` (a branch such as ``deploy/test``, or a commit) of a git repository."""
+        """The registry as it is at ``revision`` (a branch such as ``deploy/test``, or a commit) of a
+        git repository; the same commit asked again is answered from memory."""
+        if revision.startswith("-"):
+            raise InvalidInput(f"{revision!r} is not a git revision.")
 
-        def git(*args: str) -> bytes:
-            done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+        def git(*args: str, stdin: bytes | None = None) -> bytes:
+            done = subprocess.run(
+                ["git", "-C", str(repo), *args], input=stdin, capture_output=True, check=False
+            )
             if done.returncode:
                 raise NotFound(f"git could not read {revision} of {repo}: {done.stderr.decode().strip()}")
             return done.stdout
 
-        names = (
-            git("ls-tree", "-r", "--name-only", revision, "--", METADATA_DIR, PROCESSES_DIR)
-            .decode()
-            .split("\n")
-        )
-        files = {n: git("show", f"{revision}:{n}") for n in names if n}
-        return cls(files, f"{repo}@{revision}")
+        commit = git("rev-parse", "--verify", "--end-of-options", f"{revision}^{{commit}}").decode().strip()
+
+        def build() -> Registry:
+            listing = git("ls-tree", "-r", "-z", commit, "--", METADATA_DIR, PROCESSES_DIR).split(b"\0")
+            # "<mode> blob <sha>\t<path>": every file's content in one `git cat-file --batch`.
+            entries = [e.split(b"\t", 1) for e in listing if e]
+            blobs = [(head.split()[2], path.decode()) for head, path in entries if head.split()[1] == b"blob"]
+            out = git("cat-file", "--batch", stdin=b"".join(sha + b"\n" for sha, _ in blobs))
+            files, at = {}, 0
+            for _, path in blobs:
+                header_end = out.index(b"\n", at)
+                size = int(out[at:header_end].split()[2])
+                files[path] = out[header_end + 1 : header_end + 1 + size]
+                at = header_end + 1 + size + 1
+            return cls(files, f"{repo}@{revision}")
+
+        return _REVISIONS.recall((str(Path(repo).resolve()), commit, revision), commit, build)
 
     def _add(self, name: str) -> None:
         try:

@@ -71,3 +71,11 @@ def test_import_refuses_nothing_half_written(samples, ecb_folder, capsys):
     )
     assert "rule: a released version never changes" in capsys.readouterr().err
     assert sorted(p.name for p in ecb_folder.rglob("*.xml")) == [n for n in before if n != "ECB+EXR+1.0.xml"]
+
+
+def test_a_base_that_looks_like_an_option_is_refused(ecb_folder, capsys):
+    _git(ecb_folder, "init", "-q", "-b", "deploy/prod")
+    assert main(["metadata", "check", str(ecb_folder), "--base=--output=/tmp/x"]) == 1
+    assert "'--output=/tmp/x' is not a git revision." in capsys.readouterr().err
+    assert main(["metadata", "check", str(ecb_folder), "--base", "deploy/nowhere"]) == 1
+    assert "git could not read deploy/nowhere" in capsys.readouterr().err
