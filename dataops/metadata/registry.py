@@ -131,7 +131,8 @@ class Registry:
     @classmethod
     def at_revision(cls, repo: Path | str, revision: str) -> Registry:
         """The registry as it is at ``revision`` (a branch such as ``deploy/test``, or a commit) of a
-        git repository; the same commit asked again is answered from memory."""
+        git repository; the same commit asked again is answered from memory (the same object, so
+        treat it as read-only)."""
         if revision.startswith("-"):
             raise InvalidInput(f"{revision!r} is not a git revision.")
 
@@ -222,9 +223,10 @@ class Registry:
     def allowed(self, flow_ref: str | FlowRef, at: date | str | None = None) -> Allowed:
         """The codes the allowed constraints let dataflow ``flow_ref`` hold (see `Allowed.check`).
 
-        The constraints are those attached to the dataflow or its data structure, each in its
-        latest version (the SDMX 3.1 technical specifications: earlier versions of a constraint are history only), and
-        valid at ``at`` (default: today). Several constraints on one dimension all apply.
+        The constraints are those attached to this very version of the dataflow or of its data
+        structure, each in its latest version (the SDMX 3.1 technical specifications keep earlier
+        versions of a constraint as history only) and valid at ``at`` (default: today). Several
+        constraints on one dimension all apply.
         """
         flow = find_flow(self, flow_ref)
         day = (at if isinstance(at, str) else (at or date.today()).isoformat())[:10]
