@@ -46,21 +46,53 @@ class Ref:
         return f"{self.kind} {self.agency}:{self.id}({self.version})"
 
 
+Names = tuple[tuple[str, str], ...]  # (language, text) pairs, in the order the file gives them
+
+
+def primary_language(names: Names) -> str:
+    """The language ``name`` stands for: English when there is an English name, else the first."""
+    langs = [lang for lang, _ in names]
+    return "en" if "en" in langs or not langs else langs[0]
+
+
+def synced(names: Names, name: str) -> Names:
+    """``names`` with the primary language's text set to ``name`` (so editing ``name`` is enough)."""
+    if not names:
+        return names
+    primary = primary_language(names)
+    return tuple((lang, name if lang == primary else text) for lang, text in names)
+
+
+class _Named:
+    """Keeps ``names`` in step with ``name`` whenever an object is built (also by `dataclasses.replace`)."""
+
+    name: str
+    names: Names
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "names", synced(self.names, self.name))
+
+
 @dataclass(frozen=True)
-class Code:
-    """A code of a codelist (``parent``: the id of its parent code, for hierarchical codelists)."""
+class Code(_Named):
+    """A code of a codelist (``parent``: the id of its parent code, for hierarchical codelists).
+
+    ``name`` is its English name (else its first); ``names`` every language's, when read from a file.
+    """
 
     id: str
     name: str
     parent: str = ""
+    names: Names = ()
 
 
 @dataclass(frozen=True)
-class Concept:
+class Concept(_Named):
     """A concept of a concept scheme."""
 
     id: str
     name: str
+    names: Names = ()
 
 
 @dataclass(frozen=True)
@@ -88,8 +120,9 @@ class Component:
 
 
 @dataclass(frozen=True)
-class Artefact:
-    """What every maintainable artefact has: agency, id, version, a name, an optional validity period."""
+class Artefact(_Named):
+    """What every maintainable artefact has: agency, id, version, a name (``names``: in every language
+    the file gave), an optional validity period."""
 
     kind: ClassVar[str] = ""
     agency: str
@@ -99,6 +132,7 @@ class Artefact:
     description: str = ""
     valid_from: str = ""
     valid_to: str = ""
+    names: Names = ()
 
     @property
     def ref(self) -> Ref:

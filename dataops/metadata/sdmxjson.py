@@ -73,6 +73,11 @@ def _name(obj: dict[str, Any], key: str = "name") -> str:
     return str(obj.get(key) or (obj.get("id", "") if key == "name" else ""))
 
 
+def _names(obj: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    names = obj.get("names")
+    return tuple((str(k), str(v)) for k, v in names.items()) if isinstance(names, dict) else ()
+
+
 def _ref(value: Any, what: str) -> Ref | None:
     return parse_urn(value, what)[0] if isinstance(value, str) and value else None
 
@@ -86,13 +91,17 @@ def _read(container: str, obj: dict[str, Any], what: str) -> Artefact:
         "description": _name(obj, "description"),
         "valid_from": obj.get("validFrom", ""),
         "valid_to": obj.get("validTo", ""),
+        "names": _names(obj),
     }
     if container == "codelists":
-        codes = tuple(Code(c.get("id", ""), _name(c), c.get("parent", "")) for c in obj.get("codes") or [])
+        codes = tuple(
+            Code(c.get("id", ""), _name(c), c.get("parent", ""), _names(c)) for c in obj.get("codes") or []
+        )
         return Codelist(**common, codes=codes)
     if container == "conceptSchemes":
         return ConceptScheme(
-            **common, concepts=tuple(Concept(c.get("id", ""), _name(c)) for c in obj.get("concepts") or [])
+            **common,
+            concepts=tuple(Concept(c.get("id", ""), _name(c), _names(c)) for c in obj.get("concepts") or []),
         )
     if container == "dataflows":
         return Dataflow(**common, structure=_ref(obj.get("structure"), what))

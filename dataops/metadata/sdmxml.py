@@ -9,6 +9,7 @@ and the same safe parser (no DTD, no entity expansion).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -28,7 +29,7 @@ from dataops.metadata.artefacts import (
     KeyValue,
     Ref,
 )
-from dataops.sdmx.readers.xml_structure import child, children, local, name_of
+from dataops.sdmx.readers.xml_structure import XML_LANG, child, children, local, name_of
 from dataops.sdmx.xml_safety import parse_tree
 
 _URN = re.compile(
@@ -82,7 +83,7 @@ def read_artefacts(data: bytes, what: str) -> list[Artefact]:
 
 
 def _read(el: etree._Element, kind: str, what: str) -> Artefact:
-    common = {
+    common: dict[str, Any] = {
         "agency": el.get("agencyID", ""),
         "id": el.get("id", ""),
         "version": el.get("version") or "1.0",
@@ -90,21 +91,31 @@ def _read(el: etree._Element, kind: str, what: str) -> Artefact:
         "description": _text(child(el, "Description")),
         "valid_from": el.get("validFrom", ""),
         "valid_to": el.get("validTo", ""),
+        "names": names_of(el),
     }
     if kind == "Codelist":
         codes = tuple(
-            Code(c.get("id", ""), name_of(c), _ref_id(child(c, "Parent"))) for c in children(el, "Code")
+            Code(c.get("id", ""), name_of(c), _ref_id(child(c, "Parent")), names_of(c))
+            for c in children(el, "Code")
         )
         return Codelist(**common, codes=codes)
     if kind == "ConceptScheme":
         return ConceptScheme(
-            **common, concepts=tuple(Concept(c.get("id", ""), name_of(c)) for c in children(el, "Concept"))
+            **common,
+            concepts=tuple(
+                Concept(c.get("id", ""), name_of(c), names_of(c)) for c in children(el, "Concept")
+            ),
         )
     if kind == "Dataflow":
         return Dataflow(**common, structure=reference(child(el, "Structure"), what))
     if kind == "DataStructure":
         return _data_structure(el, common, what)
     return _constraint(el, common, what)
+
+
+def names_of(el: etree._Element) -> tuple[tuple[str, str], ...]:
+    """Every ``(language, name)`` of an element, in document order."""
+    return tuple((n.get(XML_LANG, "en"), (n.text or "").strip()) for n in children(el, "Name"))
 
 
 def _text(el: etree._Element | None) -> str:

@@ -36,6 +36,7 @@ from dataops.metadata.artefacts import (
     Dataflow,
     DataStructure,
     Ref,
+    primary_language,
 )
 from dataops.metadata.constraints import EVERYTHING_ELSE, allowed_codes
 
@@ -140,6 +141,8 @@ def diff(old: Artefact, new: Artefact) -> Diff:
     add = out.changes.append
     if old.name != new.name:
         add(Change(f"name changed from {old.name!r} to {new.name!r}", Bump.PATCH))
+    if _others(old.names) != _others(new.names):
+        add(Change("names in other languages changed", Bump.PATCH))
     if old.description != new.description:
         add(Change("description changed", Bump.PATCH))
     if (old.valid_from, old.valid_to) != (new.valid_from, new.valid_to):
@@ -163,12 +166,22 @@ def _items(add: Add, noun: str, old: dict, new: dict) -> None:
         add(Change(f"{noun}s removed: {', '.join(removed)}", Bump.MAJOR))
     if added:
         add(Change(f"{noun}s added: {', '.join(added)}", Bump.MINOR))
-    renamed = [k for k in old if k in new and old[k].name != new[k].name]
+    renamed = [
+        k
+        for k in old
+        if k in new and (old[k].name, _others(old[k].names)) != (new[k].name, _others(new[k].names))
+    ]
     if renamed:
         add(Change(f"{noun} names changed: {', '.join(renamed)}", Bump.PATCH))
     moved = [k for k in old if k in new and getattr(old[k], "parent", "") != getattr(new[k], "parent", "")]
     if moved:
         add(Change(f"{noun}s moved in the hierarchy: {', '.join(moved)}", Bump.MINOR))
+
+
+def _others(names: tuple[tuple[str, str], ...]) -> set[tuple[str, str]]:
+    """The names beside the primary one (whose changes ``name`` already shows)."""
+    primary = primary_language(names)
+    return {(lang, text) for lang, text in names if lang != primary}
 
 
 def _reference(add: Add, what: str, old: Ref | None, new: Ref | None) -> None:

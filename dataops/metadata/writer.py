@@ -21,6 +21,7 @@ from dataops.metadata.artefacts import (
     DataConstraint,
     Dataflow,
     DataStructure,
+    Names,
 )
 from dataops.sdmx.writers import SENDER
 
@@ -45,8 +46,9 @@ def _s(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) 
     return el
 
 
-def _names(el: etree._Element, art_name: str, description: str = "") -> None:
-    etree.SubElement(el, f"{{{_COM}}}Name", {_LANG: "en"}).text = art_name
+def _names(el: etree._Element, art_name: str, description: str = "", names: Names = ()) -> None:
+    for lang, text in names or (("en", art_name),):
+        etree.SubElement(el, f"{{{_COM}}}Name", {_LANG: lang}).text = text
     if description:
         etree.SubElement(el, f"{{{_COM}}}Description", {_LANG: "en"}).text = description
 
@@ -88,16 +90,16 @@ def _artefact(container: etree._Element, art: Artefact) -> None:
     if isinstance(art, DataConstraint):
         attrs["role"] = art.role
     el = _s(container, tag, **attrs)
-    _names(el, art.name or art.id, art.description)
+    _names(el, art.name or art.id, art.description, art.names)
     if isinstance(art, Codelist):
         for code in art.codes:
             c = _s(el, "Code", id=code.id)
-            _names(c, code.name or code.id)
+            _names(c, code.name or code.id, names=code.names)
             if code.parent:
                 _s(c, "Parent", code.parent)
     elif isinstance(art, ConceptScheme):
         for concept in art.concepts:
-            _names(_s(el, "Concept", id=concept.id), concept.name or concept.id)
+            _names(_s(el, "Concept", id=concept.id), concept.name or concept.id, names=concept.names)
     elif isinstance(art, Dataflow):
         if art.structure is not None:
             _s(el, "Structure", art.structure.urn)

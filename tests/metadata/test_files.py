@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -98,3 +99,21 @@ def test_sdmx_json_20_artefact_files_are_read_like_sdmx_ml_ones(samples, tmp_pat
     assert [d.id for d in dsd.dimensions] == ["FREQ", "CURRENCY", "CURRENCY_DENOM", "EXR_TYPE", "EXR_SUFFIX"]
     assert dsd.dimension("FREQ").codes["id"].tolist()[:2] == ["A", "M"]
     assert registry.allowed("ECB:EXR").codes["CURRENCY"] == frozenset({"_T", "EUR", "USD"})
+
+
+def test_eurostat_names_in_every_language_survive_the_round_trip_and_their_change_is_a_patch(samples):
+    from dataops.metadata import Bump, diff
+
+    arts = read_artefacts((samples / "ESTAT/GOV_10Q_GGNFA.xml").read_bytes(), "GOV_10Q_GGNFA.xml")
+    geo = next(a for a in arts if a.id == "GEO" and a.version == "13.0")
+    assert {lang for lang, _ in geo.codes[0].names} == {"en", "fr", "de"}
+    back = read_artefact_file(write_artefact(geo), "x.xml")
+    assert back.codes == geo.codes
+    first = geo.codes[0]
+    renamed = dataclasses.replace(
+        first, names=tuple((lang, "Autre" if lang == "fr" else text) for lang, text in first.names)
+    )
+    changed = dataclasses.replace(geo, version="13.0.1", codes=(renamed, *geo.codes[1:]))
+    assert [(c.what, c.bump) for c in diff(geo, changed).changes] == [
+        (f"code names changed: {first.id}", Bump.PATCH)
+    ]
