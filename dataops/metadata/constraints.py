@@ -8,13 +8,14 @@ dimension are allowed (the union over including regions), the codes an excluding
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from dataops.errors import InvalidInput
 from dataops.metadata.artefacts import DataConstraint, Ref
+from dataops.sdmx.model import Structure
 
 EVERYTHING_ELSE = "\x00*"  # stands for the codes a constraint never names, when no codelist is at hand
 
@@ -61,6 +62,16 @@ class Allowed:
         """Whether ``code`` is allowed for ``dimension`` (an unconstrained dimension allows any)."""
         allowed = self.codes.get(dimension)
         return allowed is None or code in allowed
+
+    def narrow(self, structure: Structure) -> Structure:
+        """``structure`` (of this dataflow) with each constrained dimension's codes cut to the allowed ones."""
+        dims = [
+            replace(d, codes=d.codes[d.codes["id"].astype(str).isin(self.codes[d.id])].reset_index(drop=True))
+            if d.id in self.codes
+            else d
+            for d in structure.dimensions
+        ]
+        return replace(structure, dimensions=dims)
 
     def check(self, table: pa.Table, first_row: int = 1) -> None:
         """Refuse ``table`` when a row holds a code outside the constraints.

@@ -72,3 +72,13 @@ def test_a_constraint_not_yet_valid_does_not_apply(ecb_folder):
     later = Registry.open(ecb_folder)
     assert later.allowed("ECB:EXR", "2099-12-31").constraints == ()
     assert [c.version for c in later.allowed("ECB:EXR", "2100-01-01").constraints] == ["1.0.1"]
+
+
+def test_the_allowed_structure_lists_only_the_allowed_codes(deployment):
+    test = Registry.at_revision(deployment, "deploy/test")
+    _, dsd = test.structure_for("ECB:EXR")
+    narrowed = test.allowed("ECB:EXR").narrow(dsd)
+    assert len(dsd.dimension("CURRENCY").codes) == 355
+    currencies = narrowed.dimension("CURRENCY").codes["id"].tolist()
+    assert "USD" not in currencies and "GBP" in currencies and len(currencies) == 57
+    assert narrowed.dimension("FREQ").codes["id"].tolist() == ["A", "D", "H", "M", "Q"]
