@@ -54,9 +54,12 @@ def _check(args: argparse.Namespace) -> int:
         print(problem.sentence, file=sys.stderr)
     count = len(registry.by_ref)
     if problems:
-        print(f"dataops metadata check: {len(problems)} broken rule(s) in {args.path}.", file=sys.stderr)
+        print(
+            f"dataops metadata check: {len(problems)} broken rule(s) in {args.path.resolve()}.",
+            file=sys.stderr,
+        )
         return 1
-    print(f"dataops metadata check: {count} artefact version(s) in {args.path}, every rule holds.")
+    print(f"dataops metadata check: {count} artefact version(s) in {args.path.resolve()}, every rule holds.")
     return 0
 
 

@@ -101,7 +101,13 @@ metadata:
         - metadata/**/*.xml
         - processes/*.toml
   script:
-    - dataops metadata check .
+    - |
+      # On a push, the commit before it is the base whose released versions must not change.
+      if [ -n "$CI_COMMIT_BEFORE_SHA" ] && [ "$CI_COMMIT_BEFORE_SHA" != "0000000000000000000000000000000000000000" ] \\
+          && git cat-file -e "$CI_COMMIT_BEFORE_SHA^{{commit}}" 2>/dev/null; then
+        set -- --base "$CI_COMMIT_BEFORE_SHA"
+      fi
+      dataops metadata check . "$@"
 
 regression:
   stage: regression

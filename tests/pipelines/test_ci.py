@@ -243,7 +243,9 @@ def test_the_pipeline_checks_the_metadata_before_the_notebooks_run():
     doc = yaml.safe_load(gitlab_ci_yaml({"test": "deploy/test"}))
     assert doc["stages"] == ["check", "regression", "deploy"]
     assert doc["metadata"]["stage"] == "check"
-    assert doc["metadata"]["script"] == ["dataops metadata check ."]
+    (script,) = doc["metadata"]["script"]
+    assert 'dataops metadata check . "$@"' in script
+    assert 'set -- --base "$CI_COMMIT_BEFORE_SHA"' in script  # a push is checked against the commit before it
     assert doc["metadata"]["rules"] == [{"exists": ["metadata/**/*.xml", "processes/*.toml"]}]
 
 
