@@ -188,6 +188,13 @@ class ConcurrentUpdate(Conflict):
     code = "concurrent_update"
 
 
+class InvalidMetadata(InvalidInput):
+    """An artefact or process configuration breaks a rule of the metadata registry (file, artefact, rule named)."""
+
+    code = "invalid_metadata"
+    http_status = 422
+
+
 class ProviderQuirk(UserWarning):
     """A provider's message was read although it departs from the standard; the warning says how.
 

@@ -1,6 +1,8 @@
 """``dataops init-ci``: the ``.gitlab-ci.yml`` of a deployment repository.
 
-On each ``deploy/<env>`` branch the pipeline runs the repository's notebooks as regression tests
+On each ``deploy/<env>`` branch the pipeline first checks the metadata (``dataops metadata check``:
+schemas, references, SDMX versioning of ``metadata/`` and ``processes/*.toml``), then runs the
+repository's notebooks as regression tests
 (JUnit report and executed notebooks kept as artefacts), then publishes ``processes/*.bpmn`` to that
 environment's workflow engine, so a promoted definition and its promoted steps go live together.
 The environment follows from the branch: push, "Run pipeline" and schedules all pick it that way.
@@ -88,8 +90,24 @@ workflow:
     description: "true: run the regression tests only (nightly schedules)"
 
 stages:
+  - check
   - regression
   - deploy
+
+metadata:
+  stage: check
+  rules:
+    - exists:
+        - metadata/**/*.xml
+        - processes/*.toml
+  script:
+    - |
+      # On a push, the commit before it is the base whose released versions must not change.
+      if [ -n "$CI_COMMIT_BEFORE_SHA" ] && [ "$CI_COMMIT_BEFORE_SHA" != "0000000000000000000000000000000000000000" ] \\
+          && git cat-file -e "$CI_COMMIT_BEFORE_SHA^{{commit}}" 2>/dev/null; then
+        set -- --base "$CI_COMMIT_BEFORE_SHA"
+      fi
+      dataops metadata check . "$@"
 
 regression:
   stage: regression

@@ -9,11 +9,12 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from dataops.config import Config
-from dataops.errors import DataOpsError
+from dataops.errors import DataOpsError, NotFound
 from dataops.sdmx.availability import Availability
 from dataops.sdmx.client import SdmxClient
 from dataops.sdmx.config import DataConfig
@@ -23,6 +24,10 @@ from dataops.sdmx.model import Dataflow, Structure
 from dataops.sdmx.query import DataQuery, FlowRef
 from dataops.sdmx.readers import table_metadata
 from dataops.sdmx.sources import Source, get_source
+
+if TYPE_CHECKING:
+    from dataops.metadata.backend import MetadataBackend
+    from dataops.sdmx.rest.terms import Selector
 
 
 @dataclass
@@ -56,12 +61,16 @@ class Fetched:
         }
 
 
-def open_backend(config: Config, source: str | Source) -> SdmxClient | FilesBackend:
-    """The client for a REST source or the reader of a ``files`` source."""
+def open_backend(config: Config, source: str | Source) -> SdmxClient | FilesBackend | MetadataBackend:
+    """The client for a REST source, the reader of a ``files`` source or a ``metadata`` registry."""
     resolved = get_source(config, source)
     data_config = DataConfig.from_config(config)
     if resolved.api == "files":
         return FilesBackend(resolved, data_config)
+    if resolved.api == "metadata":
+        from dataops.metadata.backend import MetadataBackend
+
+        return MetadataBackend(resolved)
     return SdmxClient(resolved, data_config)
 
 
@@ -87,7 +96,7 @@ def source_status(config: Config, source: str | Source) -> SourceStatus:
     URL with a status below 500 (through the same transport, retries and size guard as queries)."""
     resolved = get_source(config, source)
     started = time.monotonic()
-    if resolved.api == "files":
+    if resolved.api in ("files", "metadata"):
         reachable = resolved.folder.is_dir()
         message = "Folder found" if reachable else f"The folder {resolved.folder} does not exist"
     else:
@@ -128,6 +137,24 @@ def structure(config: Config, source: str | Source, flow: str) -> tuple[Dataflow
     """A dataflow and its data structure definition."""
     with open_backend(config, source) as backend:
         return backend.structure(FlowRef.parse(flow))
+
+
+def constraints_ml(config: Config, source: str | Source, named: Selector) -> bytes:
+    """The content constraints ``named`` of a ``metadata`` source as SDMX-ML 3.0 (`NotFound` otherwise)."""
+    from dataops.metadata.backend import MetadataBackend
+    from dataops.metadata.writer import write_artefacts
+
+    with open_backend(config, source) as backend:
+        if not isinstance(backend, MetadataBackend):
+            raise NotFound(
+                f"The source {get_source(config, source).id} serves no content constraints; a metadata source does."
+            )
+        found = named.pick(backend.artefacts("dataconstraint"))
+    if not found:
+        raise NotFound(
+            f"The source {get_source(config, source).id} has no content constraint {','.join(named.ids) or '*'} in version {named.version_label}."
+        )
+    return write_artefacts(found)
 
 
 def availability(config: Config, source: str | Source, flow: str, key: object = None) -> Availability:

@@ -1,7 +1,8 @@
 """SDMX data sources: the configured ones (``[[sources]]``) and presets for public providers.
 
 A source is either a REST endpoint (``api = "sdmx-rest-1"`` for SDMX REST 1.x / SDMX 2.1,
-``"sdmx-rest-2"`` for SDMX REST 2.x / SDMX 3.0) or a folder of SDMX messages (``api = "files"``).
+``"sdmx-rest-2"`` for SDMX REST 2.x / SDMX 3.0) or a folder of SDMX messages (``api = "files"``),
+or the metadata registry of a deployment checkout (``api = "metadata"``, `dataops.metadata.backend`).
 What differs between providers beyond the standard lives in one table, `QUIRKS`.
 """
 
@@ -15,7 +16,7 @@ from dataops.config import Config
 from dataops.errors import ConfigError, UnknownSource
 from dataops.sdmx.config import DataConfig
 
-APIS = ("sdmx-rest-1", "sdmx-rest-2", "files")
+APIS = ("sdmx-rest-1", "sdmx-rest-2", "files", "metadata")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ QUIRKS: dict[str, Quirks] = {
     "OECD": Quirks(
         ("xml", "generic", "csv", "json"),
         notes="Flow ids need their agency: 'OECD.SDD.NAD,DSD_NAMAIN1@DF_QNA,1.1'.",
+    ),
+    "metadata": Quirks(
+        (), availability=False, notes="A metadata registry: structures, every version; no data."
     ),
 }
 

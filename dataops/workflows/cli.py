@@ -7,8 +7,10 @@ import argparse
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from dataops.errors import ConfigError
+from dataops.metadata.processes import ProcessConfigs
 from dataops.redaction import attach_filter, public_url
 from dataops.settings import resolve
 from dataops.workflows.follow import FollowedSteps
@@ -63,6 +65,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     prune.set_defaults(func=run_prune_logs)
 
 
+def deployment_folder(steps: Path) -> Path:
+    """The folder whose ``processes/`` holds the process configurations: the steps folder when it
+    has one, else its parent (``/srv/deploy/prod/steps`` → ``/srv/deploy/prod``)."""
+    return steps if (steps / "processes").is_dir() else steps.parent
+
+
 def run_worker(args: argparse.Namespace) -> int:
     """Build the worker from configuration and arguments and serve until SIGTERM/SIGINT."""
     from dataops.workflows.api import engine
@@ -108,6 +116,7 @@ def run_worker(args: argparse.Namespace) -> int:
         cfg.worker,
         worker_id=args.worker_id,
         log_retention_days=cfg.log_retention_days,
+        processes=ProcessConfigs(deployment_folder(steps.path)),
     )
 
     def stop(signum: int, _frame: object) -> None:

@@ -10,8 +10,10 @@ variables (or None)::
         ...
         return {"rows": 1234}
 
-A parameter called ``task`` receives the `Task` (ids, business key, all variables); ``**kwargs``
-receives every variable. Raising `BpmnError` takes the process's error path instead of failing.
+A parameter called ``task`` receives the `Task` (ids, business key, all variables); one called
+``config`` receives the configuration of the deployed process version (``processes/<key>.toml``,
+see `dataops.metadata.processes`; ``{}`` when the process has none); ``**kwargs`` receives every
+variable. Raising `BpmnError` takes the process's error path instead of failing.
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ class Task:
     worker: str = ""
     step_version: str = ""
     variables: dict[str, Any] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+    config_version: str = ""  # ``<process key> <version>`` of ``config``; empty when there is none
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ class Step:
         params = inspect.signature(self.fn).parameters.values()
         if any(p.kind is p.VAR_KEYWORD for p in params):
             return None
-        return [p.name for p in params if p.name != "task"]
+        return [p.name for p in params if p.name not in ("task", "config")]
 
     def call(self, task: Task) -> dict[str, Any]:
         """Run the function with its parameters bound from the task's variables; returns outputs."""
@@ -93,6 +97,8 @@ class Step:
                 kwargs.update({k: v for k, v in task.variables.items() if k not in params})
             elif name == "task":
                 kwargs[name] = task
+            elif name == "config":
+                kwargs[name] = task.config
             elif name in task.variables:
                 kwargs[name] = task.variables[name]
             elif p.default is p.empty:

@@ -9,7 +9,9 @@ One task at a time per worker (run several workers for parallel work). Each task
 
 The run's log is flushed to the store before the engine hears the outcome, so anybody who sees
 the run move on also finds its complete log. Between tasks the worker reloads the steps folder
-if a new version was promoted. On stop (SIGTERM/SIGINT) a running step may finish within the
+if a new version was promoted, and hands each step the configuration of its process's deployed
+version (``processes/<key>.toml``, re-read when it changes) as a ``config`` argument; every record
+of the task names the steps version and that configuration version. On stop (SIGTERM/SIGINT) a running step may finish within the
 grace period; otherwise its task is released for another worker — no task is lost either way.
 """
 
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dataops.errors import DataOpsError, EngineUnreachable
+from dataops.metadata.processes import ProcessConfigs
 from dataops.redaction import redact
 from dataops.workflows import capture
 from dataops.workflows.config import WorkerConfig
@@ -66,8 +69,10 @@ class Worker:
         say: Callable[[str], None] | None = None,
         worker_id: str | None = None,
         log_retention_days: float = 0.0,
+        processes: ProcessConfigs | None = None,
     ) -> None:
         self.engine = engine
+        self.processes = processes
         self.worker_id = worker_id or default_worker_id()
         self.store = store
         self.steps = steps
@@ -166,7 +171,7 @@ class Worker:
             activity_id=task.activity_id,
             task_id=task.id,
             worker=self.worker_id,
-            step_version=task.step_version,
+            step_version=_versions(task),
         )
         attempt = self._attempt(task)
         self._event(
@@ -176,14 +181,19 @@ class Worker:
             f"{task.activity_instance_id}:start",
         )
         version = task.step_version or "unversioned"
+        config = f", config {task.config_version}" if task.config_version else ""
         self.writer.write(
             self._record(
                 task,
                 "INFO",
-                f"Worker {self.worker_id} took task {task.id} (attempt {attempt}, steps {version})",
+                f"Worker {self.worker_id} took task {task.id} (attempt {attempt}, steps {version}{config})",
                 event="task_taken",
             )
         )
+        broken = self.processes.errors.get(task.process_definition_key) if self.processes else None
+        if broken:
+            kept = f"; version {task.config_version} stays in force" if task.config_version else ""
+            self.writer.write(self._record(task, "WARNING", f"{broken.rstrip('.')}{kept}."))
         outcome = self._run_step(step, task, log)
         if outcome is None:
             return  # released on shutdown; another worker will run it
@@ -333,6 +343,7 @@ class Worker:
         return topics, sorted(names)
 
     def _task(self, fetched: ExternalTask) -> Task:
+        config = self.processes.for_process(fetched.definition_key) if self.processes else None
         return Task(
             id=fetched.id,
             topic=fetched.topic,
@@ -345,6 +356,8 @@ class Worker:
             worker=self.worker_id,
             step_version=self.version,
             variables=dict(fetched.variables),
+            config=dict(config.values) if config else {},
+            config_version=config.label if config else "",
         )
 
     def _attempt(self, task: Task) -> int:
@@ -360,7 +373,7 @@ class Worker:
             activity_id=task.activity_id,
             task_id=task.id,
             worker=self.worker_id,
-            step_version=task.step_version,
+            step_version=_versions(task),
             **({"source": "worker"} | extra),
         )
 
@@ -368,3 +381,8 @@ class Worker:
         self.writer.write(
             self._record(task, "INFO", message, kind="event", source="engine", event=event, event_key=key)
         )
+
+
+def _versions(task: Task) -> str:
+    """What a record of the task names as its version: the steps' and, when there is one, the configuration's."""
+    return f"{task.step_version} config {task.config_version}" if task.config_version else task.step_version

@@ -209,3 +209,36 @@ def test_a_failing_notebook_stops_the_pipeline_before_anything_is_published(
     assert "publish-processes starting" not in log
     with CamundaEngine(engine_url) as engine, pytest.raises(NotFound):
         engine.definition(key)
+
+
+def test_the_pipeline_checks_the_metadata_before_the_notebooks_run():
+    doc = yaml.safe_load(gitlab_ci_yaml({"test": "deploy/test"}))
+    assert doc["stages"] == ["check", "regression", "deploy"]
+    assert doc["metadata"]["stage"] == "check"
+    (script,) = doc["metadata"]["script"]
+    assert 'dataops metadata check . "$@"' in script
+    assert 'set -- --base "$CI_COMMIT_BEFORE_SHA"' in script  # a push is checked against the commit before it
+    assert doc["metadata"]["rules"] == [{"exists": ["metadata/**/*.xml", "processes/*.toml"]}]
+
+
+def test_a_broken_metadata_file_stops_the_pipeline_before_the_notebooks_run(
+    gitlab_ci_local, engine_url, tmp_path
+):
+    key = f"release_{uuid.uuid4().hex[:8]}"
+    repo = _deployment_repo(tmp_path, key)
+    codelists = repo / "metadata" / "codelists"
+    codelists.mkdir(parents=True)
+    (codelists / "ECB+CL_FREQ+1.0.0.xml").write_text("<mes:Structure")
+    git = ["git", "-c", "user.name=CI", "-c", "user.email=ci@example.org"]
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "A damaged codelist"], cwd=repo, check=True)
+
+    done = _run_pipeline(gitlab_ci_local, repo, engine_url)
+
+    log = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "metadata/codelists/ECB+CL_FREQ+1.0.0.xml: the file is not well-formed XML" in log
+    assert "(rule: artefacts are well-formed SDMX-ML 3.0)." in log
+    assert "PASSED   notebooks/10_generate.ipynb" not in log  # the notebooks never ran
+    with CamundaEngine(engine_url) as engine, pytest.raises(NotFound):
+        engine.definition(key)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dataops.config import Config
-from dataops.errors import NotFound, UnknownDataflow
+from dataops.errors import NotAcceptable, NotFound, UnknownDataflow
 from dataops.sdmx import service, structure_json_writers, structure_writers, writers
 from dataops.sdmx.model import Dataflow, Dimension, Structure
 from dataops.sdmx.rest.key_filters import narrowed_key
@@ -39,6 +39,10 @@ def answer(config: Config, request: DataRequest | StructureRequest | Availabilit
         return _availability(config, request)
     if request.resource == "codelist":
         return _codelist(config, request)
+    if request.resource == "dataconstraint":  # a metadata source's own constraints, SDMX-ML 3.0 only
+        if request.format != "xml30":
+            raise NotAcceptable("Content constraints are served as SDMX-ML 3.0 only.")
+        return _structure_answer("xml30", service.constraints_ml(config, request.source, request.selector))
     if request.api == 1:
         return (
             _dataflows_v1(config, request)

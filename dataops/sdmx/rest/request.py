@@ -15,7 +15,7 @@ from dataops.sdmx.rest import negotiation
 from dataops.sdmx.rest.key_filters import Filters, plain_key
 from dataops.sdmx.rest.terms import ANY, ONE_AT_A_TIME, References, Selector
 
-ARTEFACT_TYPES = ("dataflow", "datastructure", "codelist")
+ARTEFACT_TYPES = ("dataflow", "datastructure", "codelist", "dataconstraint")
 
 
 @dataclass(frozen=True)
