@@ -37,7 +37,17 @@ class RestHandler(SdmxHandler):
         self.set_header("Vary", "Accept")
         if answer.query_url:
             self.set_header("X-DataOps-Query-Url", public_url(answer.query_url))
-        self.finish(answer.body, set_content_type=answer.media_type)
+        if isinstance(answer.body, bytes):
+            self.finish(answer.body, set_content_type=answer.media_type)
+            return
+        # Streamed: each chunk is made in a worker thread and sent before the next is made. The
+        # first chunk is made before anything is sent, so an error there still gets its status.
+        self.set_header("Content-Type", answer.media_type)
+        chunks = answer.body
+        while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+            self.write(chunk)
+            await self.flush()
+        self.finish()
 
 
 class RestDataHandler(RestHandler):
