@@ -73,7 +73,7 @@ def lay_out(table: pa.Table, structure: Structure) -> Layout:
     measure = structure.primary_measure if structure.primary_measure in names else None
     if measure is None and "OBS_VALUE" in names:
         measure = "OBS_VALUE"
-    columns = {name: _unified(table.column(name)) for name in names}
+    columns = {name: _unified(table.column(name), encode=name != measure) for name in names}
     n = table.num_rows
     if time is None or not dims:
         # No observation dimension: every row stands alone (a flat data set).
@@ -99,8 +99,11 @@ def lay_out(table: pa.Table, structure: Structure) -> Layout:
     return Layout(columns, n, dims, time, measure, series_attrs, obs_attrs, starts, ends)
 
 
-def _unified(col: pa.ChunkedArray) -> pa.Array:
-    """One array: dictionary columns with one dictionary of strings, others as they are."""
+def _unified(col: pa.ChunkedArray, encode: bool) -> pa.Array:
+    """One array; with ``encode``, dictionary-encoded over one dictionary of strings, so that a
+    value's position in it is the same in every block of rows."""
+    if encode and not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(pc.cast(col, pa.string()))
     if pa.types.is_dictionary(col.type):
         if not pa.types.is_string(col.type.value_type):
             col = pc.cast(col, pa.dictionary(col.type.index_type, pa.string()))
