@@ -34,9 +34,9 @@ _ID = re.compile(r"^[A-Za-z0-9_@$-]+$")
 def write_json_20(table: pa.Table, dataflow: Dataflow, structure: Structure) -> Iterator[bytes]:
     """An SDMX-JSON 2.0 data message, in chunks."""
     layout = lay_out(table, structure)
-    flat = layout.time is None or not layout.dims
+    flat = layout.flat
     series_dims = [] if flat else layout.dims
-    obs_dims = [*layout.dims, *_time(layout)] if flat else _time(layout)
+    obs_dims = [*layout.dims, *_time(layout)] if flat else [] if layout.keys_only else _time(layout)
     values = {name: _distinct(layout.columns[name]) for name in [*series_dims, *obs_dims]}
     values.update({name: _distinct(layout.columns[name]) for name in layout.series_attrs + layout.obs_attrs})
     meta = {"schema": SCHEMA, **message_header(), "contentLanguages": ["en"]}
@@ -159,10 +159,12 @@ def _rows(
     starts = layout.starts[start:stop]
     ends = layout.ends[start:stop]
     first_row = start == 0
-    obs_key = _key([layout.column(n, start, stop) for n in obs_dims])
-    cells = [_observation_value(layout, start, stop)]
-    cells += [pc.fill_null(_positions(layout.column(n, start, stop)), "null") for n in layout.obs_attrs]
-    body = join('"', obs_key, '":[', *_commas(cells), "]")
+    body: pa.Array | str = ""
+    if not layout.keys_only:
+        obs_key = _key([layout.column(n, start, stop) for n in obs_dims])
+        cells = [_observation_value(layout, start, stop)]
+        cells += [pc.fill_null(_positions(layout.column(n, start, stop)), "null") for n in layout.obs_attrs]
+        body = join('"', obs_key, '":[', *_commas(cells), "]")
     if flat:
         return join(
             _where(np.arange(stop - start) > 0 if first_row else np.ones(stop - start, bool), ","), body

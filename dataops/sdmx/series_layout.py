@@ -28,8 +28,10 @@ _SERIES_LEVELS = ("series", "group", "dataset")
 class Layout:
     """A table's rows in series order and the role of each column.
 
-    ``starts``/``ends`` mark the first and last row of each series (every row is its own series when
-    there is no time dimension to put at the observation level).
+    ``starts``/``ends`` mark the first and last row of each series. ``flat``: no time dimension to
+    put at the observation level, every row an observation keyed by all its dimensions.
+    ``keys_only``: series keys without observations (``detail=serieskeysonly``), a row per series.
+    ``at_observation`` is what goes in ``dimensionAtObservation``.
     """
 
     columns: dict[str, pa.Array]
@@ -41,6 +43,9 @@ class Layout:
     obs_attrs: list[str]
     starts: np.ndarray
     ends: np.ndarray
+    flat: bool
+    keys_only: bool
+    at_observation: str
 
     @property
     def series_count(self) -> int:
@@ -75,8 +80,9 @@ def lay_out(table: pa.Table, structure: Structure) -> Layout:
         measure = "OBS_VALUE"
     columns = {name: _unified(table.column(name), encode=name != measure) for name in names}
     n = table.num_rows
-    if time is None or not dims:
-        # No observation dimension: every row stands alone (a flat data set).
+    keys_only = bool(dims) and time is None and measure is None
+    flat = not keys_only and (time is None or not dims)
+    if flat or keys_only:
         starts = ends = np.ones(n, dtype=bool)
     else:
         series = _series_ids([columns[d] for d in dims])
@@ -95,8 +101,22 @@ def lay_out(table: pa.Table, structure: Structure) -> Layout:
         if name in known:
             continue
         constant = levels.get(name) in _SERIES_LEVELS and _constant_within(columns[name], starts)
-        (series_attrs if constant and time is not None and dims else obs_attrs).append(name)
-    return Layout(columns, n, dims, time, measure, series_attrs, obs_attrs, starts, ends)
+        (series_attrs if constant and not flat else obs_attrs).append(name)
+    at_observation = "AllDimensions" if flat else (time or structure.time_dimension or "TIME_PERIOD")
+    return Layout(
+        columns,
+        n,
+        dims,
+        time,
+        measure,
+        series_attrs,
+        obs_attrs,
+        starts,
+        ends,
+        flat,
+        keys_only,
+        at_observation,
+    )
 
 
 def _unified(col: pa.ChunkedArray, encode: bool) -> pa.Array:

@@ -92,7 +92,7 @@ def write_structure_specific(
 
 
 def _observation_dimension(layout: Layout) -> str:
-    return layout.time if layout.time and layout.dims else "AllDimensions"
+    return layout.at_observation
 
 
 def _dsd_urn(structure: Structure) -> str:
@@ -165,11 +165,13 @@ def _structure_specific_rows(layout: Layout, start: int, stop: int) -> pa.Array:
     obs = [_pieces(layout, n, start, stop, _xml_attribute(n)) for n in layout.obs_attrs]
     value = _value_text(layout, start, stop)
     value_piece = [join(' OBS_VALUE="', value, '"')] if value is not None else []
-    if _observation_dimension(layout) == "AllDimensions":
+    if layout.flat:
         keys = [_pieces(layout, n, start, stop, _xml_attribute(n)) for n in [*layout.dims, *_time(layout)]]
         return join("<Obs", *keys, *value_piece, *obs, "/>")
     head_rows = _series_heads(layout, start, stop, starts, _xml_attribute)
     header = join("<Series", *head_rows, ">")
+    if layout.keys_only:
+        return join(header, "</Series>")
     time = _pieces(layout, layout.time or "", start, stop, _xml_attribute(layout.time or ""))
     observation = join("<Obs", time, *value_piece, *obs, "/>")
     return join(at_rows(header, starts), observation, _where(ends, "</Series>"))
@@ -182,7 +184,7 @@ def _generic_rows(layout: Layout, start: int, stop: int) -> pa.Array:
     value_el = [join('<generic:ObsValue value="', value, '"/>')] if value is not None else []
     attrs = [_pieces(layout, n, start, stop, _generic_value("Value", n)) for n in layout.obs_attrs]
     obs_attrs = _wrapped("generic:Attributes", attrs)
-    if _observation_dimension(layout) == "AllDimensions":
+    if layout.flat:
         keys = [
             _pieces(layout, n, start, stop, _generic_value("Value", n))
             for n in [*layout.dims, *_time(layout)]
@@ -200,6 +202,8 @@ def _generic_rows(layout: Layout, start: int, stop: int) -> pa.Array:
         _wrapped("generic:SeriesKey", key_rows),
         _wrapped("generic:Attributes", attr_rows),
     )
+    if layout.keys_only:
+        return join(header, "</generic:Series>")
     time = _pieces(layout, layout.time or "", start, stop, _generic_value("ObsDimension", None))
     observation = join("<generic:Obs>", time, *value_el, obs_attrs, "</generic:Obs>")
     return join(at_rows(header, starts), observation, _where(ends, "</generic:Series>"))

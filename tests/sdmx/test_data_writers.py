@@ -9,6 +9,7 @@ dataops' reader only.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 from pathlib import Path
@@ -172,3 +173,32 @@ def test_a_series_attribute_that_changes_inside_a_series_is_kept_per_observation
     titles = ["first half"] * 126 + ["second half"] * 126
     table = sample.set_column(sample.column_names.index("TITLE"), "TITLE", pa.array(titles))
     assert read_data(_write(fmt, table, exr), exr[1]).column("TITLE").to_pylist() == titles
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_series_keys_only_are_series_without_observations(fmt, exr):
+    key = dict(zip(DIMS, ["M", "USD", "EUR", "SP00", "A"], strict=True))
+    keys = pa.table({d: ["M", "Q"] if d == "FREQ" else [v, v] for d, v in key.items()})
+    body = _write(fmt, keys, exr)
+    _valid(fmt, body, exr[1])
+    opened = {
+        "generic21": b"<generic:Series>",
+        "ss21": b"<Series ",
+        "ss30": b"<Series ",
+        "json20": b'"observations":{}',
+    }
+    assert body.count(opened[fmt]) == 2
+    assert b"<Obs " not in body and b"<generic:Obs>" not in body
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_without_a_time_dimension_observations_are_flat(fmt, exr, sample):
+    flow, dsd = exr
+    timeless = dataclasses.replace(dsd, time_dimension=None)
+    flat = sample.drop_columns(["TIME_PERIOD"]).slice(0, 1)  # without time, one key holds one observation
+    body = _write(fmt, flat, (flow, timeless))
+    if fmt in ("generic21", "json20"):  # the structure-specific schema derived here is the series-wise one
+        _valid(fmt, body, exr[1])
+    assert b"AllDimensions" in body or b'"observations":{"0:0:0:0:0":' in body
+    back = read_data(body, timeless)
+    assert back.column("OBS_VALUE").to_pylist() == flat.column("OBS_VALUE").to_pylist()
