@@ -31,9 +31,11 @@ _URN = "urn:sdmx:org.sdmx.infomodel."
 _ID = re.compile(r"^[A-Za-z0-9_@$-]+$")
 
 
-def write_json_20(table: pa.Table, dataflow: Dataflow, structure: Structure) -> Iterator[bytes]:
-    """An SDMX-JSON 2.0 data message, in chunks."""
-    layout = lay_out(table, structure)
+def write_json_20(
+    table: pa.Table, dataflow: Dataflow, structure: Structure, *, flat: bool = False
+) -> Iterator[bytes]:
+    """An SDMX-JSON 2.0 data message, in chunks; ``flat``: observations keyed by every dimension."""
+    layout = lay_out(table, structure, flat=flat)
     flat = layout.flat
     series_dims = [] if flat else layout.dims
     obs_dims = [*layout.dims, *_time(layout)] if flat else [] if layout.keys_only else _time(layout)

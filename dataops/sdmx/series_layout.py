@@ -63,10 +63,11 @@ class Layout:
         return self.columns[name].slice(start, stop - start)
 
 
-def lay_out(table: pa.Table, structure: Structure) -> Layout:
+def lay_out(table: pa.Table, structure: Structure, *, flat: bool = False) -> Layout:
     """The table's rows grouped by series key (series in order of first appearance, rows kept in
     order within a series), dictionary columns unified, and its attributes split by level.
 
+    ``flat`` (or no time dimension in the table) keeps every row an observation of its own.
     An attribute the structure attaches to a series, a group or the data set is written with each
     series when its value is the same on every row of the series; otherwise, and for columns the
     structure does not name, at the observation.
@@ -81,7 +82,7 @@ def lay_out(table: pa.Table, structure: Structure) -> Layout:
     columns = {name: _unified(table.column(name), encode=name != measure) for name in names}
     n = table.num_rows
     keys_only = bool(dims) and time is None and measure is None
-    flat = not keys_only and (time is None or not dims)
+    flat = not keys_only and (flat or time is None or not dims)
     if flat or keys_only:
         starts = ends = np.ones(n, dtype=bool)
     else:

@@ -40,9 +40,11 @@ STRUCTURE_ID = "STR1"  # the header's structure id, which the data set's structu
 _INFINITY = ("INF", "-INF")
 
 
-def write_generic_21(table: pa.Table, dataflow: Dataflow, structure: Structure) -> Iterator[bytes]:
-    """SDMX-ML 2.1 generic data (``GenericData``), in chunks."""
-    layout = lay_out(table, structure)
+def write_generic_21(
+    table: pa.Table, dataflow: Dataflow, structure: Structure, *, flat: bool = False
+) -> Iterator[bytes]:
+    """SDMX-ML 2.1 generic data (``GenericData``), in chunks; ``flat``: ``AllDimensions``."""
+    layout = lay_out(table, structure, flat=flat)
     ns = NS["2.1"]
     at_obs = _observation_dimension(layout)
     yield _declaration(
@@ -57,7 +59,7 @@ def write_generic_21(table: pa.Table, dataflow: Dataflow, structure: Structure) 
 
 
 def write_structure_specific(
-    table: pa.Table, dataflow: Dataflow, structure: Structure, version: str = "2.1"
+    table: pa.Table, dataflow: Dataflow, structure: Structure, version: str = "2.1", *, flat: bool = False
 ) -> Iterator[bytes]:
     """SDMX-ML 2.1 or 3.0 structure-specific data (``StructureSpecificData``), in chunks.
 
@@ -67,7 +69,7 @@ def write_structure_specific(
     """
     if version not in NS:
         raise InvalidInput(f"SDMX-ML structure-specific data is written as 2.1 or 3.0, not {version!r}.")
-    layout = lay_out(table, structure)
+    layout = lay_out(table, structure, flat=flat)
     ns = NS[version]
     at_obs = _observation_dimension(layout)
     dsd_ns = f"{_dsd_urn(structure)}:ObsLevelDim:{at_obs}"

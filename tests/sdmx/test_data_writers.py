@@ -202,3 +202,15 @@ def test_without_a_time_dimension_observations_are_flat(fmt, exr, sample):
     assert b"AllDimensions" in body or b'"observations":{"0:0:0:0:0":' in body
     back = read_data(body, timeless)
     assert back.column("OBS_VALUE").to_pylist() == flat.column("OBS_VALUE").to_pylist()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_all_dimensions_at_the_observation_writes_a_flat_data_set_that_reads_back(fmt, exr, sample):
+    flow, dsd = exr
+    body = data_messages.write(fmt, sample, flow, dsd, flat=True)
+    body = body if isinstance(body, bytes) else b"".join(body)
+    if fmt in ("generic21", "json20"):  # the structure-specific schema derived here is the series-wise one
+        _valid(fmt, body, dsd)
+    assert b"<Series" not in body and b"<generic:Series>" not in body
+    assert b'"series"' not in body.split(b'"dataSets":[{')[-1]
+    pd.testing.assert_frame_equal(_rows(read_data(body, dsd)), _rows(sample))

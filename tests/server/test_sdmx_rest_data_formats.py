@@ -143,3 +143,18 @@ async def test_a_large_answer_is_streamed_in_chunks(big_files_source, jp_fetch, 
     assert back.column("OBS_VALUE").null_count == big_files_source.column("OBS_VALUE").null_count
     assert back.column("OBS_STATUS").null_count == big_files_source.column("OBS_STATUS").null_count
     assert set(back.column("TITLE").to_pylist()) == set(big_files_source.column("TITLE").to_pylist())
+
+
+@pytest.mark.parametrize("path", [V1, V2])
+async def test_all_dimensions_at_the_observation_gives_a_flat_data_set(
+    sdmx_provider, jp_fetch, exr_structure, path
+):
+    response = await _get(
+        jp_fetch, *path, accept=GENERIC_21, params={"dimensionAtObservation": "AllDimensions"}
+    )
+    validate_xml(response.body, "2.1")
+    assert (
+        b'dimensionAtObservation="AllDimensions"' in response.body
+        and b"<generic:Series>" not in response.body
+    )
+    assert read_data(response.body, exr_structure).num_rows == 252

@@ -77,7 +77,9 @@ def _data(config: Config, request: DataRequest) -> Answer:
         updated_after=request.updated_after,
         series_keys_only=request.series_keys_only,
     )
-    body = data_messages.write(request.format, fetched.table, fetched.dataflow, fetched.structure)
+    body = data_messages.write(
+        request.format, fetched.table, fetched.dataflow, fetched.structure, flat=request.flat
+    )
     return Answer(CONTENT_TYPES[("data", request.format)], body, fetched.url)
 
 

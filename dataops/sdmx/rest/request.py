@@ -33,6 +33,7 @@ class DataRequest:
     updated_after: str | None = None
     series_keys_only: bool = False
     codes: Mapping[str, frozenset[str]] = field(default_factory=dict)  # 2.x ``c[DIM]``, not yet in the key
+    flat: bool = False  # ``dimensionAtObservation=AllDimensions``: observations not grouped in series
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,8 @@ def _data(
     detail = query.get("detail", "full")
     if detail not in ("full", "serieskeysonly"):
         raise InvalidInput(f"detail must be 'full' or 'serieskeysonly', not {detail!r}.")
-    if query.get("dimensionAtObservation", "TIME_PERIOD") not in ("TIME_PERIOD", "AllDimensions"):
+    at_observation = query.get("dimensionAtObservation", "TIME_PERIOD")
+    if at_observation not in ("TIME_PERIOD", "AllDimensions"):
         raise InvalidInput("dimensionAtObservation must be TIME_PERIOD or AllDimensions here.")
     return DataRequest(
         source,
@@ -276,6 +278,7 @@ def _data(
         updated_after=_nonempty(query, "updatedAfter"),
         series_keys_only=detail == "serieskeysonly",
         codes=codes or {},
+        flat=at_observation == "AllDimensions",
     )
 
 
