@@ -120,13 +120,14 @@ def _structure(
 
     def attribute(name: str, relationship: dict[str, Any]) -> dict[str, Any]:
         label = attr_names.get(name, name)
-        listed = [_value_item(v, {}) for v in values[name]] or [None]
+        # The schema wants at least one value; an attribute without any lists null.
+        listed: list[dict[str, Any] | None] = [_value_item(v, {}) for v in values[name]]
         return {
             "id": name,
             "name": label,
             "names": {"en": label},
             "relationship": relationship,
-            "values": listed,
+            "values": listed or [None],
         }
 
     measure = layout.measure or structure.primary_measure

@@ -74,8 +74,8 @@ def lay_out(table: pa.Table, structure: Structure, *, flat: bool = False) -> Lay
     """
     names = table.column_names
     dims = [d.id for d in structure.dimensions if d.id in names]
-    time = structure.time_dimension or "TIME_PERIOD"
-    time = time if time in names else None
+    time_id = structure.time_dimension or "TIME_PERIOD"
+    time = time_id if time_id in names else None
     measure = structure.primary_measure if structure.primary_measure in names else None
     if measure is None and "OBS_VALUE" in names:
         measure = "OBS_VALUE"
@@ -97,7 +97,8 @@ def lay_out(table: pa.Table, structure: Structure, *, flat: bool = False) -> Lay
         ends[:-1] = starts[1:]
     levels = {a.id: a.level for a in structure.attributes}
     known = {*dims, time, measure}
-    series_attrs, obs_attrs = [], []
+    series_attrs: list[str] = []
+    obs_attrs: list[str] = []
     for name in names:
         if name in known:
             continue

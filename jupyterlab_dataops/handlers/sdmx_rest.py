@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from tornado import web
+from tornado.iostream import StreamClosedError
 
 from dataops.redaction import public_url
 from dataops.sdmx.rest import answers, request
@@ -44,9 +45,12 @@ class RestHandler(SdmxHandler):
         # first chunk is made before anything is sent, so an error there still gets its status.
         self.set_header("Content-Type", answer.media_type)
         chunks = answer.body
-        while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
-            self.write(chunk)
-            await self.flush()
+        try:
+            while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+                self.write(chunk)
+                await self.flush()
+        except StreamClosedError:
+            return  # the client went away: make no more chunks
         self.finish()
 
 
