@@ -163,6 +163,7 @@ def test_a_large_table_is_written_in_several_chunks_that_make_one_valid_message(
     chunks = list(data_messages.write(fmt, table, *exr))
     assert len(chunks) >= 300 // 97 + 2  # the opening, every block, the closing
     body = b"".join(chunks)
+    assert max(len(c) for c in chunks[1:]) < len(body) / 3  # after the header, never the whole at once
     _valid(fmt, body, exr[1])
     pd.testing.assert_frame_equal(_rows(read_data(body, exr[1])), _rows(table))
 
@@ -214,3 +215,18 @@ def test_all_dimensions_at_the_observation_writes_a_flat_data_set_that_reads_bac
     assert b"<Series" not in body and b"<generic:Series>" not in body
     assert b'"series"' not in body.split(b'"dataSets":[{')[-1]
     pd.testing.assert_frame_equal(_rows(read_data(body, dsd)), _rows(sample))
+
+
+def test_the_schemas_used_here_refuse_what_the_standard_refuses(exr, sample):
+    flow, dsd = exr
+    ss = _write("ss21", sample, exr)
+    with pytest.raises(AssertionError, match="BOGUS"):
+        validate_xml(ss.replace(b'OBS_STATUS="A"', b'OBS_STATUS="A" BOGUS="1"', 1), "2.1", dsd)
+    with pytest.raises(AssertionError, match="TIME_PERIOD"):
+        validate_xml(ss.replace(b'<Obs TIME_PERIOD="1999-01"', b"<Obs", 1), "2.1", dsd)
+    generic = _write("generic21", sample, exr)
+    with pytest.raises(AssertionError, match="ObsValue"):
+        validate_xml(generic.replace(b"<generic:ObsDimension", b"<generic:ObsValue", 1), "2.1")
+    json20 = _write("json20", sample, exr)
+    with pytest.raises(AssertionError, match="keyPosition"):
+        validate_json(json20.replace(b'"keyPosition":0', b'"keyPosition":-1', 1), "2.0")
