@@ -9,6 +9,7 @@ time dimension. Missing observation values are written ``NaN``, as SDMX-ML's ``x
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from xml.sax.saxutils import quoteattr
 
@@ -16,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataops.errors import InvalidInput
+from dataops.errors import InvalidInput, NotAcceptable
 from dataops.sdmx.model import Dataflow, Structure
 from dataops.sdmx.series_layout import (
     Layout,
@@ -38,13 +39,26 @@ _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _DSD_URN = "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure="
 STRUCTURE_ID = "STR1"  # the header's structure id, which the data set's structureRef points at
 _INFINITY = ("INF", "-INF")
+# Component ids become XML names (structure-specific attributes) or attribute values; SDMX's
+# NCNameIDType is what both can carry, so nothing a provider put in a column name reaches the markup.
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+def _checked(layout: Layout) -> Layout:
+    bad = [name for name in layout.columns if not _NAME.fullmatch(name)]
+    if bad:
+        raise NotAcceptable(
+            f"The data has columns named {', '.join(map(repr, bad))}, which are not SDMX component ids, "
+            "so SDMX-ML cannot carry them; ask for SDMX-CSV or SDMX-JSON."
+        )
+    return layout
 
 
 def write_generic_21(
     table: pa.Table, dataflow: Dataflow, structure: Structure, *, flat: bool = False
 ) -> Iterator[bytes]:
     """SDMX-ML 2.1 generic data (``GenericData``), in chunks; ``flat``: ``AllDimensions``."""
-    layout = lay_out(table, structure, flat=flat)
+    layout = _checked(lay_out(table, structure, flat=flat))
     ns = NS["2.1"]
     at_obs = _observation_dimension(layout)
     yield _declaration(
@@ -69,7 +83,7 @@ def write_structure_specific(
     """
     if version not in NS:
         raise InvalidInput(f"SDMX-ML structure-specific data is written as 2.1 or 3.0, not {version!r}.")
-    layout = lay_out(table, structure, flat=flat)
+    layout = _checked(lay_out(table, structure, flat=flat))
     ns = NS[version]
     at_obs = _observation_dimension(layout)
     dsd_ns = f"{_dsd_urn(structure)}:ObsLevelDim:{at_obs}"

@@ -22,6 +22,7 @@ import sdmx
 import sdmx.reader.xml.v30  # noqa: F401  (see below)
 from pysdmx.io import read_sdmx as pysdmx_read
 
+from dataops.errors import NotAcceptable
 from dataops.sdmx import data_messages, series_layout
 from dataops.sdmx.model import Dataflow, Structure
 from dataops.sdmx.readers import read_data, read_structure
@@ -230,3 +231,11 @@ def test_the_schemas_used_here_refuse_what_the_standard_refuses(exr, sample):
     json20 = _write("json20", sample, exr)
     with pytest.raises(AssertionError, match="keyPosition"):
         validate_json(json20.replace(b'"keyPosition":0', b'"keyPosition":-1', 1), "2.0")
+
+
+@pytest.mark.parametrize("fmt", ["generic21", "ss21", "ss30"])
+def test_a_column_name_that_is_no_sdmx_id_is_refused_before_anything_is_written(fmt, exr, sample):
+    odd = sample.rename_columns([*sample.column_names[:-1], 'X"><evil a="'])
+    chunks = data_messages.write(fmt, odd, *exr)
+    with pytest.raises(NotAcceptable, match="not SDMX component ids"):
+        next(iter(chunks))
