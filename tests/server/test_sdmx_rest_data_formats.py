@@ -5,10 +5,12 @@ streamed (chunked transfer) rather than built whole first."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pyarrow as pa
 import pytest
+import sdmx
 from tornado.httpclient import HTTPClientError
 
 from dataops.sdmx import writers
@@ -158,3 +160,10 @@ async def test_all_dimensions_at_the_observation_gives_a_flat_data_set(
         and b"<generic:Series>" not in response.body
     )
     assert read_data(response.body, exr_structure).num_rows == 252
+
+
+async def test_what_a_tool_gets_without_naming_a_format_is_read_by_sdmx1(sdmx_provider, jp_fetch):
+    # requests, under sdmx1 and many scripts, sends "Accept: */*".
+    response = await _get(jp_fetch, *V1, accept="*/*")
+    series = sdmx.to_pandas(sdmx.read_sdmx(io.BytesIO(response.body)).data[0])
+    assert len(series) == 252 and float(series.iloc[0]) == pytest.approx(1.16078)
