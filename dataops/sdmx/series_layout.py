@@ -122,15 +122,19 @@ def lay_out(table: pa.Table, structure: Structure, *, flat: bool = False) -> Lay
 
 
 def _unified(col: pa.ChunkedArray, encode: bool) -> pa.Array:
-    """One array; with ``encode``, dictionary-encoded over one dictionary of strings, so that a
-    value's position in it is the same in every block of rows."""
+    """One array; with ``encode``, dictionary-encoded over one dictionary of distinct strings, so
+    that a value's position in it is the same in every block of rows and names one value."""
     if encode and not pa.types.is_dictionary(col.type):
         col = pc.dictionary_encode(pc.cast(col, pa.string()))
     if pa.types.is_dictionary(col.type):
         if not pa.types.is_string(col.type.value_type):
             col = pc.cast(col, pa.dictionary(col.type.index_type, pa.string()))
         col = col.unify_dictionaries()
-    return col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    arr = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    if pa.types.is_dictionary(arr.type) and len(pc.unique(arr.dictionary)) != len(arr.dictionary):
+        # A dictionary built elsewhere may repeat a value; SDMX-JSON's value lists must not.
+        arr = pc.dictionary_encode(pc.cast(arr, pa.string()))
+    return arr
 
 
 def _codes(arr: pa.Array) -> np.ndarray:

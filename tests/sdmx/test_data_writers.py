@@ -239,3 +239,11 @@ def test_a_column_name_that_is_no_sdmx_id_is_refused_before_anything_is_written(
     chunks = data_messages.write(fmt, odd, *exr)
     with pytest.raises(NotAcceptable, match="not SDMX component ids"):
         next(iter(chunks))
+
+
+def test_a_dictionary_that_repeats_a_value_is_written_with_each_value_once(exr, sample):
+    repeated = pa.DictionaryArray.from_arrays(pa.array([0, 1] * 126, pa.int32()), pa.array(["A", "A"]))
+    table = sample.set_column(sample.column_names.index("OBS_STATUS"), "OBS_STATUS", repeated)
+    body = _write("json20", table, exr)
+    _valid("json20", body, exr[1])
+    assert set(read_data(body, exr[1]).column("OBS_STATUS").to_pylist()) == {"A"}
