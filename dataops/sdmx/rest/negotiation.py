@@ -32,6 +32,10 @@ DATA_TYPES = {
     media.GENERIC_21: "generic21",
     media.STRUCTURE_SPECIFIC_21: "ss21",
     media.STRUCTURE_SPECIFIC_30: "ss30",
+    # Without a version: the one version of each that SDMX defines.
+    "application/vnd.sdmx.genericdata+xml": "generic21",
+    "application/vnd.sdmx.structurespecificdata+xml": "ss21",
+    "application/vnd.sdmx.data+xml": "ss30",
     # Not a media type of the standard, but what a client reading "structure-specific 3.0" may send.
     "application/vnd.sdmx.structurespecificdata+xml;version=3.0.0": "ss30",
     media.CSV_10: "csv",
