@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from tornado import web
+from tornado.iostream import StreamClosedError
 
 from dataops.redaction import public_url
 from dataops.sdmx.rest import answers, request
@@ -37,7 +38,20 @@ class RestHandler(SdmxHandler):
         self.set_header("Vary", "Accept")
         if answer.query_url:
             self.set_header("X-DataOps-Query-Url", public_url(answer.query_url))
-        self.finish(answer.body, set_content_type=answer.media_type)
+        if isinstance(answer.body, bytes):
+            self.finish(answer.body, set_content_type=answer.media_type)
+            return
+        # Streamed: each chunk is made in a worker thread and sent before the next is made. The
+        # first chunk is made before anything is sent, so an error there still gets its status.
+        self.set_header("Content-Type", answer.media_type)
+        chunks = answer.body
+        try:
+            while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+                self.write(chunk)
+                await self.flush()
+        except StreamClosedError:
+            return  # the client went away: make no more chunks
+        self.finish()
 
 
 class RestDataHandler(RestHandler):

@@ -42,9 +42,10 @@ async def test_data_as_sdmx_csv_1(sdmx_provider, jp_fetch):
     assert back.num_rows == 252 and back.column("OBS_VALUE")[0].as_py() == pytest.approx(1.16078)
 
 
-async def test_csv_is_the_answer_for_any_type(sdmx_provider, jp_fetch):
+async def test_any_type_gets_sdmx_ml_generic_data_the_sdmx_2_1_default(sdmx_provider, jp_fetch):
+    # Was SDMX-CSV 1.0; the SDMX 2.1 web services guidelines make generic data the default (issue #16).
     response = await _get(jp_fetch, "LOCAL", "data", "EXR", "M.USD.EUR.SP00.A", accept="*/*")
-    assert response.headers["Content-Type"] == CSV_10
+    assert response.headers["Content-Type"] == "application/vnd.sdmx.genericdata+xml;version=2.1"
 
 
 async def test_data_as_sdmx_json_1_is_read_by_sdmx1(sdmx_provider, jp_fetch):
@@ -77,7 +78,7 @@ async def test_rest_query_parameters_reach_the_provider(sdmx_provider, jp_fetch)
 async def test_unsupported_representation_is_406_listing_the_offered_ones(sdmx_provider, jp_fetch):
     with pytest.raises(HTTPClientError) as err:
         await _get(
-            jp_fetch, "LOCAL", "data", "EXR", "all", accept="application/vnd.sdmx.genericdata+xml;version=2.1"
+            jp_fetch, "LOCAL", "data", "EXR", "all", accept="application/vnd.sdmx.data+json;version=2.1.0"
         )
     assert err.value.code == 406
     body = json.loads(err.value.response.body)

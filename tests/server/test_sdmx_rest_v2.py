@@ -149,7 +149,11 @@ async def test_bad_2_x_requests_are_400_with_the_reason(sdmx_provider, jp_fetch,
     ("path", "accept", "offered"),
     [
         (("structure", "datastructure", "ECB", "ECB_EXR1"), STR21, (STR30, JSON20)),
-        (("data", "dataflow", "ECB", "EXR", "1.0", "M.USD.EUR.SP00.A"), JSON_20, (CSV_10, CSV_20, JSON_10)),
+        (
+            ("data", "dataflow", "ECB", "EXR", "1.0", "M.USD.EUR.SP00.A"),
+            "application/vnd.sdmx.data+json;version=2.1.0",
+            (CSV_10, CSV_20, JSON_10, JSON_20),
+        ),
     ],
 )
 async def test_a_format_the_2_x_resource_cannot_write_is_406_listing_what_it_can(
@@ -191,8 +195,8 @@ async def test_2_x_data_equals_the_1_x_answer(sdmx_provider, jp_fetch, accept):
 async def test_2_x_keys_and_filters_select_what_the_1_x_query_selects(
     sdmx_provider, jp_fetch, v2_path, v2_params, v1_key, v1_params
 ):
-    v2 = await _get(jp_fetch, "data", "dataflow", *v2_path, **v2_params)
-    v1 = await _get(jp_fetch, "data", "EXR", v1_key, **v1_params)
+    v2 = await _get(jp_fetch, "data", "dataflow", *v2_path, accept=CSV_10, **v2_params)
+    v1 = await _get(jp_fetch, "data", "EXR", v1_key, accept=CSV_10, **v1_params)
     assert v2.headers["Content-Type"] == CSV_10
     mine, theirs = read_data(v2.body), read_data(v1.body)
     assert mine.num_rows > 0 and mine.equals(theirs)

@@ -6,11 +6,12 @@ remembered); the server calls `answer` in a worker thread.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dataops.config import Config
 from dataops.errors import NotAcceptable, NotFound, UnknownDataflow
-from dataops.sdmx import service, structure_json_writers, structure_writers, writers
+from dataops.sdmx import data_messages, service, structure_json_writers, structure_writers
 from dataops.sdmx.model import Dataflow, Dimension, Structure
 from dataops.sdmx.rest.key_filters import narrowed_key
 from dataops.sdmx.rest.negotiation import CONTENT_TYPES
@@ -24,10 +25,14 @@ _XML = ("xml", "xml30")
 
 @dataclass(frozen=True)
 class Answer:
-    """A body and its media type; ``query_url`` is the provider URL a data answer came from."""
+    """A body and its media type; ``query_url`` is the provider URL a data answer came from.
+
+    ``body`` is bytes, or (SDMX-ML and SDMX-JSON 2.0 data) an iterator of chunks to be sent as
+    they come, so a large message is never held whole.
+    """
 
     media_type: str
-    body: bytes
+    body: bytes | Iterator[bytes]
     query_url: str | None = None
 
 
@@ -76,12 +81,9 @@ def _data(config: Config, request: DataRequest) -> Answer:
         updated_after=request.updated_after,
         series_keys_only=request.series_keys_only,
     )
-    if request.format == "csv":
-        body = writers.write_csv_10(fetched.table, fetched.dataflow)
-    elif request.format == "csv20":
-        body = writers.write_csv_20(fetched.table, fetched.dataflow)
-    else:
-        body = writers.write_json_10(fetched.table, fetched.dataflow, fetched.structure)
+    body = data_messages.write(
+        request.format, fetched.table, fetched.dataflow, fetched.structure, flat=request.flat
+    )
     return Answer(CONTENT_TYPES[("data", request.format)], body, fetched.url)
 
 

@@ -33,6 +33,7 @@ class DataRequest:
     updated_after: str | None = None
     series_keys_only: bool = False
     codes: Mapping[str, frozenset[str]] = field(default_factory=dict)  # 2.x ``c[DIM]``, not yet in the key
+    flat: bool = False  # ``dimensionAtObservation=AllDimensions``: observations not grouped in series
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def data_v1(
     """``data/{flowRef}[/{key}[/{provider}]]``: the flow as ``EXR``, ``ECB,EXR`` or ``ECB,EXR,1.0``."""
     _any_provider(provider)
     start, end = _nonempty(query, "startPeriod"), _nonempty(query, "endPeriod")
-    return _data(source, _flow_ref_v1(flow), plain_key(key), query, accept, start, end)
+    return _data(negotiation.DATA_1, source, _flow_ref_v1(flow), plain_key(key), query, accept, start, end)
 
 
 def data_v2(
@@ -93,7 +94,17 @@ def data_v2(
     flow = Selector.parse(agency, resource, version)
     flow.require_one_flow()
     filters = Filters.parse(query)
-    return _data(source, flow, plain_key(key), query, accept, filters.start, filters.end, filters.codes)
+    return _data(
+        negotiation.DATA_2,
+        source,
+        flow,
+        plain_key(key),
+        query,
+        accept,
+        filters.start,
+        filters.end,
+        filters.codes,
+    )
 
 
 def dataflow_v1(
@@ -238,6 +249,7 @@ def _nonempty(query: Mapping[str, str], name: str) -> str | None:
 
 
 def _data(
+    offer: negotiation.Offer,
     source: str,
     flow: Selector,
     key: str,
@@ -247,11 +259,12 @@ def _data(
     end: str | None,
     codes: Mapping[str, frozenset[str]] | None = None,
 ) -> DataRequest:
-    fmt = negotiation.choose(negotiation.DATA, accept, query.get("format"))
+    fmt = negotiation.choose(offer, accept, query.get("format"))
     detail = query.get("detail", "full")
     if detail not in ("full", "serieskeysonly"):
         raise InvalidInput(f"detail must be 'full' or 'serieskeysonly', not {detail!r}.")
-    if query.get("dimensionAtObservation", "TIME_PERIOD") not in ("TIME_PERIOD", "AllDimensions"):
+    at_observation = query.get("dimensionAtObservation", "TIME_PERIOD")
+    if at_observation not in ("TIME_PERIOD", "AllDimensions"):
         raise InvalidInput("dimensionAtObservation must be TIME_PERIOD or AllDimensions here.")
     return DataRequest(
         source,
@@ -265,6 +278,7 @@ def _data(
         updated_after=_nonempty(query, "updatedAfter"),
         series_keys_only=detail == "serieskeysonly",
         codes=codes or {},
+        flat=at_observation == "AllDimensions",
     )
 
 

@@ -16,7 +16,7 @@ SOURCE = "LOCAL_ECB"
 def test_data_answer_carries_its_media_type_and_the_provider_url(sdmx_config):
     asked = request.data_v1(SOURCE, "EXR", "M.USD.EUR.SP00.A", query={"lastNObservations": "3"}, accept="")
     got = answer(sdmx_config, asked)
-    assert got.media_type == media.CSV_10
+    assert got.media_type == media.GENERIC_21  # the SDMX 2.1 default when no format is named
     assert got.query_url.endswith("/ecb/data/EXR/M.USD.EUR.SP00.A?lastNObservations=3")
     assert read_data(got.body).num_rows == 3
 

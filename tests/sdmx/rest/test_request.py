@@ -23,7 +23,7 @@ def test_a_1_x_data_query_keeps_its_period_and_limit_parameters():
         },
         accept="",
     )
-    assert (asked.flow.flow_ref(), asked.key, asked.format) == ("EXR", "M.USD.EUR.SP00.A", "csv")
+    assert (asked.flow.flow_ref(), asked.key, asked.format) == ("EXR", "M.USD.EUR.SP00.A", "generic21")
     assert (asked.start, asked.end, asked.last, asked.first) == ("2019-01", None, 5, None)
     assert asked.series_keys_only
 
@@ -78,7 +78,9 @@ def test_a_data_provider_other_than_all_is_refused():
 
 def test_a_data_format_not_written_is_not_acceptable():
     with pytest.raises(NotAcceptable, match="vnd.sdmx.data\\+csv;version=1.0.0"):
-        request.data_v1("ECB", "EXR", query={}, accept=media.GENERIC_21)
+        request.data_v1(
+            "ECB", "EXR", query={}, accept="application/vnd.sdmx.generictimeseriesdata+xml;version=2.1"
+        )
 
 
 def test_a_1_x_dataflow_query_left_short_names_the_latest_of_every_flow():
