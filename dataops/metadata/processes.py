@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,12 +99,19 @@ class ProcessConfigs:
     tasks. A configuration that breaks its schema keeps the previous one in force and says why.
     """
 
-    def __init__(self, folder: Path | str) -> None:
-        self.folder = Path(folder).expanduser()
+    def __init__(self, folder: Path | str | Callable[[], Path]) -> None:
+        """``folder``: the deployment folder, or a function giving the one in use now (a worker that
+        follows a branch serves each commit from a folder of its own)."""
+        self._folder = folder
         self._fingerprint: tuple = ()
         self._registry: Registry | None = None
         self._good: dict[str, ProcessConfig] = {}
         self.errors: dict[str, str] = {}
+
+    @property
+    def folder(self) -> Path:
+        """The deployment folder whose ``processes/`` is read."""
+        return self._folder() if callable(self._folder) else Path(self._folder).expanduser()
 
     def _scan(self) -> tuple:
         root = self.folder / PROCESSES_DIR

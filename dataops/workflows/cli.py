@@ -116,7 +116,11 @@ def run_worker(args: argparse.Namespace) -> int:
         cfg.worker,
         worker_id=args.worker_id,
         log_retention_days=cfg.log_retention_days,
-        processes=ProcessConfigs(deployment_folder(steps.path)),
+        processes=ProcessConfigs(
+            (lambda: steps.deployment_root)
+            if isinstance(steps, FollowedSteps)
+            else deployment_folder(steps.path)
+        ),
     )
 
     def stop(signum: int, _frame: object) -> None:

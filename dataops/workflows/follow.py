@@ -102,6 +102,11 @@ class FollowedSteps:
             self._git("init", "--quiet", "--bare", str(self.mirror), git_dir=False)
 
     @property
+    def deployment_root(self) -> Path:
+        """The folder of the commit served (the branch's files: ``steps/``, ``processes/``, ...)."""
+        return self.root / "commits" / self.commit
+
+    @property
     def where(self) -> str:
         """``deploy/dev of https://host/repo.git``, without credentials."""
         return f"{self.config.branch} of {public_url(self.config.remote)}"
