@@ -55,6 +55,7 @@ test.describe('the Launcher DataOps section', () => {
         }
       )
     ).toHaveCount(0);
+    await chart.scrollIntoViewIfNeeded();
     await page.screenshot({ path: 'screenshots/guide-example-chart.png' });
   });
 
