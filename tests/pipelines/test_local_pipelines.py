@@ -13,8 +13,10 @@ import pytest
 import dataops
 from dataops.pipelines.ci import init_ci
 from dataops.workflows.camunda import CamundaEngine
+from dataops.workflows.logs import LogStore
+from dataops.workflows.models import RunStatus
 from tests.pipelines.builders import notebook
-from tests.workflows.support import wait_until
+from tests.workflows.support import WorkerProcess, process_xml, unique, wait_until
 
 PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -141,3 +143,51 @@ def test_without_gitlab_ci_local_the_pipeline_fails_and_says_how_to_install_it(
     (job,) = pipeline.jobs
     log = dataops.pipeline(pipeline.id, env="dev").logs(job.name)
     assert "gitlab-ci-local was not found" in log and "make install" in log
+
+
+STEP = """
+from dataops.workflows import step
+
+
+@step("{topic}")
+def report():
+    print("report {version}")
+    return {{"version": "{version}"}}
+"""
+
+
+def test_the_loop_a_promoted_step_passes_its_pipeline_and_the_next_run_uses_it(
+    local_dev, tmp_path, engine, engine_url, monkeypatch
+):
+    """Promote a step to dev → its pipeline runs here → the worker following deploy/dev serves it
+    from the next run on, nobody touching the worker."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    topic, key = unique("report"), unique("loop")
+    engine.publish({f"{key}.bpmn": process_xml(key, [("report", topic)]).encode()}, name=key)
+    regression = notebook(tmp_path / "work" / "check.ipynb", "assert 1 + 1 == 2")
+    step_file = tmp_path / "work" / "reporting.py"
+    step_file.write_text(STEP.format(topic=topic, version="v1"))
+    dataops.promote(str(regression), env="dev", message="regression test")
+    first = dataops.promote(str(step_file), env="dev", message="report v1")
+
+    remote = str(tmp_path / "deployment.git")
+    logs = tmp_path / "logs"
+    args = ("--follow", remote, "--branch", "deploy/dev")
+    with WorkerProcess(
+        engine_url, None, logs, "w-loop", *args, config="[workflows.follow]\ninterval_s = 0\n"
+    ):
+        one = engine.start(key)
+        wait_until(lambda: engine.run(one.id).status is RunStatus.COMPLETED, what="the run on v1")
+        step_file.write_text(STEP.format(topic=topic, version="v2"))
+        second = dataops.promote(str(step_file), env="dev", message="report v2")
+        pipeline = wait_until(
+            lambda: finished("dev", second.commit_sha), timeout=300, what="the pipeline of v2"
+        )
+        assert pipeline.status == "success"
+        two = engine.start(key)
+        wait_until(lambda: engine.run(two.id).status is RunStatus.COMPLETED, what="the run on v2")
+    store = LogStore(logs)
+    printed = [
+        (r.message, r.step_version) for run in (one, two) for r in store.read(run.id) if r.source == "stdout"
+    ]
+    assert printed == [("report v1", first.commit_sha[:12]), ("report v2", second.commit_sha[:12])]
