@@ -110,6 +110,17 @@ else
   echo "in $config to an existing Camunda 7-compatible engine (…/engine-rest)."
 fi
 
+# First start: examples in the file browser, sample runs, a promotion with its pipeline
+if [ ! -f "$demo/.seeded" ]; then
+  seed_args=()
+  [ -n "$engine_url" ] && seed_args=(--workflows)
+  if DATAOPS_SYSTEM_CONFIG=$config .venv/bin/python scripts/demo_seed.py "$demo" "${seed_args[@]}" >> "$demo/logs/seed.log" 2>&1; then
+    touch "$demo/.seeded"
+  else
+    echo "Some demo samples could not be prepared (see $demo/logs/seed.log); the demo starts without them."
+  fi
+fi
+
 # On your own laptop you are the administrator of your own server: the demo's file stands in for
 # /etc/dataops/config.toml, so its environments, engine URL and audit trail apply (a user file could not set them).
 export DATAOPS_SYSTEM_CONFIG=$config

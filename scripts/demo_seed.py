@@ -1,0 +1,69 @@
+"""First start of `make demo`: the examples in the file browser, a few production runs (completed and
+one stopped at an incident), and a promotion whose local pipeline runs, so every panel has something
+to show. Run by scripts/demo.sh once per demo folder (the marker `.seeded`); DATAOPS_SYSTEM_CONFIG
+names the demo's configuration.
+
+    python scripts/demo_seed.py DEMO_FOLDER [--workflows]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import dataops
+from dataops.errors import DataOpsError
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "jupyterlab_dataops" / "examples"
+
+
+def seed_examples(notebooks: Path) -> Path:
+    """The example notebooks in ``notebooks/examples`` (kept when they are already there)."""
+    target = notebooks / "examples"
+    target.mkdir(parents=True, exist_ok=True)
+    for example in sorted(EXAMPLES.glob("*.ipynb")):
+        if not (target / example.name).exists():
+            shutil.copy2(example, target / example.name)
+    return target
+
+
+def seed_runs() -> None:
+    """Three runs of the sample production and one whose step fails until it is fixed."""
+    import dataops.workflows as wf
+
+    for flow, period in (("EXR", "2026-08"), ("EXR", "2026-09"), ("YC", "2026-09")):
+        wf.start("sdmx_production", {"flow": flow, "period": period}, business_key=f"{flow}-{period}")
+    wf.start("sdmx_failing_step", {"flow": "EXR", "period": "2026-10"}, business_key="EXR-2026-10")
+
+
+def seed_promotion(examples: Path) -> None:
+    """The regression-test example promoted to dev: its local pipeline starts."""
+    dataops.promote(
+        str(examples / "05_regression_test.ipynb"), env="dev", message="Aggregate regression test"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("demo", type=Path)
+    parser.add_argument("--workflows", action="store_true", help="the engine runs: start the sample runs")
+    args = parser.parse_args()
+    examples = seed_examples(args.demo / "notebooks")
+    steps = [("promotion", lambda: seed_promotion(examples))]
+    if args.workflows:
+        steps.insert(0, ("runs", seed_runs))
+    failed = False
+    for what, step in steps:
+        try:
+            step()
+        except DataOpsError as exc:
+            print(f"demo: the sample {what} could not be prepared: {exc.message}", file=sys.stderr)
+            failed = True
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
