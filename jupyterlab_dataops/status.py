@@ -14,6 +14,7 @@ from typing import Any
 from dataops.config import Ignored
 from dataops.errors import DataOpsError
 from dataops.redaction import public_url
+from dataops.sdmx.readers.info import readers_info
 from dataops.sdmx.sources import configured_sources
 from dataops.service.client import SERVICE_URL_ENV, hub_mode
 from dataops.settings import Settings
@@ -71,6 +72,15 @@ def rights_status() -> dict[str, str]:
         url = public_url(os.environ[SERVICE_URL_ENV])
         return {"mode": "hub", "summary": f"rights are decided by the DataOps service at {url}"}
     return {"mode": "single-user", "summary": "single-user mode: rights are not enforced"}
+
+
+def readers_status() -> dict[str, Any]:
+    """Whether the compiled SDMX scanner is in use here: ``{"compiled", "version", "summary"}``.
+
+    The Data panel shows the summary under its status line: the scanner's version, or how to install it.
+    """
+    info = readers_info()
+    return {"compiled": info.compiled, "version": info.version, "summary": info.summary}
 
 
 def _data_status(settings: Settings) -> dict[str, Any]:
