@@ -9,6 +9,7 @@ Keys, periods and ``last`` are applied here, after reading, as a provider would.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,6 +25,7 @@ from dataops.sdmx.periods import PeriodFilter, sort_key
 from dataops.sdmx.query import DataQuery, FlowRef
 from dataops.sdmx.series_keys import keys_of
 from dataops.sdmx.sources import Source
+from dataops.sdmx.table_memo import TABLES, TableMemo
 
 SUFFIXES = (".xml", ".json", ".csv", ".gz")
 
@@ -40,11 +42,17 @@ class FilesBackend:
     """The folder of one ``files`` source."""
 
     def __init__(
-        self, source: Source, config: DataConfig | None = None, memo: StructureMemo | None = None
+        self,
+        source: Source,
+        config: DataConfig | None = None,
+        memo: StructureMemo | None = None,
+        tables: TableMemo | None = None,
     ) -> None:
         self.source = source
         self.config = config or DataConfig()
         self.memo = memo if memo is not None else STRUCTURES
+        self.tables = tables if tables is not None else TABLES
+        self.tables.resize(self.config.files_cache_bytes)
         self.folder = source.folder
         if not self.folder.is_dir():
             raise NotFound(f"The folder {self.folder} of data source {source.id} does not exist.")
@@ -137,7 +145,8 @@ class FilesBackend:
         return f"{self.folder.as_uri()}/{query.flow.id}?{'&'.join(parts)}"
 
     def data(self, query: DataQuery, structure: Structure | None = None) -> FileResult:
-        """Read the dataflow's files and keep the observations the query selects."""
+        """Read the dataflow's files (or take them from `TableMemo` while unchanged) and keep the
+        observations the query selects."""
         from dataops.sdmx.readers import read_data
 
         if structure is None:
@@ -146,7 +155,11 @@ class FilesBackend:
         url = self.data_url(query, structure)
         if not files:
             raise NoData(f"The folder {self.folder} holds no data files for {query.flow.id}. Query: {url}")
-        tables = [read_data(path, structure, max_bytes=self.config.max_bytes) for path in files]
+        limit = self.config.max_bytes
+        tables = [
+            self.tables.recall(path, structure, limit, partial(read_data, path, structure, max_bytes=limit))
+            for path in files
+        ]
         table = pa.concat_tables(tables, promote_options="default") if len(tables) > 1 else tables[0]
         table = select(table, structure, query)
         if table.num_rows == 0:
