@@ -186,13 +186,13 @@ def select(table: pa.Table, structure: Structure, query: DataQuery) -> pa.Table:
     mask = None
     for dim, codes in zip(structure.dimensions, key.values, strict=False):
         if codes and dim.id in table.column_names:
-            cond = pc.is_in(pc.cast(table.column(dim.id), pa.string()), value_set=pa.array(codes))
+            cond = pc.is_in(_as_strings(table.column(dim.id)), value_set=pa.array(codes))
             mask = cond if mask is None else pc.and_(mask, cond)
     time_col = structure.time_dimension
     bounds = PeriodFilter(query.start, query.end)
     if time_col and time_col in table.column_names and bounds.active:
         # Whole periods inside the bounds, compared as dates: 2024-Q1 is inside 2024-01..2024-03.
-        periods = pc.cast(table.column(time_col), pa.string())
+        periods = _as_strings(table.column(time_col))
         distinct = pc.unique(periods).to_pylist()
         inside = [p for p in distinct if p is not None and bounds.keeps(p)]
         cond = pc.is_in(periods, value_set=pa.array(inside, pa.string()))
@@ -203,6 +203,15 @@ def select(table: pa.Table, structure: Structure, query: DataQuery) -> pa.Table:
     if limit and time_col is not None and time_col in table.column_names:
         table = _per_series_limit(table, structure, time_col, limit, bool(query.last))
     return table
+
+
+def _as_strings(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The column as strings for `pc.is_in`: string and dictionary-of-string columns as they are (a
+    dictionary is matched on its values without decoding every row; casting costs more than the match)."""
+    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return column
+    return pc.cast(column, pa.string())
 
 
 def _series_ids(table: pa.Table, structure: Structure) -> pa.ChunkedArray:

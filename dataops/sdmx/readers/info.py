@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -70,6 +71,7 @@ def readers_info() -> ReadersInfo:
     return ReadersInfo(False, None, None, paths, fallback_paths, summary)
 
 
+@cache  # the module imported cannot change within a process; the status line asks often
 def _native_version() -> str | None:
     # A wheel installed by pip has metadata; a module built by cargo and put on PYTHONPATH has none.
     try:
