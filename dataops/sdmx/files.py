@@ -8,10 +8,12 @@ Keys, periods and ``last`` are applied here, after reading, as a provider would.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -183,11 +185,11 @@ class FilesBackend:
 def select(table: pa.Table, structure: Structure, query: DataQuery) -> pa.Table:
     """Rows of ``table`` matching the query's key, period bounds and ``last``/``first`` per series."""
     key = query.key.expand(structure)
-    mask = None
+    mask: np.ndarray | None = None
     for dim, codes in zip(structure.dimensions, key.values, strict=False):
         if codes and dim.id in table.column_names:
-            cond = pc.is_in(_as_strings(table.column(dim.id)), value_set=pa.array(codes))
-            mask = cond if mask is None else pc.and_(mask, cond)
+            cond = _matches(table.column(dim.id), codes)
+            mask = cond if mask is None else mask & cond
     time_col = structure.time_dimension
     bounds = PeriodFilter(query.start, query.end)
     if time_col and time_col in table.column_names and bounds.active:
@@ -195,14 +197,35 @@ def select(table: pa.Table, structure: Structure, query: DataQuery) -> pa.Table:
         periods = _as_strings(table.column(time_col))
         distinct = pc.unique(periods).to_pylist()
         inside = [p for p in distinct if p is not None and bounds.keeps(p)]
-        cond = pc.is_in(periods, value_set=pa.array(inside, pa.string()))
-        mask = cond if mask is None else pc.and_(mask, cond)
+        cond = pc.is_in(periods, value_set=pa.array(inside, pa.string())).to_numpy()
+        mask = cond if mask is None else mask & cond
     if mask is not None:
-        table = table.filter(mask)
+        table = table.filter(pa.array(mask, pa.bool_()))
     limit = query.last or query.first
     if limit and time_col is not None and time_col in table.column_names:
         table = _per_series_limit(table, structure, time_col, limit, bool(query.last))
     return table
+
+
+def _matches(column: pa.ChunkedArray, codes: Sequence[str]) -> np.ndarray:
+    """Which rows of ``column`` hold one of ``codes`` (a null holds none), as a numpy mask.
+
+    A dictionary column is matched on its few distinct values, then spread over the rows by their
+    indices: the REST endpoint does this per request, where pyarrow's per-call cost dominates.
+    """
+    kind = column.type.value_type if pa.types.is_dictionary(column.type) else None
+    if kind is None or not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return pc.is_in(_as_strings(column), value_set=pa.array(codes, pa.string())).to_numpy()
+    wanted = set(codes)
+    parts = [np.zeros(0, dtype=bool)]
+    for chunk in column.chunks:
+        # One more False at the end, so an index filled in for a null (0) is in range even when empty.
+        lookup = np.array([v in wanted for v in chunk.dictionary.to_pylist()] + [False], dtype=bool)
+        hit = lookup[chunk.indices.fill_null(0).to_numpy()]
+        if chunk.null_count:
+            hit &= chunk.is_valid().to_numpy(zero_copy_only=False)
+        parts.append(hit)
+    return np.concatenate(parts)
 
 
 def _as_strings(column: pa.ChunkedArray) -> pa.ChunkedArray:
