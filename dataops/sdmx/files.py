@@ -8,6 +8,7 @@ Keys, periods and ``last`` are applied here, after reading, as a provider would.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -71,9 +72,9 @@ class FilesBackend:
 
     def _scan(self) -> tuple[StructureMessage, list[Path]]:
         if self._catalogue is None:
-            paths = sorted(p for p in self.folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
             # The folder is read again only when a file was added, removed or changed.
-            fingerprint = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+            fingerprint = _listing(self.folder)
+            paths = [Path(name) for name, _, _ in fingerprint]
             key = ("files", str(self.folder.resolve()), self.config.max_bytes)
             self._catalogue = self.memo.recall(key, fingerprint, lambda: self._read_folder(paths))
         return self._catalogue
@@ -180,6 +181,28 @@ class FilesBackend:
         }
         series = _series_ids(result.table, structure).unique()
         return Availability(str(key), codes, len(series), result.table.num_rows, result.url)
+
+
+def _listing(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """``(path, mtime_ns, size)`` of every message file under ``folder``, sorted by path.
+
+    As ``Path.rglob("*")`` walks (symbolic links to folders are not entered, unreadable folders are
+    passed over), but with one ``stat`` per file: the REST endpoint lists the folder on every request.
+    """
+    found = []
+    pending = [str(folder)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir() and not entry.is_symlink():
+                        pending.append(entry.path)
+                    elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in SUFFIXES:
+                        st = entry.stat()
+                        found.append((entry.path, st.st_mtime_ns, st.st_size))
+        except PermissionError:
+            continue
+    return tuple(sorted(found, key=lambda f: Path(f[0])))
 
 
 def select(table: pa.Table, structure: Structure, query: DataQuery) -> pa.Table:
