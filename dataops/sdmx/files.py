@@ -244,9 +244,11 @@ def _matches(column: pa.ChunkedArray, codes: Sequence[str]) -> np.ndarray:
     for chunk in column.chunks:
         # One more False at the end, so an index filled in for a null (0) is in range even when empty.
         lookup = np.array([v in wanted for v in chunk.dictionary.to_pylist()] + [False], dtype=bool)
-        hit = lookup[chunk.indices.fill_null(0).to_numpy()]
         if chunk.null_count:
+            hit = lookup[chunk.indices.fill_null(0).to_numpy()]
             hit &= chunk.is_valid().to_numpy(zero_copy_only=False)
+        else:
+            hit = lookup[chunk.indices.to_numpy()]
         parts.append(hit)
     return np.concatenate(parts)
 
