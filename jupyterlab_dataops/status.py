@@ -30,8 +30,13 @@ def capability_status(ctx: DataOpsContext) -> dict[str, dict[str, Any]]:
     ``ignored`` (present only when not empty) lists ``{"file", "key"}`` of the user's policy keys
     left out; the summary names them too.
     """
+    # One resolution for the three lines: the panels ask often, and each resolution stats every file.
+    try:
+        settings: Settings | DataOpsError = ctx.settings.current()
+    except DataOpsError as exc:
+        settings = exc
     return {
-        name: _guarded(name, fn, ctx)
+        name: _guarded(name, fn, settings)
         for name, fn in (
             ("data", _data_status),
             ("workflows", _workflows_status),
@@ -40,17 +45,24 @@ def capability_status(ctx: DataOpsContext) -> dict[str, dict[str, Any]]:
     }
 
 
-def _guarded(name: str, fn: Callable[[Settings], dict[str, Any]], ctx: DataOpsContext) -> dict[str, Any]:
+def _guarded(
+    name: str, fn: Callable[[Settings], dict[str, Any]], settings: Settings | DataOpsError
+) -> dict[str, Any]:
+    if isinstance(settings, DataOpsError):
+        return _config_error(settings)
     try:
-        settings = ctx.settings.current()
         status = fn(settings)
     except DataOpsError as exc:
-        return {"configured": False, "summary": f"Configuration error: {exc.message}"}
+        return _config_error(exc)
     ignored = [i for i in settings.ignored if CAPABILITY_OF.get(i.key.split(".")[0]) == name]
     if ignored:
         status["summary"] += f" — {ignored_sentence(ignored)}"
         status["ignored"] = [{"file": str(i.file), "key": i.key} for i in ignored]
     return status
+
+
+def _config_error(exc: DataOpsError) -> dict[str, Any]:
+    return {"configured": False, "summary": f"Configuration error: {exc.message}"}
 
 
 def ignored_sentence(ignored: list[Ignored]) -> str:
