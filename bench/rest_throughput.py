@@ -7,7 +7,9 @@ default answer), while one more client asks ``/dataops/api/status`` every 50 ms,
 Each phase runs against the same server: first the named baseline, ``[data] files_cache_mb = 0``
 (every answer parses its file again), then the cache on (``files_cache_mb = 256``), switched by
 rewriting the configuration file the server re-reads. Prints requests/s, p50/p95 latency, the
-status p95 and the load average for each, and the ratio cached / baseline.
+status p95, the server's CPU time per request and the cores it used (on a busy machine a server whose
+answers hold the GIL gets one runnable thread's share), the load average for each, and the ratio
+cached / baseline.
 
 Target (issue #16): ≥ 300 requests/s with the cache, /api/status p95 < 50 ms meanwhile.
 
@@ -139,7 +141,7 @@ def show(p: Phase) -> None:
     print(
         f"{p.name:<30} {p.rate:8.0f} req/s   p50 {p.p50:6.1f} ms   p95 {p.p95:6.1f} ms   "
         f"/api/status p95 {p.status_p95:5.1f} ms (max {p.status_max:5.1f})   "
-        f"server CPU {p.cpu_ms:4.1f} ms/request   load {p.load}"
+        f"server CPU {p.cpu_ms:4.1f} ms/request ({p.cpu_ms * p.rate / 1000:.2f} cores)   load {p.load}"
     )
 
 
