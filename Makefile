@@ -3,13 +3,16 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 JUPYTER := $(VENV)/bin/jupyter
+# Where `native-wheel` puts the compiled scanner's wheel, and the maturin that builds it.
+NATIVE_WHEELS := build/wheels
+MATURIN := maturin>=1.7,<2
 export PYTHON := $(abspath $(PY))
 # jupyter labextension build/develop run `jupyter-builder` from PATH: the venv comes first.
 # cargo (rustup's default place) builds the compiled SDMX observation scanner in native/.
 export PATH := $(abspath $(VENV))/bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test install build lint check-py check-js pytest jest ui-test engine system-deps clean mutation
+.PHONY: demo test install build native-wheel lint check-py check-js pytest jest ui-test engine system-deps clean mutation
 
 ## demo: install everything, build, start JupyterLab with the demo configuration (prints the URL)
 demo: install
@@ -32,17 +35,30 @@ $(VENV)/tools/.installed: Makefile
 # Two distributions, both editable: the library `dataops` (python/dataops), then the extension that
 # depends on it. A venv from before the split lists the `dataops` command among jupyterlab-dataops'
 # files: that is uninstalled first, or replacing it would delete the command the library just installed.
-$(VENV)/.installed: pyproject.toml python/dataops/pyproject.toml package.json package-lock.json native/Cargo.toml native/Cargo.lock $(wildcard native/src/*.rs)
+# The compiled scanner comes from the wheel `native-wheel` built (the `fast` extra), as users get it.
+$(VENV)/.installed: pyproject.toml python/dataops/pyproject.toml package.json package-lock.json $(NATIVE_WHEELS)/.built
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q "jupyterlab>=4.6,<5" hatchling hatch-jupyter-builder hatch-nodejs-version
 	npm ci --no-audit --no-fund
 	npm run build:prod
-	$(PY) -m pip install -q ./native
+	$(PY) -m pip install -q --force-reinstall --no-deps $(NATIVE_WHEELS)/dataops_native-*.whl
 	$(PY) -m pip uninstall -q -y jupyterlab-dataops
-	$(PY) -m pip install -q -e python/dataops
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q --find-links $(NATIVE_WHEELS) -e "python/dataops[fast]"
+	$(PY) -m pip install -q --find-links $(NATIVE_WHEELS) -e ".[test,fast]"
 	$(JUPYTER) labextension develop --overwrite .
+	touch $@
+
+## native-wheel: the compiled SDMX scanner (native/) as a wheel in build/wheels, built by maturin
+## (from PyPI, into the venv) with cargo; rebuilt when a file of native/ changes. Users install it
+## without a Rust toolchain as `jupyterlab-dataops[fast]` (or `dataops-core[fast]`).
+native-wheel: $(NATIVE_WHEELS)/.built
+
+$(NATIVE_WHEELS)/.built: native/pyproject.toml native/Cargo.toml native/Cargo.lock $(wildcard native/src/*.rs)
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q "$(MATURIN)"
+	rm -f $(NATIVE_WHEELS)/dataops_native-*.whl
+	$(VENV)/bin/maturin build --release --manifest-path native/Cargo.toml --out $(NATIVE_WHEELS)
 	touch $@
 
 ## build: rebuild the labextension after a change in src/
@@ -98,4 +114,4 @@ ui-test:
 	cd ui-tests && npx playwright test
 
 clean:
-	rm -rf lib jupyterlab_dataops/labextension tsconfig.tsbuildinfo $(VENV) node_modules ui-tests/node_modules
+	rm -rf lib jupyterlab_dataops/labextension tsconfig.tsbuildinfo build/wheels $(VENV) node_modules ui-tests/node_modules

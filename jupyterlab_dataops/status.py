@@ -14,6 +14,7 @@ from typing import Any
 from dataops.config import Ignored
 from dataops.errors import DataOpsError
 from dataops.redaction import public_url
+from dataops.sdmx.readers.info import readers_info
 from dataops.sdmx.sources import configured_sources
 from dataops.service.client import SERVICE_URL_ENV, hub_mode
 from dataops.settings import Settings
@@ -29,8 +30,13 @@ def capability_status(ctx: DataOpsContext) -> dict[str, dict[str, Any]]:
     ``ignored`` (present only when not empty) lists ``{"file", "key"}`` of the user's policy keys
     left out; the summary names them too.
     """
+    # One resolution for the three lines: the panels ask often, and each resolution stats every file.
+    try:
+        settings: Settings | DataOpsError = ctx.settings.current()
+    except DataOpsError as exc:
+        settings = exc
     return {
-        name: _guarded(name, fn, ctx)
+        name: _guarded(name, fn, settings)
         for name, fn in (
             ("data", _data_status),
             ("workflows", _workflows_status),
@@ -39,17 +45,24 @@ def capability_status(ctx: DataOpsContext) -> dict[str, dict[str, Any]]:
     }
 
 
-def _guarded(name: str, fn: Callable[[Settings], dict[str, Any]], ctx: DataOpsContext) -> dict[str, Any]:
+def _guarded(
+    name: str, fn: Callable[[Settings], dict[str, Any]], settings: Settings | DataOpsError
+) -> dict[str, Any]:
+    if isinstance(settings, DataOpsError):
+        return _config_error(settings)
     try:
-        settings = ctx.settings.current()
         status = fn(settings)
     except DataOpsError as exc:
-        return {"configured": False, "summary": f"Configuration error: {exc.message}"}
+        return _config_error(exc)
     ignored = [i for i in settings.ignored if CAPABILITY_OF.get(i.key.split(".")[0]) == name]
     if ignored:
         status["summary"] += f" — {ignored_sentence(ignored)}"
         status["ignored"] = [{"file": str(i.file), "key": i.key} for i in ignored]
     return status
+
+
+def _config_error(exc: DataOpsError) -> dict[str, Any]:
+    return {"configured": False, "summary": f"Configuration error: {exc.message}"}
 
 
 def ignored_sentence(ignored: list[Ignored]) -> str:
@@ -71,6 +84,15 @@ def rights_status() -> dict[str, str]:
         url = public_url(os.environ[SERVICE_URL_ENV])
         return {"mode": "hub", "summary": f"rights are decided by the DataOps service at {url}"}
     return {"mode": "single-user", "summary": "single-user mode: rights are not enforced"}
+
+
+def readers_status() -> dict[str, Any]:
+    """Whether the compiled SDMX scanner is in use here: ``{"compiled", "version", "summary"}``.
+
+    The Data panel shows the summary under its status line: the scanner's version, or how to install it.
+    """
+    info = readers_info()
+    return {"compiled": info.compiled, "version": info.version, "summary": info.summary}
 
 
 def _data_status(settings: Settings) -> dict[str, Any]:

@@ -24,6 +24,8 @@ class DataConfig:
     ``max_response_mb``: responses larger than this are refused before they exhaust memory.
     ``async_timeout``: seconds to wait for data a provider delivers asynchronously (Eurostat's
     footer with a key), polled every ``async_poll_interval`` seconds at first, backing off.
+    ``files_cache_mb``: megabytes of data tables read from ``files`` sources kept in memory per
+    process (`dataops.sdmx.table_memo`), so the REST endpoint does not parse a file per request; 0 keeps none.
     """
 
     presets: bool = True
@@ -35,11 +37,17 @@ class DataConfig:
     max_response_mb: int = 512
     async_timeout: float = 600.0
     async_poll_interval: float = 5.0
+    files_cache_mb: float = 256
 
     @property
     def max_bytes(self) -> int:
         """The response size limit in bytes."""
         return self.max_response_mb * 1024 * 1024
+
+    @property
+    def files_cache_bytes(self) -> int:
+        """The bound of the in-memory cache of tables read from files, in bytes."""
+        return int(self.files_cache_mb * 1024 * 1024)
 
     @property
     def cache_path(self) -> Path:
@@ -64,6 +72,7 @@ class DataConfig:
             "max_response_mb",
             "async_timeout",
             "async_poll_interval",
+            "files_cache_mb",
         ):
             value = getattr(out, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:

@@ -8,9 +8,13 @@ Keys, periods and ``last`` are applied here, after reading, as a provider would.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -24,6 +28,7 @@ from dataops.sdmx.periods import PeriodFilter, sort_key
 from dataops.sdmx.query import DataQuery, FlowRef
 from dataops.sdmx.series_keys import keys_of
 from dataops.sdmx.sources import Source
+from dataops.sdmx.table_memo import TABLES, TableMemo
 
 SUFFIXES = (".xml", ".json", ".csv", ".gz")
 
@@ -40,11 +45,17 @@ class FilesBackend:
     """The folder of one ``files`` source."""
 
     def __init__(
-        self, source: Source, config: DataConfig | None = None, memo: StructureMemo | None = None
+        self,
+        source: Source,
+        config: DataConfig | None = None,
+        memo: StructureMemo | None = None,
+        tables: TableMemo | None = None,
     ) -> None:
         self.source = source
         self.config = config or DataConfig()
         self.memo = memo if memo is not None else STRUCTURES
+        self.tables = tables if tables is not None else TABLES
+        self.tables.resize(self.config.files_cache_bytes)
         self.folder = source.folder
         if not self.folder.is_dir():
             raise NotFound(f"The folder {self.folder} of data source {source.id} does not exist.")
@@ -61,9 +72,9 @@ class FilesBackend:
 
     def _scan(self) -> tuple[StructureMessage, list[Path]]:
         if self._catalogue is None:
-            paths = sorted(p for p in self.folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
             # The folder is read again only when a file was added, removed or changed.
-            fingerprint = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+            fingerprint = _listing(self.folder)
+            paths = [Path(name) for name, _, _ in fingerprint]
             key = ("files", str(self.folder.resolve()), self.config.max_bytes)
             self._catalogue = self.memo.recall(key, fingerprint, lambda: self._read_folder(paths))
         return self._catalogue
@@ -137,7 +148,8 @@ class FilesBackend:
         return f"{self.folder.as_uri()}/{query.flow.id}?{'&'.join(parts)}"
 
     def data(self, query: DataQuery, structure: Structure | None = None) -> FileResult:
-        """Read the dataflow's files and keep the observations the query selects."""
+        """Read the dataflow's files (or take them from `TableMemo` while unchanged) and keep the
+        observations the query selects."""
         from dataops.sdmx.readers import read_data
 
         if structure is None:
@@ -146,7 +158,11 @@ class FilesBackend:
         url = self.data_url(query, structure)
         if not files:
             raise NoData(f"The folder {self.folder} holds no data files for {query.flow.id}. Query: {url}")
-        tables = [read_data(path, structure, max_bytes=self.config.max_bytes) for path in files]
+        limit = self.config.max_bytes
+        tables = [
+            self.tables.recall(path, structure, limit, partial(read_data, path, structure, max_bytes=limit))
+            for path in files
+        ]
         table = pa.concat_tables(tables, promote_options="default") if len(tables) > 1 else tables[0]
         table = select(table, structure, query)
         if table.num_rows == 0:
@@ -167,29 +183,83 @@ class FilesBackend:
         return Availability(str(key), codes, len(series), result.table.num_rows, result.url)
 
 
+def _listing(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """``(path, mtime_ns, size)`` of every message file under ``folder``, sorted by path.
+
+    As ``Path.rglob("*")`` walks (symbolic links to folders are not entered, unreadable folders are
+    passed over), but with one ``stat`` per file: the REST endpoint lists the folder on every request.
+    """
+    found = []
+    pending = [str(folder)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir() and not entry.is_symlink():
+                        pending.append(entry.path)
+                    elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in SUFFIXES:
+                        st = entry.stat()
+                        found.append((entry.path, st.st_mtime_ns, st.st_size))
+        except PermissionError:
+            continue
+    return tuple(sorted(found, key=lambda f: Path(f[0])))
+
+
 def select(table: pa.Table, structure: Structure, query: DataQuery) -> pa.Table:
     """Rows of ``table`` matching the query's key, period bounds and ``last``/``first`` per series."""
     key = query.key.expand(structure)
-    mask = None
+    mask: np.ndarray | None = None
     for dim, codes in zip(structure.dimensions, key.values, strict=False):
         if codes and dim.id in table.column_names:
-            cond = pc.is_in(pc.cast(table.column(dim.id), pa.string()), value_set=pa.array(codes))
-            mask = cond if mask is None else pc.and_(mask, cond)
+            cond = _matches(table.column(dim.id), codes)
+            mask = cond if mask is None else mask & cond
     time_col = structure.time_dimension
     bounds = PeriodFilter(query.start, query.end)
     if time_col and time_col in table.column_names and bounds.active:
         # Whole periods inside the bounds, compared as dates: 2024-Q1 is inside 2024-01..2024-03.
-        periods = pc.cast(table.column(time_col), pa.string())
+        periods = _as_strings(table.column(time_col))
         distinct = pc.unique(periods).to_pylist()
         inside = [p for p in distinct if p is not None and bounds.keeps(p)]
-        cond = pc.is_in(periods, value_set=pa.array(inside, pa.string()))
-        mask = cond if mask is None else pc.and_(mask, cond)
+        cond = pc.is_in(periods, value_set=pa.array(inside, pa.string())).to_numpy()
+        mask = cond if mask is None else mask & cond
     if mask is not None:
-        table = table.filter(mask)
+        table = table.filter(pa.array(mask, pa.bool_()))
     limit = query.last or query.first
     if limit and time_col is not None and time_col in table.column_names:
         table = _per_series_limit(table, structure, time_col, limit, bool(query.last))
     return table
+
+
+def _matches(column: pa.ChunkedArray, codes: Sequence[str]) -> np.ndarray:
+    """Which rows of ``column`` hold one of ``codes`` (a null holds none), as a numpy mask.
+
+    A dictionary column is matched on its few distinct values, then spread over the rows by their
+    indices: the REST endpoint does this per request, where pyarrow's per-call cost dominates.
+    """
+    kind = column.type.value_type if pa.types.is_dictionary(column.type) else None
+    if kind is None or not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return pc.is_in(_as_strings(column), value_set=pa.array(codes, pa.string())).to_numpy()
+    wanted = set(codes)
+    parts = [np.zeros(0, dtype=bool)]
+    for chunk in column.chunks:
+        # One more False at the end, so an index filled in for a null (0) is in range even when empty.
+        lookup = np.array([v in wanted for v in chunk.dictionary.to_pylist()] + [False], dtype=bool)
+        if chunk.null_count:
+            hit = lookup[chunk.indices.fill_null(0).to_numpy()]
+            hit &= chunk.is_valid().to_numpy(zero_copy_only=False)
+        else:
+            hit = lookup[chunk.indices.to_numpy()]
+        parts.append(hit)
+    return np.concatenate(parts)
+
+
+def _as_strings(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The column as strings for `pc.is_in`: string and dictionary-of-string columns as they are (a
+    dictionary is matched on its values without decoding every row; casting costs more than the match)."""
+    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return column
+    return pc.cast(column, pa.string())
 
 
 def _series_ids(table: pa.Table, structure: Structure) -> pa.ChunkedArray:

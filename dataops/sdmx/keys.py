@@ -107,7 +107,7 @@ class SeriesKey:
                 f"{len(dims)} dimensions ({'.'.join(d.id for d in dims)})."
             )
         for pos, (dim, codes) in enumerate(zip(dims, key.values, strict=True), start=1):
-            known = set(dim.codes["id"].astype(str)) if len(dim.codes) else None
+            known = dim.code_ids() if len(dim.codes) else None
             for code in codes:
                 if known is not None and code not in known:
                     raise InvalidInput(
@@ -137,7 +137,7 @@ class SeriesKey:
         return self.to_rest(1)
 
 
-def _nearest(code: str, known: set[str]) -> str:
+def _nearest(code: str, known: frozenset[str]) -> str:
     """A hint naming the codes closest to ``code`` (by spelling), or a sample when none is close."""
     near = difflib.get_close_matches(code.upper(), sorted(known), n=4, cutoff=0.5)
     if near:

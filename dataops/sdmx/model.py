@@ -30,6 +30,16 @@ class Dimension:
     position: int = 0
     codelist: str = ""  # the id of the codelist the codes come from, when the DSD said
 
+    def code_ids(self) -> frozenset[str]:
+        """The ids of ``codes`` as a set, remembered while ``codes`` is the same table (a key is
+        checked against them on every request the REST endpoint answers)."""
+        held = self.__dict__.get("_code_ids")
+        if held is None or held[0] is not self.codes:
+            ids = frozenset(self.codes["id"].astype(str)) if len(self.codes) else frozenset()
+            held = (self.codes, ids)
+            self.__dict__["_code_ids"] = held  # not a field: equality and repr ignore it
+        return held[1]
+
 
 @dataclass(frozen=True)
 class Attribute:

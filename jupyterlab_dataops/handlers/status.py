@@ -6,11 +6,12 @@ from tornado import web
 
 from jupyterlab_dataops._version import __version__
 from jupyterlab_dataops.handlers.base import DataOpsHandler
-from jupyterlab_dataops.status import capability_status, rights_status
+from jupyterlab_dataops.status import capability_status, readers_status, rights_status
 
 
 class StatusHandler(DataOpsHandler):
-    """Version, who decides rights (``rights``), plus one status entry per capability (what the panels show as their status line)."""
+    """Version, who decides rights (``rights``), whether the compiled SDMX scanner is in use (``readers``),
+    plus one status entry per capability (what the panels show as their status line)."""
 
     @web.authenticated
     def get(self) -> None:
@@ -20,6 +21,7 @@ class StatusHandler(DataOpsHandler):
                 "version": __version__,
                 "capabilities": capability_status(self.dataops),
                 "rights": rights_status(),
+                "readers": readers_status(),
             }
         )
 

@@ -20,11 +20,19 @@ export interface IRightsStatus {
   summary: string;
 }
 
+/** Whether the compiled SDMX scanner reads data here (its version), or how to install it. */
+export interface IReadersStatus {
+  compiled: boolean;
+  version: string | null;
+  summary: string;
+}
+
 /** Reply of `GET /dataops/api/status`. */
 export interface IStatusReply {
   version: string;
   capabilities: Record<Capability, ICapabilityStatus>;
   rights?: IRightsStatus;
+  readers?: IReadersStatus;
 }
 
 /** The capabilities whose actions need rights (promotion, pipelines, workflow actions). */

@@ -90,3 +90,13 @@ async def test_status_names_the_file_and_key_a_user_file_could_not_set(configure
         "ignored"
     ]
     assert "ignored" not in body["data"] and "ignored" not in body["workflows"]
+
+
+async def test_status_says_the_compiled_scanner_reads_data_and_its_version(jp_fetch):
+    # The test environment installs the `fast` extra (the wheel `make native-wheel` builds).
+    readers = json.loads((await jp_fetch("dataops", "api", "status")).body)["readers"]
+
+    assert readers["compiled"] is True
+    assert readers["version"] == "0.1.0"
+    assert readers["summary"].startswith("Compiled SDMX scanner 0.1.0 in use: read paths ")
+    assert "native-xml" in readers["summary"]

@@ -13,9 +13,15 @@ try:
 except ImportError:  # pragma: no cover - depends on how the package was installed
     dataops_native = None
 
+# How a user gets the compiled scanners: a prebuilt wheel, the `fast` extra (no Rust toolchain).
+INSTALL_HINT = (
+    "Install it with `pip install 'jupyterlab-dataops[fast]'` "
+    "(or `pip install 'dataops-core[fast]'` without JupyterLab)."
+)
+
 
 def native_installed() -> bool:
-    """True when the compiled scanners are installed (``pip install ./native``)."""
+    """True when the compiled scanners are installed (the ``fast`` extra, ``dataops-native``)."""
     return dataops_native is not None
 
 

@@ -43,7 +43,7 @@ from dataops.sdmx.readers.csv_data import read_stream
 from dataops.sdmx.readers.csv_frame import CsvFrame, Pieces, malformed, read_header
 from dataops.sdmx.readers.generic_fast import GenericRunScanner
 from dataops.sdmx.readers.json_data import read_json_data
-from dataops.sdmx.readers.native_columns import native_installed
+from dataops.sdmx.readers.native_columns import INSTALL_HINT, native_installed
 from dataops.sdmx.readers.sniff import sniff_format, unsupported
 from dataops.sdmx.readers.source import ChunkReader, Input, InputKind, open_input
 from dataops.sdmx.readers.ss_fast import ObsRunScanner
@@ -204,8 +204,8 @@ def _engine(engine: Engine | str | None) -> Engine | None:
         ) from None
     if chosen is Engine.NATIVE and not native_installed():
         raise InvalidInput(
-            "The compiled scanners (dataops_native) are not installed: install them with "
-            "`pip install ./native`, or read with engine='pyarrow'."
+            f"The compiled scanners (dataops_native) are not installed. {INSTALL_HINT} "
+            "Or read with engine='pyarrow'."
         )
     return chosen
 

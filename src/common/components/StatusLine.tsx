@@ -32,6 +32,7 @@ export function StatusLine(props: IStatusLineProps): JSX.Element {
   }
   const status = state.reply.capabilities[capability];
   const rights = GUARDED.includes(capability) ? state.reply.rights : undefined;
+  const readers = capability === 'data' ? state.reply.readers : undefined;
   return (
     <>
       <div
@@ -45,6 +46,15 @@ export function StatusLine(props: IStatusLineProps): JSX.Element {
         // So nobody mistakes one person's server for the JupyterHub setup where rights hold.
         <div className="jp-DataOps-rights" data-mode={rights.mode}>
           {rights.summary}
+        </div>
+      )}
+      {readers && (
+        // So a slow read is explained: the compiled scanner is missing, and how to get it.
+        <div
+          className="jp-DataOps-readers"
+          data-compiled={readers.compiled ? 'yes' : 'no'}
+        >
+          {readers.summary}
         </div>
       )}
     </>

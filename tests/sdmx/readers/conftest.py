@@ -23,5 +23,7 @@ def obs_scanner(request) -> str:
     from dataops.sdmx.readers.native_columns import native_installed
 
     if request.param == "native":
-        assert native_installed(), "dataops_native is not installed: run `pip install ./native`"
+        assert native_installed(), (
+            "dataops_native is not installed: run `make native-wheel` and install the wheel"
+        )
     return request.param
