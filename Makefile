@@ -22,14 +22,15 @@ demo: install
 test: install system-deps ui-tests/node_modules/.installed
 	$(MAKE) -k check-py check-js pytest jest ui-test
 
-install: $(VENV)/.installed $(VENV)/tools/.installed
+# gitlab-ci-local: see $(VENV)/tools below
+GITLAB_CI_LOCAL_VERSION := 4.72.0
+install: $(VENV)/.installed $(VENV)/tools/.installed-$(GITLAB_CI_LOCAL_VERSION)
 
 # gitlab-ci-local runs the local pipelines of plain git environments (the demo's) and the tests of the
 # generated .gitlab-ci.yml; 4.72.0 is the newest release that runs on Node 20 (tests/pipelines pins it too)
-GITLAB_CI_LOCAL := gitlab-ci-local@4.72.0
-$(VENV)/tools/.installed: Makefile
+$(VENV)/tools/.installed-$(GITLAB_CI_LOCAL_VERSION):
 	mkdir -p $(VENV)/tools
-	npm install --prefix $(VENV)/tools --no-save --no-audit --no-fund --loglevel=error $(GITLAB_CI_LOCAL)
+	npm install --prefix $(VENV)/tools --no-save --no-audit --no-fund --loglevel=error gitlab-ci-local@$(GITLAB_CI_LOCAL_VERSION)
 	touch $@
 
 # Two distributions, both editable: the library `dataops` (python/dataops), then the extension that
