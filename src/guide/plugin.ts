@@ -23,9 +23,11 @@ import {
   IGuideFile
 } from './api';
 import { freePath } from './paths';
+import { startTour } from './tour';
 
 /** Commands of the Launcher's DataOps section and of File → New. */
 export namespace GuideCommands {
+  export const tour = 'dataops:tour';
   export const openExample = 'dataops:open-example';
   export const newFromTemplate = 'dataops:new-from-template';
 }
@@ -74,6 +76,24 @@ export const guidePlugin: JupyterFrontEndPlugin<void> = {
       }
       return created;
     };
+
+    app.commands.addCommand(GuideCommands.tour, {
+      label: args =>
+        args.isLauncher ? 'Take the DataOps tour' : 'DataOps Tour',
+      caption: 'The Data, Workflows and Deploy panels, step by step',
+      icon: dataIcon,
+      execute: () => {
+        startTour(app);
+      }
+    });
+    launcher?.add({
+      command: GuideCommands.tour,
+      args: { isLauncher: true },
+      category: LAUNCHER_CATEGORY,
+      rank: -1
+    });
+    mainMenu?.helpMenu.addGroup([{ command: GuideCommands.tour }], 5);
+    palette?.addItem({ command: GuideCommands.tour, category: 'DataOps' });
 
     app.commands.addCommand(GuideCommands.openExample, {
       label: args => titleOf('examples', String(args.name ?? '')),

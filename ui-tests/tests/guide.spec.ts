@@ -79,4 +79,36 @@ test.describe('the Launcher DataOps section', () => {
       .poll(() => page.filebrowser.contents.fileExists(`${tmpPath}/steps-1.py`))
       .toBe(true);
   });
+
+  test('offers a tour that opens each panel in turn and explains it', async ({
+    page
+  }) => {
+    await page
+      .locator('.jp-LauncherCard', { hasText: 'Take the DataOps tour' })
+      .click();
+    const box = page.locator('.jp-DataOps-tour');
+    const stops = [
+      ['Data', '#jp-dataops-data'],
+      ['Workflows', '#jp-dataops-workflows'],
+      ['Deploy', '#jp-dataops-deploy']
+    ];
+    for (const [index, [title, panel]] of stops.entries()) {
+      await expect(box.locator('.jp-DataOps-tour-count')).toHaveText(
+        `${index + 1} of 4`
+      );
+      await expect(box.locator('h3')).toHaveText(title);
+      await expect(page.locator(panel)).toBeVisible();
+      await expect(page.locator(panel)).toHaveClass(/jp-DataOps-tour-target/);
+      if (index === 0) {
+        await page.screenshot({ path: 'screenshots/guide-tour.png' });
+      }
+      await box.getByRole('button', { name: 'Next' }).click();
+    }
+    await expect(box.locator('h3')).toHaveText('Examples and templates');
+    await box.getByRole('button', { name: 'Back' }).click();
+    await expect(box.locator('h3')).toHaveText('Deploy');
+    await box.getByRole('button', { name: 'Next' }).click();
+    await box.getByRole('button', { name: 'Done' }).click();
+    await expect(box).toHaveCount(0);
+  });
 });
