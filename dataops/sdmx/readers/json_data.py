@@ -11,7 +11,7 @@ import json
 import re
 import warnings
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -19,19 +19,21 @@ import pyarrow as pa
 from dataops.errors import MalformedMessage, NoData, ProviderQuirk, RemoteError
 from dataops.sdmx.media import MessageFormat
 from dataops.sdmx.model import Structure
-from dataops.sdmx.readers.json_columns import (
-    ObsBlock,
-    RawDataset,
-    decode_positions,
-    key_positions,
-    obs_block,
-)
+from dataops.sdmx.readers.json_columns import ObsBlock, RawDataset, block_positions, decode_positions
+from dataops.sdmx.readers.json_observations import PlainObservations
 from dataops.sdmx.readers.json_stream import JsonStream
 from dataops.sdmx.readers.sniff import unsupported
 from dataops.sdmx.readers.table import OBS_VALUE, TableBuilder, TableInfo
 
 TIME_PERIOD = "TIME_PERIOD"
-FLAT_SLICE = 50_000  # observations of a flat dataset decoded at a time
+
+
+class Observations(Protocol):
+    """What reads a dataset's ``series`` and flat ``observations`` objects into its blocks."""
+
+    def series(self, stream: JsonStream, ds: RawDataset) -> None: ...
+
+    def flat(self, stream: JsonStream, ds: RawDataset) -> None: ...
 
 
 def load_json(data: bytes, what: str) -> Any:
@@ -71,8 +73,14 @@ def raise_errors(doc: dict[str, Any], what: str) -> None:
     )
 
 
-def read_json_data(chunks: Iterator[bytes], what: str, structure: Structure | None) -> pa.Table:
-    """Read an SDMX-JSON 1.0 or 2.0 data message, streaming: one series' objects at a time."""
+def read_json_data(
+    chunks: Iterator[bytes], what: str, structure: Structure | None, observations: Observations | None = None
+) -> pa.Table:
+    """Read an SDMX-JSON 1.0 or 2.0 data message, streaming: one series' objects at a time.
+
+    ``observations`` reads the series and flat observations (`PlainObservations` by default).
+    """
+    observations = observations or PlainObservations()
     stream = JsonStream(chunks, what)
     if stream.peek() != "{":
         stream.value()  # broken JSON says where; a well-formed non-object is no SDMX-JSON
@@ -83,11 +91,11 @@ def read_json_data(chunks: Iterator[bytes], what: str, structure: Structure | No
         if key == "data" and stream.peek() == "{":
             for inner in stream.members():
                 if inner == "dataSets":
-                    datasets = _read_datasets(stream)
+                    datasets = _read_datasets(stream, observations)
                 else:
                     doc.setdefault("data", {})[inner] = stream.value()
         elif key == "dataSets":
-            datasets = _read_datasets(stream)
+            datasets = _read_datasets(stream, observations)
         else:
             doc[key] = stream.value()
         if key == "errors":
@@ -125,34 +133,16 @@ def read_json_data(chunks: Iterator[bytes], what: str, structure: Structure | No
     return builder.build(info, structure)
 
 
-def _read_datasets(stream: JsonStream) -> list[RawDataset]:
+def _read_datasets(stream: JsonStream, observations: Observations) -> list[RawDataset]:
     """The ``dataSets`` array, series by series, observations as columns."""
-    what = stream.what
     datasets = []
     for _ in stream.elements():
         ds = RawDataset()
         for key in stream.members():
             if key == "series" and stream.peek() == "{":
-                for series_key in stream.members():
-                    attributes: list[Any] = []
-                    position = len(ds.series)
-                    for member in stream.members():
-                        if member == "observations":
-                            ds.blocks.append(obs_block(position, stream.value() or {}, what))
-                        elif member == "attributes":
-                            attributes = stream.value() or []
-                        else:
-                            stream.value()
-                    ds.series.append((series_key, attributes))
+                observations.series(stream, ds)
             elif key == "observations" and stream.peek() == "{":
-                # A flat dataset: observations come in slices, so a huge one never sits in Python whole.
-                pending: dict[str, Any] = {}
-                for obs_key in stream.members():
-                    pending[obs_key] = stream.value()
-                    if len(pending) >= FLAT_SLICE:
-                        ds.blocks.append(obs_block(-1, pending, what))
-                        pending = {}
-                ds.blocks.append(obs_block(-1, pending, what))
+                observations.flat(stream, ds)
             else:
                 ds.members[key] = stream.value()
         datasets.append(ds)
@@ -173,25 +163,27 @@ def _add_dataset(ds: RawDataset, lay: _Layout, builder: TableBuilder, info: Tabl
         if str(action).lower() == "delete":
             context["ACTION"] = action
     values = {k: v for k, v in context.items() if v is not None}
-    flat_idx = builder.new_series(values, real=False) if any(b.series < 0 for b in ds.blocks) else -1
+    flat_idx = builder.new_series(values, real=False) if any(b.flat() for b in ds.blocks) else -1
     series_idx = []
     for key, attributes in ds.series:
         series_values = {**values, **_key(key, lay.series_dims, what)}
         series_values.update(_attributes(lay.series_attrs, attributes, what))
         series_idx.append(builder.new_series({k: v for k, v in series_values.items() if v is not None}))
-    blocks = [b for b in ds.blocks if len(b.keys)]
+    blocks = [b for b in ds.blocks if len(b)]
     if not blocks:
         return
     ds.blocks = []
-    owners = np.array([flat_idx if b.series < 0 else series_idx[b.series] for b in blocks], dtype=np.int32)
-    sizes = [len(b.keys) for b in blocks]
-    rows = np.repeat(owners, sizes)
+    # Series positions → the builder's series (the last entry, reached by -1, is the flat one).
+    lookup = np.array([*series_idx, flat_idx], dtype=np.int32)
+    owners, counts = zip(*(b.owners() for b in blocks), strict=True)
+    rows = np.repeat(lookup[np.concatenate(owners)], np.concatenate(counts))
+    sizes = [len(b) for b in blocks]
     # Block by block, releasing each part once it is converted, so no column exists twice.
     positions_by_dim: list[list[pa.Array]] = [[] for _ in lay.obs_dims]
     for b in blocks:
-        for j, positions in enumerate(key_positions(b.keys, len(lay.obs_dims), what)):
+        for j, positions in enumerate(block_positions(b, len(lay.obs_dims), what)):
             positions_by_dim[j].append(positions)
-        b.keys = None
+        b.keys = b.positions = None
     columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     for dim, pieces in zip(lay.obs_dims, positions_by_dim, strict=True):
         columns[dim["id"]] = decode_positions(dim, pa.concat_arrays(pieces), what, _value)

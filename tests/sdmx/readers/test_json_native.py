@@ -1,0 +1,132 @@
+"""The compiled SDMX-JSON path (``native-json``) reads every message as the plain ``json`` path does."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import warnings
+
+import pytest
+
+from dataops.errors import DataOpsError
+from dataops.sdmx.readers import read_data, table_metadata
+from dataops.sdmx.readers.paths import Tuning, read_message
+from tests.sdmx.readers.json_message import random_message
+
+pytestmark = pytest.mark.timeout(180)
+
+SAMPLES = [
+    "ECB_EXR/ts.json",
+    "ECB_EXR/flat.json",
+    "ECB_EXR/action-delete.json",
+    "v3/json/data/exr-time-series.json",
+]
+LEFT = "left to the plain reader"
+
+
+@pytest.fixture(autouse=True)
+def _compiled():
+    from dataops.sdmx.readers.native_columns import native_installed
+
+    assert native_installed(), "dataops_native is not installed: run `pip install ./native`"
+
+
+def _chunks(data: bytes, rnd: random.Random):
+    i = 0
+    while i < len(data):
+        size = rnd.choice([1, 3, 17, 200, 4096, 1 << 20])
+        yield data[i : i + size]
+        i += size
+
+
+def _outcome(data: bytes, engine: str, seed: int, flat_slice: int):
+    """The table (its metadata without read_path) or the error, and the warnings, of one read."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            table = read_message(
+                _chunks(data, random.Random(seed)), engine=engine, tuning=Tuning(flat_slice=flat_slice)
+            )
+        except DataOpsError as exc:
+            result: object = (type(exc).__name__, str(exc))
+        else:
+            meta = table_metadata(table)
+            path = meta.pop("read_path")
+            assert path == ("native-json" if engine == "native" else "json")
+            result = (table.replace_schema_metadata({b"sdmx": json.dumps(meta).encode()}), meta)
+    return result, [str(w.message) for w in caught]
+
+
+def _same(native, plain) -> None:
+    (a, warned_a), (b, warned_b) = native, plain
+    assert warned_a == warned_b
+    if isinstance(b[0], str):
+        assert a == b
+    else:
+        assert not isinstance(a[0], str), a
+        assert a[1] == b[1]
+        assert a[0].equals(b[0]), (a[0].to_pandas(), b[0].to_pandas())
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_random_messages_read_alike_and_mostly_by_the_scanner(seed, caplog):
+    data = random_message(seed)
+    flat_slice = random.Random(seed).choice([1, 7, 50_000])
+    with caplog.at_level(logging.DEBUG, logger="dataops.sdmx.readers.json_native"):
+        native = _outcome(data, "native", seed, flat_slice)
+    _same(native, _outcome(data, "lxml", seed + 1, flat_slice))
+    assert LEFT not in caplog.text  # regular messages are the scanner's alone
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_random_messages_with_what_only_json_reads_read_alike(seed):
+    data = random_message(1000 + seed, odd=True)
+    flat_slice = random.Random(seed).choice([1, 7, 50_000])
+    _same(_outcome(data, "native", seed, flat_slice), _outcome(data, "lxml", seed + 1, flat_slice))
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_damaged_messages_fail_alike(seed):
+    rnd = random.Random(seed)
+    data = bytearray(random_message(2000 + seed, odd=seed % 2 == 1))
+    if rnd.random() < 0.5:
+        data = data[: rnd.randrange(len(data))]
+    else:
+        for _ in range(rnd.randint(1, 3)):
+            data[rnd.randrange(len(data))] = ord(rnd.choice('{}[]:,"0 -nx\\'))
+    _same(_outcome(bytes(data), "native", seed, 7), _outcome(bytes(data), "lxml", seed, 7))
+
+
+def test_the_samples_read_alike_by_both_paths(samples):
+    for name in SAMPLES:
+        data = (samples / name).read_bytes()
+        native = read_data(samples / name)
+        assert table_metadata(native)["read_path"] == "native-json"
+        assert native.equals(read_data(samples / name, engine="lxml")), name
+        for seed in range(5):
+            _same(_outcome(data, "native", seed, 1), _outcome(data, "lxml", seed, 1))
+
+
+def test_a_series_the_scanner_leaves_is_read_by_json_in_its_place(caplog):
+    """Text values are the plain reader's: that series is read by json, the others around it by the scanner."""
+    series = {
+        f"{i}": {"observations": {"0": ['"7.5"' if i == 1 else "7.5", 0], "1": ["null"]}} for i in range(3)
+    }
+    body = ",".join(
+        f'"{k}": {{"observations": {{' + ",".join(f'"{o}": [{", ".join(map(str, v))}]' for o, v in s["observations"].items()) + "}}"
+        for k, s in series.items()
+    )  # fmt: skip
+    structure = {
+        "dimensions": {"series": [{"id": "S", "values": [{"id": "a"}, {"id": "b"}, {"id": "c"}]}],
+                       "observation": [{"id": "TIME_PERIOD", "values": [{"id": "2020"}, {"id": "2021"}]}]},
+        "attributes": {"observation": [{"id": "OBS_STATUS", "values": [{"id": "A"}]}]},
+    }  # fmt: skip
+    data = f'{{"dataSets": [{{"series": {{{body}}}}}], "structure": {json.dumps(structure)}}}'.encode()
+    with caplog.at_level(logging.DEBUG, logger="dataops.sdmx.readers.json_native"):
+        table = read_data(data)
+    assert "1 series" in caplog.text and LEFT in caplog.text
+    df = table.to_pandas()
+    assert df["S"].tolist() == ["a", "a", "b", "b", "c", "c"]
+    assert df["OBS_VALUE"].tolist()[::2] == [7.5, 7.5, 7.5]
+    assert table.equals(read_data(data, engine="lxml"))
