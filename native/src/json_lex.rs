@@ -209,6 +209,9 @@ pub fn unsigned(b: &[u8], i: usize, max_digits: usize) -> Res<(u64, usize)> {
 /// The value of an observation: a number (an integer of at most 15 digits, which f64 holds
 /// exactly, or a finite float) or null (`None`).
 pub fn obs_value(b: &[u8], i: usize) -> Res<(Option<f64>, usize)> {
+    if let Some(found) = short_decimal(b, i) {
+        return Ok(found);
+    }
     if at(b, i)? == b'n' {
         return Ok((None, literal(b, i, b"null")?));
     }
@@ -228,4 +231,60 @@ pub fn obs_value(b: &[u8], i: usize) -> Res<(Option<f64>, usize)> {
         Ok(v) if v.is_finite() => Ok((Some(v), end)),
         _ => Err(Stop::Plain),
     }
+}
+
+/// Powers of ten that f64 holds exactly.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The common value `-?(0|[1-9][0-9]*)(\.[0-9]+)?` of at most 15 digits, read in one pass; None
+/// for anything else (read by `obs_value`'s general path). The digits as an integer and the
+/// power of ten are both exact in f64, so one division rounds correctly, as Python's `float` does.
+#[inline]
+fn short_decimal(b: &[u8], i: usize) -> Option<(Option<f64>, usize)> {
+    let mut j = i;
+    let negative = b.get(j) == Some(&b'-');
+    j += negative as usize;
+    let start = j;
+    let mut m: u64 = 0;
+    while let Some(&c) = b.get(j) {
+        if !c.is_ascii_digit() {
+            break;
+        }
+        m = m.wrapping_mul(10).wrapping_add((c - b'0') as u64);
+        j += 1;
+    }
+    let int_digits = j - start;
+    if int_digits == 0 || (b[start] == b'0' && int_digits > 1) {
+        return None;
+    }
+    let mut scale = 0;
+    if b.get(j) == Some(&b'.') {
+        j += 1;
+        let frac = j;
+        while let Some(&c) = b.get(j) {
+            if !c.is_ascii_digit() {
+                break;
+            }
+            m = m.wrapping_mul(10).wrapping_add((c - b'0') as u64);
+            j += 1;
+        }
+        scale = j - frac;
+        if scale == 0 {
+            return None;
+        }
+    }
+    // An exponent, or the end of the text (the number may go on), is for the general path.
+    if int_digits + scale > 15 || matches!(b.get(j), None | Some(b'e' | b'E')) {
+        return None;
+    }
+    let v = m as f64 / POW10[scale];
+    // Python reads "-0" as the integer 0 (0.0), but "-0.0" as the float -0.0.
+    let v = if negative && (scale > 0 || m != 0) {
+        -v
+    } else {
+        v
+    };
+    Some((Some(v), j))
 }

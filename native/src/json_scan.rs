@@ -145,9 +145,52 @@ impl ObsColumns {
     }
 
     /// One observation member at `i` (its key's quote): the index after its array.
+    /// A key of canonical positions read in one pass: its range and the index after it; None for
+    /// anything else (then read by `simple_string` and `key_parts`, which say why).
+    #[inline]
+    fn short_key(&mut self, b: &[u8], i: usize) -> Option<(usize, usize, usize)> {
+        self.scratch.clear();
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let (mut j, mut part, mut digits) = (i + 1, 0i32, 0usize);
+        let mut first_zero = false;
+        loop {
+            match *b.get(j)? {
+                c @ b'0'..=b'9' => {
+                    if digits == 0 {
+                        first_zero = c == b'0';
+                    } else if first_zero || digits == 9 {
+                        return None;
+                    }
+                    part = part * 10 + (c - b'0') as i32;
+                    digits += 1;
+                }
+                b':' if digits > 0 => {
+                    self.scratch.push(part);
+                    (part, digits) = (0, 0);
+                }
+                b'"' if digits > 0 || j == i + 1 => {
+                    if digits > 0 {
+                        self.scratch.push(part);
+                    }
+                    return Some((i + 1, j, j + 1));
+                }
+                _ => return None,
+            }
+            j += 1;
+        }
+    }
+
     fn observation(&mut self, b: &[u8], i: usize) -> Res<usize> {
-        let (ks, ke, after) = simple_string(b, i)?;
-        self.key_parts(&b[ks..ke])?;
+        let (ks, ke, after) = match self.short_key(b, i) {
+            Some(found) => found,
+            None => {
+                let found = simple_string(b, i)?;
+                self.key_parts(&b[found.0..found.1])?;
+                found
+            }
+        };
         let n = self.scratch.len();
         match self.parts {
             Some(p) if p != n => return Err(Stop::Plain),

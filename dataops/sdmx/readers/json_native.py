@@ -25,12 +25,15 @@ from dataops.sdmx.readers.native_columns import dataops_native
 log = logging.getLogger(__name__)
 
 
+def json_scanner_installed() -> bool:
+    """Whether the installed compiled module has the JSON scanner (modules built before it do not)."""
+    return hasattr(dataops_native, "JsonObsScanner")
+
+
 class NativeObservations:
     """Reads ``series`` and flat ``observations`` objects with the compiled scanner."""
 
     def __init__(self, flat_slice: int = FLAT_SLICE) -> None:
-        if dataops_native is None:  # pragma: no cover - paths.py only chooses this when installed
-            raise RuntimeError("dataops_native is not installed")
         self._scanner = dataops_native.JsonObsScanner()
         self._flat_slice = flat_slice
 

@@ -45,7 +45,7 @@ from dataops.sdmx.readers.csv_data import read_stream
 from dataops.sdmx.readers.csv_frame import CsvFrame, Pieces, malformed, read_header
 from dataops.sdmx.readers.generic_fast import GenericRunScanner
 from dataops.sdmx.readers.json_data import read_json_data
-from dataops.sdmx.readers.json_native import NativeObservations
+from dataops.sdmx.readers.json_native import NativeObservations, json_scanner_installed
 from dataops.sdmx.readers.json_observations import FLAT_SLICE, PlainObservations
 from dataops.sdmx.readers.native_columns import native_installed
 from dataops.sdmx.readers.sniff import sniff_format, unsupported
@@ -155,8 +155,8 @@ def choose_path(
     path = with_compiled if compiled else without
     if path in _SCANNED_XML and (chosen is Engine.LXML or not fast_path_allowed(head)):
         return P.LXML
-    if path is P.NATIVE_JSON and chosen is Engine.LXML:
-        return P.JSON
+    if path is P.NATIVE_JSON and (chosen is Engine.LXML or not json_scanner_installed()):
+        return P.JSON  # also under a compiled module built before it had the JSON scanner
     if path in STEP_DOWN and b'"' in head:
         return P.PYARROW_CSV
     return path
