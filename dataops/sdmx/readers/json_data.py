@@ -165,9 +165,10 @@ def _add_dataset(ds: RawDataset, lay: _Layout, builder: TableBuilder, info: Tabl
     values = {k: v for k, v in context.items() if v is not None}
     flat_idx = builder.new_series(values, real=False) if any(b.flat() for b in ds.blocks) else -1
     series_idx = []
+    ids: dict[int, list[str | None]] = {}  # each component's values, decoded once for all series
     for key, attributes in ds.series:
-        series_values = {**values, **_key(key, lay.series_dims, what)}
-        series_values.update(_attributes(lay.series_attrs, attributes, what))
+        series_values = {**values, **_key(key, lay.series_dims, what, ids)}
+        series_values.update(_attributes(lay.series_attrs, attributes, what, ids))
         series_idx.append(builder.new_series({k: v for k, v in series_values.items() if v is not None}))
     blocks = [b for b in ds.blocks if len(b)]
     if not blocks:
@@ -305,19 +306,39 @@ def _value(component: dict[str, Any], index: Any, what: str) -> str | None:
     return None
 
 
-def _key(positions: str, dims: list[dict[str, Any]], what: str) -> dict[str, str | None]:
+def _known_value(
+    component: dict[str, Any], index: Any, what: str, ids: dict[int, list[str | None]] | None
+) -> str | None:
+    """`_value`, looked up in ``ids`` (filled on first use) when given."""
+    if ids is None or index is None:
+        return _value(component, index, what)
+    known = ids.get(id(component))
+    if known is None:
+        count = len(component.get("values") or [])
+        known = ids[id(component)] = [_value(component, i, what) for i in range(count)]
+    try:
+        return known[int(index)]
+    except (IndexError, ValueError, TypeError):
+        return _value(component, index, what)  # raises with the sentence
+
+
+def _key(
+    positions: str, dims: list[dict[str, Any]], what: str, ids: dict[int, list[str | None]] | None = None
+) -> dict[str, str | None]:
     parts = positions.split(":") if positions != "" else []
     if len(parts) != len(dims):
         raise MalformedMessage(
             f"{what} has key {positions!r}, but its structure has {len(dims)} such dimensions."
         )
-    return {d["id"]: _value(d, p, what) for d, p in zip(dims, parts, strict=True)}
+    return {d["id"]: _known_value(d, p, what, ids) for d, p in zip(dims, parts, strict=True)}
 
 
-def _attributes(comps: list[dict[str, Any]], indices: list[Any], what: str) -> dict[str, str]:
+def _attributes(
+    comps: list[dict[str, Any]], indices: list[Any], what: str, ids: dict[int, list[str | None]] | None = None
+) -> dict[str, str]:
     out = {}
     for comp, idx in zip(comps, indices, strict=False):
-        value = _value(comp, idx, what)
+        value = _known_value(comp, idx, what, ids)
         if value is not None:
             out[comp["id"]] = value
     return out
