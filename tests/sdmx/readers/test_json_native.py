@@ -130,3 +130,72 @@ def test_a_series_the_scanner_leaves_is_read_by_json_in_its_place(caplog):
     assert df["S"].tolist() == ["a", "a", "b", "b", "c", "c"]
     assert df["OBS_VALUE"].tolist()[::2] == [7.5, 7.5, 7.5]
     assert table.equals(read_data(data, engine="lxml"))
+
+
+CHILD = """
+import json, sys
+import pandas
+from dataops.sdmx.readers import read_data, table_metadata
+import dataops.sdmx.readers.json_data
+def hwm():
+    with open("/proc/self/status") as fh:
+        return next(int(l.split()[1]) * 1024 for l in fh if l.startswith("VmHWM:"))
+base = hwm()
+table = read_data(sys.argv[1])
+df = table.to_pandas()
+print(json.dumps({"peak": hwm() - base, "df": int(df.memory_usage(deep=True).sum()), "rows": len(df),
+                  "path": table_metadata(table)["read_path"]}))
+"""
+
+
+def _big_message(path, n_series: int):
+    periods = [{"id": f"{2000 + o // 336}-{o // 28 % 12 + 1:02d}-{o % 28 + 1:02d}"} for o in range(1000)]
+    structure = {
+        "dimensions": {"series": [{"id": "CURRENCY", "values": [{"id": f"C{s:03d}"} for s in range(n_series)]}],
+                       "observation": [{"id": "TIME_PERIOD", "values": periods}]},
+        "attributes": {"series": [{"id": "TITLE", "values": [{"id": f"Currency {s}"} for s in range(n_series)]}],
+                       "observation": [{"id": "OBS_STATUS", "values": [{"id": "A"}, {"id": "E"}]}]},
+    }  # fmt: skip
+    with path.open("w") as fh:
+        fh.write('{"structure": ' + json.dumps(structure) + ', "dataSets": [{"series": {')
+        for s in range(n_series):
+            obs = ",".join(f'"{o}": [{(s * 7 + o) % 1000 / 7:.5f}, {int(o % 50 == 0)}]' for o in range(1000))
+            fh.write(("," if s else "") + f'"{s}": {{"attributes": [{s}], "observations": {{{obs}}}}}')
+        fh.write("}}]}")
+    return path
+
+
+def _read_in_child(path) -> dict:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[3]
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=100,
+        cwd=repo,
+        # The caller's PYTHONPATH after the repository, so the child loads the same compiled module.
+        env={
+            "PYTHONPATH": os.pathsep.join([str(repo), os.environ.get("PYTHONPATH", "")]),
+            "PATH": "/usr/bin:/bin",
+        },
+        check=True,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_extra_observations_cost_at_most_two_and_a_half_times_their_dataframe_memory(tmp_path):
+    """As for SDMX-ML (test_peak_memory): two reads, in fresh interpreters, compared."""
+    small = _read_in_child(_big_message(tmp_path / "small.json", 100))
+    large = _read_in_child(_big_message(tmp_path / "large.json", 400))
+    assert (small["rows"], large["rows"]) == (100_000, 400_000)
+    assert small["path"] == large["path"] == "native-json"
+    extra_peak, extra_df = large["peak"] - small["peak"], large["df"] - small["df"]
+    assert extra_peak <= 2.5 * extra_df, (
+        f"300,000 more observations raised the peak by {extra_peak / 2**20:.0f} MB "
+        f"for {extra_df / 2**20:.0f} MB more DataFrame"
+    )
