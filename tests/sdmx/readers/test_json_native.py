@@ -7,6 +7,8 @@ import logging
 import random
 import warnings
 
+import numpy as np
+import pyarrow as pa
 import pytest
 
 from dataops.errors import DataOpsError
@@ -67,6 +69,10 @@ def _same(native, plain) -> None:
         assert not isinstance(a[0], str), a
         assert a[1] == b[1]
         assert a[0].equals(b[0]), (a[0].to_pandas(), b[0].to_pandas())
+        if a[0].num_rows and pa.types.is_floating(a[0].schema.field("OBS_VALUE").type):
+            # Bit for bit: equals() takes -0.0 for 0.0.
+            bits = [t.column("OBS_VALUE").fill_null(1.0).to_numpy().view(np.uint64) for t in (a[0], b[0])]
+            assert (bits[0] == bits[1]).all()
 
 
 @pytest.mark.parametrize("seed", range(150))
@@ -106,6 +112,28 @@ def test_the_samples_read_alike_by_both_paths(samples):
         assert native.equals(read_data(samples / name, engine="lxml")), name
         for seed in range(5):
             _same(_outcome(data, "native", seed, 1), _outcome(data, "lxml", seed, 1))
+
+
+def test_numbers_are_read_as_python_reads_them():
+    values = [
+        "-0",
+        "-0.0",
+        "0.1",
+        "123.45678",
+        "1e3",
+        "2.5E-2",
+        "999999999999999",
+        "0.30000000000000004",
+        "-7",
+    ]
+    body = ",".join(f'"{i}": [{v}]' for i, v in enumerate(values))
+    structure = {
+        "dimensions": {"observation": [{"id": "TIME_PERIOD", "values": [{"id": str(i)} for i in range(9)]}]}
+    }
+    data = f'{{"dataSets": [{{"observations": {{{body}}}}}], "structure": {json.dumps(structure)}}}'.encode()
+    read = read_data(data).column("OBS_VALUE").to_pylist()
+    assert [repr(v) for v in read] == [repr(float(json.loads(v))) for v in values]
+    assert repr(read[0]) == "0.0" and repr(read[1]) == "-0.0"
 
 
 def test_a_series_the_scanner_leaves_is_read_by_json_in_its_place(caplog):
