@@ -209,9 +209,7 @@ def write_json_20(
     def component(cid: str, values: list[str], **extra: object) -> dict[str, object]:
         return {"id": cid, "name": cid, **extra, "values": [{"id": v, "name": v} for v in values]}
 
-    dims = [
-        component(d, list(dict.fromkeys(s[d] for s in series)), keyPosition=i) for i, d in enumerate(DIMS)
-    ]
+    dims = [component(d, list(dict.fromkeys(s[d] for s in series)), keyPosition=i) for i, d in enumerate(DIMS)]  # fmt: skip
     attrs = [component(a, list(dict.fromkeys(s[a] for s in series)),
                        relationship={"dimensions": DIMS}) for a in SERIES_ATTRS]  # fmt: skip
     periods = [p for p, *_ in obs[0]]
@@ -226,12 +224,9 @@ def write_json_20(
     }  # fmt: skip
     position = {c["id"]: {v["id"]: i for i, v in enumerate(c["values"])} for c in [*dims, *attrs]}
     with path.open("w") as fh:
-        fh.write(
-            '{"meta": {"schema": "https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/data-message/tools/'
-            'schemas/2.0.0/sdmx-json-data-schema.json", "id": "BENCH", "prepared": "2026-01-01T00:00:00Z",'
-            ' "sender": {"id": "BENCH"}}, "data": {"structures": [' + json.dumps(structure) + "],"
-            ' "dataSets": [{"structure": 0, "action": "Information", "series": {'
-        )
+        fh.write('{"meta": {"id": "BENCH", "prepared": "2026-01-01T00:00:00Z", "sender": {"id": "BENCH"}},'
+                 f' "data": {{"structures": [{json.dumps(structure)}], "dataSets": [{{"structure": 0,'
+                 ' "action": "Information", "series": {')  # fmt: skip
         for si, (s, rows) in enumerate(zip(series, obs, strict=True)):
             key = ":".join(str(position[d][s[d]]) for d in DIMS)
             body = ",".join(
@@ -239,9 +234,7 @@ def write_json_20(
                 for i, (_, v, st, _) in enumerate(rows)
             )
             attributes = json.dumps([position[a][s[a]] for a in SERIES_ATTRS])
-            fh.write(
-                ("," if si else "") + f'"{key}": {{"attributes": {attributes}, "observations": {{{body}}}}}'
-            )
+            fh.write(("," if si else "") + f'"{key}": {{"attributes": {attributes}, "observations": {{{body}}}}}')  # fmt: skip
         fh.write("}}]}}")
 
 

@@ -288,3 +288,95 @@ fn short_decimal(b: &[u8], i: usize) -> Option<(Option<f64>, usize)> {
     };
     Some((Some(v), j))
 }
+
+/// A key of canonical positions read in one pass: its range and the index after it; None for
+/// anything else (then read by `simple_string` and `key_parts`, which say why).
+#[inline]
+pub fn short_key(b: &[u8], i: usize, scratch: &mut Vec<i32>) -> Option<(usize, usize, usize)> {
+    scratch.clear();
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let (mut j, mut part, mut digits) = (i + 1, 0i32, 0usize);
+    let mut first_zero = false;
+    loop {
+        match *b.get(j)? {
+            c @ b'0'..=b'9' => {
+                if digits == 0 {
+                    first_zero = c == b'0';
+                } else if first_zero || digits == 9 {
+                    return None;
+                }
+                part = part * 10 + (c - b'0') as i32;
+                digits += 1;
+            }
+            b':' if digits > 0 => {
+                scratch.push(part);
+                (part, digits) = (0, 0);
+            }
+            b'"' if digits > 0 || j == i + 1 => {
+                if digits > 0 {
+                    scratch.push(part);
+                }
+                return Some((i + 1, j, j + 1));
+            }
+            _ => return None,
+        }
+        j += 1;
+    }
+}
+
+/// The positions of a key (`""`, `"3"`, `"0:12:1"`) into `scratch`.
+pub fn key_parts(key: &[u8], scratch: &mut Vec<i32>) -> Res<()> {
+    scratch.clear();
+    if key.is_empty() {
+        return Ok(());
+    }
+    for part in key.split(|c| *c == b':') {
+        // Canonical positions only ("0", "12"; not "012", "+1" or " 1"): they are what the
+        // plain reader's cast reads the same way.
+        let canonical = !part.is_empty()
+            && part.len() <= 9
+            && part.iter().all(u8::is_ascii_digit)
+            && (part[0] != b'0' || part.len() == 1);
+        if !canonical {
+            return Err(Stop::Plain);
+        }
+        let v = part.iter().fold(0i32, |v, d| v * 10 + (d - b'0') as i32);
+        scratch.push(v);
+    }
+    Ok(())
+}
+
+/// A series' `attributes`: null (none) or an array of integers and nulls.
+pub fn series_attributes(b: &[u8], i: usize) -> Res<(Vec<Option<i64>>, usize)> {
+    if at(b, i)? == b'n' {
+        return Ok((Vec::new(), literal(b, i, b"null")?));
+    }
+    if at(b, i)? != b'[' {
+        return Err(Stop::Plain);
+    }
+    let mut out = Vec::new();
+    let mut j = ws(b, i + 1);
+    if at(b, j)? == b']' {
+        return Ok((out, j + 1));
+    }
+    loop {
+        j = ws(b, j);
+        if at(b, j)? == b'n' {
+            j = literal(b, j, b"null")?;
+            out.push(None);
+        } else {
+            let negative = at(b, j)? == b'-';
+            let (v, end) = unsigned(b, j + negative as usize, 15)?;
+            out.push(Some(if negative { -(v as i64) } else { v as i64 }));
+            j = end;
+        }
+        j = ws(b, j);
+        match at(b, j)? {
+            b',' => j += 1,
+            b']' => return Ok((out, j + 1)),
+            _ => return Err(Stop::Plain),
+        }
+    }
+}

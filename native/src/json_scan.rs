@@ -13,7 +13,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::columns::Fnv;
 use crate::json_lex::{
-    at, expect, literal, obs_value, simple_string, skip_value, unsigned, ws, Res, Stop,
+    at, expect, key_parts, literal, obs_value, series_attributes, short_key, simple_string,
+    skip_value, unsigned, ws, Res, Stop,
 };
 
 /// Single-part keys below this are checked for duplicates in a table indexed by position.
@@ -122,72 +123,13 @@ impl ObsColumns {
         !self.seen.insert(h.finish())
     }
 
-    /// The positions of a key (`""`, `"3"`, `"0:12:1"`) into `scratch`.
-    fn key_parts(&mut self, key: &[u8]) -> Res<()> {
-        self.scratch.clear();
-        if key.is_empty() {
-            return Ok(());
-        }
-        for part in key.split(|c| *c == b':') {
-            // Canonical positions only ("0", "12"; not "012", "+1" or " 1"): they are what the
-            // plain reader's cast reads the same way.
-            let canonical = !part.is_empty()
-                && part.len() <= 9
-                && part.iter().all(u8::is_ascii_digit)
-                && (part[0] != b'0' || part.len() == 1);
-            if !canonical {
-                return Err(Stop::Plain);
-            }
-            let v = part.iter().fold(0i32, |v, d| v * 10 + (d - b'0') as i32);
-            self.scratch.push(v);
-        }
-        Ok(())
-    }
-
     /// One observation member at `i` (its key's quote): the index after its array.
-    /// A key of canonical positions read in one pass: its range and the index after it; None for
-    /// anything else (then read by `simple_string` and `key_parts`, which say why).
-    #[inline]
-    fn short_key(&mut self, b: &[u8], i: usize) -> Option<(usize, usize, usize)> {
-        self.scratch.clear();
-        if b.get(i) != Some(&b'"') {
-            return None;
-        }
-        let (mut j, mut part, mut digits) = (i + 1, 0i32, 0usize);
-        let mut first_zero = false;
-        loop {
-            match *b.get(j)? {
-                c @ b'0'..=b'9' => {
-                    if digits == 0 {
-                        first_zero = c == b'0';
-                    } else if first_zero || digits == 9 {
-                        return None;
-                    }
-                    part = part * 10 + (c - b'0') as i32;
-                    digits += 1;
-                }
-                b':' if digits > 0 => {
-                    self.scratch.push(part);
-                    (part, digits) = (0, 0);
-                }
-                b'"' if digits > 0 || j == i + 1 => {
-                    if digits > 0 {
-                        self.scratch.push(part);
-                    }
-                    return Some((i + 1, j, j + 1));
-                }
-                _ => return None,
-            }
-            j += 1;
-        }
-    }
-
     fn observation(&mut self, b: &[u8], i: usize) -> Res<usize> {
-        let (ks, ke, after) = match self.short_key(b, i) {
+        let (ks, ke, after) = match short_key(b, i, &mut self.scratch) {
             Some(found) => found,
             None => {
                 let found = simple_string(b, i)?;
-                self.key_parts(&b[found.0..found.1])?;
+                key_parts(&b[found.0..found.1], &mut self.scratch)?;
                 found
             }
         };
@@ -420,38 +362,5 @@ fn separator(b: &[u8], i: usize, first: bool) -> Res<Option<usize>> {
         b',' if !first => Ok(Some(ws(b, j + 1))),
         b'"' if first => Ok(Some(j)),
         _ => Err(Stop::Plain),
-    }
-}
-
-/// A series' `attributes`: null (none) or an array of integers and nulls.
-fn series_attributes(b: &[u8], i: usize) -> Res<(Vec<Option<i64>>, usize)> {
-    if at(b, i)? == b'n' {
-        return Ok((Vec::new(), literal(b, i, b"null")?));
-    }
-    if at(b, i)? != b'[' {
-        return Err(Stop::Plain);
-    }
-    let mut out = Vec::new();
-    let mut j = ws(b, i + 1);
-    if at(b, j)? == b']' {
-        return Ok((out, j + 1));
-    }
-    loop {
-        j = ws(b, j);
-        if at(b, j)? == b'n' {
-            j = literal(b, j, b"null")?;
-            out.push(None);
-        } else {
-            let negative = at(b, j)? == b'-';
-            let (v, end) = unsigned(b, j + negative as usize, 15)?;
-            out.push(Some(if negative { -(v as i64) } else { v as i64 }));
-            j = end;
-        }
-        j = ws(b, j);
-        match at(b, j)? {
-            b',' => j += 1,
-            b']' => return Ok((out, j + 1)),
-            _ => return Err(Stop::Plain),
-        }
     }
 }
