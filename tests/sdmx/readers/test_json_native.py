@@ -29,9 +29,11 @@ LEFT = "left to the plain reader"
 
 @pytest.fixture(autouse=True)
 def _compiled():
-    from dataops.sdmx.readers.native_columns import native_installed
+    from dataops.sdmx.readers.json_native import json_scanner_installed
 
-    assert native_installed(), "dataops_native is not installed: run `pip install ./native`"
+    assert json_scanner_installed(), (
+        "dataops_native is missing or predates the JSON scanner: rebuild ./native"
+    )
 
 
 def _chunks(data: bytes, rnd: random.Random):
