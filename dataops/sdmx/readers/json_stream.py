@@ -47,7 +47,9 @@ class JsonStream:
         self._byte += len(chunk or b"")
         self.eof = chunk is None
         if self.pos > KEEP:
-            self._line += self.text.count("\n", 0, self.pos)
+            # find() is a memchr: compact JSON, which has no line breaks, is not counted through.
+            if self.text.find("\n", 0, self.pos) >= 0:
+                self._line += self.text.count("\n", 0, self.pos)
             self.text = self.text[self.pos :]
             self.pos = 0
         self.text += text
