@@ -159,6 +159,20 @@ impl ObsColumns {
                         if at(b, j)? == b'n' {
                             j = literal(b, j, b"null")?;
                             self.row_attrs.push(NULL_POSITION);
+                        } else if let (Some(d @ b'0'..=b'9'), Some(next)) = (b.get(j), b.get(j + 1))
+                        {
+                            // The common one-digit position, else the general reading.
+                            if next.is_ascii_digit() {
+                                let (v, end) = unsigned(b, j, 10)?;
+                                if v > i32::MAX as u64 {
+                                    return Err(Stop::Plain);
+                                }
+                                self.row_attrs.push(v as i32);
+                                j = end;
+                            } else {
+                                self.row_attrs.push((d - b'0') as i32);
+                                j += 1;
+                            }
                         } else {
                             let (v, end) = unsigned(b, j, 10)?;
                             if v > i32::MAX as u64 {
