@@ -187,7 +187,7 @@ def _add_dataset(ds: RawDataset, lay: _Layout, builder: TableBuilder, info: Tabl
         b.keys = b.positions = None
     columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     for dim, pieces in zip(lay.obs_dims, positions_by_dim, strict=True):
-        columns[dim["id"]] = decode_positions(dim, pa.concat_arrays(pieces), what, _value)
+        columns[dim["id"]] = decode_positions(dim, _joined(pieces), what, _value)
         pieces.clear()
     values_by_type = [b.values for b in blocks]
     if any(pa.types.is_string(v.type) for v in values_by_type):
@@ -199,12 +199,17 @@ def _add_dataset(ds: RawDataset, lay: _Layout, builder: TableBuilder, info: Tabl
             b.attributes[j] if j < len(b.attributes) else pa.nulls(size, pa.int32())
             for b, size in zip(blocks, sizes, strict=True)
         ]
-        positions = pa.concat_arrays(pieces)
+        positions = _joined(pieces)
         del pieces
         if positions.null_count < len(positions):
             columns[comp["id"]] = decode_positions(comp, positions, what, _value)
     del blocks
     builder.add_block(pa.table(columns), rows)
+
+
+def _joined(pieces: list[pa.Array]) -> pa.Array:
+    """The pieces as one array; a single piece as it is (concatenating would copy it)."""
+    return pieces[0] if len(pieces) == 1 else pa.concat_arrays(pieces)
 
 
 def _observation_attributes(lay: _Layout, blocks: list[ObsBlock], info: TableInfo) -> list[dict[str, Any]]:
