@@ -1,9 +1,9 @@
 """Benchmark: read ECB-EXR-shaped SDMX data with dataops, sdmx1, pyarrow.csv and pandas.read_csv.
 
 Generates N series x 1,000 observations (N=1,000 by default, 100 with --quick) with series and
-observation attributes as SDMX-ML 2.1 structure-specific, SDMX-ML 2.1 generic, SDMX-CSV 1.0 and
-SDMX-JSON 1.0, then reads each file in a fresh subprocess per reader (so peak RSS belongs to one
-read) and prints seconds, peak RSS above the post-import baseline, the DataFrame's deep memory and
+observation attributes as SDMX-ML 2.1 structure-specific, SDMX-ML 2.1 generic, SDMX-CSV 1.0,
+SDMX-JSON 1.0 and SDMX-JSON 2.0, then reads each file in a fresh subprocess per reader (so peak RSS
+belongs to one read) and prints seconds, peak RSS above the post-import baseline, the DataFrame's deep memory and
 the ratios the targets are stated in. Every reader but sdmx1 runs ``--repeat`` times (rounds
 interleaved); the fastest round counts, with the largest peak seen. Each child imports everything its
 reader needs (pandas included, which pyarrow's ``to_pandas`` would otherwise import on the clock)
@@ -121,7 +121,7 @@ def write_files(folder: Path, n_series: int) -> dict[str, Path]:
     obs = [observations(i) for i in range(n_series)]
     paths = {k: folder / v for k, v in
              {"ss": "data-ss.xml", "generic": "data-generic.xml", "csv": "data.csv", "json": "data.json",
-              "structure": "structure.xml"}.items()}  # fmt: skip
+              "json2": "data-json20.json", "structure": "structure.xml"}.items()}  # fmt: skip
     write_structure(paths["structure"])
     with paths["ss"].open("w") as fh:
         fh.write(header("StructureSpecificData", f'xmlns:ss="{NS_SS}"'))
@@ -197,7 +197,45 @@ def write_files(folder: Path, n_series: int) -> dict[str, Path]:
                 + f'"{key}": {{"attributes": {json.dumps(attrs)}, "observations": {{{body}}}}}'
             )
         fh.write("}}]}")
+    write_json_20(paths["json2"], series, obs)
     return paths
+
+
+def write_json_20(
+    path: Path, series: list[dict[str, str]], obs: list[list[tuple[str, str, str, str]]]
+) -> None:
+    """The same data as SDMX-JSON 2.0: ``data.structures[0]``, datasets pointing at it, 2.0 roles."""
+
+    def component(cid: str, values: list[str], **extra: object) -> dict[str, object]:
+        return {"id": cid, "name": cid, **extra, "values": [{"id": v, "name": v} for v in values]}
+
+    dims = [component(d, list(dict.fromkeys(s[d] for s in series)), keyPosition=i) for i, d in enumerate(DIMS)]  # fmt: skip
+    attrs = [component(a, list(dict.fromkeys(s[a] for s in series)),
+                       relationship={"dimensions": DIMS}) for a in SERIES_ATTRS]  # fmt: skip
+    periods = [p for p, *_ in obs[0]]
+    structure = {
+        "links": [{"rel": "datastructure", "urn": "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=ECB:ECB_EXR1(1.0)"}],
+        "dimensions": {"dataSet": [], "series": dims,
+                       "observation": [component("TIME_PERIOD", periods, keyPosition=5, role=["TIME_PERIOD"])]},
+        "attributes": {"dataSet": [], "series": attrs,
+                       "observation": [component("OBS_STATUS", ["A", "E"], relationship={"observation": {}}),
+                                       component("OBS_CONF", ["F"], relationship={"observation": {}})]},
+        "measures": {"observation": [{"id": "OBS_VALUE", "name": "Value"}]},
+    }  # fmt: skip
+    position = {c["id"]: {v["id"]: i for i, v in enumerate(c["values"])} for c in [*dims, *attrs]}
+    with path.open("w") as fh:
+        fh.write('{"meta": {"id": "BENCH", "prepared": "2026-01-01T00:00:00Z", "sender": {"id": "BENCH"}},'
+                 f' "data": {{"structures": [{json.dumps(structure)}], "dataSets": [{{"structure": 0,'
+                 ' "action": "Information", "series": {')  # fmt: skip
+        for si, (s, rows) in enumerate(zip(series, obs, strict=True)):
+            key = ":".join(str(position[d][s[d]]) for d in DIMS)
+            body = ",".join(
+                f'"{i}": [{"null" if v == "NaN" else v}, {0 if st == "A" else 1}, 0]'
+                for i, (_, v, st, _) in enumerate(rows)
+            )
+            attributes = json.dumps([position[a][s[a]] for a in SERIES_ATTRS])
+            fh.write(("," if si else "") + f'"{key}": {{"attributes": {attributes}, "observations": {{{body}}}}}')  # fmt: skip
+        fh.write("}}]}}")
 
 
 READER_CODE = {
@@ -257,7 +295,11 @@ def run_reader(reader: str, path: Path, structure: Path, timeout: float) -> dict
             text=True,
             timeout=timeout,
             cwd=REPO,
-            env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+            # The caller's PYTHONPATH after the repository: a compiled module built elsewhere.
+            env={
+                "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+                "PATH": "/usr/bin:/bin",
+            },
         )
     except subprocess.TimeoutExpired:
         return f"timeout > {timeout:.0f} s"
@@ -300,11 +342,15 @@ def main() -> None:
             ("SDMX-ML 2.1 generic", "generic", ["dataops", "sdmx1"]),
             ("SDMX-CSV 1.0", "csv", ["dataops", "pyarrow.csv", "pandas.read_csv"]),
             ("SDMX-JSON 1.0", "json", ["dataops", "sdmx1"]),
+            ("SDMX-JSON 2.0", "json2", ["dataops"]),  # sdmx1 does not read SDMX-JSON 2.0 data
         ]
         results: dict[tuple[str, str], dict[str, float] | str] = {}
         print(f"{n_series * OBS_PER_SERIES:,} observations; file sizes:", end=" ")
         print(
-            ", ".join(f"{k} {paths[k].stat().st_size / 1e6:.0f} MB" for k in ("ss", "generic", "csv", "json"))
+            ", ".join(
+                f"{k} {paths[k].stat().st_size / 1e6:.0f} MB"
+                for k in ("ss", "generic", "csv", "json", "json2")
+            )
         )
         # Rounds interleave the readers, so a burst of load from elsewhere hits all of them alike;
         # each reader keeps its fastest round (and the largest peak seen). sdmx1 runs once.

@@ -2,6 +2,9 @@
 
 mod columns;
 mod csv_scan;
+mod json_lex;
+mod json_py;
+mod json_scan;
 mod scan;
 
 use std::collections::HashMap;
@@ -159,5 +162,6 @@ fn scan_csv_rows<'py>(
 fn dataops_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_obs_runs, m)?)?;
     m.add_function(wrap_pyfunction!(scan_csv_rows, m)?)?;
+    m.add_class::<json_py::JsonObsScanner>()?;
     Ok(())
 }

@@ -33,12 +33,30 @@ class RawDataset:
 
 @dataclass
 class ObsBlock:
-    """Observations of one series (``series`` is its position in `RawDataset.series`, -1 when flat)."""
+    """Observations of one series (``series`` is its position in `RawDataset.series`, -1 when flat),
+    or of consecutive series read by the compiled scanner (``runs``)."""
 
     series: int
-    keys: pa.Array  # the observation keys as written ("0", "3:1", ...)
+    keys: pa.Array | None  # the observation keys as written ("0", "3:1", ...)
     values: pa.Array  # float64, or strings when the message writes values as text
     attributes: list[pa.Array]  # int32 positions, one array per observation attribute
+    # Keys already split into int32 positions, one array per key part (instead of ``keys``).
+    positions: list[pa.Array] | None = None
+    # (series position or -1, number of observations) per run of rows (instead of ``series``).
+    runs: tuple[np.ndarray, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def owners(self) -> tuple[np.ndarray, np.ndarray]:
+        """Series positions (-1 when flat) and the number of rows of each, in row order."""
+        if self.runs is not None:
+            return self.runs
+        return np.array([self.series], dtype=np.int32), np.array([len(self)], dtype=np.int64)
+
+    def flat(self) -> bool:
+        """Whether some rows belong to no series (a flat dataset's observations)."""
+        return bool((self.owners()[0] < 0).any())
 
 
 def obs_block(series: int, observations: dict[str, list[Any]], what: str) -> ObsBlock:
@@ -60,7 +78,10 @@ def obs_block(series: int, observations: dict[str, list[Any]], what: str) -> Obs
         try:
             attributes.append(pa.array(column, pa.int32()))
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
-            bad = next(v for v in column if v is not None and not isinstance(v, int))
+            # Not an int32 (true and false are Python ints, yet no position).
+            bad = next(
+                v for v in column if v is not None and (type(v) is not int or not -(2**31) <= v < 2**31)
+            )
             raise MalformedMessage(
                 f"{what} has an observation attribute {bad!r} where a value position is expected."
             ) from None
@@ -85,6 +106,20 @@ def decode_positions(component: dict[str, Any], positions: pa.Array, what: str, 
     return pa.DictionaryArray.from_arrays(positions.cast(index_type(count)), dictionary)
 
 
+def block_positions(block: ObsBlock, n_dims: int, what: str) -> list[pa.Array]:
+    """A block's observation keys as one int32 position column per observation dimension."""
+    if block.positions is None:
+        assert block.keys is not None
+        return key_positions(block.keys, n_dims, what)
+    if len(block.positions) == n_dims:
+        return block.positions
+    # Every key of the block has this many parts, so the first one is the first that does not fit.
+    first = ":".join(str(p[0].as_py()) for p in block.positions)
+    if n_dims == 0:
+        raise MalformedMessage(f"{what} has observation keys, but its structure has no such dimensions.")
+    raise MalformedMessage(f"{what} has key {first!r}, but its structure has {n_dims} such dimensions.")
+
+
 def key_positions(keys: pa.Array, n_dims: int, what: str) -> list[pa.Array]:
     """Observation keys ("3" or "0:2:1") → one int32 position column per observation dimension."""
     if n_dims == 0:
@@ -104,9 +139,17 @@ def key_positions(keys: pa.Array, n_dims: int, what: str) -> list[pa.Array]:
                 return [pa.array(flat[:, p]) for p in range(n_dims)]
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 pass
-    bad = next(k for k in keys.to_pylist() if len(k.split(":")) != n_dims or not _all_ints(k))
+    bad = next(k for k in keys.to_pylist() if not _fits(k, n_dims))
     raise MalformedMessage(f"{what} has key {bad!r}, but its structure has {n_dims} such dimensions.")
 
 
-def _all_ints(key: str) -> bool:
-    return all(p.strip().lstrip("-").isdigit() for p in key.split(":"))
+def _fits(key: str, n_dims: int) -> bool:
+    """Whether a key is ``n_dims`` positions that the cast above reads (the error path only)."""
+    parts = key.split(":")
+    if len(parts) != n_dims:
+        return False
+    try:
+        pa.array(parts, pa.string()).cast(pa.int32())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True

@@ -11,7 +11,7 @@ import json
 import re
 import warnings
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -19,19 +19,21 @@ import pyarrow as pa
 from dataops.errors import MalformedMessage, NoData, ProviderQuirk, RemoteError
 from dataops.sdmx.media import MessageFormat
 from dataops.sdmx.model import Structure
-from dataops.sdmx.readers.json_columns import (
-    ObsBlock,
-    RawDataset,
-    decode_positions,
-    key_positions,
-    obs_block,
-)
+from dataops.sdmx.readers.json_columns import ObsBlock, RawDataset, block_positions, decode_positions
+from dataops.sdmx.readers.json_observations import PlainObservations
 from dataops.sdmx.readers.json_stream import JsonStream
 from dataops.sdmx.readers.sniff import unsupported
 from dataops.sdmx.readers.table import OBS_VALUE, TableBuilder, TableInfo
 
 TIME_PERIOD = "TIME_PERIOD"
-FLAT_SLICE = 50_000  # observations of a flat dataset decoded at a time
+
+
+class Observations(Protocol):
+    """What reads a dataset's ``series`` and flat ``observations`` objects into its blocks."""
+
+    def series(self, stream: JsonStream, ds: RawDataset) -> None: ...
+
+    def flat(self, stream: JsonStream, ds: RawDataset) -> None: ...
 
 
 def load_json(data: bytes, what: str) -> Any:
@@ -71,8 +73,14 @@ def raise_errors(doc: dict[str, Any], what: str) -> None:
     )
 
 
-def read_json_data(chunks: Iterator[bytes], what: str, structure: Structure | None) -> pa.Table:
-    """Read an SDMX-JSON 1.0 or 2.0 data message, streaming: one series' objects at a time."""
+def read_json_data(
+    chunks: Iterator[bytes], what: str, structure: Structure | None, observations: Observations | None = None
+) -> pa.Table:
+    """Read an SDMX-JSON 1.0 or 2.0 data message, streaming: one series' objects at a time.
+
+    ``observations`` reads the series and flat observations (`PlainObservations` by default).
+    """
+    observations = observations or PlainObservations()
     stream = JsonStream(chunks, what)
     if stream.peek() != "{":
         stream.value()  # broken JSON says where; a well-formed non-object is no SDMX-JSON
@@ -83,11 +91,11 @@ def read_json_data(chunks: Iterator[bytes], what: str, structure: Structure | No
         if key == "data" and stream.peek() == "{":
             for inner in stream.members():
                 if inner == "dataSets":
-                    datasets = _read_datasets(stream)
+                    datasets = _read_datasets(stream, observations)
                 else:
                     doc.setdefault("data", {})[inner] = stream.value()
         elif key == "dataSets":
-            datasets = _read_datasets(stream)
+            datasets = _read_datasets(stream, observations)
         else:
             doc[key] = stream.value()
         if key == "errors":
@@ -125,34 +133,16 @@ def read_json_data(chunks: Iterator[bytes], what: str, structure: Structure | No
     return builder.build(info, structure)
 
 
-def _read_datasets(stream: JsonStream) -> list[RawDataset]:
+def _read_datasets(stream: JsonStream, observations: Observations) -> list[RawDataset]:
     """The ``dataSets`` array, series by series, observations as columns."""
-    what = stream.what
     datasets = []
     for _ in stream.elements():
         ds = RawDataset()
         for key in stream.members():
             if key == "series" and stream.peek() == "{":
-                for series_key in stream.members():
-                    attributes: list[Any] = []
-                    position = len(ds.series)
-                    for member in stream.members():
-                        if member == "observations":
-                            ds.blocks.append(obs_block(position, stream.value() or {}, what))
-                        elif member == "attributes":
-                            attributes = stream.value() or []
-                        else:
-                            stream.value()
-                    ds.series.append((series_key, attributes))
+                observations.series(stream, ds)
             elif key == "observations" and stream.peek() == "{":
-                # A flat dataset: observations come in slices, so a huge one never sits in Python whole.
-                pending: dict[str, Any] = {}
-                for obs_key in stream.members():
-                    pending[obs_key] = stream.value()
-                    if len(pending) >= FLAT_SLICE:
-                        ds.blocks.append(obs_block(-1, pending, what))
-                        pending = {}
-                ds.blocks.append(obs_block(-1, pending, what))
+                observations.flat(stream, ds)
             else:
                 ds.members[key] = stream.value()
         datasets.append(ds)
@@ -173,28 +163,31 @@ def _add_dataset(ds: RawDataset, lay: _Layout, builder: TableBuilder, info: Tabl
         if str(action).lower() == "delete":
             context["ACTION"] = action
     values = {k: v for k, v in context.items() if v is not None}
-    flat_idx = builder.new_series(values, real=False) if any(b.series < 0 for b in ds.blocks) else -1
+    flat_idx = builder.new_series(values, real=False) if any(b.flat() for b in ds.blocks) else -1
     series_idx = []
+    ids: dict[int, list[str | None]] = {}  # each component's values, decoded once for all series
     for key, attributes in ds.series:
-        series_values = {**values, **_key(key, lay.series_dims, what)}
-        series_values.update(_attributes(lay.series_attrs, attributes, what))
+        series_values = {**values, **_key(key, lay.series_dims, what, ids)}
+        series_values.update(_attributes(lay.series_attrs, attributes, what, ids))
         series_idx.append(builder.new_series({k: v for k, v in series_values.items() if v is not None}))
-    blocks = [b for b in ds.blocks if len(b.keys)]
+    blocks = [b for b in ds.blocks if len(b)]
     if not blocks:
         return
     ds.blocks = []
-    owners = np.array([flat_idx if b.series < 0 else series_idx[b.series] for b in blocks], dtype=np.int32)
-    sizes = [len(b.keys) for b in blocks]
-    rows = np.repeat(owners, sizes)
+    # Series positions → the builder's series (the last entry, reached by -1, is the flat one).
+    lookup = np.array([*series_idx, flat_idx], dtype=np.int32)
+    owners, counts = zip(*(b.owners() for b in blocks), strict=True)
+    rows = np.repeat(lookup[np.concatenate(owners)], np.concatenate(counts))
+    sizes = [len(b) for b in blocks]
     # Block by block, releasing each part once it is converted, so no column exists twice.
     positions_by_dim: list[list[pa.Array]] = [[] for _ in lay.obs_dims]
     for b in blocks:
-        for j, positions in enumerate(key_positions(b.keys, len(lay.obs_dims), what)):
+        for j, positions in enumerate(block_positions(b, len(lay.obs_dims), what)):
             positions_by_dim[j].append(positions)
-        b.keys = None
+        b.keys = b.positions = None
     columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     for dim, pieces in zip(lay.obs_dims, positions_by_dim, strict=True):
-        columns[dim["id"]] = decode_positions(dim, pa.concat_arrays(pieces), what, _value)
+        columns[dim["id"]] = decode_positions(dim, _joined(pieces), what, _value)
         pieces.clear()
     values_by_type = [b.values for b in blocks]
     if any(pa.types.is_string(v.type) for v in values_by_type):
@@ -206,12 +199,17 @@ def _add_dataset(ds: RawDataset, lay: _Layout, builder: TableBuilder, info: Tabl
             b.attributes[j] if j < len(b.attributes) else pa.nulls(size, pa.int32())
             for b, size in zip(blocks, sizes, strict=True)
         ]
-        positions = pa.concat_arrays(pieces)
+        positions = _joined(pieces)
         del pieces
         if positions.null_count < len(positions):
             columns[comp["id"]] = decode_positions(comp, positions, what, _value)
     del blocks
     builder.add_block(pa.table(columns), rows)
+
+
+def _joined(pieces: list[pa.Array]) -> pa.Array:
+    """The pieces as one array; a single piece as it is (concatenating would copy it)."""
+    return pieces[0] if len(pieces) == 1 else pa.concat_arrays(pieces)
 
 
 def _observation_attributes(lay: _Layout, blocks: list[ObsBlock], info: TableInfo) -> list[dict[str, Any]]:
@@ -313,19 +311,39 @@ def _value(component: dict[str, Any], index: Any, what: str) -> str | None:
     return None
 
 
-def _key(positions: str, dims: list[dict[str, Any]], what: str) -> dict[str, str | None]:
+def _known_value(
+    component: dict[str, Any], index: Any, what: str, ids: dict[int, list[str | None]] | None
+) -> str | None:
+    """`_value`, looked up in ``ids`` (filled on first use) when given."""
+    if ids is None or index is None:
+        return _value(component, index, what)
+    known = ids.get(id(component))
+    if known is None:
+        count = len(component.get("values") or [])
+        known = ids[id(component)] = [_value(component, i, what) for i in range(count)]
+    try:
+        return known[int(index)]
+    except (IndexError, ValueError, TypeError):
+        return _value(component, index, what)  # raises with the sentence
+
+
+def _key(
+    positions: str, dims: list[dict[str, Any]], what: str, ids: dict[int, list[str | None]] | None = None
+) -> dict[str, str | None]:
     parts = positions.split(":") if positions != "" else []
     if len(parts) != len(dims):
         raise MalformedMessage(
             f"{what} has key {positions!r}, but its structure has {len(dims)} such dimensions."
         )
-    return {d["id"]: _value(d, p, what) for d, p in zip(dims, parts, strict=True)}
+    return {d["id"]: _known_value(d, p, what, ids) for d, p in zip(dims, parts, strict=True)}
 
 
-def _attributes(comps: list[dict[str, Any]], indices: list[Any], what: str) -> dict[str, str]:
+def _attributes(
+    comps: list[dict[str, Any]], indices: list[Any], what: str, ids: dict[int, list[str | None]] | None = None
+) -> dict[str, str]:
     out = {}
     for comp, idx in zip(comps, indices, strict=False):
-        value = _value(comp, idx, what)
+        value = _known_value(comp, idx, what, ids)
         if value is not None:
             out[comp["id"]] = value
     return out

@@ -32,6 +32,7 @@ class JsonStream:
         self.eof = False
         self._line = 1  # line number at the start of ``text``
         self._byte = 0
+        self.generation = 0  # counts the changes of ``text`` (positions hold within one version)
 
     def _more(self) -> bool:
         if self.eof:
@@ -46,10 +47,13 @@ class JsonStream:
         self._byte += len(chunk or b"")
         self.eof = chunk is None
         if self.pos > KEEP:
-            self._line += self.text.count("\n", 0, self.pos)
+            # find() is a memchr: compact JSON, which has no line breaks, is not counted through.
+            if self.text.find("\n", 0, self.pos) >= 0:
+                self._line += self.text.count("\n", 0, self.pos)
             self.text = self.text[self.pos :]
             self.pos = 0
         self.text += text
+        self.generation += 1
         return True
 
     def peek(self) -> str:
@@ -88,6 +92,10 @@ class JsonStream:
             self.pos = end
             return value
 
+    def more(self) -> bool:
+        """Read on until at least twice the unconsumed text (64 KB at least) is there; False at the end."""
+        return self._read_at_least(2 * (len(self.text) - self.pos) + (1 << 16))
+
     def _read_at_least(self, size: int) -> bool:
         grew = False
         while len(self.text) - self.pos < size and self._more():
@@ -113,6 +121,30 @@ class JsonStream:
             if char != ",":
                 self.pos -= 1
                 self.fail("Expecting ',' delimiter")
+
+    def next_member(self, first: bool) -> str | None:
+        """The key of the next member of the object being walked, or None when it closes here.
+
+        ``first``: no member has been read since its ``{``. The same steps and errors as `members`,
+        for callers that walk part of an object some other way.
+        """
+        if first:
+            if self.peek() == "}":
+                self.pos += 1
+                return None
+        else:
+            char = self.peek()
+            self.pos += 1
+            if char == "}":
+                return None
+            if char != ",":
+                self.pos -= 1
+                self.fail("Expecting ',' delimiter")
+        key = self.value()
+        if not isinstance(key, str):
+            self.fail("Expecting property name enclosed in double quotes")
+        self.take(":")
+        return key
 
     def elements(self) -> Iterator[int]:
         """Positions of the elements of the array that starts here; the caller consumes each one."""

@@ -13,7 +13,9 @@ path                    what reads the message
 ``native-csv``          an SDMX-CSV file read by the compiled row scanner (`csv_native`)
 ``pyarrow-csv-halves``  an SDMX-CSV file read by pyarrow as two halves at once (`csv_halves`)
 ``pyarrow-csv``         SDMX-CSV read by pyarrow's streaming reader (`csv_data`)
-``json``                SDMX-JSON, streamed (`json_data`)
+``native-json``         SDMX-JSON, streamed: the compiled scanner (`json_native`) reads the series
+                        and observations, `json` (`json_data`) everything else
+``json``                SDMX-JSON, streamed, read by `json` alone (`json_data`)
 ======================  ==============================================================================
 
 `PATHS` chooses by message kind, input kind and whether the compiled scanners are installed; SDMX-ML
@@ -43,6 +45,8 @@ from dataops.sdmx.readers.csv_data import read_stream
 from dataops.sdmx.readers.csv_frame import CsvFrame, Pieces, malformed, read_header
 from dataops.sdmx.readers.generic_fast import GenericRunScanner
 from dataops.sdmx.readers.json_data import read_json_data
+from dataops.sdmx.readers.json_native import NativeObservations, json_scanner_installed
+from dataops.sdmx.readers.json_observations import FLAT_SLICE, PlainObservations
 from dataops.sdmx.readers.native_columns import INSTALL_HINT, native_installed
 from dataops.sdmx.readers.sniff import sniff_format, unsupported
 from dataops.sdmx.readers.source import ChunkReader, Input, InputKind, open_input
@@ -62,6 +66,7 @@ class ReadPath(StrEnum):
     NATIVE_CSV = "native-csv"
     PYARROW_CSV_HALVES = "pyarrow-csv-halves"
     PYARROW_CSV = "pyarrow-csv"
+    NATIVE_JSON = "native-json"
     JSON = "json"
 
 
@@ -70,7 +75,7 @@ class Engine(StrEnum):
 
     NATIVE = "native"  # the compiled scanners (an error where they are not installed)
     PYARROW = "pyarrow"  # pyarrow, as on installs without the compiled scanners
-    LXML = "lxml"  # SDMX-ML by lxml alone; SDMX-CSV still by pyarrow, SDMX-JSON as always
+    LXML = "lxml"  # SDMX-ML by lxml alone, SDMX-JSON by json alone; SDMX-CSV still by pyarrow
 
 
 class Kind(StrEnum):
@@ -118,7 +123,7 @@ PATHS: dict[Kind, dict[InputKind, tuple[ReadPath, ReadPath]]] = {
         B: (P.PYARROW_CSV, P.PYARROW_CSV),
         S: (P.PYARROW_CSV, P.PYARROW_CSV),
     },
-    Kind.JSON: {F: (P.JSON, P.JSON), B: (P.JSON, P.JSON), S: (P.JSON, P.JSON)},
+    Kind.JSON: {F: (P.NATIVE_JSON, P.JSON), B: (P.NATIVE_JSON, P.JSON), S: (P.NATIVE_JSON, P.JSON)},
     Kind.ERROR: {F: (P.LXML, P.LXML), B: (P.LXML, P.LXML), S: (P.LXML, P.LXML)},
 }
 # What reads a CSV file when a path gives up on it while reading.
@@ -134,6 +139,7 @@ class Tuning:
     split_at: int = ss_native.SPLIT_AT  # chunks from this size are scanned as two halves
     csv_block: int = csv_native.BLOCK  # bytes per block of the compiled CSV scanner
     halves_min_size: int = csv_halves.MIN_SIZE  # smaller CSV files are read as one stream
+    flat_slice: int = FLAT_SLICE  # observations of a flat SDMX-JSON dataset decoded at a time
 
 
 def choose_path(
@@ -149,6 +155,8 @@ def choose_path(
     path = with_compiled if compiled else without
     if path in _SCANNED_XML and (chosen is Engine.LXML or not fast_path_allowed(head)):
         return P.LXML
+    if path is P.NATIVE_JSON and (chosen is Engine.LXML or not json_scanner_installed()):
+        return P.JSON  # also under a compiled module built before it had the JSON scanner
     if path in STEP_DOWN and b'"' in head:
         return P.PYARROW_CSV
     return path
@@ -174,8 +182,10 @@ def read_message(
     sizes = tuning or Tuning()
     if KINDS[fmt] is Kind.CSV:
         table, path = _read_csv(inp, fmt, structure, path, sizes)
+    elif path is P.NATIVE_JSON:
+        table = read_json_data(inp.chunks, inp.name, structure, NativeObservations(sizes.flat_slice))
     elif path is P.JSON:
-        table = read_json_data(inp.chunks, inp.name, structure)
+        table = read_json_data(inp.chunks, inp.name, structure, PlainObservations(sizes.flat_slice))
     else:
         table = _read_xml(inp, fmt, structure, path, sizes)
     log.debug("%s (%s, %s) was read by the %s path", inp.name, fmt.label, inp.kind, path)

@@ -44,7 +44,11 @@ EXPECTED = {
         "bytes": ("pyarrow-csv", "pyarrow-csv"),
         "stream": ("pyarrow-csv", "pyarrow-csv"),
     },
-    "json": {"file": ("json", "json"), "bytes": ("json", "json"), "stream": ("json", "json")},
+    "json": {
+        "file": ("native-json", "json"),
+        "bytes": ("native-json", "json"),
+        "stream": ("native-json", "json"),
+    },
 }
 EXPECTED["structure-specific 3.0"] = EXPECTED["structure-specific"]
 CSV_HEADER = "DATAFLOW,FREQ,CURRENCY,TIME_PERIOD,OBS_VALUE,OBS_STATUS,TITLE\n"
