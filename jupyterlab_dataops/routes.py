@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jupyterlab_dataops.handlers import pipelines, promotion, sdmx, status, workflow_ws, workflows
+from jupyterlab_dataops.handlers import pipelines, promotion, sdmx, status, store, workflow_ws, workflows
 
 
 def api_routes() -> list[tuple[str, type]]:
@@ -12,6 +12,7 @@ def api_routes() -> list[tuple[str, type]]:
         *workflows.ROUTES,
         *workflow_ws.ROUTES,
         *sdmx.ROUTES,
+        *store.ROUTES,
         *pipelines.ROUTES,
         *promotion.ROUTES,
     ]
