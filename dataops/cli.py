@@ -12,6 +12,7 @@ COMMAND_MODULES: list[str] = [
     "dataops.pipelines.cli",
     "dataops.promotion.cli",
     "dataops.service.cli",
+    "dataops.store.cli",
     "dataops.workflows.cli",
 ]
 

@@ -37,7 +37,8 @@ def revisions(
     dataflow, structure = store.flow(flow)
     triangle = service.revisions(config, source, flow, key, start, end)
     series: list[dict[str, Any]] = []
-    for (series_key, period), row in triangle.iterrows():
+    for index, row in triangle.iterrows():
+        series_key, period = str(index[0]), str(index[1])  # type: ignore[index]
         if not series or series[-1]["series_key"] != series_key:
             series.append({"series_key": series_key, "periods": [], "values": []})
         series[-1]["periods"].append(period)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from dataops.errors import DataOpsError, StoreUnwritable, UnknownDataflow, Unreachable
+from dataops.errors import ConfigError, DataOpsError, StoreUnwritable, UnknownDataflow, Unreachable
 from dataops.redaction import public_url, redact
 from dataops.store.config import StoreConfig
 
@@ -25,6 +25,12 @@ def where(config: StoreConfig) -> str:
 
 def open_catalog(config: StoreConfig) -> Any:
     """The pyiceberg catalog the configuration names (its SQL tables created on first use)."""
+    try:
+        import pyiceberg  # noqa: F401
+    except ImportError:
+        raise ConfigError(
+            "A store source is configured but pyiceberg is not installed: pip install 'dataops-core[store]'."
+        ) from None
     properties = {"warehouse": config.warehouse_location, **config.properties}
     if config.catalog == "rest":
         from pyiceberg.catalog.rest import RestCatalog
@@ -100,16 +106,18 @@ def translate(config: StoreConfig, exc: Exception) -> DataOpsError:
     from pyiceberg.exceptions import NoSuchNamespaceError, NoSuchTableError
 
     name = type(exc).__name__
+    place = where(config)[0].upper() + where(config)[1:]
     if isinstance(exc, NoSuchTableError | NoSuchNamespaceError):
-        return UnknownDataflow(f"{where(config)} holds no table for this dataflow ({exc}).")
+        return UnknownDataflow(f"{place} holds no table for this dataflow ({exc}).")
     if name == "OperationalError" or "Connection" in name or "ConnectError" in name:
-        text = str(exc).splitlines()[0] if str(exc) else name
+        # SQLAlchemy prefixes the driver's sentence with the exception's class: keep the sentence.
+        text = re.sub(r"^\([\w.]+\)\s*", "", str(exc).splitlines()[0] if str(exc) else name).rstrip(".")
         if "unable to open database file" in text or "readonly" in text:
-            return StoreUnwritable(f"{where(config)} cannot be opened for writing: {redact(text)}.")
-        return Unreachable(f"{where(config)} cannot be reached: {redact(text)}.")
+            return StoreUnwritable(f"{place} cannot be opened for writing: {redact(text)}.")
+        return Unreachable(f"{place} cannot be reached: {redact(text)}.")
     if isinstance(exc, OSError):
         return StoreUnwritable(_os_sentence(config, exc))
     cause = exc.__cause__ or exc.__context__
     if isinstance(cause, OSError):
         return StoreUnwritable(_os_sentence(config, cause))
-    return DataOpsError(f"{where(config)} failed: {redact(str(exc)) or name}.")
+    return DataOpsError(f"{place} failed: {redact(str(exc)) or name}.")

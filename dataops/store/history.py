@@ -10,7 +10,7 @@ import pyarrow as pa
 from dataops.errors import NoData, UnknownVintage
 from dataops.sdmx.keys import SeriesKey
 from dataops.sdmx.model import Structure
-from dataops.store.layout import OBS_VALUE, dimension_ids, time_column, to_read_shape
+from dataops.store.layout import OBS_VALUE, dimension_ids, expression, time_column, to_read_shape
 from dataops.store.reading import row_filter, scan
 from dataops.store.tables import Store
 from dataops.store.vintages import Vintage, list_vintages, resolve
@@ -124,10 +124,9 @@ def diff(store: Store, flow: str, a: object, b: object = None) -> pd.DataFrame:
     what = store.describe(dataflow)
     first = resolve(table, a, what)  # type: ignore[arg-type]
     second = resolve(table, b, what)  # type: ignore[arg-type]
-    from pyiceberg.expressions import AlwaysTrue
-
-    before = _frame(to_read_shape(scan(store, table, first, AlwaysTrue()), structure))
-    after = _frame(to_read_shape(scan(store, table, second, AlwaysTrue()), structure))
+    everything = expression("AlwaysTrue")
+    before = _frame(to_read_shape(scan(store, table, first, everything), structure))
+    after = _frame(to_read_shape(scan(store, table, second, everything), structure))
     out = compare(before, after, structure)
     out.attrs["vintages"] = [v.to_json() if v else None for v in (first, second)]
     return out

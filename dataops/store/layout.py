@@ -144,3 +144,16 @@ def to_read_shape(table: pa.Table, structure: Structure) -> pa.Table:
         arrays.append(column)
         names.append(name)
     return pa.Table.from_arrays(arrays, names=names)
+
+
+def expression(name: str, *args: Any) -> Any:
+    """A pyiceberg row filter by name (``"In"``, ``"GreaterThanOrEqual"``...): its classes are
+    pydantic models whose generated signatures type checkers misread."""
+    import pyiceberg.expressions as expressions
+
+    return getattr(expressions, name)(*args)
+
+
+def in_series(keys: Any) -> Any:
+    """The row filter selecting the series whose keys are listed."""
+    return expression("In", SERIES_KEY, set(keys))

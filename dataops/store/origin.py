@@ -31,7 +31,7 @@ def origin() -> dict[str, str]:
 
 def _ipython_session() -> str:
     try:
-        from IPython import get_ipython  # type: ignore[attr-defined]
+        from IPython import get_ipython
     except ImportError:
         return ""
     shell = get_ipython()

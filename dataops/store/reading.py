@@ -26,7 +26,7 @@ from dataops.sdmx.series_keys import keys_of
 from dataops.sdmx.sources import Source
 from dataops.store.catalog import guarded
 from dataops.store.config import StoreConfig
-from dataops.store.layout import PERIOD_START, SERIES_KEY, dimension_ids, to_read_shape
+from dataops.store.layout import PERIOD_START, dimension_ids, expression, in_series, to_read_shape
 from dataops.store.tables import Store
 from dataops.store.vintages import Vintage, resolve
 
@@ -44,22 +44,20 @@ class StoreResult:
 
 def row_filter(structure: Structure, key: SeriesKey, start: str | None, end: str | None) -> Any:
     """The Iceberg filter that prunes files for a key and period bounds (a superset of the rows)."""
-    from pyiceberg.expressions import AlwaysTrue, And, GreaterThanOrEqual, In, LessThanOrEqual
-
-    expr: Any = AlwaysTrue()
+    expr: Any = expression("AlwaysTrue")
     values = key.expand(structure).values
     dims = dimension_ids(structure)
     for dim, codes in zip(dims, values, strict=False):
         if codes:
-            expr = And(expr, In(dim, set(codes)))
+            expr = expression("And", expr, expression("In", dim, set(codes)))
     if values and all(values) and _product(values) <= MAX_KEYS_PUSHED:
-        expr = And(expr, In(SERIES_KEY, {".".join(c) for c in itertools.product(*values)}))
+        expr = expression("And", expr, in_series(".".join(c) for c in itertools.product(*values)))
     first = period_range(start) if start else None
     last = period_range(end) if end else None
     if first:
-        expr = And(expr, GreaterThanOrEqual(PERIOD_START, first[0].isoformat()))
+        expr = expression("And", expr, expression("GreaterThanOrEqual", PERIOD_START, first[0].isoformat()))
     if last:
-        expr = And(expr, LessThanOrEqual(PERIOD_START, last[1].isoformat()))
+        expr = expression("And", expr, expression("LessThanOrEqual", PERIOD_START, last[1].isoformat()))
     return expr
 
 

@@ -172,9 +172,9 @@ def _mandatory(table: pa.Table, structure: Structure, deleting: pa.Array | None)
             out += [Violation(r, attr.id, "", f"the mandatory attribute {attr.id} is missing") for r in rows]
             continue
         values = _text(table.column(attr.id))
-        empty = pc.or_(pc.is_null(values), pc.equal(values, ""))
+        empty = pc.or_kleene(pc.is_null(values), pc.equal(values, ""))
         if deleting is not None:
-            empty = pc.and_(empty, pc.invert(deleting))
+            empty = pc.and_kleene(empty, pc.invert(deleting))
         out += [
             Violation(r, attr.id, "", f"the mandatory attribute {attr.id} is missing") for r in _rows(empty)
         ]

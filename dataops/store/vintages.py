@@ -95,14 +95,18 @@ def list_vintages(table: Any) -> list[Vintage]:
 
 
 def _main_chain(table: Any, by_id: dict[int, Any]) -> list[Any]:
-    """The current snapshot and its ancestors, oldest first (expired ones left out)."""
-    chain = []
+    """The snapshots still kept, oldest first: the current one and its ancestors, and the tagged
+    vintages whose later history was expired (their parent links then lead nowhere)."""
+    chain: list[Any] = []
     current = table.metadata.current_snapshot_id
     while current is not None and current in by_id:
         snapshot = by_id[current]
         chain.append(snapshot)
         current = snapshot.parent_snapshot_id
-    return chain[::-1]
+    seen = {s.snapshot_id for s in chain}
+    tagged = {ref.snapshot_id for ref in table.metadata.refs.values()}
+    chain += [by_id[i] for i in tagged - seen if i in by_id]
+    return sorted(chain, key=lambda s: (s.sequence_number or 0, s.timestamp_ms))
 
 
 def _summary(snapshot: Any) -> dict[str, str]:

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from dataops.errors import Conflict, InvalidInput
 from dataops.sdmx.model import Dataflow, Structure
 from dataops.store.catalog import guarded
-from dataops.store.layout import SERIES_KEY, sort_rows, time_column, to_store
+from dataops.store.layout import SERIES_KEY, in_series, sort_rows, time_column, to_store
 from dataops.store.origin import summary
 from dataops.store.tables import Store
 from dataops.store.validation import ACTION, check_shape, validate
@@ -164,7 +164,6 @@ def _commit(
     vintage: str | None,
 ) -> Any:
     """One attempt: the new content of the series touched, committed over the current snapshot."""
-    from pyiceberg.expressions import In
     from pyiceberg.table.update.snapshot import ManageSnapshots
 
     first = iceberg.current_snapshot() is None
@@ -173,18 +172,18 @@ def _commit(
     else:
         existing = guarded(
             store.config,
-            lambda: iceberg.scan(row_filter=In(SERIES_KEY, set(keys.to_pylist()))).to_arrow(),
+            lambda: iceberg.scan(row_filter=in_series(keys.to_pylist())).to_arrow(),
         )
         new = _merged(existing, rows, structure)
+        # Series not stored yet: an append (an overwrite would first delete nothing).
+        first = existing.num_rows == 0
 
     def run() -> Any:
         with iceberg.transaction() as txn:
             if first:
                 txn.append(new, snapshot_properties=props)
             else:
-                txn.overwrite(
-                    new, overwrite_filter=In(SERIES_KEY, set(keys.to_pylist())), snapshot_properties=props
-                )
+                txn.overwrite(new, overwrite_filter=in_series(keys.to_pylist()), snapshot_properties=props)
             if vintage is not None:
                 ManageSnapshots(txn).create_tag(txn.table_metadata.current_snapshot_id, vintage).commit()
         return iceberg
