@@ -71,6 +71,7 @@ def _data(config: Config, request: DataRequest) -> Answer:
         first=request.first,
         updated_after=request.updated_after,
         series_keys_only=request.series_keys_only,
+        as_of=request.as_of,
     )
     if request.format == "csv":
         body = writers.write_csv_10(fetched.table, fetched.dataflow)
