@@ -8,6 +8,7 @@ an unreachable database or REST service is `Unreachable`, a folder that cannot b
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -23,8 +24,21 @@ def where(config: StoreConfig) -> str:
     return f"the store's {config.catalog.upper()} catalog at {public_url(config.catalog_uri)}"
 
 
+_OPEN: dict[str, Any] = {}  # catalogs opened in this process, by configuration
+_OPEN_LOCK = threading.Lock()
+
+
 def open_catalog(config: StoreConfig) -> Any:
-    """The pyiceberg catalog the configuration names (its SQL tables created on first use)."""
+    """The pyiceberg catalog the configuration names (its SQL tables created on first use), opened
+    once per process: its database engine pools connections for every later call."""
+    key = repr(config)
+    with _OPEN_LOCK:
+        if key not in _OPEN:
+            _OPEN[key] = _open(config)
+        return _OPEN[key]
+
+
+def _open(config: StoreConfig) -> Any:
     try:
         import pyiceberg  # noqa: F401
     except ImportError:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import pandas as pd
@@ -10,7 +13,15 @@ import pyarrow as pa
 from dataops.errors import NoData, UnknownVintage
 from dataops.sdmx.keys import SeriesKey
 from dataops.sdmx.model import Structure
-from dataops.store.layout import OBS_VALUE, dimension_ids, expression, time_column, to_read_shape
+from dataops.store.catalog import guarded
+from dataops.store.layout import (
+    OBS_VALUE,
+    dimension_ids,
+    expression,
+    series_keys,
+    time_column,
+    to_read_shape,
+)
 from dataops.store.reading import row_filter, scan
 from dataops.store.tables import Store
 from dataops.store.vintages import Vintage, list_vintages, resolve
@@ -83,20 +94,20 @@ def revisions(
 
     query = DataQuery(FlowRef.parse(flow), series_key, start, end)
     time_col = time_column(structure)
-    dims = dimension_ids(structure)
     columns: list[tuple[Vintage, pd.Series]] = []
     previous: pd.Series | None = None
+    values_by_dim = series_key.expand(structure).values
+    full = all(values_by_dim) and len(list(itertools.product(*values_by_dim))) <= 1000
+    whole = [".".join(c) for c in itertools.product(*values_by_dim)] if full else None
+    files = FileRows(table, _file_filter(structure, series_key), whole)
     for vintage in list_vintages(table):
-        rows = select(to_read_shape(scan(store, table, vintage, expr), structure), structure, query)
-        df = _frame(rows)
+        stored = guarded(store.config, lambda v=vintage: files.at(v, expr))  # type: ignore[misc]
+        rows = select(to_read_shape(stored, structure), structure, query)
         index = pd.MultiIndex.from_arrays(
-            [
-                df[dims].astype(str).agg(".".join, axis=1) if len(df) else pd.Series([], dtype=object),
-                df[time_col],
-            ],
+            [series_keys(rows, structure).to_pylist(), rows.column(time_col).to_pylist()],
             names=["series_key", time_col],
         )
-        values = pd.Series(df[OBS_VALUE].to_numpy(), index=index, dtype="float64")
+        values = pd.Series(rows.column(OBS_VALUE).to_numpy(), index=index, dtype="float64")
         if previous is not None and values.sort_index().equals(previous.sort_index()):
             continue
         columns.append((vintage, values))
@@ -108,6 +119,98 @@ def revisions(
     out.columns.name = "vintage"
     out.attrs["vintages"] = [v.to_json() for v, _ in columns]
     return out
+
+
+class FileRows:
+    """A series' rows at each vintage, reading each manifest and each data file once however many
+    vintages share them (a series' history is mostly the same files seen from successive snapshots).
+
+    Only the files of the series' hash buckets are read when the key names whole series."""
+
+    def __init__(self, table: Any, keep: Any, keys: list[str] | None) -> None:
+        self.table = table
+        self.keep = keep
+        self.buckets = _buckets(table, keys)
+        self.read: dict[str, pa.Table] = {}
+
+    def at(self, vintage: Vintage, expr: Any) -> pa.Table:
+        """The stored rows of ``vintage`` in the series' files, filtered by ``keep``."""
+        import pyarrow.parquet as pq
+
+        files = self._files(vintage)
+        if files is None:  # another engine's delete files: let pyiceberg apply them
+            return self.table.scan(row_filter=expr, snapshot_id=vintage.snapshot_id).to_arrow()
+        parts = []
+        for data_file in files:
+            path = data_file.file_path
+            if path not in self.read:
+                with self.table.io.new_input(path).open() as stream:
+                    self.read[path] = pq.read_table(stream, filters=self.keep)
+            parts.append(self.read[path])
+        schema = self.table.schema().as_arrow()
+        if not parts:
+            return schema.empty_table()
+        return pa.concat_tables([p.select(schema.names).cast(schema) for p in parts])
+
+    def _files(self, vintage: Vintage) -> list[Any] | None:
+        from pyiceberg.manifest import ManifestContent
+
+        snapshot = self.table.metadata.snapshot_by_id(vintage.snapshot_id)
+        out = []
+        for manifest in snapshot.manifests(self.table.io):
+            if manifest.content != ManifestContent.DATA:
+                return None
+            out += _live_files(self.table.io, manifest)
+        if self.buckets is not None:
+            out = [f for f in out if f.spec_id == 0 and f.partition[0] in self.buckets]
+        return out
+
+
+# Manifest files never change once written: their live data files are kept for later triangles
+# (reading a manifest costs far more than the few rows it names).
+_MANIFESTS: OrderedDict[str, list[Any]] = OrderedDict()
+_MANIFESTS_KEPT = 4096
+_MANIFESTS_LOCK = threading.Lock()
+
+
+def _live_files(io: Any, manifest: Any) -> list[Any]:
+    with _MANIFESTS_LOCK:
+        if manifest.manifest_path in _MANIFESTS:
+            _MANIFESTS.move_to_end(manifest.manifest_path)
+            return _MANIFESTS[manifest.manifest_path]
+    files = [e.data_file for e in manifest.fetch_manifest_entry(io, discard_deleted=True)]
+    with _MANIFESTS_LOCK:
+        _MANIFESTS[manifest.manifest_path] = files
+        while len(_MANIFESTS) > _MANIFESTS_KEPT:
+            _MANIFESTS.popitem(last=False)
+    return files
+
+
+def _buckets(table: Any, keys: list[str] | None) -> set[int] | None:
+    """The hash buckets of ``keys`` under the table's first partition spec (None: read every file)."""
+    from pyiceberg.transforms import BucketTransform
+    from pyiceberg.types import StringType
+
+    spec = table.specs().get(0)
+    if keys is None or spec is None or len(spec.fields) != 1:
+        return None
+    transform = spec.fields[0].transform
+    if not isinstance(transform, BucketTransform) or spec.fields[0].name != "series_bucket":
+        return None
+    bucket = transform.transform(StringType())
+    return {bucket(k) for k in keys}
+
+
+def _file_filter(structure: Structure, key: SeriesKey) -> Any:
+    """The Arrow filter of the key's codes (period bounds are applied after reading)."""
+    import pyarrow.compute as pc
+
+    keep = None
+    for dim, codes in zip(dimension_ids(structure), key.expand(structure).values, strict=False):
+        if codes:
+            cond = pc.field(dim).isin(list(codes))
+            keep = cond if keep is None else keep & cond
+    return keep
 
 
 def _period_order(item: tuple[str, str]) -> tuple:
