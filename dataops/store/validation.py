@@ -185,12 +185,15 @@ def _duplicates(table: pa.Table, structure: Structure) -> list[Violation]:
     keys = [c for c in (*dimension_ids(structure), time_column(structure)) if c in table.column_names]
     if not keys or table.num_rows < 2:
         return []
-    indexed = table.select(keys).append_column("__row", pa.array(range(table.num_rows), pa.int64()))
-    counts = indexed.group_by(keys).aggregate([("__row", "count"), ("__row", "max")])
-    repeated = counts.filter(pc.greater(counts.column("__row_count"), 1))
-    if repeated.num_rows == 0:
+    # One text per observation (unit separator between codes): counting distinct texts is cheap,
+    # and only a write that has repeats pays for finding them.
+    joined = pc.binary_join_element_wise(*(pc.fill_null(_text(table.column(k)), "") for k in keys), "\x1f")
+    if len(pc.unique(joined)) == table.num_rows:
         return []
-    rows = sorted(repeated.column("__row_max").to_pylist())[:SHOWN]
+    import pandas as pd
+
+    repeated = pd.Series(joined.to_numpy(zero_copy_only=False)).duplicated()
+    rows = [int(r) for r in repeated[repeated].index[:SHOWN]]
     time_col = time_column(structure)
     column = time_col if time_col in keys else keys[-1]
     return [
