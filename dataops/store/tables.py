@@ -14,9 +14,13 @@ from dataops.store.config import StoreConfig
 from dataops.store.layout import DATAFLOW_PROPERTY, STRUCTURE_PROPERTY, iceberg_layout
 from dataops.store.structures import StoreStructures
 
-# pyiceberg would replay a refused commit over the new state by itself; a write here is computed from
-# the rows it read (a merge keeps the series' other observations), so it is computed again instead.
-OWN_RETRIES = {"commit.retry.num-retries": "0"}
+OWN_PROPERTIES = {
+    # pyiceberg would replay a refused commit over the new state by itself; a write here is computed
+    # from the rows it read (a merge keeps the series' other observations), so it is computed again.
+    "commit.retry.num-retries": "0",
+    # Rows are sorted by series: small row groups let a reader skip all but one series' group.
+    "write.parquet.row-group-limit": "16384",
+}
 
 
 class Store:
@@ -80,12 +84,11 @@ class Store:
 
         existing = self.table(dataflow)
         if existing is not None:
-            if existing.metadata.properties.get("commit.retry.num-retries") != "0":
-                # A table another engine created: its commits are retried here, not replayed by pyiceberg.
-                guarded(
-                    self.config,
-                    lambda: existing.transaction().set_properties(OWN_RETRIES).commit_transaction(),
-                )
+            properties = existing.metadata.properties
+            if any(properties.get(k) != v for k, v in OWN_PROPERTIES.items()):
+                # A table another engine created (or an older one): it gets the same properties.
+                update = existing.transaction().set_properties(OWN_PROPERTIES)
+                guarded(self.config, update.commit_transaction)
             return existing
         ident = identifier(dataflow.agency, dataflow.id)
         schema, spec, order = iceberg_layout(structure, self.config.buckets)
@@ -93,7 +96,7 @@ class Store:
             STRUCTURE_PROPERTY: f"{structure.agency}:{structure.id}({structure.version})",
             DATAFLOW_PROPERTY: f"{dataflow.agency}:{dataflow.id}({dataflow.version})",
             "format-version": "2",
-            **OWN_RETRIES,
+            **OWN_PROPERTIES,
         }
 
         def create() -> Any:
