@@ -121,8 +121,7 @@ def _periods(table: pa.Table, structure: Structure, deleting: pa.Array | None) -
     freqs = (
         _text(table.column("FREQ")) if "FREQ" in table.column_names else pa.nulls(len(periods), pa.string())
     )
-    pairs = pa.Table.from_arrays([periods, freqs], names=["p", "f"])
-    distinct = pairs.group_by(["p", "f"]).aggregate([]).to_pylist()
+    distinct = [{"p": p, "f": f} for p, f in _distinct_pairs(periods, freqs)]
     bad: dict[tuple[str | None, str | None], str] = {}
     for pair in distinct:
         period, freq = pair["p"], pair["f"]
@@ -181,18 +180,52 @@ def _mandatory(table: pa.Table, structure: Structure, deleting: pa.Array | None)
     return out
 
 
+def _codes_of(columns: list[pa.Array]) -> tuple[pa.Array, list[pa.Array]]:
+    """One int64 per row identifying its combination of values (nulls count as a value), and each
+    column's distinct values: hashing small integers is far cheaper than joining texts."""
+    combined: pa.Array | None = None
+    dictionaries = []
+    for column in columns:
+        encoded = pc.dictionary_encode(column, null_encoding="encode")
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.unify_dictionaries().combine_chunks()
+        dictionaries.append(encoded.dictionary)
+        index = pc.cast(encoded.indices, pa.int64())
+        combined = (
+            index if combined is None else pc.add(pc.multiply(combined, len(encoded.dictionary)), index)
+        )
+    assert combined is not None
+    return combined, dictionaries
+
+
+def _distinct_pairs(first: pa.Array, second: pa.Array) -> list[tuple[str | None, str | None]]:
+    combined, (a, b) = _codes_of([first, second])
+    out = []
+    for code in pc.unique(combined).to_pylist():
+        i, j = divmod(code, len(b))
+        out.append((a[i].as_py(), b[j].as_py()))
+    return out
+
+
 def _duplicates(table: pa.Table, structure: Structure) -> list[Violation]:
     keys = [c for c in (*dimension_ids(structure), time_column(structure)) if c in table.column_names]
     if not keys or table.num_rows < 2:
         return []
-    # One text per observation (unit separator between codes): counting distinct texts is cheap,
-    # and only a write that has repeats pays for finding them.
-    joined = pc.binary_join_element_wise(*(pc.fill_null(_text(table.column(k)), "") for k in keys), "\x1f")
-    if len(pc.unique(joined)) == table.num_rows:
+    combined, dictionaries = _codes_of([_text(table.column(k)) for k in keys])
+    sizes = [len(d) for d in dictionaries]
+    product = 1
+    for size in sizes:
+        product *= max(size, 1)
+    if product >= 2**62:  # the codes would overflow: join the texts instead
+        combined = pc.binary_join_element_wise(
+            *(pc.fill_null(_text(table.column(k)), "") for k in keys), "\x1f"
+        )
+    # Only a write that has repeats pays for finding them.
+    if len(pc.unique(combined)) == table.num_rows:
         return []
     import pandas as pd
 
-    repeated = pd.Series(joined.to_numpy(zero_copy_only=False)).duplicated()
+    repeated = pd.Series(combined.to_numpy(zero_copy_only=False)).duplicated()
     rows = [int(r) for r in repeated[repeated].index[:SHOWN]]
     time_col = time_column(structure)
     column = time_col if time_col in keys else keys[-1]
