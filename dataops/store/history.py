@@ -198,7 +198,7 @@ def _buckets(table: Any, keys: list[str] | None) -> set[int] | None:
     if not isinstance(transform, BucketTransform) or spec.fields[0].name != "series_bucket":
         return None
     bucket = transform.transform(StringType())
-    return {bucket(k) for k in keys}
+    return {b for b in (bucket(k) for k in keys) if b is not None}
 
 
 def _file_filter(structure: Structure, key: SeriesKey) -> Any:
