@@ -86,3 +86,11 @@ def test_openapi_documents_every_store_route():
     documented = set(yaml.safe_load((DOCS / "openapi-store.yaml").read_text())["paths"])
     for pattern, _ in store.ROUTES:
         assert "/dataops/api/" + re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", pattern) in documented
+
+
+async def test_a_store_source_is_listed_and_its_catalog_checked(store_env, jp_fetch):  # noqa: F811
+    sources = json.loads((await jp_fetch("dataops", "api", "sdmx", "sources")).body)["sources"]
+    status = json.loads((await jp_fetch("dataops", "api", "sdmx", "sources", "STORE", "status")).body)
+
+    assert [(s["id"], s["api"]) for s in sources] == [("STORE", "store")]
+    assert status["reachable"] is True and status["message"] == "Catalog answers"
