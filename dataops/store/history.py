@@ -94,31 +94,47 @@ def revisions(
 
     query = DataQuery(FlowRef.parse(flow), series_key, start, end)
     time_col = time_column(structure)
-    columns: list[tuple[Vintage, pd.Series]] = []
-    previous: pd.Series | None = None
     values_by_dim = series_key.expand(structure).values
     full = all(values_by_dim) and len(list(itertools.product(*values_by_dim))) <= 1000
     whole = [".".join(c) for c in itertools.product(*values_by_dim)] if full else None
     files = FileRows(table, _file_filter(structure, series_key), whole)
+    kept: list[tuple[Vintage, pa.Table]] = []
     for vintage in list_vintages(table):
         stored = guarded(store.config, lambda v=vintage: files.at(v, expr))  # type: ignore[misc]
         rows = select(to_read_shape(stored, structure), structure, query)
-        index = pd.MultiIndex.from_arrays(
-            [series_keys(rows, structure).to_pylist(), rows.column(time_col).to_pylist()],
-            names=["series_key", time_col],
+        # Rows come sorted by series and period, so an unchanged series compares equal as arrays.
+        now = pa.table(
+            {
+                "series_key": series_keys(rows, structure),
+                time_col: rows.column(time_col),
+                "value": rows.column(OBS_VALUE),
+            }
         )
-        values = pd.Series(rows.column(OBS_VALUE).to_numpy(), index=index, dtype="float64")
-        if previous is not None and values.sort_index().equals(previous.sort_index()):
+        if kept and _same(kept[-1][1], now):
             continue
-        columns.append((vintage, values))
-        previous = values
-    if not columns or all(len(v) == 0 for _, v in columns):
+        kept.append((vintage, now))
+    if not kept or all(t.num_rows == 0 for _, t in kept):
         raise NoData(f"{store.describe(dataflow)} never held the series {series_key} in these periods.")
-    out = pd.concat({v.label: s for v, s in columns}, axis=1)
+    long = pa.concat_tables(
+        [t.append_column("column", pa.array([i] * t.num_rows, pa.int64())) for i, (_, t) in enumerate(kept)]
+    ).to_pandas()
+    out = long.pivot(index=["series_key", time_col], columns="column", values="value")
+    out = out.reindex(columns=range(len(kept)))
+    out.columns = pd.Index([v.label for v, _ in kept], name="vintage")
     out = out.loc[sorted(out.index, key=_period_order)]
-    out.columns.name = "vintage"
-    out.attrs["vintages"] = [v.to_json() for v, _ in columns]
+    out.attrs["vintages"] = [v.to_json() for v, _ in kept]
     return out
+
+
+def _same(before: pa.Table, after: pa.Table) -> bool:
+    import numpy as np
+
+    return (
+        before.num_rows == after.num_rows
+        and before.column(0).equals(after.column(0))
+        and before.column(1).equals(after.column(1))
+        and bool(np.array_equal(before.column(2).to_numpy(), after.column(2).to_numpy(), equal_nan=True))
+    )
 
 
 class FileRows:
@@ -157,9 +173,11 @@ class FileRows:
 
         snapshot = self.table.metadata.snapshot_by_id(vintage.snapshot_id)
         out = []
-        for manifest in snapshot.manifests(self.table.io):
+        for manifest in _remembered(snapshot.manifest_list, lambda: snapshot.manifests(self.table.io)):
             if manifest.content != ManifestContent.DATA:
                 return None
+            if self.buckets is not None and not _may_hold(manifest, self.buckets):
+                continue  # its partition summary says none of the series' buckets is in it
             out += _live_files(self.table.io, manifest)
         if self.buckets is not None:
             out = [f for f in out if f.spec_id == 0 and f.partition[0] in self.buckets]
@@ -174,16 +192,39 @@ _MANIFESTS_LOCK = threading.Lock()
 
 
 def _live_files(io: Any, manifest: Any) -> list[Any]:
+    return _remembered(
+        manifest.manifest_path,
+        lambda: [e.data_file for e in manifest.fetch_manifest_entry(io, discard_deleted=True)],
+    )
+
+
+def _remembered(path: str, read: Any) -> list[Any]:
+    """What an immutable metadata file (manifest list or manifest) holds, read once per process."""
     with _MANIFESTS_LOCK:
-        if manifest.manifest_path in _MANIFESTS:
-            _MANIFESTS.move_to_end(manifest.manifest_path)
-            return _MANIFESTS[manifest.manifest_path]
-    files = [e.data_file for e in manifest.fetch_manifest_entry(io, discard_deleted=True)]
+        if path in _MANIFESTS:
+            _MANIFESTS.move_to_end(path)
+            return _MANIFESTS[path]
+    found = list(read())
     with _MANIFESTS_LOCK:
-        _MANIFESTS[manifest.manifest_path] = files
+        _MANIFESTS[path] = found
         while len(_MANIFESTS) > _MANIFESTS_KEPT:
             _MANIFESTS.popitem(last=False)
-    return files
+    return found
+
+
+def _may_hold(manifest: Any, buckets: set[int]) -> bool:
+    """Whether the manifest's bucket range (its partition summary) includes one of ``buckets``."""
+    from pyiceberg.conversions import from_bytes
+    from pyiceberg.types import IntegerType
+
+    summaries = manifest.partitions or []
+    if manifest.partition_spec_id != 0 or len(summaries) != 1:
+        return True
+    low, high = summaries[0].lower_bound, summaries[0].upper_bound
+    if low is None or high is None:
+        return True
+    lowest, highest = int(from_bytes(IntegerType(), low)), int(from_bytes(IntegerType(), high))
+    return any(lowest <= b <= highest for b in buckets)
 
 
 def _buckets(table: Any, keys: list[str] | None) -> set[int] | None:
