@@ -136,6 +136,7 @@ def main() -> None:
 
     # The 10M flow with its vintages: one write, then one revised series per vintage.
     big = observations(args.big_series // indicators, indicators, args.periods)
+    flow_label = f"{big.num_rows / 1e6:g}M flow"
     start = time.perf_counter()
     dataops.write("S", "BIG", big, vintage="v1")
     print(f"(setup: {big.num_rows:,} obs written in {time.perf_counter() - start:.1f} s)", flush=True)
@@ -151,29 +152,8 @@ def main() -> None:
         revision = revision.set_column(
             2, "INDICATOR", pa.array([target_indicator if v % 5 == 0 else "I0001"] * revision.num_rows)
         )
-        before = folder_bytes(tmp / "warehouse")
         dataops.write("S", "BIG", revision, vintage=f"v{v}")
-        if v == args.vintages:
-            after = folder_bytes(tmp / "warehouse")
     print(f"(setup: {args.vintages} vintages)", flush=True)
-
-    # 5. Bytes written by the last revision of one series vs the flow's live data files.
-    from dataops.settings import resolve
-    from dataops.store.tables import Store
-
-    store = Store.open(resolve().config, "S")
-    table = store.table(store.flow("BIG")[0])
-    live = sum(task.file.file_size_in_bytes for task in table.scan().plan_files())
-    written = sum(size for path, size in after.items() if path not in before)
-    share = written / live
-    row(
-        "revise one series of the 10M flow",
-        f"{written / 1e6:.1f} MB written",
-        f"flow {live / 1e6:.0f} MB",
-        f"{share:.1%}",
-        "≤ 5%",
-        share <= 0.05,
-    )
 
     # 2. Read one series.
     def baseline_read() -> pa.Table:
@@ -190,7 +170,7 @@ def main() -> None:
     latest = timed(store_read, args.repeat)
     ratio = latest / base
     row(
-        f"read one series, 10M flow, {args.vintages} vintages",
+        f"read one series, {flow_label}, {args.vintages} vintages",
         f"{latest * 1000:.0f} ms",
         f"one Parquet file + filter {base * 1000:.0f} ms",
         f"{ratio:.1f}×",
@@ -222,6 +202,31 @@ def main() -> None:
         "—",
         "≤ 1 s",
         max(cold, seconds) <= 1,
+    )
+    # 5. Revising one series that still lies in its bucket's big file (a series revised before sits in
+    # a small file of its own, which a revision drops whole): bytes of the data files it wrote.
+    from dataops.settings import resolve
+    from dataops.store.tables import Store
+
+    store = Store.open(resolve().config, "S")
+    table = store.table(store.flow("BIG")[0])
+    live = sum(task.file.file_size_in_bytes for task in table.scan().plan_files())
+    revision = observations(1, 1, args.periods, value=-1.0)
+    fresh_area = f"R{args.big_series // indicators - 1:04d}"  # with I0005: a series no vintage revised
+    revision = revision.set_column(1, "REF_AREA", pa.array([fresh_area] * revision.num_rows))
+    revision = revision.set_column(2, "INDICATOR", pa.array(["I0005"] * revision.num_rows))
+    before = folder_bytes(tmp / "warehouse")
+    dataops.write("S", "BIG", revision, message="one series revised")
+    after = folder_bytes(tmp / "warehouse")
+    written = sum(size for path, size in after.items() if path not in before)
+    share = written / live
+    row(
+        f"revise one series of the {flow_label}",
+        f"{written / 1e6:.2f} MB written",
+        f"flow {live / 1e6:.0f} MB",
+        f"{share:.1%}",
+        "≤ 5%",
+        share <= 0.05,
     )
     print(f"\nload average after {', '.join(f'{x:.1f}' for x in os.getloadavg())}; data in {tmp}")
 
