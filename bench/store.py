@@ -98,7 +98,7 @@ def main() -> None:
     parser.add_argument("--periods", type=int, default=1000)
     parser.add_argument("--big-series", type=int, default=10_000, help="series of the 10M flow (× --periods)")
     parser.add_argument("--vintages", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="dataops-store-bench-"))
     indicators = 10
@@ -166,8 +166,16 @@ def main() -> None:
         return dataops.read("S", "BIG", key, as_arrow=True)
 
     assert store_read().num_rows == baseline_read().num_rows == args.periods
-    base = timed(baseline_read, args.repeat)
-    latest = timed(store_read, args.repeat)
+
+    # The three reads take turns, so that a change in the machine's load falls on all of them alike.
+    def as_of_read() -> pa.Table:
+        return dataops.read("S", "BIG", key, as_of=f"v{middle}", as_arrow=True)
+
+    samples: dict[str, list[float]] = {"base": [], "latest": [], "as_of": []}
+    for _ in range(args.repeat):
+        for name, fn in (("base", baseline_read), ("latest", store_read), ("as_of", as_of_read)):
+            samples[name].append(timed(fn))
+    base, latest, as_of = (statistics.median(samples[n]) for n in ("base", "latest", "as_of"))
     ratio = latest / base
     row(
         f"read one series, {flow_label}, {args.vintages} vintages",
@@ -179,7 +187,6 @@ def main() -> None:
     )
 
     # 3. As of a vintage in the middle.
-    as_of = timed(lambda: dataops.read("S", "BIG", key, as_of=f"v{middle}", as_arrow=True), args.repeat)
     ratio = as_of / latest
     row(
         "as-of read, same series",
