@@ -19,6 +19,7 @@ _LAZY: dict[str, str] = {
         ("sources", "dataflows", "structure", "read_structure", "read", "read_file", "to_wide"),
         "dataops.sdmx.api",
     ),
+    **dict.fromkeys(("write", "vintages", "revisions", "diff"), "dataops.store.api"),
     **dict.fromkeys(("list_pipelines", "pipeline"), "dataops.pipelines.api"),
     **dict.fromkeys(("promote", "promotions"), "dataops.promotion.api"),
     "readers_info": "dataops.sdmx.readers.info",

@@ -13,6 +13,7 @@ COMMAND_MODULES: list[str] = [
     "dataops.pipelines.cli",
     "dataops.promotion.cli",
     "dataops.service.cli",
+    "dataops.store.cli",
     "dataops.workflows.cli",
 ]
 

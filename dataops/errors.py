@@ -168,6 +168,29 @@ class UnknownDataflow(InvalidInput):
     code = "unknown_dataflow"
 
 
+class InvalidData(InvalidInput):
+    """Data offered to the store breaks a rule of its dataflow's structure; nothing was written.
+
+    ``details`` lists the first offending rows as ``{"row", "column", "value", "rule"}``.
+    """
+
+    code = "invalid_data"
+    http_status = 422
+
+
+class UnknownVintage(NotFound):
+    """A vintage (tag) name or point in time names no version of a stored dataflow."""
+
+    code = "unknown_vintage"
+
+
+class StoreUnwritable(DataOpsError):
+    """The store's catalog or warehouse cannot be written (permissions, a path that is not a folder)."""
+
+    code = "store_unwritable"
+    http_status = 507
+
+
 class NotAcceptable(DataOpsError):
     """The client asked for a representation (Accept header) this endpoint cannot produce."""
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from jupyterlab_dataops.handlers import guide, pipelines, promotion, sdmx, status, workflow_ws, workflows
+from jupyterlab_dataops.handlers import (
+    guide,
+    pipelines,
+    promotion,
+    sdmx,
+    status,
+    store,
+    workflow_ws,
+    workflows,
+)
 
 
 def api_routes() -> list[tuple[str, type]]:
@@ -12,6 +21,7 @@ def api_routes() -> list[tuple[str, type]]:
         *workflows.ROUTES,
         *workflow_ws.ROUTES,
         *sdmx.ROUTES,
+        *store.ROUTES,
         *pipelines.ROUTES,
         *promotion.ROUTES,
         *guide.ROUTES,

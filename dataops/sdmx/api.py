@@ -77,6 +77,7 @@ def read(
     updated_after: str | None = None,
     series_keys_only: bool = False,
     as_arrow: bool = False,
+    as_of: str | datetime | None = None,
 ) -> pd.DataFrame | pa.Table:
     """Observations of ``flow`` from ``source`` selected by ``key`` and the period bounds.
 
@@ -84,6 +85,8 @@ def read(
     ``{dimension: code or [codes]}``. One row per observation: dimensions in DSD order
     (``category``), the time period as in the message, ``OBS_VALUE`` (float64, NaN where missing),
     then attributes. ``df.attrs["sdmx"]`` records source, flow, key, structure, URL and time.
+    ``as_of`` (store sources): the vintage to read, by name or point in time (a date or ISO time:
+    the last vintage committed by then); without it, the latest.
     """
     fetched = service.fetch(
         resolve().config,
@@ -96,6 +99,7 @@ def read(
         first=first,
         updated_after=updated_after,
         series_keys_only=series_keys_only,
+        as_of=as_of,
     )
     provenance = fetched.provenance()
     if as_arrow:

@@ -43,11 +43,13 @@ class Dimension:
 
 @dataclass(frozen=True)
 class Attribute:
-    """A DSD attribute; ``level`` is ``dataset``, ``series``, ``group`` or ``observation``."""
+    """A DSD attribute; ``level`` is ``dataset``, ``series``, ``group`` or ``observation``;
+    ``mandatory``: the DSD says every observation (or series) must carry a value."""
 
     id: str
     name: str
     level: str
+    mandatory: bool = False
 
 
 @dataclass

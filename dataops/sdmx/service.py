@@ -9,12 +9,12 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from dataops.config import Config
-from dataops.errors import DataOpsError, NotFound
+from dataops.errors import DataOpsError, InvalidInput, NotFound
 from dataops.sdmx.availability import Availability
 from dataops.sdmx.client import SdmxClient
 from dataops.sdmx.config import DataConfig
@@ -26,7 +26,6 @@ from dataops.sdmx.readers import table_metadata
 from dataops.sdmx.sources import Source, get_source
 
 if TYPE_CHECKING:
-    from dataops.metadata.backend import MetadataBackend
     from dataops.sdmx.rest.terms import Selector
 
 
@@ -41,6 +40,7 @@ class Fetched:
     query: DataQuery
     url: str
     retrieved_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    vintage: dict | None = None  # a store source's vintage read (`dataops.store.vintages.Vintage`)
 
     def provenance(self) -> dict:
         """Source, flow, key, structure, URL and retrieval time as JSON-ready values."""
@@ -58,13 +58,24 @@ class Fetched:
             "end": self.query.end,
             "last": self.query.last,
             "read_path": table_metadata(self.table).get("read_path"),
+            **({"vintage": self.vintage} if self.vintage is not None else {}),
         }
 
 
-def open_backend(config: Config, source: str | Source) -> SdmxClient | FilesBackend | MetadataBackend:
-    """The client for a REST source, the reader of a ``files`` source or a ``metadata`` registry."""
+def open_backend(config: Config, source: str | Source, as_of: object = None) -> Any:
+    """The client for a REST source, the reader of a ``files`` source, a ``metadata`` registry, or
+    the store (read at ``as_of``, a vintage name or point in time; only store sources keep vintages)."""
     resolved = get_source(config, source)
     data_config = DataConfig.from_config(config)
+    if resolved.api == "store":
+        from dataops.store.config import StoreConfig
+        from dataops.store.reading import StoreBackend
+
+        return StoreBackend(resolved, data_config, StoreConfig.from_config(config), as_of)
+    if as_of is not None:
+        raise InvalidInput(
+            f"as_of reads a vintage, which only store sources keep; {resolved.id} is a {resolved.api} source."
+        )
     if resolved.api == "files":
         return FilesBackend(resolved, data_config)
     if resolved.api == "metadata":
@@ -99,6 +110,14 @@ def source_status(config: Config, source: str | Source) -> SourceStatus:
     if resolved.api in ("files", "metadata"):
         reachable = resolved.folder.is_dir()
         message = "Folder found" if reachable else f"The folder {resolved.folder} does not exist"
+    elif resolved.api == "store":
+        from dataops.store.tables import Store
+
+        try:
+            Store.open(config, resolved).catalog.list_namespaces()
+            reachable, message = True, "Catalog answers"
+        except DataOpsError as exc:
+            reachable, message = False, exc.message
     else:
         data_config = DataConfig.from_config(config)
         quick = replace(data_config, timeout=min(data_config.timeout, STATUS_TIMEOUT))
@@ -177,15 +196,21 @@ def fetch(
     first: int | None = None,
     updated_after: str | None = None,
     series_keys_only: bool = False,
+    as_of: object = None,
 ) -> Fetched:
-    """Validate the query against the structure, run it, and return Arrow with provenance."""
+    """Validate the query against the structure, run it, and return Arrow with provenance
+    (``as_of``: the vintage of a store source to read, by name or point in time)."""
     ref = FlowRef.parse(flow)
     # Periods and limits are checked before any request; the key needs the structure.
     query = DataQuery(ref, SeriesKey(), start, end, last, first, updated_after, series_keys_only)
     if isinstance(key, str):
         SeriesKey.parse(key)
-    with open_backend(config, source) as backend:
+    with open_backend(config, source, as_of) as backend:
         dataflow, dsd = backend.structure(ref)
         query = replace(query, key=SeriesKey.coerce(key, dsd).validate(dsd))
         result = backend.data(query, dsd)
-        return Fetched(result.table, backend.source, dataflow, dsd, query, result.url)
+        vintage = getattr(result, "vintage", None)
+        return Fetched(
+            result.table, backend.source, dataflow, dsd, query, result.url,
+            vintage=vintage.to_json() if vintage is not None else None,
+        )  # fmt: skip

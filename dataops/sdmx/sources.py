@@ -1,8 +1,10 @@
 """SDMX data sources: the configured ones (``[[sources]]``) and presets for public providers.
 
 A source is either a REST endpoint (``api = "sdmx-rest-1"`` for SDMX REST 1.x / SDMX 2.1,
-``"sdmx-rest-2"`` for SDMX REST 2.x / SDMX 3.0) or a folder of SDMX messages (``api = "files"``),
-or the metadata registry of a deployment checkout (``api = "metadata"``, `dataops.metadata.backend`).
+``"sdmx-rest-2"`` for SDMX REST 2.x / SDMX 3.0), a folder of SDMX messages (``api = "files"``),
+the metadata registry of a deployment checkout (``api = "metadata"``, `dataops.metadata.backend`), or
+the versioned series store (``api = "store"``, `dataops.store`, its dataflows described by the
+structure message or folder named by ``structures``).
 What differs between providers beyond the standard lives in one table, `QUIRKS`.
 """
 
@@ -16,7 +18,7 @@ from dataops.config import Config
 from dataops.errors import ConfigError, UnknownSource
 from dataops.sdmx.config import DataConfig
 
-APIS = ("sdmx-rest-1", "sdmx-rest-2", "files", "metadata")
+APIS = ("sdmx-rest-1", "sdmx-rest-2", "files", "metadata", "store")
 
 
 @dataclass(frozen=True)
@@ -64,19 +66,22 @@ QUIRKS: dict[str, Quirks] = {
 
 @dataclass(frozen=True)
 class Source:
-    """One SDMX data source: a REST endpoint or a folder of SDMX files.
+    """One SDMX data source: a REST endpoint, a folder of SDMX files or the series store.
 
     ``agency`` is used where a query needs one and the flow reference names none;
-    ``provider`` selects the row of `QUIRKS` (default: the generic row for ``api``).
+    ``provider`` selects the row of `QUIRKS` (default: the generic row for ``api``);
+    ``structures``: for a ``store`` source, the structure message (or folder of them) describing
+    its dataflows.
     """
 
     id: str
     name: str
-    url: str
+    url: str = ""
     api: str = "sdmx-rest-1"
     description: str = ""
     agency: str = "all"
     provider: str = ""
+    structures: str = ""
     preset: bool = field(default=False, compare=False)
 
     @property

@@ -177,7 +177,10 @@ def _data_structure(m: _Message, container: etree._Element, dsd: Structure) -> N
     if dsd.attributes:
         attrs = m.el(components, "AttributeList", id="AttributeDescriptor")
         for attr in dsd.attributes:
-            usage = {"usage": "optional"} if m.v3 else {"assignmentStatus": "Conditional"}
+            if m.v3:
+                usage = {"usage": "mandatory" if attr.mandatory else "optional"}
+            else:
+                usage = {"assignmentStatus": "Mandatory" if attr.mandatory else "Conditional"}
             a = m.el(attrs, "Attribute", id=attr.id, **usage)
             _concept_ref(m, a, dsd, attr.id)
             _relationship(m, m.el(a, "AttributeRelationship"), dsd, ordered, attr.level)

@@ -172,7 +172,8 @@ class AvailabilityHandler(SdmxHandler):
 
 
 class DataHandler(SdmxHandler):
-    """``GET sdmx/sources/{id}/dataflows/{flow}/data?key=&start=&end=&last=&limit=&format=``."""
+    """``GET sdmx/sources/{id}/dataflows/{flow}/data?key=&start=&end=&last=&limit=&format=&as_of=``
+    (``as_of``: a store source's vintage, by name or point in time)."""
 
     @web.authenticated
     async def get(self, source: str, flow: str) -> None:
@@ -189,6 +190,7 @@ class DataHandler(SdmxHandler):
             start=self.get_query_argument("start", None) or None,
             end=self.get_query_argument("end", None) or None,
             last=last,
+            as_of=self.get_query_argument("as_of", None) or None,
         )
         table, total = first_series(fetched.table, [d.id for d in fetched.structure.dimensions], limit)
         info = {

@@ -118,7 +118,11 @@ def _structure(dsd: dict[str, Any], index: CodelistIndex, concepts: dict[tuple[s
         kinds = list(rel) + (["group"] if rel.get("attachmentGroups") else [])
         attrs.append(
             Attribute(
-                a.get("id", ""), _concept(a, concepts), attribute_level(kinds, related, dim_ids, time_dim)
+                a.get("id", ""),
+                _concept(a, concepts),
+                attribute_level(kinds, related, dim_ids, time_dim),
+                # SDMX-JSON 1.0 says assignmentStatus "Mandatory", 2.0 usage "mandatory".
+                str(a.get("assignmentStatus") or a.get("usage") or "").lower() == "mandatory",
             )
         )
     measures = (comps.get("measureList") or {}).get("measures") or [

@@ -144,6 +144,8 @@ def _structure(dsd: etree._Element, index: CodelistIndex, concepts: dict[tuple[s
                 el.get("id", ""),
                 _concept_name(el, concepts),
                 attribute_level(kinds, related, dim_ids, time_dim),
+                # SDMX-ML 2.1 says assignmentStatus="Mandatory", 3.0 usage="mandatory".
+                (el.get("assignmentStatus") or el.get("usage") or "").lower() == "mandatory",
             )
         )
     measure = next(iter(descendants(dsd, "PrimaryMeasure") + descendants(dsd, "Measure")), None)

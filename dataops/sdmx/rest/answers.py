@@ -80,6 +80,7 @@ def _data(config: Config, request: DataRequest) -> Answer:
         first=request.first,
         updated_after=request.updated_after,
         series_keys_only=request.series_keys_only,
+        as_of=request.as_of,
     )
     body = data_messages.write(
         request.format, fetched.table, fetched.dataflow, fetched.structure, flat=request.flat

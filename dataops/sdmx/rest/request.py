@@ -8,9 +8,9 @@ can get wrong without the source being asked is an `InvalidInput` or `NotAccepta
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from dataops.errors import InvalidInput
+from dataops.errors import InvalidInput, NotImplementedByProvider
 from dataops.sdmx.rest import negotiation
 from dataops.sdmx.rest.key_filters import Filters, plain_key
 from dataops.sdmx.rest.terms import ANY, ONE_AT_A_TIME, References, Selector
@@ -34,6 +34,7 @@ class DataRequest:
     series_keys_only: bool = False
     codes: Mapping[str, frozenset[str]] = field(default_factory=dict)  # 2.x ``c[DIM]``, not yet in the key
     flat: bool = False  # ``dimensionAtObservation=AllDimensions``: observations not grouped in series
+    as_of: str | None = None  # 2.x ``asOf``: the data as they were then (store sources keep vintages)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def data_v2(
     flow = Selector.parse(agency, resource, version)
     flow.require_one_flow()
     filters = Filters.parse(query)
-    return _data(
+    request = _data(
         negotiation.DATA_2,
         source,
         flow,
@@ -105,6 +106,23 @@ def data_v2(
         filters.end,
         filters.codes,
     )
+    return replace(request, as_of=as_of(query, request.updated_after))
+
+
+def as_of(query: Mapping[str, str], updated_after: str | None) -> str | None:
+    """REST 2.x ``asOf`` (an xs:dateTime), refused when ``updatedAfter`` is later, as the standard asks."""
+    from dataops.store.vintages import parse_instant
+
+    text = _nonempty(query, "asOf")
+    if text is None:
+        return None
+    moment = parse_instant(text)
+    if moment is None:
+        raise InvalidInput(f"asOf must be a date-time such as 2026-11-30T12:00:00Z, not {text!r}.")
+    since = parse_instant(updated_after) if updated_after else None
+    if since is not None and since > moment:
+        raise InvalidInput(f"updatedAfter ({updated_after}) is later than asOf ({text}).")
+    return text
 
 
 def dataflow_v1(
@@ -266,6 +284,13 @@ def _data(
     at_observation = query.get("dimensionAtObservation", "TIME_PERIOD")
     if at_observation not in ("TIME_PERIOD", "AllDimensions"):
         raise InvalidInput("dimensionAtObservation must be TIME_PERIOD or AllDimensions here.")
+    if query.get("includeHistory", "false") not in ("true", "false"):
+        raise InvalidInput(f"includeHistory must be true or false, not {query['includeHistory']!r}.")
+    if query.get("includeHistory") == "true":
+        raise NotImplementedByProvider(
+            "includeHistory=true (one dataset per dissemination) is not served here; read a store "
+            "source's past versions with asOf, its changes with updatedAfter."
+        )
     return DataRequest(
         source,
         flow,
