@@ -1,12 +1,14 @@
 import { dataQuery } from './api';
 import {
   firstRevisedPeriod,
+  formatValue,
   instantProblem,
   IRevisionSeries,
   IVintage,
   namedVintage,
   revisionChart,
   triangleRows,
+  vintageHeadings,
   vintageNames
 } from './vintages';
 
@@ -136,22 +138,42 @@ describe('revision triangle', () => {
     expect(chart.series).toEqual([
       '2019-10 release',
       '2019-11 release',
-      '2026-12-02T09:00:00.000Z'
+      '2026-12-02 09:00'
     ]);
     expect(chart.from).toBe('P8');
     expect(chart.points).toHaveLength(22 * 3);
     expect(chart.points.filter(p => p.period === 'P20')).toEqual([
       { series: '2019-10 release', period: 'P20', value: 1 },
       { series: '2019-11 release', period: 'P20', value: 2 },
-      { series: '2026-12-02T09:00:00.000Z', period: 'P20', value: 2 }
+      { series: '2026-12-02 09:00', period: 'P20', value: 2 }
     ]);
+  });
+
+  it('names unnamed vintages by their commit minute, in full where two would read the same', () => {
+    const twins = [...VINTAGES, vintage('104', [], '2026-12-02T09:00:30.000Z')];
+    expect(vintageHeadings(twins)).toEqual([
+      '2019-10 release',
+      '2019-11 release',
+      '2026-12-02T09:00:00.000Z',
+      '2026-12-02T09:00:30.000Z'
+    ]);
+  });
+
+  it('shows values to six significant digits, whole numbers in full', () => {
+    expect(formatValue(1.1126227272727272)).toBe('1.11262');
+    expect(formatValue(0.000123456789)).toBe('0.000123457');
+    expect(formatValue(123456789.256)).toBe('123456789.26');
+    expect(formatValue(-2.5)).toBe('-2.5');
+    expect(formatValue(0)).toBe('0');
   });
 
   it('leaves out the values a vintage did not have yet', () => {
     const chart = revisionChart(SERIES, VINTAGES);
     expect(chart.from).toBeNull();
     expect(
-      chart.points.filter(p => p.series === '2019-10 release').map(p => p.period)
+      chart.points
+        .filter(p => p.series === '2019-10 release')
+        .map(p => p.period)
     ).toEqual(['2019-08', '2019-09', '2019-10']);
   });
 });

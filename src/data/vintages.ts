@@ -111,6 +111,33 @@ export function namedVintage(
   );
 }
 
+/** A column heading or chart line name: the vintage's name, or its commit time to the minute. */
+export function vintageHeading(vintage: IVintage): string {
+  return vintage.tags.length > 0
+    ? vintage.label
+    : vintage.committed_at.slice(0, 16).replace('T', ' ');
+}
+
+/** The headings of `vintages`, each unique (the full label where two would read the same). */
+export function vintageHeadings(vintages: IVintage[]): string[] {
+  const short = vintages.map(vintageHeading);
+  return short.map((h, i) =>
+    short.indexOf(h) !== short.lastIndexOf(h) ? vintages[i].label : h
+  );
+}
+
+/**
+ * A value of the triangle as text: six significant digits, more where the integer part needs
+ * them (revisions are usually in the last digits a provider publishes, not in float noise).
+ */
+export function formatValue(value: number): string {
+  const whole =
+    Math.abs(value) >= 1 ? Math.floor(Math.log10(Math.abs(value))) + 1 : 1;
+  return String(
+    Number(value.toPrecision(Math.min(21, Math.max(6, whole + 2))))
+  );
+}
+
 /** How a cell of the triangle compares with the vintage before it. */
 export type CellChange = 'same' | 'new' | 'revised' | 'removed' | 'absent';
 
@@ -153,7 +180,7 @@ export function firstRevisedPeriod(series: IRevisionSeries): number | null {
 }
 
 /**
- * The vintages overlaid as chart lines (one line per vintage, labelled by its `label`), from
+ * The vintages overlaid as chart lines (one line per vintage, named by `vintageHeadings`), from
  * `context` periods before the first revision on, so the revisions are not lost in a long series.
  */
 export function revisionChart(
@@ -163,7 +190,7 @@ export function revisionChart(
 ): IChartData & { from: string | null } {
   const first = firstRevisedPeriod(series);
   const start = first === null ? 0 : Math.max(0, first - context);
-  const labels = vintages.map(v => v.label);
+  const labels = vintageHeadings(vintages);
   const points: IPoint[] = [];
   for (let i = start; i < series.periods.length; i++) {
     series.values[i].forEach((value, j) => {

@@ -4,7 +4,7 @@ const PANELS = [
   {
     id: 'jp-dataops-data',
     title: 'Data',
-    status: '6 data sources configured'
+    status: '7 data sources configured'
   },
   {
     id: 'jp-dataops-workflows',

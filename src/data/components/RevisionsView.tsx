@@ -6,10 +6,11 @@ import * as React from 'react';
 import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { DataModel } from '../model';
 import {
+  formatValue,
   IRevisions,
-  IVintage,
   revisionChart,
-  triangleRows
+  triangleRows,
+  vintageHeadings
 } from '../vintages';
 import { PreviewChart } from './PreviewChart';
 import { IPreviewOptions } from './PreviewSection';
@@ -21,13 +22,6 @@ export interface IRevisionsViewProps {
   rendermime: IRenderMimeRegistry | null;
   options: IPreviewOptions;
   trans: TranslationBundle;
-}
-
-/** A column heading: the vintage's name, or its commit time to the minute. */
-export function vintageHeading(vintage: IVintage): string {
-  return vintage.tags.length > 0
-    ? vintage.label
-    : vintage.committed_at.slice(0, 16).replace('T', ' ');
 }
 
 /**
@@ -101,6 +95,7 @@ function Revisions(
     );
   }
   const revised = rows.filter(r => r.revised).length;
+  const headings = vintageHeadings(revisions.vintages);
   return (
     <div className="jp-DataOps-revisionsResult">
       {revisions.series.length > 1 && (
@@ -131,6 +126,7 @@ function Revisions(
             data={chart}
             rendermime={props.rendermime}
             renderer={options.chart}
+            focus
             label={trans.__(
               'Line chart of %1 in %2 vintages',
               series.series_key,
@@ -155,13 +151,13 @@ function Revisions(
           <thead>
             <tr>
               <th scope="col">{revisions.time_dimension ?? ''}</th>
-              {revisions.vintages.map(v => (
+              {revisions.vintages.map((v, j) => (
                 <th
                   key={v.snapshot_id}
                   scope="col"
                   title={vintageSummary(v, trans)}
                 >
-                  {vintageHeading(v)}
+                  {headings[j]}
                 </th>
               ))}
             </tr>
@@ -171,8 +167,12 @@ function Revisions(
               <tr key={row.period} data-revised={row.revised}>
                 <th scope="row">{row.period}</th>
                 {row.cells.map((cell, j) => (
-                  <td key={j} data-change={cell.change}>
-                    {cell.value === null ? '' : String(cell.value)}
+                  <td
+                    key={j}
+                    data-change={cell.change}
+                    title={cell.value === null ? undefined : String(cell.value)}
+                  >
+                    {cell.value === null ? '' : formatValue(cell.value)}
                   </td>
                 ))}
               </tr>

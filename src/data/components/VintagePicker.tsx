@@ -49,7 +49,9 @@ export function VintagePicker(props: IVintagePickerProps): JSX.Element {
     asOf !== '' && !names.includes(asOf)
   );
   // A saved or typed time that is not a name keeps the time field open once the names are known.
-  const timeMode = atTime || (asOf !== '' && vintages.kind === 'ready' && !names.includes(asOf));
+  const timeMode =
+    atTime ||
+    (asOf !== '' && vintages.kind === 'ready' && !names.includes(asOf));
   const picked = namedVintage(all, asOf);
   const problem = timeMode ? instantProblem(asOf) : null;
   if (vintages.kind === 'error') {
