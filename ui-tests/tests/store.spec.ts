@@ -91,6 +91,8 @@ test('pick a named vintage, preview it, insert as_of, and see the revision trian
     'Vintage read: 2019-10 release'
   );
   await expect(code).toContainText(`as_of="2019-10 release"`);
+  await panel.locator('.jp-DataOps-vintage').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'screenshots/store-vintage.png' });
 
   // The Revisions view: three vintages overlaid, and the triangle, newest period first.
   await panel.getByRole('button', { name: 'Revisions', exact: true }).click();
