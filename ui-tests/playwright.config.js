@@ -11,7 +11,12 @@ module.exports = {
   // hub/ holds the JupyterHub journey, run by pytest with hub.config.js
   testDir: './tests',
   timeout: 120000,
-  globalSetup: ['./setup/data.ts', './setup/deploy.ts', './setup/workflows.ts'],
+  globalSetup: [
+    './setup/data.ts',
+    './setup/store.ts',
+    './setup/deploy.ts',
+    './setup/workflows.ts'
+  ],
   retries: 0,
   workers: 1,
   reporter: [['list'], ['html', { open: 'never' }]],

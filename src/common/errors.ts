@@ -35,6 +35,10 @@ export function errorTitle(
       return trans.__('The query is not valid');
     case 'not_found':
       return trans.__('Not found');
+    case 'unknown_vintage':
+      return trans.__('No such vintage');
+    case 'store_unwritable':
+      return trans.__('The store cannot be written');
     case 'conflict':
     case 'concurrent_update':
       return trans.__('Changed in the meantime');

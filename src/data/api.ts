@@ -87,6 +87,8 @@ export interface IPeriod {
 export interface IFetchDataOptions extends IPeriod {
   /** Preview at most this many series. */
   limit: number;
+  /** A store source's vintage (name, snapshot id, date or time); empty: the latest. */
+  asOf?: string;
   signal?: AbortSignal;
   /** Called with the bytes received so far while the answer streams in. */
   onProgress?: (bytes: number) => void;
@@ -184,6 +186,9 @@ export function dataQuery(key: string, options: IFetchDataOptions): string {
   }
   if (options.last > 0) {
     query.set('last', String(options.last));
+  }
+  if (options.asOf?.trim()) {
+    query.set('as_of', options.asOf.trim());
   }
   return query.toString();
 }

@@ -1,5 +1,7 @@
 import { DataType, Table, tableFromIPC, Vector } from 'apache-arrow';
 
+import type { IVintage } from './vintages';
+
 /** What the server records about a preview (the stream's `dataops` schema metadata). */
 export interface IPreviewInfo {
   source: string;
@@ -19,6 +21,8 @@ export interface IPreviewInfo {
   series: number;
   observations: number;
   truncated: boolean;
+  /** A store source's vintage read (absent for other sources). */
+  vintage?: IVintage;
 }
 
 /** A decoded preview: the Arrow table and what the server said about it. */

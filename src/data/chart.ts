@@ -22,11 +22,16 @@ export function thin(points: IPoint[], max = MAX_POINTS): IPoint[] {
   });
 }
 
-/** A Vega-Lite line chart of the series, on a time axis when the periods allow it. */
+/**
+ * A Vega-Lite line chart of the series, on a time axis when the periods allow it; `focus`
+ * scales the value axis to the data (not from zero) and marks each point, so lines that differ
+ * by little (vintages of one series) can be told apart.
+ */
 export function vegaLiteSpec(
   data: IChartData,
   width: number,
-  valueTitle = 'OBS_VALUE'
+  valueTitle = 'OBS_VALUE',
+  focus = false
 ): JSONObject {
   const points = thin(data.points);
   const dated = points.every(p => periodToDate(p.period) !== null);
@@ -42,12 +47,22 @@ export function vegaLiteSpec(
     height: 180,
     autosize: { type: 'fit-x', contains: 'padding' },
     data: { values },
-    mark: { type: 'line', tooltip: true, interpolate: 'linear' },
+    mark: {
+      type: 'line',
+      tooltip: true,
+      interpolate: 'linear',
+      ...(focus ? { point: true } : {})
+    },
     encoding: {
       x: dated
         ? { field: 'date', type: 'temporal', title: null }
         : { field: 'period', type: 'ordinal', title: null },
-      y: { field: 'value', type: 'quantitative', title: valueTitle },
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: valueTitle,
+        ...(focus ? { scale: { zero: false } } : {})
+      },
       color: {
         field: 'series',
         type: 'nominal',

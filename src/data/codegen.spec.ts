@@ -45,6 +45,29 @@ describe('generated code', () => {
     );
   });
 
+  it('reads the picked vintage of a store source with as_of', () => {
+    expect(
+      readCode({
+        ...CALL,
+        source: 'STORE',
+        flowName: undefined,
+        asOf: '2019-10 release'
+      })
+    ).toBe(
+      'import dataops\n\n' +
+        'df_exr = dataops.read("STORE", "EXR", key="M.USD+JPY.EUR.SP00.A", as_of="2019-10 release")\n' +
+        'df_exr'
+    );
+    expect(readCode({ ...CALL, asOf: ' 2026-11-30T09:00:00Z ' })).toContain(
+      'as_of="2026-11-30T09:00:00Z"'
+    );
+  });
+
+  it('leaves as_of out for the latest vintage', () => {
+    expect(readCode({ ...CALL, asOf: '' })).toBe(readCode(CALL));
+    expect(readCode({ ...CALL, asOf: '  ' })).not.toContain('as_of');
+  });
+
   it('names the variable after the flow', () => {
     expect(variableName('GOV_10Q_GGNFA')).toBe('df_gov_10q_ggnfa');
     expect(variableName('ECB:EXR(1.0)')).toBe('df_ecb_exr_1_0');

@@ -7,6 +7,8 @@ export interface IReadCall extends IPeriod {
   /** The flow's name, for the comment above the call. */
   flowName?: string;
   key: string;
+  /** The vintage of a store source (`as_of`); empty or absent: the latest. */
+  asOf?: string;
 }
 
 /** A Python string literal (JSON's escapes are all valid in Python). */
@@ -37,6 +39,10 @@ function keywords(call: IReadCall): string[] {
   }
   if (call.last > 0) {
     out.push(`last=${Math.floor(call.last)}`);
+  }
+  const asOf = call.asOf?.trim() ?? '';
+  if (asOf !== '') {
+    out.push(`as_of=${pyString(asOf)}`);
   }
   return out;
 }

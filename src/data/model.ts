@@ -15,6 +15,7 @@ import {
 } from './api';
 import { IReadCall, readCode } from './codegen';
 import { DataflowList } from './flows';
+import { HistoryModel } from './history';
 import { formatKey, KeyError, parseKey, Selections, toggleCode } from './key';
 import { PreviewRunner } from './preview';
 import { EMPTY_STATE, IDataState, loadState, saveState } from './state';
@@ -49,7 +50,12 @@ export class DataModel {
       options.availabilityDelay
     );
     this.availability.changed.connect(() => this._changed.emit());
+    this.history = new HistoryModel(this._settings);
+    this.history.changed.connect(() => this._changed.emit());
   }
+
+  /** A store source's vintages and revisions of the current flow. */
+  readonly history: HistoryModel;
 
   /** Which codes have data under the other dimensions' choices. */
   readonly availability: AvailabilityRunner;
@@ -75,6 +81,10 @@ export class DataModel {
     const all = this._sources.kind === 'ready' ? this._sources.value : [];
     return all.find(s => s.id === this._state.source) ?? null;
   }
+  /** Whether the current source keeps vintages (a store source). */
+  get isStore(): boolean {
+    return this.source?.api === 'store';
+  }
   get flows(): DataflowList | null {
     return this._flows;
   }
@@ -99,13 +109,15 @@ export class DataModel {
 
   /** The `dataops.read` call of the current selection, or null before a flow is chosen. */
   get readCall(): IReadCall | null {
-    const { source, flow, start, end, last } = this._state;
+    const { source, flow, start, end, last, asOf } = this._state;
     const structure = this.readyStructure;
     if (!source || !flow || !structure) {
       return null;
     }
     const flowName = structure.dataflow.name;
-    return { source, flow, flowName, key: this.key, start, end, last };
+    const call = { source, flow, flowName, key: this.key, start, end, last };
+    // Only a store keeps vintages; a saved as_of must not leak into another source's code.
+    return this.isStore && asOf ? { ...call, asOf } : call;
   }
 
   /** The code of `readCall`, or null. */
@@ -165,6 +177,7 @@ export class DataModel {
     this._structure = { kind: 'idle' };
     this.availability.reset();
     this.preview.reset();
+    this.history.reset();
     this.update({ ...EMPTY_STATE, source: id });
     void this._flows.setSearch('');
     if (restoring?.flow) {
@@ -191,10 +204,16 @@ export class DataModel {
             selections: restoring.selections,
             start: restoring.start,
             end: restoring.end,
-            last: restoring.last
+            last: restoring.last,
+            asOf: restoring.asOf
           }
         : {})
     });
+    if (this.isStore) {
+      void this.history.loadVintages(source, flow);
+    } else {
+      this.history.reset();
+    }
     try {
       const value = await fetchStructure(source, flow, this._settings);
       if (ticket !== this._flowTicket) {
@@ -254,6 +273,26 @@ export class DataModel {
     this.update(period);
   }
 
+  /** Read the vintage `asOf` (a name, snapshot id, date or time; '' the latest). */
+  setAsOf(asOf: string): void {
+    this.update({ asOf });
+  }
+
+  /** Trace the revisions of the current selection's series (store sources). */
+  showRevisions(): Promise<void> {
+    const { source, flow, start, end } = this._state;
+    if (!source || !flow || !this.readyStructure) {
+      return Promise.resolve();
+    }
+    return this.history.loadRevisions({
+      source,
+      flow,
+      key: this.key,
+      start,
+      end
+    });
+  }
+
   /** Preview the current selection (at most `seriesLimit` series). */
   runPreview(): Promise<void> {
     const call = this.readCall;
@@ -273,6 +312,7 @@ export class DataModel {
     this._flows?.dispose();
     this.availability.reset();
     this.preview.reset();
+    this.history.reset();
   }
 
   private get readyStructure(): IStructure | null {

@@ -19,6 +19,8 @@ export interface IPreviewRequest extends IPeriod {
   flow: string;
   key: string;
   limit: number;
+  /** A store source's vintage; empty or absent: the latest. */
+  asOf?: string;
 }
 
 /** Runs one preview at a time; a new one or `cancel` aborts the request on its way. */

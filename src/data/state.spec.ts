@@ -38,7 +38,8 @@ describe('Data panel state in the state database', () => {
       selections: { FREQ: ['M'] },
       start: '',
       end: '',
-      last: 0
+      last: 0,
+      asOf: '2026-11 release'
     };
     await saveState(db, state);
     expect(await db.fetch(STATE_KEY)).toEqual(state);
@@ -57,7 +58,8 @@ describe('Data panel state in the state database', () => {
         flow: 'EXR',
         selections: { FREQ: ['M', 7], CURRENCY: 'USD', EXR_TYPE: [] },
         start: null,
-        last: -3
+        last: -3,
+        asOf: 7
       })
     ).toEqual({ ...EMPTY_STATE, flow: 'EXR', selections: { FREQ: ['M'] } });
     expect(sanitizeState('nonsense')).toEqual(EMPTY_STATE);

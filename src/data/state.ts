@@ -6,7 +6,7 @@ import { compactSelections, Selections } from './key';
 /** Key of the Data panel's entry in JupyterLab's state database. */
 export const STATE_KEY = 'jupyterlab-dataops:data';
 
-/** What survives a page reload: the source, the flow and the choices. */
+/** What survives a page reload: the source, the flow, the choices and the vintage. */
 export interface IDataState {
   source: string | null;
   flow: string | null;
@@ -14,6 +14,8 @@ export interface IDataState {
   start: string;
   end: string;
   last: number;
+  /** The vintage of a store source to read (`as_of`): a name, or a date or time; '' the latest. */
+  asOf: string;
 }
 
 /** The state of a panel that was never used. */
@@ -23,7 +25,8 @@ export const EMPTY_STATE: IDataState = {
   selections: {},
   start: '',
   end: '',
-  last: 0
+  last: 0,
+  asOf: ''
 };
 
 /** Keep only well-formed fields of a stored state (an older or edited entry must not break the panel). */
@@ -48,7 +51,8 @@ export function sanitizeState(raw: unknown): IDataState {
     selections: compactSelections(selections),
     start: text(value.start),
     end: text(value.end),
-    last: Number.isInteger(last) && last > 0 ? last : 0
+    last: Number.isInteger(last) && last > 0 ? last : 0,
+    asOf: text(value.asOf).trim()
   };
 }
 

@@ -4,7 +4,7 @@ const PANELS = [
   {
     id: 'jp-dataops-data',
     title: 'Data',
-    status: '7 data sources configured'
+    status: '8 data sources configured'
   },
   {
     id: 'jp-dataops-workflows',

@@ -14,7 +14,9 @@ import { useSignal } from './hooks';
 import { KeyEditor } from './KeyEditor';
 import { PeriodFields } from './PeriodFields';
 import { IPreviewOptions, PreviewSection } from './PreviewSection';
+import { RevisionsView } from './RevisionsView';
 import { SourcePicker } from './SourcePicker';
+import { VintagePicker } from './VintagePicker';
 
 /** Props of `DataPanel`. */
 export interface IDataPanelProps {
@@ -86,12 +88,27 @@ function DataBrowser(props: IDataPanelProps): JSX.Element {
           <Dimensions model={model} structure={structure.value} trans={trans} />
           <KeyEditor model={model} trans={trans} />
           <PeriodFields model={model} trans={trans} />
+          {model.isStore && (
+            <VintagePicker
+              key={`${model.state.source}/${model.state.flow}`}
+              model={model}
+              trans={trans}
+            />
+          )}
           <PreviewSection
             model={model}
             rendermime={props.rendermime}
             options={props.options}
             trans={trans}
           />
+          {model.isStore && (
+            <RevisionsView
+              model={model}
+              rendermime={props.rendermime}
+              options={props.options}
+              trans={trans}
+            />
+          )}
           {code && (
             <CodeActions
               code={code}

@@ -2,6 +2,8 @@ import { IRenderMimeRegistry, MimeModel } from '@jupyterlab/rendermime';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
+import { detachWidget } from './hooks';
+
 import { IChartData } from '../arrow';
 import { VEGALITE_MIME, vegaLiteSpec } from '../chart';
 import { SvgChart } from './SvgChart';
@@ -13,6 +15,8 @@ export interface IPreviewChartProps {
   rendermime: IRenderMimeRegistry | null;
   renderer: 'vega-lite' | 'svg';
   label: string;
+  /** Scale the value axis to the data, not from zero, and mark each point (revisions). */
+  focus?: boolean;
 }
 
 /** A line chart of the preview through JupyterLab's own Vega-Lite renderer, or plain SVG. */
@@ -23,21 +27,26 @@ export function PreviewChart(props: IPreviewChartProps): JSX.Element {
     props.renderer === 'vega-lite' &&
     rendermime !== null &&
     rendermime.mimeTypes.includes(VEGALITE_MIME);
-  React.useEffect(() => {
+  React.useLayoutEffect(() => {
     const node = host.current;
     if (!vega || !node || !rendermime) {
       return;
     }
     const widget = rendermime.createRenderer(VEGALITE_MIME);
-    const spec = vegaLiteSpec(data, node.clientWidth - 24);
+    const spec = vegaLiteSpec(
+      data,
+      node.clientWidth - 24,
+      'OBS_VALUE',
+      props.focus
+    );
     const model = new MimeModel({ data: { [VEGALITE_MIME]: spec } });
     Widget.attach(widget, node);
     void widget.renderModel(model);
     return () => {
-      Widget.detach(widget);
+      detachWidget(widget);
       widget.dispose();
     };
-  }, [data, vega, rendermime]);
+  }, [data, vega, rendermime, props.focus]);
   return (
     <div
       className="jp-DataOps-chart"

@@ -3,6 +3,8 @@ import { MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
+import { detachWidget } from './hooks';
+
 import { IPreview } from '../arrow';
 import { applyTheme, createGrid } from '../grid';
 
@@ -16,7 +18,7 @@ export interface IPreviewGridProps {
 export function PreviewGrid(props: IPreviewGridProps): JSX.Element {
   const host = React.useRef<HTMLDivElement>(null);
   const { preview } = props;
-  React.useEffect(() => {
+  React.useLayoutEffect(() => {
     const node = host.current;
     if (!node) {
       return;
@@ -37,7 +39,7 @@ export function PreviewGrid(props: IPreviewGridProps): JSX.Element {
     return () => {
       resize.disconnect();
       theme.disconnect();
-      Widget.detach(grid);
+      detachWidget(grid);
       grid.dispose();
     };
   }, [preview]);

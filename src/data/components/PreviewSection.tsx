@@ -9,6 +9,7 @@ import { formatDuration } from '../../common/duration';
 import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { PreviewChart } from './PreviewChart';
 import { PreviewGrid } from './PreviewGrid';
+import { vintageSummary } from './VintagePicker';
 
 /** How the preview looks (from the settings). */
 export interface IPreviewOptions {
@@ -102,6 +103,15 @@ function PreviewResult(
           formatDuration(props.elapsedMs / 1000)
         )}
       </div>
+      {info.vintage && (
+        <div className="jp-DataOps-hint jp-DataOps-vintageRead" role="note">
+          {trans.__(
+            'Vintage read: %1 (%2)',
+            info.vintage.tags.join(', ') || trans.__('unnamed'),
+            vintageSummary(info.vintage, trans)
+          )}
+        </div>
+      )}
       {info.truncated && (
         <div className="jp-DataOps-message jp-DataOps-truncated" role="note">
           {trans.__(

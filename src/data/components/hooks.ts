@@ -1,4 +1,6 @@
+import { MessageLoop } from '@lumino/messaging';
 import { ISignal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 /** Re-render the component whenever `signal` fires. */
@@ -24,4 +26,20 @@ export function useDebounced<T>(value: T, delay: number): T {
     return () => clearTimeout(timer);
   }, [value, delay]);
   return settled;
+}
+
+/**
+ * Detach a Lumino widget that a React component attached to its own host node. When the host
+ * already left the page with its parent (React removes the subtree before passive cleanups),
+ * `Widget.detach` would throw: the widget is then only told it was detached.
+ */
+export function detachWidget(widget: Widget): void {
+  if (!widget.isAttached) {
+    return;
+  }
+  if (widget.node.isConnected) {
+    Widget.detach(widget);
+  } else {
+    MessageLoop.sendMessage(widget, Widget.Msg.AfterDetach);
+  }
 }
