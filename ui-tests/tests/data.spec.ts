@@ -63,7 +63,7 @@ test('pick source, flow and codes, preview, then insert and run the code', async
 }) => {
   const panel = await openPanel(page);
   await expect(panel.locator('.jp-DataOps-status')).toHaveText(
-    '7 data sources configured'
+    '8 data sources configured'
   );
   await panel.locator('#jp-DataOps-source').selectOption('SDMX_TEST');
   await expect(panel.locator('.jp-DataOps-reach')).toContainText(
