@@ -257,7 +257,9 @@ def run_reader(reader: str, path: Path, structure: Path, timeout: float) -> dict
             text=True,
             timeout=timeout,
             cwd=REPO,
-            env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+            # A PYTHONPATH given to the bench comes first (e.g. a freshly built dataops_native).
+            env={"PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(REPO)])),
+                 "PATH": "/usr/bin:/bin"},  # fmt: skip
         )
     except subprocess.TimeoutExpired:
         return f"timeout > {timeout:.0f} s"

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from lxml import etree
 
 from dataops.errors import MalformedMessage, NoData, RemoteError, TooLarge
@@ -272,8 +273,7 @@ class GenericTarget(MessageTarget):
             if self.current < 0:
                 raise MalformedMessage(f"{self.info.what} has an observation outside any dataset.")
             if index == 0 and OBS_DIMENSION in batch.table.column_names:
-                names = [self.dim_at_obs if n == OBS_DIMENSION else n for n in batch.table.column_names]
-                batch.table = batch.table.rename_columns(names)
+                batch.table = _named_obs_dimension(batch.table, self.dim_at_obs)
             for key in key_columns:
                 self.key_ids.setdefault(self.dim_at_obs if key == OBS_DIMENSION else key)
             self.b.add_run(self.current, batch)
@@ -348,6 +348,20 @@ class GenericTarget(MessageTarget):
             time = self.dim_at_obs if self.dim_at_obs == TIME_PERIOD else None
         self.info.time_dimension = time
         self.info.dimensions = [k for k in self.key_ids if k != time]
+
+
+def _named_obs_dimension(table: pa.Table, dim: str) -> pa.Table:
+    """``OBS_DIMENSION`` (``ObsDimension`` without an id) renamed ``dim``, merged into a ``dim``
+    column from ``ObsKey`` values if the batch has one (a scanner never gives both in one row);
+    the column stays where the first of them was."""
+    names = table.column_names
+    k = names.index(OBS_DIMENSION)
+    if dim not in names:
+        return table.rename_columns([dim if n == OBS_DIMENSION else n for n in names])
+    i = names.index(dim)
+    merged = pc.coalesce(table.column(i).cast(pa.string()), table.column(k).cast(pa.string()))
+    table = table.set_column(min(i, k), dim, merged)
+    return table.remove_column(max(i, k))
 
 
 TARGETS: dict[MessageFormat, type[MessageTarget]] = {
