@@ -8,7 +8,7 @@
 //! between elements; no column is named twice. The column of an `ObsDimension` without `id` is
 //! `OBS_DIMENSION` (the reader names it after the header's dimension at observation).
 
-use crate::lex::{is, Lexer, Obs, NAME};
+use crate::lex::{is, is_name_start, Lexer, Obs, NAME};
 use crate::rows::{Rows, Template};
 use crate::scan::ObsParser;
 
@@ -23,15 +23,18 @@ pub struct GenericObs {
     /// Positions in the open row of its key values.
     key_at: Vec<usize>,
     template: Template,
+    /// The processing instructions' target, which also starts the names of packed elements.
+    pub pi_target: Vec<u8>,
 }
 
 impl GenericObs {
-    pub fn new(prefixes: Vec<Vec<u8>>) -> GenericObs {
+    pub fn new(prefixes: Vec<Vec<u8>>, pi_target: &[u8]) -> GenericObs {
         GenericObs {
             prefixes,
             keys: Vec::new(),
             key_at: Vec::new(),
             template: Template::default(),
+            pi_target: pi_target.to_vec(),
         }
     }
 }
@@ -167,75 +170,144 @@ impl GenericObs {
     }
 
     /// The `<Value id=".." value=".."/>` elements of an `Attributes` or `ObsKey` element, up to
-    /// its end tag; the byte after it.
+    /// its end tag, placed in the open row; the byte after the end tag.
     #[allow(clippy::too_many_arguments)]
     fn values<'a>(
         &mut self,
         lex: &Lexer<'a>,
         rows: &mut Rows<'a>,
-        mut j: usize,
+        j: usize,
         prefix: &[u8],
         parent: &[u8],
         key: bool,
         placed: &mut usize,
     ) -> Result<usize, Obs> {
         let buf = lex.buf;
-        loop {
-            j = lex.skip_ws(j)?;
-            if buf[j] != b'<' || j + 1 >= buf.len() {
-                return Err(if buf[j] == b'<' { lex.cut() } else { Obs::NotPlain });
-            }
-            let closing = buf[j + 1] == b'/';
-            let (p, name, after) = qname(lex, j + 1 + closing as usize)?;
-            if p != prefix {
-                return Err(Obs::NotPlain);
-            }
-            if closing {
-                let (empty, end) = tag_end(lex, after)?;
-                return if name == parent && !empty {
-                    Ok(end)
-                } else {
-                    Err(Obs::NotPlain)
-                };
-            }
-            if name != b"Value" {
-                return Err(Obs::NotPlain);
-            }
-            let (mut id, mut value, mut k) = (None, None, after);
-            loop {
-                let ws_start = k;
-                k = lex.skip_ws(k)?;
-                if buf[k] == b'/' || buf[k] == b'>' {
-                    break;
-                }
-                if k == ws_start {
-                    return Err(Obs::NotPlain);
-                }
-                let name_end = lex.name(k)?;
-                let (start, end, next) = lex.value(name_end)?;
-                let slot = match &buf[k..name_end] {
-                    b"id" => &mut id,
-                    b"value" => &mut value,
-                    _ => return Err(Obs::NotPlain),
-                };
-                if slot.replace((start, end)).is_some() {
-                    return Err(Obs::NotPlain);
-                }
-                k = next;
-            }
-            let (empty, next) = tag_end(lex, k)?;
-            let (Some((s, e)), Some((start, end)), true) = (id, value, empty) else {
-                return Err(Obs::NotPlain);
-            };
+        let key_at = &mut self.key_at;
+        value_list(lex, j, prefix, parent, |(s, e), (start, end)| {
             if s == e || !rows.place(None, &buf[s..e], start, end) {
-                return Err(Obs::NotPlain);
+                return false;
             }
             if key {
-                self.key_at.push(*placed);
+                key_at.push(*placed);
             }
             *placed += 1;
-            j = next;
+            true
+        })
+    }
+
+    /// A series' `SeriesKey` or `Attributes` element at `lt` (name ending at `j`) written as one
+    /// empty element whose attributes are the values (`<{target}-SeriesKey FREQ="M" .../>`, as
+    /// many line breaks), so that the parser hands them over in one call.
+    fn packed(&self, lex: &Lexer, lt: usize, prefix: &[u8], name: &[u8], j: usize) -> Obs {
+        let buf = lex.buf;
+        if !prefix.is_empty() && !self.prefixes.iter().any(|p| p == prefix) {
+            return Obs::NotPlain;
         }
+        let mut out = Vec::with_capacity(256);
+        out.push(b'<');
+        out.extend_from_slice(&self.pi_target);
+        out.push(b'-');
+        out.extend_from_slice(name);
+        let mut seen: Vec<&[u8]> = Vec::new();
+        let result = tag_end(lex, j).and_then(|(empty, after)| {
+            if empty {
+                return Err(Obs::NotPlain);
+            }
+            value_list(lex, after, prefix, name, |(s, e), (start, end)| {
+                let id = &buf[s..e];
+                // Only ids that are XML names of their own (and not the parser's `xml...`) become attributes.
+                let named = !id.is_empty()
+                    && is_name_start(id[0])
+                    && id.iter().all(|&b| is(b, NAME))
+                    && !id.to_ascii_lowercase().starts_with(b"xml")
+                    && !seen.contains(&id);
+                if !named {
+                    return false;
+                }
+                seen.push(id);
+                let quote = if buf[start..end].contains(&b'"') { b'\'' } else { b'"' };
+                out.push(b' ');
+                out.extend_from_slice(id);
+                out.extend_from_slice(&[b'=', quote]);
+                out.extend_from_slice(&buf[start..end]);
+                out.push(quote);
+                true
+            })
+        });
+        match result {
+            Ok(end) => {
+                let lines = memchr::memchr_iter(b'\n', &buf[lt..end]).count();
+                out.resize(out.len() + lines, b'\n');
+                out.extend_from_slice(b"/>");
+                Obs::Replaced(end, out)
+            }
+            Err(obs) => obs,
+        }
+    }
+}
+
+/// The `<Value id=".." value=".."/>` elements from `j` up to `parent`'s end tag, each handed to
+/// `each` as (id span, value span) (false: not plain); the byte after the end tag.
+fn value_list(
+    lex: &Lexer,
+    mut j: usize,
+    prefix: &[u8],
+    parent: &[u8],
+    mut each: impl FnMut((usize, usize), (usize, usize)) -> bool,
+) -> Result<usize, Obs> {
+    let buf = lex.buf;
+    loop {
+        j = lex.skip_ws(j)?;
+        if buf[j] != b'<' || j + 1 >= buf.len() {
+            return Err(if buf[j] == b'<' { lex.cut() } else { Obs::NotPlain });
+        }
+        let closing = buf[j + 1] == b'/';
+        let (p, name, after) = qname(lex, j + 1 + closing as usize)?;
+        if p != prefix {
+            return Err(Obs::NotPlain);
+        }
+        if closing {
+            let (empty, end) = tag_end(lex, after)?;
+            return if name == parent && !empty {
+                Ok(end)
+            } else {
+                Err(Obs::NotPlain)
+            };
+        }
+        if name != b"Value" {
+            return Err(Obs::NotPlain);
+        }
+        let (mut id, mut value, mut k) = (None, None, after);
+        loop {
+            let ws_start = k;
+            k = lex.skip_ws(k)?;
+            if buf[k] == b'/' || buf[k] == b'>' {
+                break;
+            }
+            if k == ws_start {
+                return Err(Obs::NotPlain);
+            }
+            let name_end = lex.name(k)?;
+            let (start, end, next) = lex.value(name_end)?;
+            let slot = match &buf[k..name_end] {
+                b"id" => &mut id,
+                b"value" => &mut value,
+                _ => return Err(Obs::NotPlain),
+            };
+            if slot.replace((start, end)).is_some() {
+                return Err(Obs::NotPlain);
+            }
+            k = next;
+        }
+        let (empty, next) = tag_end(lex, k)?;
+        let (Some(id), Some(value), true) = (id, value, empty) else {
+            return Err(Obs::NotPlain);
+        };
+        if !each(id, value) {
+            return Err(Obs::NotPlain);
+        }
+        j = next;
     }
 }
 
@@ -263,7 +335,12 @@ impl<'a> ObsParser<'a> for GenericObs {
         if j >= buf.len() {
             return (!lex.last).then_some(Obs::Incomplete); // the name may go on in the next chunk
         }
-        if &buf[local_start..j] != b"Obs" {
+        let local = &buf[local_start..j];
+        if local == b"SeriesKey" || local == b"Attributes" {
+            let prefix = &buf[lt + 1..local_start.saturating_sub(1).max(lt + 1)];
+            return Some(self.packed(lex, lt, prefix, local, j));
+        }
+        if local != b"Obs" {
             return None;
         }
         rows.begin();

@@ -12,6 +12,8 @@ pub enum Obs {
     NotPlain,
     /// Cut by the chunk's end: scanned again with the next chunk.
     Incomplete,
+    /// Not an observation, but markup to write differently: its end and its new bytes.
+    Replaced(usize, Vec<u8>),
 }
 
 const WS: u8 = 1;

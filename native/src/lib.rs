@@ -147,7 +147,7 @@ fn scan_generic_runs<'py>(
     let prefixes = prefixes.into_iter().map(String::into_bytes).collect();
     let (result, keys) = py.allow_threads(|| {
         let mut rows = rows::Rows::new(buf, &wanted);
-        let mut parser = generic_obs::GenericObs::new(prefixes);
+        let mut parser = generic_obs::GenericObs::new(prefixes, target);
         let result = scan::scan(buf, last, target, first_run, &mut parser, &mut rows);
         (result, parser.keys)
     });

@@ -63,6 +63,14 @@ impl Emitter<'_, '_> {
     }
 }
 
+impl Emitter<'_, '_> {
+    fn replace(&mut self, start: usize, end: usize, bytes: &[u8]) {
+        self.out.extend_from_slice(&self.buf[self.emitted..start]);
+        self.out.extend_from_slice(bytes);
+        self.emitted = end;
+    }
+}
+
 /// Scan one chunk (`last`: no more bytes follow) with `parser`, into `rows`. Run ids start at `first_run`.
 pub fn scan<'a>(
     buf: &'a [u8],
@@ -137,6 +145,12 @@ pub fn scan<'a>(
                 continue;
             }
             Some(Obs::Incomplete) => break lt,
+            Some(Obs::Replaced(end, bytes)) => {
+                emit.close(&mut run);
+                emit.replace(lt, end, &bytes);
+                i = end;
+                continue;
+            }
             Some(Obs::NotPlain) => {
                 emit.close(&mut run);
                 let next = first_run + emit.counts.len();

@@ -8,6 +8,10 @@ everything else. What "plain" means is written at the top of ``native/src/generi
 among other things every element of a block must carry a namespace prefix the message's root
 element declares, so that lxml would have accepted the block's names.
 
+A series' ``SeriesKey`` and ``Attributes`` elements are packed into one element each, the values
+becoming its XML attributes, so that lxml hands a series' values over in one call instead of two
+per value (`packed_tags` names them; ids that are no XML names leave the element as it was).
+
 Each run also names its key columns (``ObsDimension`` and ``ObsKey`` values), those first met in
 or before it, so that the table lists the dimensions in the order lxml would meet them.
 """
@@ -76,6 +80,8 @@ class NativeGenericScanner:
         """``gather`` and ``split_at`` as for `NativeObsScanner`."""
         self._chunks = _GenericChunks(gather=gather, split_at=split_at)
         self.pi_target = self._chunks.pi_target
+        # Series keys and attributes the scanner packs into one element each (generic_obs.rs).
+        self.packed_tags = {f"{self.pi_target}-{name}": name for name in ("SeriesKey", "Attributes")}
         self._head: bytes | None = b""  # the message's first bytes until the root's prefixes are known
 
     def feed(self, chunk: bytes) -> bytes:

@@ -83,9 +83,18 @@ class TableBuilder:
         idx = self.n_series
         self.n_series += 1
         self.real_series += real
-        for key, value in values.items():
-            self.set_series(idx, key, value)
+        self.update_series(idx, values)
         return idx
+
+    def update_series(self, idx: int, values: dict[str, str]) -> None:
+        """Set several series-level values of the last series opened (``idx``)."""
+        series = self.series
+        for key, value in values.items():
+            col = series.get(key)
+            if col is not None and len(col) == idx:
+                col.append(value)  # the usual case: every series has this key
+            else:
+                self.set_series(idx, key, value)
 
     def set_series(self, idx: int, key: str, value: str | None) -> None:
         """Set one series-level value (a key value or an attribute) of series ``idx``."""

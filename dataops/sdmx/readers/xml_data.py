@@ -266,6 +266,7 @@ class GenericTarget(MessageTarget):
         self.group: tuple[dict[str, str], dict[str, str]] | None = None
         self.key_ids: dict[str, None] = {}
         self.scanner: GenericScanner | None = None
+        self.packed: dict[str, str] = {}  # the scanner's packed_tags
 
     def pi(self, target: str, data: str) -> None:
         if self.scanner is not None and target == self.scanner.pi_target:
@@ -279,8 +280,13 @@ class GenericTarget(MessageTarget):
             self.b.add_run(self.current, batch)
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        name = local(tag)
         stack = self.stack
+        packed = self.packed.get(tag)
+        if packed is not None:
+            self.values(packed, stack[-1] if stack else "", attrib)
+            stack.append(packed)
+            return
+        name = local(tag)
         if name == "Value":
             self.value(stack[-1], stack[-2] if len(stack) > 1 else "", attrib)
         elif name == "Obs":
@@ -309,6 +315,17 @@ class GenericTarget(MessageTarget):
         if self.obs is None:
             raise MalformedMessage(f"{self.info.what} has a <{name}> outside any observation.")
         return self.obs
+
+    def values(self, parent: str, grand: str, values: dict[str, str]) -> None:
+        """The values of a packed ``SeriesKey`` or ``Attributes`` element (see `GenericScanner`)."""
+        if self.obs is None and (parent == "SeriesKey" or grand == "Series"):
+            if parent == "SeriesKey":
+                for vid in values:
+                    self.key_ids.setdefault(vid)
+            self.b.update_series(self.current, values)
+            return
+        for vid, val in values.items():
+            self.value(parent, grand, {"id": vid, "value": val})
 
     def value(self, parent: str, grand: str, attrib: dict[str, str]) -> None:
         vid, val = attrib.get("id"), attrib.get("value", "").replace("&#38;", "&")
@@ -395,6 +412,7 @@ def read_xml_data(
         scanner = target.scanner = obs_scanner
     elif isinstance(target, GenericTarget) and generic_scanner is not None:
         scanner = target.scanner = generic_scanner
+        target.packed = generic_scanner.packed_tags
     try:
         if scanner is None:
             for chunk in chunks:

@@ -68,6 +68,14 @@ def _obs(rnd: random.Random, p: str, period: int, flat: bool) -> str:
     return f"<{p}:Obs{rnd.choice(['', '', ' '])}>" + "".join(ws() + part for part in parts) + f"{ws()}</{p}:Obs>"
 
 
+def _values(rnd: random.Random) -> str:
+    """Series, group or dataset attributes; some ids are no XML names, or repeat."""
+    ids = rnd.sample(["TITLE", "UNIT", "DECIMALS", "x@y", "xmlns", "A.B", "TITLE", "é"], rnd.randint(0, 4))
+    return "".join(
+        f"{rnd.choice(SPACE)}<g:Value{_attrs(rnd, [('id', i), ('value', rnd.choice(VALUES))])}/>" for i in ids
+    )
+
+
 def _message(seed: int) -> bytes:
     rnd = random.Random(seed)
     flat = rnd.random() < 0.25
@@ -75,10 +83,19 @@ def _message(seed: int) -> bytes:
     p2 = rnd.choice(["h", ""])
     head = HEAD.format(ns=NS.format(p="g"), ns2=NS.format(p=p2) if p2 else "", dim="AllDimensions" if flat else "TIME_PERIOD")
     parts = [head]
+    if rnd.random() < 0.3:
+        parts.append(f"<g:Attributes>{_values(rnd)}</g:Attributes>\n")  # dataset attributes
+    if rnd.random() < 0.3:
+        key = '<g:GroupKey><g:Value id="CURRENCY" value="C1"/></g:GroupKey>'
+        parts.append(f'<g:Group type="G">{key}<g:Attributes>{_values(rnd)}</g:Attributes></g:Group>\n')
     period = 0
     for s in range(rnd.randint(1, 5)):
         if not flat:
             key = f'<g:SeriesKey><g:Value id="FREQ" value="M"/><g:Value id="CURRENCY" value="C{s}"/></g:SeriesKey>'
+            if rnd.random() < 0.2:
+                key = key.replace("<g:Value", "\n <g:Value")
+            if rnd.random() < 0.7:
+                key += f"{rnd.choice(SPACE)}<g:Attributes>{_values(rnd)}</g:Attributes>"
             parts.append(f"<g:Series>{key}{rnd.choice(['', chr(10)])}")
         for _ in range(rnd.randint(0, 30)):
             period += 1
