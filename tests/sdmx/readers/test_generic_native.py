@@ -65,7 +65,9 @@ def _obs(rnd: random.Random, p: str, period: int, flat: bool) -> str:
         parts.append(f'<{p}:ObsDimension value="{period}" extra="1"/>')
     elif odd < 0.05:
         parts.append(f'<{p}:Attributes><{p}:Value id="OBS_STATUS" value="B"></{p}:Value></{p}:Attributes>')
-    return f"<{p}:Obs{rnd.choice(['', '', ' '])}>" + "".join(ws() + part for part in parts) + f"{ws()}</{p}:Obs>"
+    return (
+        f"<{p}:Obs{rnd.choice(['', '', ' '])}>" + "".join(ws() + part for part in parts) + f"{ws()}</{p}:Obs>"
+    )
 
 
 def _values(rnd: random.Random) -> str:
@@ -81,7 +83,9 @@ def _message(seed: int) -> bytes:
     flat = rnd.random() < 0.25
     # Another declared prefix for the same namespace (lxml reads both alike); sometimes none.
     p2 = rnd.choice(["h", ""])
-    head = HEAD.format(ns=NS.format(p="g"), ns2=NS.format(p=p2) if p2 else "", dim="AllDimensions" if flat else "TIME_PERIOD")
+    head = HEAD.format(
+        ns=NS.format(p="g"), ns2=NS.format(p=p2) if p2 else "", dim="AllDimensions" if flat else "TIME_PERIOD"
+    )
     parts = [head]
     if rnd.random() < 0.3:
         parts.append(f"<g:Attributes>{_values(rnd)}</g:Attributes>\n")  # dataset attributes
@@ -106,7 +110,7 @@ def _message(seed: int) -> bytes:
             if extra < 0.03:
                 parts.append(f'<!-- <g:Obs><g:ObsValue value="{period}"/></g:Obs> -->\n')
             elif extra < 0.05:
-                parts.append(f"<?pi <g:Obs> ?>")
+                parts.append("<?pi <g:Obs> ?>")
             elif extra < 0.06:
                 parts.append("<![CDATA[ <g:Obs></g:Obs> ]]>")
         if not flat:

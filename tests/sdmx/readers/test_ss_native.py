@@ -8,11 +8,10 @@ import pytest
 
 from dataops.errors import MalformedMessage
 from dataops.sdmx.media import MessageFormat
-from dataops.sdmx.readers import ss_native
+from dataops.sdmx.readers import ss_native, table_metadata
 from dataops.sdmx.readers.native_columns import native_installed
 from dataops.sdmx.readers.paths import ReadPath, Tuning, choose_path, read_message
 from dataops.sdmx.readers.source import InputKind
-from dataops.sdmx.readers import table_metadata
 from tests.sdmx.readers.ss_message import HEAD, HEAD_30, TAIL, read, regular_message
 
 pytestmark = pytest.mark.timeout(120)
