@@ -39,10 +39,15 @@ def plain(attrib: dict[str, str]) -> dict[str, str]:
     Without entity resolution libxml2 hands over an escaped ``&`` in an attribute value as the
     five characters ``&#38;`` (and every ``&`` that way), so replacing them back is exact.
     """
-    out = {k: v for k, v in attrib.items() if k[0] != "{"}
-    for k, v in out.items():
-        if "&#38;" in v:
-            out[k] = v.replace("&#38;", "&")
+    # Joined, the names and values are searched at C speed: the usual element has neither.
+    if "{" in "".join(attrib):
+        out = {k: v for k, v in attrib.items() if k[0] != "{"}
+    else:
+        out = dict(attrib)
+    if "&#38;" in "".join(out.values()):
+        for k, v in out.items():
+            if "&#38;" in v:
+                out[k] = v.replace("&#38;", "&")
     return out
 
 
@@ -206,7 +211,9 @@ class StructureSpecificTarget(MessageTarget):
             values = plain(attrib)
             if not self.series_cols:
                 self.series_cols = list(values)
-            self.current = self.b.new_series({**self.dataset_values, **values})
+            self.current = self.b.new_series(
+                {**self.dataset_values, **values} if self.dataset_values else values
+            )
         elif tag == "Group":
             self.raw_groups.append(plain(attrib))
         elif not self.root_seen:
