@@ -119,16 +119,30 @@ def _message(seed: int) -> bytes:
     return "".join(parts).encode()
 
 
-def read(data: bytes, *, fast: bool, chunk: int, tuning: Tuning | None = None):
+PATHS = {"native": "native-generic-xml", "pyarrow": "pyarrow-generic-xml", "lxml": "lxml"}
+
+
+def read(data: bytes, *, fast: bool, chunk: int, tuning: Tuning | None = None, engine: str = "native"):
+    """``data`` in chunks of ``chunk`` bytes, read by ``engine``'s generic scanner (or lxml alone)."""
+    engine = engine if fast else "lxml"
     chunks = iter([data[i : i + chunk] for i in range(0, len(data), chunk)])
-    table = read_message(chunks, engine="native" if fast else "lxml", tuning=tuning)
-    assert table_metadata(table)["read_path"] == ("native-generic-xml" if fast else "lxml")
+    table = read_message(chunks, engine=engine, tuning=tuning)
+    assert table_metadata(table)["read_path"] == PATHS[engine]
     return table
 
 
 @pytest.mark.parametrize("split_at", [1 << 18, 40])
 @pytest.mark.parametrize("seed", range(40))
 def test_random_generic_messages_read_as_lxml_reads_them_at_any_chunk_size(seed, split_at):
+    _same_as_lxml(seed, split_at, "native")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_generic_messages_read_by_the_pyarrow_path_as_lxml_reads_them(seed):
+    _same_as_lxml(seed, 1 << 18, "pyarrow")
+
+
+def _same_as_lxml(seed: int, split_at: int, engine: str) -> None:
     # split_at=40: nearly every chunk is scanned in two halves; gather=1: every chunk on its own.
     tuning = Tuning(gather=1, split_at=split_at)
     data = _message(seed)
@@ -136,12 +150,12 @@ def test_random_generic_messages_read_as_lxml_reads_them_at_any_chunk_size(seed,
         slow = read(data, fast=False, chunk=1 << 20)
     except MalformedMessage as exc:  # e.g. "x1" as a value, or no observation at all
         with pytest.raises(MalformedMessage) as fast_exc:
-            read(data, fast=True, chunk=97, tuning=tuning)
+            read(data, fast=True, chunk=97, tuning=tuning, engine=engine)
         assert type(fast_exc.value) is type(exc)
         return
     rnd = random.Random(seed)
     for chunk in [1, rnd.randint(2, 50), rnd.randint(51, 500), 1 << 20]:
-        assert read(data, fast=True, chunk=chunk, tuning=tuning).equals(slow), (seed, chunk)
+        assert read(data, fast=True, chunk=chunk, tuning=tuning, engine=engine).equals(slow), (seed, chunk)
 
 
 def test_regular_runs_leave_no_observation_for_lxml_and_keep_line_numbers():
