@@ -14,7 +14,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
-use columns::{floats_bytes, narrow_indices, offsets_bytes, Column, Kind, Values};
+use columns::{le_bytes, narrow_indices, Column, Kind, Values};
 
 fn column_dict<'py>(py: Python<'py>, column: &Column) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
@@ -25,11 +25,21 @@ fn column_dict<'py>(py: Python<'py>, column: &Column) -> PyResult<Bound<'py, PyD
     match &column.values {
         Values::Float(values) => {
             d.set_item("kind", "float")?;
-            d.set_item("values", PyBytes::new(py, &floats_bytes(values)))?;
+            d.set_item("values", PyBytes::new(py, &le_bytes(values)))?;
         }
-        Values::Text { offsets, data } => {
+        Values::Text {
+            offsets,
+            data,
+            large: true,
+        } => {
+            d.set_item("kind", "large_string")?;
+            d.set_item("offsets", PyBytes::new(py, &le_bytes(offsets)))?;
+            d.set_item("data", PyBytes::new(py, data))?;
+        }
+        Values::Text { offsets, data, .. } => {
+            let narrow: Vec<i32> = offsets.iter().map(|&o| o as i32).collect();
             d.set_item("kind", "string")?;
-            d.set_item("offsets", PyBytes::new(py, &offsets_bytes(offsets)))?;
+            d.set_item("offsets", PyBytes::new(py, &le_bytes(&narrow)))?;
             d.set_item("data", PyBytes::new(py, data))?;
         }
         Values::Dictionary {
@@ -44,7 +54,7 @@ fn column_dict<'py>(py: Python<'py>, column: &Column) -> PyResult<Bound<'py, PyD
             d.set_item("index_width", width)?;
             d.set_item("indices", PyBytes::new(py, &bytes))?;
             d.set_item("dictionary_length", lookup.len())?;
-            d.set_item("offsets", PyBytes::new(py, &offsets_bytes(offsets)))?;
+            d.set_item("offsets", PyBytes::new(py, &le_bytes(offsets)))?;
             d.set_item("data", PyBytes::new(py, data))?;
         }
     }
@@ -164,6 +174,7 @@ fn kind_of(name: &str) -> PyResult<Kind> {
     match name {
         "float" => Ok(Kind::Float),
         "string" => Ok(Kind::Text),
+        "large_string" => Ok(Kind::LargeText),
         "dictionary" => Ok(Kind::Dictionary),
         other => Err(PyValueError::new_err(format!(
             "unknown column kind {other:?}"

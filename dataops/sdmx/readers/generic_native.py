@@ -26,7 +26,7 @@ from dataops.sdmx.readers.native_columns import dataops_native
 from dataops.sdmx.readers.runs import OBS_DIMENSION, RunBatch
 from dataops.sdmx.readers.ss_native import GATHER, SPLIT_AT, NativeObsScanner, batches
 
-KINDS = {"OBS_VALUE": "float", "TIME_PERIOD": "string", OBS_DIMENSION: "string"}
+KINDS = {"OBS_VALUE": "float", "TIME_PERIOD": "large_string", OBS_DIMENSION: "large_string"}
 _OBS_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?Obs>")
 _SKIPPED = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.S)
 _ROOT = re.compile(rb"<(?![!?])[^>]*>")

@@ -20,6 +20,7 @@ def native_installed() -> bool:
 
 
 _INDEX_TYPES = {1: pa.int8(), 2: pa.int16(), 4: pa.int32()}
+_TEXT_TYPES = {"string": pa.string(), "large_string": pa.large_string()}
 
 
 def array_of(column: dict) -> pa.Array:
@@ -29,9 +30,9 @@ def array_of(column: dict) -> pa.Array:
     kind = column["kind"]
     if kind == "float":
         return pa.Array.from_buffers(pa.float64(), n, [validity, pa.py_buffer(column["values"])], nulls)
-    if kind == "string":
+    if kind in ("string", "large_string"):
         buffers = [validity, pa.py_buffer(column["offsets"]), pa.py_buffer(column["data"])]
-        return pa.Array.from_buffers(pa.string(), n, buffers, nulls)
+        return pa.Array.from_buffers(_TEXT_TYPES[kind], n, buffers, nulls)
     dictionary = pa.Array.from_buffers(
         pa.string(),
         column["dictionary_length"],

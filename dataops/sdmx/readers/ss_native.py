@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from dataops.sdmx.readers.native_columns import array_of, dataops_native
 from dataops.sdmx.readers.runs import RunBatch, parse_pool
 
-KINDS = {"OBS_VALUE": "float", "TIME_PERIOD": "string"}
+KINDS = {"OBS_VALUE": "float", "TIME_PERIOD": "large_string"}
 SPLIT_AT = 1 << 18  # chunks at least this long are scanned in two halves at once
 GATHER = 4 << 20  # bytes gathered from the input's chunks per scan (fewer, larger steps)
 
