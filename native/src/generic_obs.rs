@@ -80,7 +80,11 @@ impl GenericObs {
         loop {
             j = lex.skip_ws(j)?;
             if buf[j] != b'<' || j + 1 >= buf.len() {
-                return Err(if buf[j] == b'<' { lex.cut() } else { Obs::NotPlain });
+                return Err(if buf[j] == b'<' {
+                    lex.cut()
+                } else {
+                    Obs::NotPlain
+                });
             }
             let closing = buf[j + 1] == b'/';
             let (p, name, after) = qname(lex, j + 1 + closing as usize)?;
@@ -226,7 +230,11 @@ impl GenericObs {
                     return false;
                 }
                 seen.push(id);
-                let quote = if buf[start..end].contains(&b'"') { b'\'' } else { b'"' };
+                let quote = if buf[start..end].contains(&b'"') {
+                    b'\''
+                } else {
+                    b'"'
+                };
                 out.push(b' ');
                 out.extend_from_slice(id);
                 out.extend_from_slice(&[b'=', quote]);
@@ -260,7 +268,11 @@ fn value_list(
     loop {
         j = lex.skip_ws(j)?;
         if buf[j] != b'<' || j + 1 >= buf.len() {
-            return Err(if buf[j] == b'<' { lex.cut() } else { Obs::NotPlain });
+            return Err(if buf[j] == b'<' {
+                lex.cut()
+            } else {
+                Obs::NotPlain
+            });
         }
         let closing = buf[j + 1] == b'/';
         let (p, name, after) = qname(lex, j + 1 + closing as usize)?;

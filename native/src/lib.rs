@@ -127,7 +127,14 @@ fn scan_obs_runs<'py>(
     let target = pi_target.as_bytes();
     let result = py.allow_threads(|| {
         let mut rows = rows::Rows::new(buf, &wanted);
-        scan::scan(buf, last, target, first_run, &mut ss_obs::SsObs::default(), &mut rows)
+        scan::scan(
+            buf,
+            last,
+            target,
+            first_run,
+            &mut ss_obs::SsObs::default(),
+            &mut rows,
+        )
     });
     scan_dict(py, &result, first_run)
 }

@@ -55,11 +55,21 @@ impl<'a> Rows<'a> {
 
     /// Note one value of the open row: false when the row cannot be kept (a name given twice,
     /// text that is no number in a float column).
-    pub fn place(&mut self, known: Option<usize>, name: &'a [u8], start: usize, end: usize) -> bool {
+    pub fn place(
+        &mut self,
+        known: Option<usize>,
+        name: &'a [u8],
+        start: usize,
+        end: usize,
+    ) -> bool {
         let column = known.or_else(|| {
             let g = self.guesses.get(self.found.len()).copied();
             g.filter(|&g| same(self.columns[g].name.as_bytes(), name))
-                .or_else(|| self.columns.iter().position(|c| same(c.name.as_bytes(), name)))
+                .or_else(|| {
+                    self.columns
+                        .iter()
+                        .position(|c| same(c.name.as_bytes(), name))
+                })
         });
         let value = &self.buf[start..end];
         let float = match column {

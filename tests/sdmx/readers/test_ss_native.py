@@ -131,19 +131,20 @@ def test_characters_xml_refuses_are_refused_on_both_paths():
             read(data, fast=True, chunk=1 << 20)
 
 
+@pytest.mark.parametrize("engine", ["native", "pyarrow"])
 @pytest.mark.parametrize("seed", range(20))
-def test_random_sdmx_ml_30_messages_read_as_lxml_reads_them(seed):
+def test_random_sdmx_ml_30_messages_read_as_lxml_reads_them(seed, engine):
     data = _message(seed, HEAD_30)
     tuning = Tuning(gather=1, split_at=40)
     try:
         slow = read(data, fast=False, chunk=1 << 20)
     except MalformedMessage as exc:
         with pytest.raises(MalformedMessage) as fast_exc:
-            read(data, fast=True, chunk=97, tuning=tuning)
+            read(data, fast=True, chunk=97, tuning=tuning, engine=engine)
         assert type(fast_exc.value) is type(exc)
         return
-    fast = read(data, fast=True, chunk=random.Random(seed).randint(2, 500), tuning=tuning)
-    assert table_metadata(fast)["read_path"] == "native-xml"
+    fast = read(data, fast=True, chunk=random.Random(seed).randint(2, 500), tuning=tuning, engine=engine)
+    assert table_metadata(fast)["read_path"] == f"{engine}-xml"
     assert table_metadata(fast)["actions"] == ["Replace"]
     assert fast.equals(slow)
 
