@@ -1,11 +1,11 @@
 """The compiled fast path for structure-specific XML (the `dataops_native` extension, built from ``native/``).
 
 `dataops_native.scan_obs_runs` finds runs of plain ``<Obs .../>`` elements in a chunk, reads their
-attributes straight into Arrow buffers (float64 ``OBS_VALUE``, string ``TIME_PERIOD``, dictionaries
-for the rest) and replaces each run by a processing instruction, exactly as `ss_fast.ObsRunScanner`
+attributes straight into Arrow buffers (float64 ``OBS_VALUE``, large_string ``TIME_PERIOD``, the type
+the table keeps, dictionaries for the rest) and replaces each run by a processing instruction, exactly as `ss_fast.ObsRunScanner`
 does with pyarrow's CSV reader: lxml still parses everything else, so the document is checked as a
 whole and line numbers stay true. What "plain" means, and so what is left to lxml, is written at the
-top of ``native/src/scan.rs``.
+top of ``native/src/ss_obs.rs`` and ``native/src/lex.rs``.
 
 Chunk n is scanned on a worker thread (without the GIL) while lxml parses chunk n - 1's output.
 Where the extension is not installed, `ss_fast.ObsRunScanner` reads the same messages to the same
