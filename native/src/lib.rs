@@ -105,7 +105,7 @@ fn scan_dict<'py>(
 
 /// Scan one chunk of a structure-specific message for runs of plain `<Obs/>` elements.
 ///
-/// Only `buf[start:end]` is scanned (`consumed` counts from `start`). `kinds` maps attribute names to "float" or "string" (others become dictionaries). Returns a
+/// Only `buf[start:end]` is scanned (`consumed` counts from `start`). `kinds` maps attribute names to "float", "string" or "large_string" (others become dictionaries). Returns a
 /// dict: `out` (the chunk with runs replaced by `<?pi_target id ...?>`), `consumed`,
 /// `passthrough`, `counts` (observations per run), `breaks` (run indices that start a new batch:
 /// an observation left to lxml comes before them) and `columns` (Arrow buffers per attribute).
