@@ -289,6 +289,8 @@ class GenericTarget(MessageTarget):
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         stack = self.stack
         packed = self.packed.get(tag)
+        if packed is None and tag[0] == "{":  # a default namespace declared below the root
+            packed = self.packed.get(local(tag))
         if packed is not None:
             self.values(packed, stack[-1] if stack else "", attrib)
             stack.append(packed)

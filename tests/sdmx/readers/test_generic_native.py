@@ -10,6 +10,7 @@ from dataops.errors import MalformedMessage
 from dataops.sdmx.readers import table_metadata
 from dataops.sdmx.readers.generic_native import NativeGenericScanner, root_prefixes
 from dataops.sdmx.readers.paths import Tuning, read_message
+from dataops.sdmx.readers.source import HEAD as HEAD_SIZE
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -211,3 +212,19 @@ def test_real_generic_messages_read_as_lxml_reads_them(samples, sample):
     slow = read(data, fast=False, chunk=1 << 20)
     for chunk in [7, 1000, 1 << 20]:
         assert read(data, fast=True, chunk=chunk, tuning=Tuning(gather=1, split_at=40)).equals(slow)
+
+
+def test_series_values_survive_a_default_namespace_declared_below_the_root():
+    head = HEAD.format(ns=NS.format(p="g"), ns2="", dim="TIME_PERIOD")
+    # Past the first 64 KB, where the reader no longer looks for default namespaces.
+    padding = "<!-- " + "x" * HEAD_SIZE + " -->\n"
+    head = head.replace("<message:DataSet>", padding + '<message:DataSet xmlns="urn:x">')
+    body = (
+        '<g:Series><g:SeriesKey><g:Value id="CURRENCY" value="USD"/></g:SeriesKey>'
+        '<g:Attributes><g:Value id="TITLE" value="t"/></g:Attributes>\n'
+        '<g:Obs><g:ObsDimension value="2024-01"/><g:ObsValue value="1"/></g:Obs>\n</g:Series>\n'
+    )
+    data = (head + body + TAIL).encode()
+    fast = read(data, fast=True, chunk=1 << 20)
+    assert fast.equals(read(data, fast=False, chunk=1 << 20))
+    assert fast.column("TITLE").to_pylist() == ["t"] and fast.column("CURRENCY").to_pylist() == ["USD"]
