@@ -12,6 +12,9 @@ try:
     import dataops_native
 except ImportError:  # pragma: no cover - depends on how the package was installed
     dataops_native = None
+if dataops_native is not None and not hasattr(dataops_native, "scan_generic_runs"):
+    # Built from an older native/ (its kinds and functions differ): read as without it.
+    dataops_native = None
 
 
 def native_installed() -> bool:
