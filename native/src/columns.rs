@@ -1,6 +1,7 @@
 //! Arrow-layout column builders for observation attributes: float64, UTF-8 strings, dictionaries.
 //!
-//! Buffers follow the Arrow columnar format (little-endian values, int32 offsets, a validity
+//! Buffers follow the Arrow columnar format (little-endian values, int64 offsets for text (Arrow's
+//! large_string, the type pandas keeps its text in), int32 for dictionaries, a validity
 //! bitmap with bit i set when row i has a value), so Python wraps them with
 //! `pyarrow.Array.from_buffers` without copying or re-validating.
 
@@ -11,7 +12,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Float,
+    /// Text with int32 offsets (Arrow's string).
     Text,
+    /// Text with int64 offsets (Arrow's large_string, the type pandas keeps its text in).
+    LargeText,
     Dictionary,
 }
 
@@ -42,8 +46,9 @@ impl Hasher for Fnv {
 pub enum Values {
     Float(Vec<f64>),
     Text {
-        offsets: Vec<i32>,
+        offsets: Vec<i64>,
         data: Vec<u8>,
+        large: bool,
     },
     Dictionary {
         indices: Vec<u32>,
@@ -70,12 +75,13 @@ impl Column {
     pub fn new(name: String, kind: Kind, rows: usize, expected: usize) -> Column {
         let values = match kind {
             Kind::Float => Values::Float(Vec::with_capacity(expected)),
-            Kind::Text => {
+            Kind::Text | Kind::LargeText => {
                 let mut offsets = Vec::with_capacity(expected + 1);
                 offsets.push(0);
                 Values::Text {
                     offsets,
                     data: Vec::with_capacity(expected * 8),
+                    large: kind == Kind::LargeText,
                 }
             }
             Kind::Dictionary => Values::Dictionary {
@@ -103,7 +109,8 @@ impl Column {
     pub fn kind(&self) -> Kind {
         match self.values {
             Values::Float(_) => Kind::Float,
-            Values::Text { .. } => Kind::Text,
+            Values::Text { large: false, .. } => Kind::Text,
+            Values::Text { large: true, .. } => Kind::LargeText,
             Values::Dictionary { .. } => Kind::Dictionary,
         }
     }
@@ -138,7 +145,7 @@ impl Column {
     pub fn push_null(&mut self) {
         match &mut self.values {
             Values::Float(v) => v.push(0.0),
-            Values::Text { offsets, data } => offsets.push(data.len() as i32),
+            Values::Text { offsets, data, .. } => offsets.push(data.len() as i64),
             Values::Dictionary { indices, .. } => indices.push(0),
         }
         self.push_bit(false);
@@ -151,9 +158,9 @@ impl Column {
                 v.push(number.unwrap_or(0.0));
                 number.is_some()
             }
-            Values::Text { offsets, data } => {
+            Values::Text { offsets, data, .. } => {
                 data.extend_from_slice(value);
-                offsets.push(data.len() as i32);
+                offsets.push(data.len() as i64);
                 true
             }
             Values::Dictionary {
@@ -228,11 +235,40 @@ pub fn narrow_indices(indices: &[u32], size: usize) -> (usize, Vec<u8>) {
     }
 }
 
-/// Little-endian bytes of int32 offsets or float64 values.
-pub fn offsets_bytes(offsets: &[i32]) -> Vec<u8> {
-    offsets.iter().flat_map(|o| o.to_le_bytes()).collect()
+/// The bytes of a slice of numbers as Arrow wants them (little-endian): the slice itself on
+/// little-endian machines, a copy elsewhere.
+pub fn le_bytes<T: Copy + ToLe>(values: &[T]) -> std::borrow::Cow<'_, [u8]> {
+    if cfg!(target_endian = "little") {
+        // SAFETY: plain numbers (i32, i64, f64) have no padding and any byte is a valid u8;
+        // the length covers exactly the slice's memory.
+        let bytes = unsafe {
+            std::slice::from_raw_parts(values.as_ptr() as *const u8, std::mem::size_of_val(values))
+        };
+        std::borrow::Cow::Borrowed(bytes)
+    } else {
+        std::borrow::Cow::Owned(values.iter().flat_map(|v| v.le()).collect())
+    }
 }
 
-pub fn floats_bytes(values: &[f64]) -> Vec<u8> {
-    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+/// Numbers with a little-endian byte form.
+pub trait ToLe {
+    fn le(&self) -> Vec<u8>;
+}
+
+impl ToLe for i32 {
+    fn le(&self) -> Vec<u8> {
+        self.to_le_bytes().to_vec()
+    }
+}
+
+impl ToLe for i64 {
+    fn le(&self) -> Vec<u8> {
+        self.to_le_bytes().to_vec()
+    }
+}
+
+impl ToLe for f64 {
+    fn le(&self) -> Vec<u8> {
+        self.to_le_bytes().to_vec()
+    }
 }

@@ -2,10 +2,14 @@
 
 mod columns;
 mod csv_scan;
+mod generic_obs;
 mod json_lex;
 mod json_py;
 mod json_scan;
+mod lex;
+mod rows;
 mod scan;
+mod ss_obs;
 
 use std::collections::HashMap;
 
@@ -13,7 +17,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
-use columns::{floats_bytes, narrow_indices, offsets_bytes, Column, Kind, Values};
+use columns::{le_bytes, narrow_indices, Column, Kind, Values};
 
 fn column_dict<'py>(py: Python<'py>, column: &Column) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
@@ -24,11 +28,21 @@ fn column_dict<'py>(py: Python<'py>, column: &Column) -> PyResult<Bound<'py, PyD
     match &column.values {
         Values::Float(values) => {
             d.set_item("kind", "float")?;
-            d.set_item("values", PyBytes::new(py, &floats_bytes(values)))?;
+            d.set_item("values", PyBytes::new(py, &le_bytes(values)))?;
         }
-        Values::Text { offsets, data } => {
+        Values::Text {
+            offsets,
+            data,
+            large: true,
+        } => {
+            d.set_item("kind", "large_string")?;
+            d.set_item("offsets", PyBytes::new(py, &le_bytes(offsets)))?;
+            d.set_item("data", PyBytes::new(py, data))?;
+        }
+        Values::Text { offsets, data, .. } => {
+            let narrow: Vec<i32> = offsets.iter().map(|&o| o as i32).collect();
             d.set_item("kind", "string")?;
-            d.set_item("offsets", PyBytes::new(py, &offsets_bytes(offsets)))?;
+            d.set_item("offsets", PyBytes::new(py, &le_bytes(&narrow)))?;
             d.set_item("data", PyBytes::new(py, data))?;
         }
         Values::Dictionary {
@@ -43,16 +57,58 @@ fn column_dict<'py>(py: Python<'py>, column: &Column) -> PyResult<Bound<'py, PyD
             d.set_item("index_width", width)?;
             d.set_item("indices", PyBytes::new(py, &bytes))?;
             d.set_item("dictionary_length", lookup.len())?;
-            d.set_item("offsets", PyBytes::new(py, &offsets_bytes(offsets)))?;
+            d.set_item("offsets", PyBytes::new(py, &le_bytes(offsets)))?;
             d.set_item("data", PyBytes::new(py, data))?;
         }
     }
     Ok(d)
 }
 
+/// `buf[start:end]` of a chunk, checked.
+fn window(buf: &[u8], start: usize, end: Option<usize>) -> PyResult<&[u8]> {
+    let end = end.unwrap_or(buf.len());
+    if start > end || end > buf.len() {
+        return Err(PyValueError::new_err(
+            "start and end must lie within the chunk",
+        ));
+    }
+    if end - start > (i32::MAX as usize) {
+        return Err(PyValueError::new_err("a chunk must be smaller than 2 GiB"));
+    }
+    Ok(&buf[start..end])
+}
+
+fn kinds_of(kinds: HashMap<String, String>) -> PyResult<HashMap<String, Kind>> {
+    kinds
+        .into_iter()
+        .map(|(name, kind)| Ok((name, kind_of(&kind)?)))
+        .collect()
+}
+
+/// The dict `scan_obs_runs` and `scan_generic_runs` return.
+fn scan_dict<'py>(
+    py: Python<'py>,
+    result: &scan::Scan,
+    first_run: usize,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("out", PyBytes::new(py, &result.out))?;
+    d.set_item("consumed", result.consumed)?;
+    d.set_item("passthrough", result.passthrough)?;
+    d.set_item("counts", PyList::new(py, &result.counts)?)?;
+    let breaks: Vec<usize> = result.breaks.iter().map(|b| b - first_run).collect();
+    d.set_item("breaks", PyList::new(py, &breaks)?)?;
+    let columns = PyList::empty(py);
+    for column in &result.columns {
+        columns.append(column_dict(py, column)?)?;
+    }
+    d.set_item("columns", columns)?;
+    Ok(d)
+}
+
 /// Scan one chunk of a structure-specific message for runs of plain `<Obs/>` elements.
 ///
-/// Only `buf[start:end]` is scanned (`consumed` counts from `start`). `kinds` maps attribute names to "float" or "string" (others become dictionaries). Returns a
+/// Only `buf[start:end]` is scanned (`consumed` counts from `start`). `kinds` maps attribute names to "float", "string" or "large_string" (others become dictionaries). Returns a
 /// dict: `out` (the chunk with runs replaced by `<?pi_target id ...?>`), `consumed`,
 /// `passthrough`, `counts` (observations per run), `breaks` (run indices that start a new batch:
 /// an observation left to lxml comes before them) and `columns` (Arrow buffers per attribute).
@@ -69,44 +125,58 @@ fn scan_obs_runs<'py>(
     start: usize,
     end: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let end = end.unwrap_or(buf.len());
-    if start > end || end > buf.len() {
-        return Err(PyValueError::new_err(
-            "start and end must lie within the chunk",
-        ));
-    }
-    let buf = &buf[start..end];
-    if buf.len() > (i32::MAX as usize) {
-        return Err(PyValueError::new_err("a chunk must be smaller than 2 GiB"));
-    }
-    let mut wanted = HashMap::new();
-    for (name, kind) in kinds {
-        let kind = match kind.as_str() {
-            "float" => Kind::Float,
-            "string" => Kind::Text,
-            "dictionary" => Kind::Dictionary,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "unknown column kind {other:?}"
-                )))
-            }
-        };
-        wanted.insert(name, kind);
-    }
+    let buf = window(buf, start, end)?;
+    let wanted = kinds_of(kinds)?;
     let target = pi_target.as_bytes();
-    let result = py.allow_threads(|| scan::scan(buf, last, target, first_run, &wanted));
-    let d = PyDict::new(py);
-    d.set_item("out", PyBytes::new(py, &result.out))?;
-    d.set_item("consumed", result.consumed)?;
-    d.set_item("passthrough", result.passthrough)?;
-    d.set_item("counts", PyList::new(py, &result.counts)?)?;
-    let breaks: Vec<usize> = result.breaks.iter().map(|b| b - first_run).collect();
-    d.set_item("breaks", PyList::new(py, &breaks)?)?;
-    let columns = PyList::empty(py);
-    for column in &result.columns {
-        columns.append(column_dict(py, column)?)?;
-    }
-    d.set_item("columns", columns)?;
+    let result = py.allow_threads(|| {
+        let mut rows = rows::Rows::new(buf, &wanted);
+        scan::scan(
+            buf,
+            last,
+            target,
+            first_run,
+            &mut ss_obs::SsObs::default(),
+            &mut rows,
+        )
+    });
+    scan_dict(py, &result, first_run)
+}
+
+/// Scan one chunk of a generic message for runs of plain `<Obs>` blocks (see `generic_obs`).
+///
+/// As `scan_obs_runs`; `prefixes` are the namespace prefixes the root element declares, and the
+/// dict also has `keys`: (column name, first row) of the columns that are key values
+/// (`ObsDimension`, `ObsKey`), in the order they were met.
+#[pyfunction]
+#[pyo3(signature = (buf, last, pi_target, first_run, kinds, prefixes, start=0, end=None))]
+#[allow(clippy::too_many_arguments)]
+fn scan_generic_runs<'py>(
+    py: Python<'py>,
+    buf: &[u8],
+    last: bool,
+    pi_target: &str,
+    first_run: usize,
+    kinds: HashMap<String, String>,
+    prefixes: Vec<String>,
+    start: usize,
+    end: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let buf = window(buf, start, end)?;
+    let wanted = kinds_of(kinds)?;
+    let target = pi_target.as_bytes();
+    let prefixes = prefixes.into_iter().map(String::into_bytes).collect();
+    let (result, keys) = py.allow_threads(|| {
+        let mut rows = rows::Rows::new(buf, &wanted);
+        let mut parser = generic_obs::GenericObs::new(prefixes, target);
+        let result = scan::scan(buf, last, target, first_run, &mut parser, &mut rows);
+        (result, parser.keys)
+    });
+    let d = scan_dict(py, &result, first_run)?;
+    let keys: Vec<(&str, usize)> = keys
+        .iter()
+        .map(|&(column, row)| (result.columns[column].name.as_str(), row))
+        .collect();
+    d.set_item("keys", keys)?;
     Ok(d)
 }
 
@@ -114,6 +184,7 @@ fn kind_of(name: &str) -> PyResult<Kind> {
     match name {
         "float" => Ok(Kind::Float),
         "string" => Ok(Kind::Text),
+        "large_string" => Ok(Kind::LargeText),
         "dictionary" => Ok(Kind::Dictionary),
         other => Err(PyValueError::new_err(format!(
             "unknown column kind {other:?}"
@@ -162,6 +233,7 @@ fn scan_csv_rows<'py>(
 fn dataops_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_obs_runs, m)?)?;
     m.add_function(wrap_pyfunction!(scan_csv_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_generic_runs, m)?)?;
     m.add_class::<json_py::JsonObsScanner>()?;
     Ok(())
 }

@@ -1,18 +1,17 @@
-//! Find runs of plain `<Obs .../>` elements in a chunk of a structure-specific SDMX-ML message,
-//! read their attributes into columns, and put a processing instruction in each run's place.
+//! Find runs of plain observations in a chunk of an SDMX-ML message, read them into columns, and
+//! put a processing instruction in each run's place.
 //!
-//! "Plain" is a strict subset of XML that needs no decoding: an element named exactly `Obs`,
-//! attributes with ASCII names and no prefix, values in `"` or `'` without `<`, `&` or control
-//! characters and valid UTF-8, no duplicate names, self-closing. Everything else (other
-//! elements, comments, CDATA, processing instructions, any element that is not plain) is copied
-//! to the output untouched for the XML parser, which still checks the whole document. After a
-//! `<!DOCTYPE` or other `<!` declaration nothing more is scanned: the parser refuses those.
-
-use std::collections::HashMap;
+//! What a plain observation is depends on the message (`ss_obs`, `generic_obs`); a run is a
+//! sequence of them with only white space between. Everything else (other elements, comments,
+//! CDATA, processing instructions, any observation that is not plain) is copied to the output
+//! untouched for the XML parser, which still checks the whole document. After a `<!DOCTYPE` or
+//! other `<!` declaration nothing more is scanned: the parser refuses those.
 
 use memchr::memmem;
 
-use crate::columns::{parse_number, same, Column, Kind};
+use crate::columns::Column;
+use crate::lex::{is_ws, Lexer, Obs};
+use crate::rows::Rows;
 
 pub struct Scan {
     /// The chunk with each run replaced by `<?target id\n...?>` (one line break per line of the run).
@@ -29,263 +28,11 @@ pub struct Scan {
     pub columns: Vec<Column>,
 }
 
-enum Obs {
-    Plain(usize),
-    NotPlain,
-    Incomplete,
-}
-
-struct Scanner<'a> {
-    buf: &'a [u8],
-    last: bool,
-    kinds: &'a HashMap<String, Kind>,
-    columns: Vec<Column>,
-    rows: usize,
-    attempt: u64,
-    /// Column index of the attribute at each position in the previous observation.
-    guesses: Vec<usize>,
-    found: Vec<(usize, usize, usize, Option<f64>)>, // (column or usize::MAX, value start, value end, number)
-    names: Vec<(usize, usize)>,                     // name spans of attributes without a column yet
-}
-
-const WS: u8 = 1;
-const NAME_START: u8 = 2;
-const NAME: u8 = 4;
-/// ASCII that an attribute value may hold as it is (not a quote, `<`, `&` or a control character).
-const VALUE: u8 = 8;
-
-/// Character classes of every byte value, so each loop tests one table entry per byte.
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        let mut k = 0;
-        if matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
-            k |= WS;
-        }
-        if c.is_ascii_alphabetic() || c == b'_' {
-            k |= NAME_START;
-        }
-        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-') {
-            k |= NAME;
-        }
-        if c >= 0x20 && c < 0x80 && !matches!(c, b'"' | b'\'' | b'<' | b'&') {
-            k |= VALUE;
-        }
-        t[b] = k;
-        b += 1;
-    }
-    t
-};
-
-fn is_ws(b: u8) -> bool {
-    CLASS[b as usize] & WS != 0
-}
-
-/// Valid UTF-8 without U+FFFE / U+FFFF, the only characters XML refuses that UTF-8 can carry
-/// above the control characters (rejected before).
-fn xml_text(value: &[u8]) -> bool {
-    std::str::from_utf8(value).is_ok_and(|text| !text.contains(['\u{FFFE}', '\u{FFFF}']))
-}
-
-fn is(b: u8, class: u8) -> bool {
-    CLASS[b as usize] & class != 0
-}
-
-impl<'a> Scanner<'a> {
-    fn cut(&self) -> Obs {
-        if self.last {
-            Obs::NotPlain
-        } else {
-            Obs::Incomplete
-        }
-    }
-
-    /// Parse the element at `at` (which starts with `<Obs` and a space) and, if plain, add its row.
-    fn obs(&mut self, at: usize) -> Obs {
-        let buf = self.buf;
-        let n = buf.len();
-        self.attempt += 1;
-        self.found.clear();
-        self.names.clear();
-        let mut j = at + 4;
-        loop {
-            let ws_start = j;
-            while j < n && is_ws(buf[j]) {
-                j += 1;
-            }
-            if j >= n {
-                return self.cut();
-            }
-            let c = buf[j];
-            if c == b'/' {
-                if j + 1 >= n {
-                    return self.cut();
-                }
-                if buf[j + 1] != b'>' {
-                    return Obs::NotPlain;
-                }
-                return if self.commit() {
-                    Obs::Plain(j + 2)
-                } else {
-                    Obs::NotPlain
-                };
-            }
-            if j == ws_start || !is(c, NAME_START) {
-                return Obs::NotPlain;
-            }
-            let name_start = j;
-            // Usually the same attribute as at this position in the previous observation.
-            let guess = self.guesses.get(self.found.len()).copied();
-            let mut known = None;
-            if let Some(g) = guess {
-                let name = self.columns[g].name.as_bytes();
-                let end = j + name.len();
-                if end < n && same(&buf[j..end], name) && !is(buf[end], NAME) {
-                    known = Some(g);
-                    j = end;
-                }
-            }
-            if known.is_none() {
-                while j < n && is(buf[j], NAME) {
-                    j += 1;
-                }
-            }
-            let name_end = j;
-            while j < n && is_ws(buf[j]) {
-                j += 1;
-            }
-            if j >= n {
-                return self.cut();
-            }
-            if buf[j] != b'=' {
-                return Obs::NotPlain;
-            }
-            j += 1;
-            while j < n && is_ws(buf[j]) {
-                j += 1;
-            }
-            if j >= n {
-                return self.cut();
-            }
-            let quote = buf[j];
-            if quote != b'"' && quote != b'\'' {
-                return Obs::NotPlain;
-            }
-            j += 1;
-            let value_start = j;
-            let mut ascii = true;
-            loop {
-                while j < n && is(buf[j], VALUE) {
-                    j += 1;
-                }
-                if j >= n {
-                    return self.cut();
-                }
-                let b = buf[j];
-                if b == quote {
-                    break;
-                }
-                if b < 0x80 && b != b'"' && b != b'\'' {
-                    return Obs::NotPlain; // '<', '&' or a control character
-                }
-                ascii &= b < 0x80;
-                j += 1;
-            }
-            let value_end = j;
-            j += 1;
-            if !ascii && !xml_text(&buf[value_start..value_end]) {
-                return Obs::NotPlain;
-            }
-            if !self.place(known, name_start, name_end, value_start, value_end) {
-                return Obs::NotPlain;
-            }
-        }
-    }
-
-    /// Note one attribute: its column (if any yet), and its number for float columns.
-    fn place(
-        &mut self,
-        known: Option<usize>,
-        name_start: usize,
-        name_end: usize,
-        value_start: usize,
-        value_end: usize,
-    ) -> bool {
-        let name = &self.buf[name_start..name_end];
-        let column = known.or_else(|| {
-            self.columns
-                .iter()
-                .position(|c| same(c.name.as_bytes(), name))
-        });
-        let value = &self.buf[value_start..value_end];
-        let number = match column {
-            Some(index) => {
-                let col = &mut self.columns[index];
-                if col.stamp == self.attempt {
-                    return false; // the same attribute twice: the XML parser reports it
-                }
-                col.stamp = self.attempt;
-                if col.kind() == Kind::Float {
-                    match parse_number(value) {
-                        Ok(number) => number,
-                        Err(()) => return false,
-                    }
-                } else {
-                    None
-                }
-            }
-            None => {
-                if self.names.iter().any(|&(s, e)| same(&self.buf[s..e], name)) {
-                    return false;
-                }
-                self.names.push((name_start, name_end));
-                let text = std::str::from_utf8(name).expect("ASCII name");
-                if self.kinds.get(text) == Some(&Kind::Float) {
-                    match parse_number(value) {
-                        Ok(number) => number,
-                        Err(()) => return false,
-                    }
-                } else {
-                    None
-                }
-            }
-        };
-        self.found
-            .push((column.unwrap_or(usize::MAX), value_start, value_end, number));
-        true
-    }
-
-    /// Add the parsed element as one row: new columns first, then values, then nulls.
-    fn commit(&mut self) -> bool {
-        let mut names = self.names.iter();
-        for entry in self.found.iter_mut() {
-            if entry.0 == usize::MAX {
-                let (s, e) = *names.next().expect("one name per new column");
-                let name = String::from_utf8(self.buf[s..e].to_vec()).expect("ASCII name");
-                let kind = self.kinds.get(&name).copied().unwrap_or(Kind::Dictionary);
-                // About one observation per 64 bytes of message.
-                let mut column = Column::new(name, kind, self.rows, self.buf.len() / 64);
-                column.stamp = self.attempt;
-                self.columns.push(column);
-                entry.0 = self.columns.len() - 1;
-            }
-        }
-        self.guesses.clear();
-        for &(index, start, end, number) in &self.found {
-            self.guesses.push(index);
-            self.columns[index].push(&self.buf[start..end], number);
-        }
-        if self.found.len() < self.columns.len() {
-            let attempt = self.attempt;
-            for column in self.columns.iter_mut().filter(|c| c.stamp != attempt) {
-                column.push_null();
-            }
-        }
-        self.rows += 1;
-        true
-    }
+/// Recognises one kind of plain observation.
+pub trait ObsParser<'a> {
+    /// None when the element at `lt` (a `<`) is no observation; otherwise what it is, a plain
+    /// one being added to `rows`.
+    fn at(&mut self, lex: &Lexer<'a>, rows: &mut Rows<'a>, lt: usize) -> Option<Obs>;
 }
 
 /// Writes the output: input bytes as they are, each closed run as a processing instruction.
@@ -316,25 +63,24 @@ impl Emitter<'_, '_> {
     }
 }
 
-/// Scan one chunk (`last`: no more bytes follow). Run ids start at `first_run`.
-pub fn scan(
-    buf: &[u8],
+impl Emitter<'_, '_> {
+    fn replace(&mut self, start: usize, end: usize, bytes: &[u8]) {
+        self.out.extend_from_slice(&self.buf[self.emitted..start]);
+        self.out.extend_from_slice(bytes);
+        self.emitted = end;
+    }
+}
+
+/// Scan one chunk (`last`: no more bytes follow) with `parser`, into `rows`. Run ids start at `first_run`.
+pub fn scan<'a>(
+    buf: &'a [u8],
     last: bool,
-    pi_target: &[u8],
+    pi_target: &'a [u8],
     first_run: usize,
-    kinds: &HashMap<String, Kind>,
+    parser: &mut impl ObsParser<'a>,
+    rows: &mut Rows<'a>,
 ) -> Scan {
-    let mut s = Scanner {
-        buf,
-        last,
-        kinds,
-        columns: Vec::new(),
-        rows: 0,
-        attempt: 0,
-        guesses: Vec::new(),
-        found: Vec::new(),
-        names: Vec::new(),
-    };
+    let lex = Lexer { buf, last };
     let n = buf.len();
     let mut out = Vec::with_capacity(n / 8);
     let mut counts = Vec::new();
@@ -389,25 +135,30 @@ pub fn scan(
             passthrough = true;
             break n;
         }
-        if rest.len() > 4 && rest.starts_with(b"<Obs") && is_ws(rest[4]) {
-            match s.obs(lt) {
-                Obs::Plain(end) => {
-                    run = Some(match run {
-                        Some((start, _, count)) => (start, end, count + 1),
-                        None => (lt, end, 1),
-                    });
-                    i = end;
-                    continue;
-                }
-                Obs::Incomplete => break lt,
-                Obs::NotPlain => {
-                    emit.close(&mut run);
-                    let next = first_run + emit.counts.len();
-                    if breaks.last() != Some(&next) {
-                        breaks.push(next);
-                    }
+        match parser.at(&lex, rows, lt) {
+            Some(Obs::Plain(end)) => {
+                run = Some(match run {
+                    Some((start, _, count)) => (start, end, count + 1),
+                    None => (lt, end, 1),
+                });
+                i = end;
+                continue;
+            }
+            Some(Obs::Incomplete) => break lt,
+            Some(Obs::Replaced(end, bytes)) => {
+                emit.close(&mut run);
+                emit.replace(lt, end, &bytes);
+                i = end;
+                continue;
+            }
+            Some(Obs::NotPlain) => {
+                emit.close(&mut run);
+                let next = first_run + emit.counts.len();
+                if breaks.last() != Some(&next) {
+                    breaks.push(next);
                 }
             }
+            None => {}
         }
         emit.close(&mut run);
         i = lt + 1;
@@ -422,6 +173,6 @@ pub fn scan(
         passthrough,
         counts,
         breaks,
-        columns: s.columns,
+        columns: std::mem::take(&mut rows.columns),
     }
 }

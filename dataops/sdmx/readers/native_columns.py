@@ -12,6 +12,9 @@ try:
     import dataops_native
 except ImportError:  # pragma: no cover - depends on how the package was installed
     dataops_native = None
+if dataops_native is not None and not hasattr(dataops_native, "scan_generic_runs"):
+    # Built from an older native/ (its kinds and functions differ): read as without it.
+    dataops_native = None
 
 # How a user gets the compiled scanners: a prebuilt wheel, the `fast` extra (no Rust toolchain).
 INSTALL_HINT = (
@@ -26,6 +29,7 @@ def native_installed() -> bool:
 
 
 _INDEX_TYPES = {1: pa.int8(), 2: pa.int16(), 4: pa.int32()}
+_TEXT_TYPES = {"string": pa.string(), "large_string": pa.large_string()}
 
 
 def array_of(column: dict) -> pa.Array:
@@ -35,9 +39,9 @@ def array_of(column: dict) -> pa.Array:
     kind = column["kind"]
     if kind == "float":
         return pa.Array.from_buffers(pa.float64(), n, [validity, pa.py_buffer(column["values"])], nulls)
-    if kind == "string":
+    if kind in ("string", "large_string"):
         buffers = [validity, pa.py_buffer(column["offsets"]), pa.py_buffer(column["data"])]
-        return pa.Array.from_buffers(pa.string(), n, buffers, nulls)
+        return pa.Array.from_buffers(_TEXT_TYPES[kind], n, buffers, nulls)
     dictionary = pa.Array.from_buffers(
         pa.string(),
         column["dictionary_length"],

@@ -8,6 +8,8 @@ path                    what reads the message
 ``native-xml``          structure-specific SDMX-ML: the compiled scanner (`ss_native`) reads the runs
                         of plain observations, lxml (`xml_data`) everything else
 ``pyarrow-xml``         the same with pyarrow's CSV reader on the runs (`ss_fast`)
+``native-generic-xml``  generic SDMX-ML: the compiled scanner (`generic_native`) reads the runs of
+                        plain observation blocks, lxml everything else
 ``pyarrow-generic-xml`` generic SDMX-ML: pyarrow reads regular observation blocks (`generic_fast`)
 ``lxml``                SDMX-ML read by lxml alone (`xml_data`)
 ``native-csv``          an SDMX-CSV file read by the compiled row scanner (`csv_native`)
@@ -44,6 +46,7 @@ from dataops.sdmx.readers import csv_halves, csv_native, ss_native
 from dataops.sdmx.readers.csv_data import read_stream
 from dataops.sdmx.readers.csv_frame import CsvFrame, Pieces, malformed, read_header
 from dataops.sdmx.readers.generic_fast import GenericRunScanner
+from dataops.sdmx.readers.generic_native import NativeGenericScanner
 from dataops.sdmx.readers.json_data import read_json_data
 from dataops.sdmx.readers.json_native import NativeObservations, json_scanner_installed
 from dataops.sdmx.readers.json_observations import FLAT_SLICE, PlainObservations
@@ -61,6 +64,7 @@ class ReadPath(StrEnum):
 
     NATIVE_XML = "native-xml"
     PYARROW_XML = "pyarrow-xml"
+    NATIVE_GENERIC_XML = "native-generic-xml"
     PYARROW_GENERIC_XML = "pyarrow-generic-xml"
     LXML = "lxml"
     NATIVE_CSV = "native-csv"
@@ -113,9 +117,9 @@ PATHS: dict[Kind, dict[InputKind, tuple[ReadPath, ReadPath]]] = {
         S: (P.NATIVE_XML, P.PYARROW_XML),
     },
     Kind.GENERIC: {
-        F: (P.PYARROW_GENERIC_XML, P.PYARROW_GENERIC_XML),
-        B: (P.PYARROW_GENERIC_XML, P.PYARROW_GENERIC_XML),
-        S: (P.PYARROW_GENERIC_XML, P.PYARROW_GENERIC_XML),
+        F: (P.NATIVE_GENERIC_XML, P.PYARROW_GENERIC_XML),
+        B: (P.NATIVE_GENERIC_XML, P.PYARROW_GENERIC_XML),
+        S: (P.NATIVE_GENERIC_XML, P.PYARROW_GENERIC_XML),
     },
     # The compiled CSV scanner and the two halves need a file they can open and seek in.
     Kind.CSV: {
@@ -128,7 +132,7 @@ PATHS: dict[Kind, dict[InputKind, tuple[ReadPath, ReadPath]]] = {
 }
 # What reads a CSV file when a path gives up on it while reading.
 STEP_DOWN = {P.NATIVE_CSV: P.PYARROW_CSV_HALVES, P.PYARROW_CSV_HALVES: P.PYARROW_CSV}
-_SCANNED_XML = {P.NATIVE_XML, P.PYARROW_XML, P.PYARROW_GENERIC_XML}
+_SCANNED_XML = {P.NATIVE_XML, P.PYARROW_XML, P.NATIVE_GENERIC_XML, P.PYARROW_GENERIC_XML}
 
 
 @dataclass(frozen=True)
@@ -228,7 +232,11 @@ def _read_xml(
         obs_scanner = ss_native.NativeObsScanner(gather=tuning.gather, split_at=tuning.split_at)
     elif path is P.PYARROW_XML:
         obs_scanner = ObsRunScanner()
-    generic = GenericRunScanner() if path is P.PYARROW_GENERIC_XML else None
+    generic: NativeGenericScanner | GenericRunScanner | None = None
+    if path is P.NATIVE_GENERIC_XML:
+        generic = NativeGenericScanner(gather=tuning.gather, split_at=tuning.split_at)
+    elif path is P.PYARROW_GENERIC_XML:
+        generic = GenericRunScanner()
     builder, info = read_xml_data(
         inp.chunks, fmt, inp.name, structure, obs_scanner=obs_scanner, generic_scanner=generic
     )

@@ -61,9 +61,14 @@ class ObsScanner(Protocol):
 
 
 class GenericScanner(Protocol):
-    """A generic-XML scanner; a run also names its key columns (series key, observation dimension)."""
+    """A generic-XML scanner; a run also names its key columns (series key, observation dimension).
+
+    ``packed_tags`` maps the names of elements the scanner wrote in place of a ``SeriesKey`` or
+    ``Attributes`` element (its values as XML attributes, id → value) to the element they stand for.
+    """
 
     pi_target: str
+    packed_tags: dict[str, str]
 
     def feed(self, chunk: bytes) -> bytes: ...
 

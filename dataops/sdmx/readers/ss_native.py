@@ -1,11 +1,11 @@
 """The compiled fast path for structure-specific XML (the `dataops_native` extension, built from ``native/``).
 
 `dataops_native.scan_obs_runs` finds runs of plain ``<Obs .../>`` elements in a chunk, reads their
-attributes straight into Arrow buffers (float64 ``OBS_VALUE``, string ``TIME_PERIOD``, dictionaries
-for the rest) and replaces each run by a processing instruction, exactly as `ss_fast.ObsRunScanner`
+attributes straight into Arrow buffers (float64 ``OBS_VALUE``, large_string ``TIME_PERIOD``, the type
+the table keeps, dictionaries for the rest) and replaces each run by a processing instruction, exactly as `ss_fast.ObsRunScanner`
 does with pyarrow's CSV reader: lxml still parses everything else, so the document is checked as a
 whole and line numbers stay true. What "plain" means, and so what is left to lxml, is written at the
-top of ``native/src/scan.rs``.
+top of ``native/src/ss_obs.rs`` and ``native/src/lex.rs``.
 
 Chunk n is scanned on a worker thread (without the GIL) while lxml parses chunk n - 1's output.
 Where the extension is not installed, `ss_fast.ObsRunScanner` reads the same messages to the same
@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from dataops.sdmx.readers.native_columns import array_of, dataops_native
 from dataops.sdmx.readers.runs import RunBatch, parse_pool
 
-KINDS = {"OBS_VALUE": "float", "TIME_PERIOD": "string"}
+KINDS = {"OBS_VALUE": "float", "TIME_PERIOD": "large_string"}
 SPLIT_AT = 1 << 18  # chunks at least this long are scanned in two halves at once
 GATHER = 4 << 20  # bytes gathered from the input's chunks per scan (fewer, larger steps)
 
@@ -36,8 +36,8 @@ def _scan(buf: bytes, start: int, end: int, last: bool, target: str, first_run: 
     return result
 
 
-def _batches(result: dict) -> list[tuple[int, RunBatch]]:
-    """The runs of a scan as batches, each with the id of its first run."""
+def batches(result: dict) -> list[tuple[int, int, RunBatch]]:
+    """The runs of a scan as batches, each with the id of its first run and its first row in the scan."""
     counts, first_run = result["counts"], result["first_run"]
     if not counts:
         return []
@@ -48,7 +48,7 @@ def _batches(result: dict) -> list[tuple[int, RunBatch]]:
     for lo, hi in zip(bounds, bounds[1:], strict=False):
         rows = sum(counts[lo:hi])
         piece = table if len(bounds) == 2 else _own_columns(table.slice(row, rows))
-        batches.append((first_run + lo, RunBatch(piece, counts[lo:hi])))
+        batches.append((first_run + lo, row, RunBatch(piece, counts[lo:hi])))
         row += rows
     return batches
 
@@ -100,13 +100,13 @@ class NativeObsScanner:
         self._rest, self._gathered, self._size = b"", [], 0
         if self._passthrough:
             return previous + buf
-        split = buf.find(b"<Obs", len(buf) // 2) if len(buf) >= self._split_at else -1
+        split = self._split(buf) if len(buf) >= self._split_at else -1
         split = split if split > 0 else len(buf)
         pool, base = parse_pool(), self._next_run
-        first = pool.submit(_scan, buf, 0, split, False, self.pi_target, base)
+        first = pool.submit(self._scan, buf, 0, split, False, base)
         second = None
         if split < len(buf):
-            second = pool.submit(_scan, buf, split, len(buf), False, self.pi_target, base + split)
+            second = pool.submit(self._scan, buf, split, len(buf), False, base + split)
         self._pending = (buf, split, first, second, base)
         self._next_run = base + len(buf)
         return previous
@@ -118,7 +118,7 @@ class NativeObsScanner:
         self._rest, self._gathered, self._size = b"", [], 0
         if self._passthrough or not rest:
             return previous + rest
-        result = _scan(rest, 0, len(rest), True, self.pi_target, self._next_run)
+        result = self._scan(rest, 0, len(rest), True, self._next_run)
         self._keep(result)
         return previous + result["out"]
 
@@ -147,14 +147,22 @@ class NativeObsScanner:
                 if result["passthrough"]:
                     result = {"out": buf[start:], "consumed": len(buf), "passthrough": True, "counts": []}
                 else:
-                    result = _scan(buf, start, len(buf), False, self.pi_target, base + split)
+                    result = self._scan(buf, start, len(buf), False, base + split)
             self._keep(result)
             out.append(result["out"])
         self._passthrough = result["passthrough"]
         self._rest = buf[result["consumed"] :]
         return b"".join(out)
 
+    def _scan(self, buf: bytes, start: int, end: int, last: bool, first_run: int) -> dict:
+        """Scan ``buf[start:end]``; the result's ``consumed`` is made absolute (an index into ``buf``)."""
+        return _scan(buf, start, end, last, self.pi_target, first_run)
+
+    def _split(self, buf: bytes) -> int:
+        """Where the second half of a large chunk starts: an observation's start tag past the middle (-1: none)."""
+        return buf.find(b"<Obs", len(buf) // 2)
+
     def _keep(self, result: dict) -> None:
-        for first_id, batch in _batches(result):
+        for first_id, _, batch in batches(result):
             for i in range(len(batch.counts)):
                 self.runs[first_id + i] = (batch, i)

@@ -83,9 +83,18 @@ class TableBuilder:
         idx = self.n_series
         self.n_series += 1
         self.real_series += real
-        for key, value in values.items():
-            self.set_series(idx, key, value)
+        self.update_series(idx, values)
         return idx
+
+    def update_series(self, idx: int, values: dict[str, str]) -> None:
+        """Set several series-level values of the last series opened (``idx``)."""
+        series = self.series
+        for key, value in values.items():
+            col = series.get(key)
+            if col is not None and len(col) == idx:
+                col.append(value)  # the usual case: every series has this key
+            else:
+                self.set_series(idx, key, value)
 
     def set_series(self, idx: int, key: str, value: str | None) -> None:
         """Set one series-level value (a key value or an attribute) of series ``idx``."""
@@ -244,25 +253,42 @@ def as_dictionary(arrays: list[pa.Array]) -> pa.Array:
     """
     encoded = [a if pa.types.is_dictionary(a.type) else pc.dictionary_encode(_as_strings(a)) for a in arrays]
     arrays.clear()
-    first = _as_strings(encoded[0].dictionary)
-    if all(a.dictionary.equals(encoded[0].dictionary) for a in encoded[1:]):
-        union = first
-    else:
-        union = pc.unique(pa.concat_arrays([first, *(_as_strings(a.dictionary) for a in encoded[1:])]))
-    wanted = index_type(len(union))
+    first = encoded[0].dictionary
+    if len(encoded) > 1 and not all(a.dictionary.equals(first) for a in encoded[1:]):
+        return _unified(encoded)
+    wanted = index_type(len(first))
     out = []
     for i, piece in enumerate(encoded):
         encoded[i] = None
-        if piece.dictionary.equals(union):
-            indices = piece.indices if piece.indices.type == wanted else piece.indices.cast(wanted)
-        else:
-            # Where each value of this piece's dictionary sits in the shared one.
-            positions = pc.index_in(_as_strings(piece.dictionary), value_set=union).cast(wanted)
-            indices = pc.take(positions, piece.indices)
-        out.append(pa.DictionaryArray.from_arrays(indices, union))
+        indices = piece.indices if piece.indices.type == wanted else piece.indices.cast(wanted)
+        out.append(pa.DictionaryArray.from_arrays(indices, _as_strings(first)))
         del piece
     # One chunk: pandas then takes the codes as they are instead of unifying chunk by chunk.
     return pa.concat_arrays(out) if len(out) > 1 else out[0]
+
+
+def _unified(encoded: list[pa.DictionaryArray]) -> pa.DictionaryArray:
+    """Pieces with different dictionaries as one array over their union (values in first-seen order).
+
+    Arrow unifies the dictionaries in one call; the indices are widened only as far as the union
+    may need (the sum of the pieces' dictionary sizes), then narrowed to what it does need.
+    """
+    wide = index_type(sum(len(a.dictionary) for a in encoded))
+    chunks = []
+    for i, piece in enumerate(encoded):
+        encoded[i] = None
+        if piece.indices.type != wide or not pa.types.is_string(piece.dictionary.type):
+            piece = pa.DictionaryArray.from_arrays(piece.indices.cast(wide), _as_strings(piece.dictionary))
+        chunks.append(piece)
+        del piece
+    column = pa.table({"c": pa.chunked_array(chunks)}).unify_dictionaries().column(0)
+    chunks.clear()
+    combined = pa.concat_arrays(column.chunks)
+    del column
+    wanted = index_type(len(combined.dictionary))
+    if combined.indices.type == wanted:
+        return combined
+    return pa.DictionaryArray.from_arrays(combined.indices.cast(wanted), combined.dictionary)
 
 
 def assemble(

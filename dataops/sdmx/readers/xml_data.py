@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from lxml import etree
 
 from dataops.errors import MalformedMessage, NoData, RemoteError, TooLarge
@@ -38,10 +39,15 @@ def plain(attrib: dict[str, str]) -> dict[str, str]:
     Without entity resolution libxml2 hands over an escaped ``&`` in an attribute value as the
     five characters ``&#38;`` (and every ``&`` that way), so replacing them back is exact.
     """
-    out = {k: v for k, v in attrib.items() if k[0] != "{"}
-    for k, v in out.items():
-        if "&#38;" in v:
-            out[k] = v.replace("&#38;", "&")
+    # Joined, the names and values are searched at C speed: the usual element has neither.
+    if "{" in "".join(attrib):
+        out = {k: v for k, v in attrib.items() if k[0] != "{"}
+    else:
+        out = dict(attrib)
+    if "&#38;" in "".join(out.values()):
+        for k, v in out.items():
+            if "&#38;" in v:
+                out[k] = v.replace("&#38;", "&")
     return out
 
 
@@ -205,7 +211,9 @@ class StructureSpecificTarget(MessageTarget):
             values = plain(attrib)
             if not self.series_cols:
                 self.series_cols = list(values)
-            self.current = self.b.new_series({**self.dataset_values, **values})
+            self.current = self.b.new_series(
+                {**self.dataset_values, **values} if self.dataset_values else values
+            )
         elif tag == "Group":
             self.raw_groups.append(plain(attrib))
         elif not self.root_seen:
@@ -265,6 +273,7 @@ class GenericTarget(MessageTarget):
         self.group: tuple[dict[str, str], dict[str, str]] | None = None
         self.key_ids: dict[str, None] = {}
         self.scanner: GenericScanner | None = None
+        self.packed: dict[str, str] = {}  # the scanner's packed_tags
 
     def pi(self, target: str, data: str) -> None:
         if self.scanner is not None and target == self.scanner.pi_target:
@@ -272,15 +281,21 @@ class GenericTarget(MessageTarget):
             if self.current < 0:
                 raise MalformedMessage(f"{self.info.what} has an observation outside any dataset.")
             if index == 0 and OBS_DIMENSION in batch.table.column_names:
-                names = [self.dim_at_obs if n == OBS_DIMENSION else n for n in batch.table.column_names]
-                batch.table = batch.table.rename_columns(names)
+                batch.table = _named_obs_dimension(batch.table, self.dim_at_obs)
             for key in key_columns:
                 self.key_ids.setdefault(self.dim_at_obs if key == OBS_DIMENSION else key)
             self.b.add_run(self.current, batch)
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        name = local(tag)
         stack = self.stack
+        packed = self.packed.get(tag)
+        if packed is None and tag[0] == "{":  # a default namespace declared below the root
+            packed = self.packed.get(local(tag))
+        if packed is not None:
+            self.values(packed, stack[-1] if stack else "", attrib)
+            stack.append(packed)
+            return
+        name = local(tag)
         if name == "Value":
             self.value(stack[-1], stack[-2] if len(stack) > 1 else "", attrib)
         elif name == "Obs":
@@ -309,6 +324,17 @@ class GenericTarget(MessageTarget):
         if self.obs is None:
             raise MalformedMessage(f"{self.info.what} has a <{name}> outside any observation.")
         return self.obs
+
+    def values(self, parent: str, grand: str, values: dict[str, str]) -> None:
+        """The values of a packed ``SeriesKey`` or ``Attributes`` element (see `GenericScanner`)."""
+        if self.obs is None and (parent == "SeriesKey" or grand == "Series"):
+            if parent == "SeriesKey":
+                for vid in values:
+                    self.key_ids.setdefault(vid)
+            self.b.update_series(self.current, values)
+            return
+        for vid, val in values.items():
+            self.value(parent, grand, {"id": vid, "value": val})
 
     def value(self, parent: str, grand: str, attrib: dict[str, str]) -> None:
         vid, val = attrib.get("id"), attrib.get("value", "").replace("&#38;", "&")
@@ -350,6 +376,20 @@ class GenericTarget(MessageTarget):
         self.info.dimensions = [k for k in self.key_ids if k != time]
 
 
+def _named_obs_dimension(table: pa.Table, dim: str) -> pa.Table:
+    """``OBS_DIMENSION`` (``ObsDimension`` without an id) renamed ``dim``, merged into a ``dim``
+    column from ``ObsKey`` values if the batch has one (a scanner never gives both in one row);
+    the column stays where the first of them was."""
+    names = table.column_names
+    k = names.index(OBS_DIMENSION)
+    if dim not in names:
+        return table.rename_columns([dim if n == OBS_DIMENSION else n for n in names])
+    i = names.index(dim)
+    merged = pc.coalesce(table.column(i).cast(pa.string()), table.column(k).cast(pa.string()))
+    table = table.set_column(min(i, k), dim, merged)
+    return table.remove_column(max(i, k))
+
+
 TARGETS: dict[MessageFormat, type[MessageTarget]] = {
     MessageFormat.GENERIC_21: GenericTarget,
     MessageFormat.STRUCTURE_SPECIFIC_21: StructureSpecificTarget,
@@ -381,6 +421,7 @@ def read_xml_data(
         scanner = target.scanner = obs_scanner
     elif isinstance(target, GenericTarget) and generic_scanner is not None:
         scanner = target.scanner = generic_scanner
+        target.packed = generic_scanner.packed_tags
     try:
         if scanner is None:
             for chunk in chunks:

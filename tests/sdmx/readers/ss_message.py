@@ -43,3 +43,14 @@ def regular_message(series: int = 10, observations: int = 50) -> bytes:
 def read_whole(engine: str, data: bytes) -> pa.Table:
     """Read ``data`` handed over whole, with ``engine``'s scanner (scanning as for `read`)."""
     return read_message(data, engine=engine, tuning=SMALL)
+
+
+# SDMX-ML 3.0: other namespaces, the dataset's action as an attribute.
+HEAD_30 = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message"'
+    ' xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v3_0/data/structurespecific">\n'
+    '<message:Header><message:ID>T</message:ID><message:Structure structureID="X"'
+    ' dimensionAtObservation="TIME_PERIOD"/></message:Header>\n'
+    '<message:DataSet ss:structureRef="X" ss:action="Replace">\n'
+)

@@ -15,14 +15,19 @@ pytestmark = pytest.mark.timeout(120)
 HEADER = "DATAFLOW,FREQ,CURRENCY,TIME_PERIOD,OBS_VALUE,OBS_STATUS,TITLE\n"
 
 
-def _file(rnd: random.Random, sep: str = ",", decimal: str = ".") -> str:
-    lines = [HEADER.replace(",", sep)]
+HEADER_20 = HEADER.replace("DATAFLOW,", "STRUCTURE,STRUCTURE_ID,ACTION,")
+
+
+def _file(rnd: random.Random, sep: str = ",", decimal: str = ".", version: str = "1.0") -> str:
+    lines = [(HEADER if version == "1.0" else HEADER_20).replace(",", sep)]
     for s in range(rnd.randint(1, 8)):
         cur, title = f"C{s:02d}", rnd.choice(["Euro/dollar", "", "ünïcödé rate", "a/b"])
         for o in range(rnd.randint(1, 60)):
             value = rnd.choice(["1.5", "-2", "1e3", "NaN", "", "12345.678", "0.25"])
             status = rnd.choice(["A", "E", "", "A"])
             row = ["ECB:EXR(1.0)", "M", cur, f"2024-{o:03d}", value.replace(".", decimal), status, title]
+            if version == "2.0":
+                row = ["dataflow", "ECB:EXR(1.0)", rnd.choice(["I", "I", "R", ""]), *row[1:]]
             lines.append(sep.join(row) + rnd.choice(["\n", "\n", "\r\n"]))
         if rnd.random() < 0.2:
             lines.append("\n")
@@ -35,13 +40,14 @@ def _both(path, tuning=None):
     return fast, slow
 
 
+@pytest.mark.parametrize("version", ["1.0", "2.0"])
 @pytest.mark.parametrize("seed", range(12))
-def test_random_files_read_as_pyarrow_reads_them(seed, tmp_path):
+def test_random_files_read_as_pyarrow_reads_them(seed, version, tmp_path):
     tuning = Tuning(csv_block=random.Random(seed).randint(50, 4000))  # many blocks
     rnd = random.Random(seed)
     sep, decimal = (";", ",") if seed % 3 == 0 else (",", ".")
     path = tmp_path / "data.csv"
-    path.write_text(_file(rnd, sep, decimal), encoding="utf-8")
+    path.write_text(_file(rnd, sep, decimal, version), encoding="utf-8")
     fast, slow = _both(path, tuning)
     assert table_metadata(fast)["read_path"] == "native-csv", "the compiled scanner was not used"
     assert fast.equals(slow)

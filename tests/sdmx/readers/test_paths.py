@@ -24,6 +24,7 @@ MESSAGES = {
     "structure-specific 3.0": "v3/xml/ECB_EXR0.xml",
     "generic": "ECB_EXR/1/M.USD.EUR.SP00.A.xml",
     "csv": None,
+    "csv 2.0": None,
     "json": "ECB_EXR/ts.json",
 }
 STRUCTURES = {"structure-specific 3.0": "v3/xml/ECB_EXR1.xml"}
@@ -35,9 +36,9 @@ EXPECTED = {
         "stream": ("native-xml", "pyarrow-xml"),
     },
     "generic": {
-        "file": ("pyarrow-generic-xml", "pyarrow-generic-xml"),
-        "bytes": ("pyarrow-generic-xml", "pyarrow-generic-xml"),
-        "stream": ("pyarrow-generic-xml", "pyarrow-generic-xml"),
+        "file": ("native-generic-xml", "pyarrow-generic-xml"),
+        "bytes": ("native-generic-xml", "pyarrow-generic-xml"),
+        "stream": ("native-generic-xml", "pyarrow-generic-xml"),
     },
     "csv": {
         "file": ("native-csv", "pyarrow-csv-halves"),
@@ -51,6 +52,7 @@ EXPECTED = {
     },
 }
 EXPECTED["structure-specific 3.0"] = EXPECTED["structure-specific"]
+EXPECTED["csv 2.0"] = EXPECTED["csv"]
 CSV_HEADER = "DATAFLOW,FREQ,CURRENCY,TIME_PERIOD,OBS_VALUE,OBS_STATUS,TITLE\n"
 
 
@@ -66,9 +68,21 @@ def _csv(folder: Path) -> Path:
     return path
 
 
+def _csv_20(folder: Path) -> Path:
+    """`_csv`'s rows as SDMX-CSV 2.0 (STRUCTURE, STRUCTURE_ID and ACTION first)."""
+    lines = _csv(folder).read_text().splitlines()
+    path = folder / "data-2.0.csv"
+    rows = [line.replace("ECB:EXR(1.0),", "dataflow,ECB:EXR(1.0),I,", 1) for line in lines[1:]]
+    header = CSV_HEADER.strip().replace("DATAFLOW,", "STRUCTURE,STRUCTURE_ID,ACTION,")
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return path
+
+
 def _message(samples: Path, tmp_path: Path, name: str) -> Path:
     sample = MESSAGES[name]
-    return _csv(tmp_path) if sample is None else samples / sample
+    if sample is None:
+        return _csv_20(tmp_path) if name == "csv 2.0" else _csv(tmp_path)
+    return samples / sample
 
 
 def _as(kind: str, path: Path):
@@ -159,8 +173,8 @@ def test_a_compressed_file_is_read_as_a_stream(samples, tmp_path):
 def test_the_path_is_logged_and_in_the_dataframes_attrs(samples, caplog):
     with caplog.at_level(logging.DEBUG, logger="dataops.sdmx.readers.paths"):
         df = dataops.read_file(samples / "ECB_EXR/1/M.USD.EUR.SP00.A.xml")
-    assert df.attrs["sdmx"]["read_path"] == "pyarrow-generic-xml"
-    assert "was read by the pyarrow-generic-xml path" in caplog.text
+    assert df.attrs["sdmx"]["read_path"] == "native-generic-xml"
+    assert "was read by the native-generic-xml path" in caplog.text
     plain = dataops.read_file(samples / "ECB_EXR/1/M.USD.EUR.SP00.A.xml", engine="lxml")
     assert plain.attrs["sdmx"]["read_path"] == "lxml"
     assert plain.equals(df)

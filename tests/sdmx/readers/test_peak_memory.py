@@ -8,6 +8,7 @@ Comparing the two cancels the fixed cost (threads, allocator, libraries) that do
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +58,11 @@ def _read(path: Path) -> dict[str, int]:
         text=True,
         timeout=100,
         cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        # The parent's PYTHONPATH first: the child reads with the same dataops_native as the tests.
+        env={
+            "PYTHONPATH": os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(REPO)])),
+            "PATH": "/usr/bin:/bin",
+        },
         check=True,
     )
     return json.loads(proc.stdout.strip().splitlines()[-1])

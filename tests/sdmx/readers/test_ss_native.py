@@ -8,11 +8,11 @@ import pytest
 
 from dataops.errors import MalformedMessage
 from dataops.sdmx.media import MessageFormat
-from dataops.sdmx.readers import ss_native
+from dataops.sdmx.readers import ss_native, table_metadata
 from dataops.sdmx.readers.native_columns import native_installed
-from dataops.sdmx.readers.paths import ReadPath, Tuning, choose_path
+from dataops.sdmx.readers.paths import ReadPath, Tuning, choose_path, read_message
 from dataops.sdmx.readers.source import InputKind
-from tests.sdmx.readers.ss_message import HEAD, TAIL, read, regular_message
+from tests.sdmx.readers.ss_message import HEAD, HEAD_30, TAIL, read, regular_message
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -37,9 +37,9 @@ def _obs(rnd: random.Random, period: int) -> str:
     return f"<Obs{body}{close}"
 
 
-def _message(seed: int) -> bytes:
+def _message(seed: int, head: str = HEAD) -> bytes:
     rnd = random.Random(seed)
-    parts = [HEAD]
+    parts = [head]
     period = 0
     for s in range(rnd.randint(1, 6)):
         parts.append(f'<Series FREQ="M" CURRENCY="C{s}">{rnd.choice(["", chr(10)])}')
@@ -129,3 +129,34 @@ def test_characters_xml_refuses_are_refused_on_both_paths():
             read(data, fast=False, chunk=1 << 20)
         with pytest.raises(MalformedMessage):
             read(data, fast=True, chunk=1 << 20)
+
+
+@pytest.mark.parametrize("engine", ["native", "pyarrow"])
+@pytest.mark.parametrize("seed", range(20))
+def test_random_sdmx_ml_30_messages_read_as_lxml_reads_them(seed, engine):
+    data = _message(seed, HEAD_30)
+    tuning = Tuning(gather=1, split_at=40)
+    try:
+        slow = read(data, fast=False, chunk=1 << 20)
+    except MalformedMessage as exc:
+        with pytest.raises(MalformedMessage) as fast_exc:
+            read(data, fast=True, chunk=97, tuning=tuning, engine=engine)
+        assert type(fast_exc.value) is type(exc)
+        return
+    fast = read(data, fast=True, chunk=random.Random(seed).randint(2, 500), tuning=tuning, engine=engine)
+    assert table_metadata(fast)["read_path"] == f"{engine}-xml"
+    assert table_metadata(fast)["actions"] == ["Replace"]
+    assert fast.equals(slow)
+
+
+def test_the_real_sdmx_ml_30_sample_reads_as_lxml_reads_it(samples):
+    from dataops.sdmx.readers import read_structure
+
+    structure = read_structure(samples / "v3/xml/ECB_EXR1.xml").structures[0]
+    data = (samples / "v3/xml/ECB_EXR0.xml").read_bytes()
+    slow = read_message(data, structure, engine="lxml")
+    for chunk in [13, 1000, 1 << 20]:
+        chunks = iter([data[i : i + chunk] for i in range(0, len(data), chunk)])
+        fast = read_message(chunks, structure, engine="native", tuning=Tuning(gather=1, split_at=40))
+        assert table_metadata(fast)["read_path"] == "native-xml"
+        assert fast.num_rows == 116 and fast.equals(slow)
