@@ -48,8 +48,12 @@ def configure(dataops_config, folder, cache_mb: float | None = None):
 
 
 def rows(config, flow: str, key: str, **query: str) -> list[list[str]]:
-    asked = request.data_v1("FILES", flow, key, query=query, accept="")
-    return list(csv.reader(io.StringIO(answer(config, asked).body.decode())))
+    asked = request.data_v1(
+        "FILES", flow, key, query=query, accept="application/vnd.sdmx.data+csv;version=1.0.0"
+    )
+    body = answer(config, asked).body
+    text = (body if isinstance(body, bytes) else b"".join(body)).decode()
+    return list(csv.reader(io.StringIO(text)))
 
 
 def test_a_series_asked_again_is_answered_from_memory_until_its_file_changes(dataops_config, folder):
