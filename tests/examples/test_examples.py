@@ -13,15 +13,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from dataops.pipelines.ci import init_ci
+from tests.pipelines.deployment import local_pipelines_config, seeded_remote
 from tests.workflows.support import WorkerProcess
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "jupyterlab_dataops" / "examples"
-
-
-def git(*args: str, cwd: Path | None = None) -> None:
-    subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True)
 
 
 @pytest.fixture
@@ -32,13 +28,7 @@ def example_setup(tmp_path, dataops_config, shared_dir, engine_url, gitlab_ci_lo
     files.mkdir(parents=True)
     (files / "structure.xml").symlink_to(samples / "structure-full.xml")
     (files / "M.USD.EUR.SP00.A.xml").symlink_to(samples / "M.USD.EUR.SP00.A.xml")
-    remote, seed = tmp_path / "deployment.git", tmp_path / "seed"
-    git("init", "-q", "--bare", str(remote))
-    git("init", "-q", "-b", "deploy/dev", str(seed))
-    init_ci(seed, {"dev": "deploy/dev"})
-    git("add", "-A", cwd=seed)
-    git("-c", "user.name=Admin", "-c", "user.email=admin@example.org", "commit", "-qm", "CI", cwd=seed)
-    git("push", "-q", str(remote), "deploy/dev", cwd=seed)
+    remote = seeded_remote(tmp_path)
     dataops_config.write_text(
         f"""
 [[sources]]
@@ -50,18 +40,8 @@ api = "files"
 [workflows]
 engine_url = "{engine_url}"
 log_dir = "{tmp_path / "run-logs"}"
-
-[promotion]
-audit_log = "{tmp_path / "audit.jsonl"}"
-local_pipelines_dir = "{tmp_path / "pipelines"}"
-gitlab_ci_local = "{gitlab_ci_local}"
-
-[[promotion.environments]]
-id = "dev"
-branch = "deploy/dev"
-remote = "{remote}"
-local_pipelines = true
 """
+        + local_pipelines_config(tmp_path, remote, gitlab_ci_local)
     )
     work = tmp_path / "examples"
     shutil.copytree(EXAMPLES, work)

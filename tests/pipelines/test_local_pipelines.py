@@ -5,17 +5,14 @@ Real parts: a bare git remote, gitlab-ci-local, `dataops run` in a real kernel, 
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
-
 import pytest
 
 import dataops
-from dataops.pipelines.ci import init_ci
 from dataops.workflows.camunda import CamundaEngine
 from dataops.workflows.logs import LogStore
 from dataops.workflows.models import RunStatus
 from tests.pipelines.builders import notebook
+from tests.pipelines.deployment import local_pipelines_config, seeded_remote
 from tests.workflows.support import WorkerProcess, process_xml, unique, wait_until
 
 PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -30,40 +27,14 @@ PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def git(*args: str, cwd: Path | None = None) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
-
-
 @pytest.fixture
 def local_dev(tmp_path, dataops_config, gitlab_ci_local, engine_url):
     """A deployment remote whose deploy/dev holds the generated CI file and a process, and the
     administrator's configuration of dev with local pipelines."""
-    remote = tmp_path / "deployment.git"
-    work = tmp_path / "seed"
-    git("init", "-q", "--bare", str(remote))
-    git("init", "-q", "-b", "deploy/dev", str(work))
-    init_ci(work, {"dev": "deploy/dev"})
     key = f"local_{tmp_path.name[-8:].replace('-', '_')}"
-    (work / "processes").mkdir()
-    (work / "processes" / "release.bpmn").write_text(PROCESS.format(key=key))
-    git("add", "-A", cwd=work)
-    git("-c", "user.name=Admin", "-c", "user.email=admin@example.org", "commit", "-qm", "CI", cwd=work)
-    git("push", "-q", str(remote), "deploy/dev", cwd=work)
-    dataops_config.write_text(
-        f"""
-[promotion]
-audit_log = "{tmp_path / "audit.jsonl"}"
-local_pipelines_dir = "{tmp_path / "pipelines"}"
-gitlab_ci_local = "{gitlab_ci_local}"
-
-[[promotion.environments]]
-id = "dev"
-branch = "deploy/dev"
-remote = "{remote}"
-local_pipelines = true
-variables = {{ DATAOPS_ENGINE_URL = "{engine_url}" }}
-"""
-    )
+    remote = seeded_remote(tmp_path, {"processes/release.bpmn": PROCESS.format(key=key)})
+    variables = f'variables = {{ DATAOPS_ENGINE_URL = "{engine_url}" }}'
+    dataops_config.write_text(local_pipelines_config(tmp_path, remote, gitlab_ci_local, variables))
     return key
 
 
