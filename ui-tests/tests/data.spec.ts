@@ -3,22 +3,14 @@ import {
   IJupyterLabPageFixture
 } from '@jupyterlab/galata';
 import { existsSync } from 'fs';
-import * as path from 'path';
 
+import { SAMPLES } from '../setup/data';
 import { test } from './fixtures';
 
 /**
  * The Data panel against a real local SDMX provider serving ../shared/sdmx-samples
  * (started by ui-tests/setup/data.ts, configured as SDMX_TEST and SDMX_SLOW).
  */
-const SAMPLES = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'sdmx-samples'
-);
 const KEY = 'M.USD+JPY.EUR.SP00.A';
 
 // Every step waits on the server and the provider; other suites may share the 2 cores.

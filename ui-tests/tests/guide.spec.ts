@@ -1,7 +1,7 @@
 import { expect as baseExpect } from '@jupyterlab/galata';
 import { existsSync } from 'fs';
-import * as path from 'path';
 
+import { SAMPLES } from '../setup/data';
 import { test } from './fixtures';
 
 /**
@@ -9,14 +9,6 @@ import { test } from './fixtures';
  * SDMX data (the SAMPLES files source laid out by ui-tests/setup/data.ts) and charts it, and a
  * template creates a step module in the folder the user is in.
  */
-const SAMPLES = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'sdmx-samples'
-);
 
 // The kernel starts and reads the data on a 2-core machine shared with other suites.
 const expect = baseExpect.configure({ timeout: 60000 });

@@ -1,7 +1,7 @@
 import { expect as baseExpect } from '@jupyterlab/galata';
 import { existsSync } from 'fs';
-import * as path from 'path';
 
+import { SAMPLES } from '../setup/data';
 import { test } from './fixtures';
 
 /**
@@ -9,14 +9,6 @@ import { test } from './fixtures';
  * three vintages of the ECB's monthly USD/EUR rate ("2019-10 release" up to 2019-10, "2019-11
  * release" up to 2019-11, the latest, unnamed, up to 2019-12), each revising the months before.
  */
-const SAMPLES = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'sdmx-samples'
-);
 const KEY = 'M.USD.EUR.SP00.A';
 
 // Every step waits on the server and the store; other suites may share the 2 cores.
