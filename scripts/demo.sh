@@ -30,6 +30,17 @@ url = "$demo/sdmx"
 api = "files"
 description = "Real ECB exchange rates (EXR: monthly USD/EUR 1999-2019) and a Eurostat structure"
 
+[[sources]]
+id = "STORE"
+name = "Series store (vintages)"
+api = "store"
+structures = "$demo/sdmx/EXR/structure.xml"
+description = "Where production steps write; every write a vintage (the demo starts with three of EXR)"
+
+[store]
+uri = "sqlite:///$demo/store/catalog.db"
+warehouse = "$demo/store/warehouse"
+
 TOML
   fi
 } > "$config"
@@ -114,6 +125,7 @@ fi
 if [ ! -f "$demo/.seeded" ]; then
   seed_args=()
   [ -n "$engine_url" ] && seed_args=(--workflows)
+  [ -d "$demo/sdmx" ] && seed_args+=(--store)
   if DATAOPS_SYSTEM_CONFIG=$config .venv/bin/python scripts/demo_seed.py "$demo" "${seed_args[@]}" >> "$demo/logs/seed.log" 2>&1; then
     touch "$demo/.seeded"
   else

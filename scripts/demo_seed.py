@@ -1,14 +1,15 @@
 """First start of `make demo`: the examples in the file browser, a few production runs (completed and
-one stopped at an incident), and a promotion whose local pipeline runs, so every panel has something
-to show. Run by scripts/demo.sh once per demo folder (the marker `.seeded`); DATAOPS_SYSTEM_CONFIG
-names the demo's configuration.
+one stopped at an incident), three vintages of a real series in the store, and a promotion whose
+local pipeline runs, so every panel has something to show. Run by scripts/demo.sh once per demo
+folder (the marker `.seeded`); DATAOPS_SYSTEM_CONFIG names the demo's configuration.
 
-    python scripts/demo_seed.py DEMO_FOLDER [--workflows]
+    python scripts/demo_seed.py DEMO_FOLDER [--workflows] [--store]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import shutil
 import sys
 from pathlib import Path
@@ -39,6 +40,15 @@ def seed_runs() -> None:
     wf.start("sdmx_failing_step", {"flow": "EXR", "period": "2026-10"}, business_key="EXR-2026-10")
 
 
+def seed_store(demo: Path) -> None:
+    """Three vintages of the ECB's monthly USD/EUR rate in the STORE source (scripts/sample_vintages.py)."""
+    spec = importlib.util.spec_from_file_location("sample_vintages", REPO / "scripts" / "sample_vintages.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(demo / "store")
+
+
 def seed_promotion(examples: Path) -> None:
     """The regression-test example promoted to dev: its local pipeline starts."""
     dataops.promote(
@@ -50,11 +60,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("demo", type=Path)
     parser.add_argument("--workflows", action="store_true", help="the engine runs: start the sample runs")
+    parser.add_argument(
+        "--store", action="store_true", help="the samples are here: write the sample vintages"
+    )
     args = parser.parse_args()
     examples = seed_examples(args.demo / "notebooks")
     steps = [("promotion", lambda: seed_promotion(examples))]
     if args.workflows:
         steps.insert(0, ("runs", seed_runs))
+    if args.store:
+        steps.insert(0, ("store", lambda: seed_store(args.demo)))
     failed = False
     for what, step in steps:
         try:

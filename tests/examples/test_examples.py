@@ -26,6 +26,7 @@ def example_setup(tmp_path, dataops_config, shared_dir, engine_url, gitlab_ci_lo
     samples = shared_dir / "sdmx-samples" / "ECB_EXR" / "1"
     files = tmp_path / "sdmx" / "EXR"
     files.mkdir(parents=True)
+    (tmp_path / "store").mkdir()
     (files / "structure.xml").symlink_to(samples / "structure-full.xml")
     (files / "M.USD.EUR.SP00.A.xml").symlink_to(samples / "M.USD.EUR.SP00.A.xml")
     remote = seeded_remote(tmp_path)
@@ -36,6 +37,16 @@ id = "SAMPLES"
 name = "SDMX sample messages"
 url = "{tmp_path / "sdmx"}"
 api = "files"
+
+[[sources]]
+id = "STORE"
+name = "Series store"
+api = "store"
+structures = "{files / "structure.xml"}"
+
+[store]
+uri = "sqlite:///{tmp_path / "store" / "catalog.db"}"
+warehouse = "{tmp_path / "store" / "warehouse"}"
 
 [workflows]
 engine_url = "{engine_url}"
@@ -52,6 +63,7 @@ def test_every_example_notebook_runs_with_dataops_run(example_setup, engine_url,
     notebooks = sorted(p.name for p in example_setup.glob("*.ipynb"))
     assert notebooks == [
         "01_read_and_chart.ipynb",
+        "02_vintages_and_revisions.ipynb",
         "03_production_run.ipynb",
         "04_try_a_step.ipynb",
         "05_regression_test.ipynb",
@@ -67,6 +79,6 @@ def test_every_example_notebook_runs_with_dataops_run(example_setup, engine_url,
         )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     (suite,) = etree.parse(str(example_setup / "report.xml")).getroot().findall("testsuite")
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("5", "0", "0")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("6", "0", "0")
     executed = (example_setup / "executed" / "03_production_run.ipynb").read_text()
     assert "fetching EXR for 2026-10" in executed  # the run's log, followed from the notebook

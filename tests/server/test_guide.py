@@ -21,6 +21,7 @@ async def test_the_catalogue_lists_every_example_and_template_with_its_title(jp_
     body = await get(jp_fetch)
     assert [e["name"] for e in body["examples"]] == [
         "01_read_and_chart.ipynb",
+        "02_vintages_and_revisions.ipynb",
         "03_production_run.ipynb",
         "04_try_a_step.ipynb",
         "05_regression_test.ipynb",

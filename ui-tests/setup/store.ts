@@ -1,7 +1,7 @@
 /**
  * Playwright global setup of the store's tests: write the series store that
  * `dataops-test-config.toml` names as the source STORE (three vintages of the ECB's
- * USD/EUR rate, `store_vintages.py`), before JupyterLab starts.
+ * USD/EUR rate, `scripts/sample_vintages.py`), before JupyterLab starts.
  *
  * The script runs with this worktree's `dataops` (PYTHONPATH) and the UI tests'
  * configuration; it leaves a store that already holds the three vintages as it is.
@@ -24,7 +24,7 @@ export default async function globalSetup(): Promise<void> {
   const python = path.join(root, '.venv', 'bin', 'python');
   const result = spawnSync(
     python,
-    [path.join(__dirname, 'store_vintages.py'), STORE_FOLDER],
+    [path.join(__dirname, '..', '..', 'scripts', 'sample_vintages.py'), STORE_FOLDER],
     {
       cwd: here,
       encoding: 'utf8',
@@ -40,7 +40,7 @@ export default async function globalSetup(): Promise<void> {
   );
   if (result.status !== 0) {
     throw new Error(
-      `Writing the test store failed (ui-tests/setup/store_vintages.py):\n${result.stderr}`
+      `Writing the test store failed (scripts/sample_vintages.py):\n${result.stderr}`
     );
   }
 }

@@ -1,8 +1,8 @@
-"""Write the Data panel tests' store: three vintages of the ECB's monthly USD/EUR rate.
+"""Write a sample store: three vintages of the ECB's monthly USD/EUR rate into the source STORE.
 
-Run by ui-tests/setup/store.ts before JupyterLab starts, with the dataops configuration of the UI
-tests (``DATAOPS_SYSTEM_CONFIG``), whose ``[store]`` section names the catalog and warehouse under
-the folder given as argument. A store that already holds the three vintages (its ``written`` mark) is kept as it is (runs
+Run by the demo's first start (scripts/demo_seed.py) and by the UI tests' setup (ui-tests/setup/store.ts)
+before JupyterLab starts, with their dataops configuration (``DATAOPS_SYSTEM_CONFIG``), whose
+``[store]`` section names the catalog and warehouse under the folder given as argument. A store that already holds the three vintages (its ``written`` mark) is kept as it is (runs
 from several worktrees may share it); anything else there is emptied and written again.
 
 The series is the real ECB message (1999-01..2019-12, in the shared SDMX samples); the vintages
@@ -22,7 +22,7 @@ import pandas as pd
 
 import dataops
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "sdmx-samples" / "ECB_EXR" / "1"
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "sdmx-samples" / "ECB_EXR" / "1"
 KEY = "M.USD.EUR.SP00.A"
 
 
