@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from jupyterlab_dataops.handlers import guide, pipelines, promotion, sdmx, status, workflow_ws, workflows
+from jupyterlab_dataops.handlers import (
+    guide,
+    metadata,
+    pipelines,
+    promotion,
+    sdmx,
+    status,
+    workflow_ws,
+    workflows,
+)
 
 
 def api_routes() -> list[tuple[str, type]]:
@@ -15,4 +24,5 @@ def api_routes() -> list[tuple[str, type]]:
         *pipelines.ROUTES,
         *promotion.ROUTES,
         *guide.ROUTES,
+        *metadata.ROUTES,
     ]

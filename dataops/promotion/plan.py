@@ -192,10 +192,9 @@ def _collect(given: PlanInput, env: Environment) -> tuple[list[PlannedFile], lis
     for erel in given.extras:
         if erel not in {f.source for f in files}:
             path = PurePosixPath(erel)
-            dest = metadata_destination(erel)
-            kind = "metadata" if dest else "file"
-            dest = dest or f"{env.folder(KIND_FOLDERS.get(path.suffix, 'steps'))}/{path.name}"
-            files.append(_read(given.files[erel], erel, dest, kind, findings))
+            at = metadata_destination(erel)
+            dest = at or f"{env.folder(KIND_FOLDERS.get(path.suffix, 'steps'))}/{path.name}"
+            files.append(_read(given.files[erel], erel, dest, "metadata" if at else "file", findings))
     return files, secrets.merge(*findings)
 
 
