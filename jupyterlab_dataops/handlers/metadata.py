@@ -1,4 +1,6 @@
-"""REST API of the metadata editors, under ``dataops/api/metadata/``.
+"""REST API of the metadata editors, under ``dataops/api/registry/``.
+
+(Not ``metadata/``: Galata's UI tests answer every URL holding ``api/me`` with a user identity.)
 
 The working copy is the folder this server works in (the Jupyter root), or ``folder`` below it.
 These handlers only parse and serialise; what an edit means is `dataops.metadata.editing` and
@@ -50,8 +52,8 @@ class MetadataHandler(DataOpsHandler):
 
 
 class ArtefactsHandler(MetadataHandler):
-    """``GET metadata/artefacts``: every artefact version and process configuration of the working copy.
-    ``POST metadata/artefacts`` ``{artefact, folder}``: save an edited constraint or codelist as the
+    """``GET registry/artefacts``: every artefact version and process configuration of the working copy.
+    ``POST registry/artefacts`` ``{artefact, folder}``: save an edited constraint or codelist as the
     version SDMX versioning calls for (201, with that version and the file written)."""
 
     @web.authenticated
@@ -68,7 +70,7 @@ class ArtefactsHandler(MetadataHandler):
 
 
 class ArtefactHandler(MetadataHandler):
-    """``GET metadata/artefacts/{kind}/{agency}/{id}/{version}``: one artefact (``latest``: the latest)."""
+    """``GET registry/artefacts/{kind}/{agency}/{id}/{version}``: one artefact (``latest``: the latest)."""
 
     @web.authenticated
     async def get(self, kind: str, agency: str, art_id: str, version: str) -> None:
@@ -78,7 +80,7 @@ class ArtefactHandler(MetadataHandler):
 
 
 class ConstraintFormHandler(MetadataHandler):
-    """``GET metadata/constraints?flow=AGENCY:ID(VERSION)``: the flow's dimensions and codes, and the
+    """``GET registry/constraints?flow=AGENCY:ID(VERSION)``: the flow's dimensions and codes, and the
     allowed constraint attached to it."""
 
     @web.authenticated
@@ -91,7 +93,7 @@ class ConstraintFormHandler(MetadataHandler):
 
 
 class PreviewHandler(MetadataHandler):
-    """``POST metadata/preview`` ``{artefact, folder}``: the edit's changes and proposed version."""
+    """``POST registry/preview`` ``{artefact, folder}``: the edit's changes and proposed version."""
 
     @web.authenticated
     async def post(self) -> None:
@@ -102,7 +104,7 @@ class PreviewHandler(MetadataHandler):
 
 
 class BranchDiffHandler(MetadataHandler):
-    """``POST metadata/diff`` ``{artefact, environment}``: the changes from the version in the
+    """``POST registry/diff`` ``{artefact, environment}``: the changes from the version in the
     environment's deployment branch (for users who may promote there)."""
 
     @web.authenticated
@@ -121,7 +123,7 @@ class BranchDiffHandler(MetadataHandler):
 
 
 class ProcessConfigHandler(MetadataHandler):
-    """``GET metadata/processes/{key}``: schema, version and values of a process configuration.
+    """``GET registry/processes/{key}``: schema, version and values of a process configuration.
     ``PUT`` ``{values, version, folder}``: save them (refused when they break the schema)."""
 
     @web.authenticated
@@ -140,13 +142,13 @@ class ProcessConfigHandler(MetadataHandler):
 
 
 ROUTES = [
-    (r"metadata/artefacts", ArtefactsHandler),
+    (r"registry/artefacts", ArtefactsHandler),
     (
-        r"metadata/artefacts/(?P<kind>[a-z]+)/(?P<agency>[^/]+)/(?P<art_id>[^/]+)/(?P<version>[^/]+)",
+        r"registry/artefacts/(?P<kind>[a-z]+)/(?P<agency>[^/]+)/(?P<art_id>[^/]+)/(?P<version>[^/]+)",
         ArtefactHandler,
     ),
-    (r"metadata/constraints", ConstraintFormHandler),
-    (r"metadata/preview", PreviewHandler),
-    (r"metadata/diff", BranchDiffHandler),
-    (r"metadata/processes/(?P<key>[A-Za-z0-9_.-]+)", ProcessConfigHandler),
+    (r"registry/constraints", ConstraintFormHandler),
+    (r"registry/preview", PreviewHandler),
+    (r"registry/diff", BranchDiffHandler),
+    (r"registry/processes/(?P<key>[A-Za-z0-9_.-]+)", ProcessConfigHandler),
 ]

@@ -140,7 +140,7 @@ const json = (body: unknown, method = 'POST'): RequestInit => ({
 
 /** Every artefact version and process configuration of the working copy. */
 export function fetchListing(settings?: Settings): Promise<IListing> {
-  return requestAPI<IListing>('metadata/artefacts', {}, settings);
+  return requestAPI<IListing>('registry/artefacts', {}, settings);
 }
 
 /** One artefact (`version` `latest`: the latest). */
@@ -149,7 +149,7 @@ export function fetchArtefact(
   settings?: Settings
 ): Promise<IEditable> {
   const path = URLExt.join(
-    'metadata/artefacts',
+    'registry/artefacts',
     ...[ref.kind, ref.agency, ref.id, ref.version].map(encodeURIComponent)
   );
   return requestAPI<IEditable>(path, {}, settings);
@@ -162,7 +162,7 @@ export function fetchConstraintForm(
 ): Promise<IConstraintForm> {
   const query = URLExt.objectToQueryString({ flow });
   return requestAPI<IConstraintForm>(
-    `metadata/constraints${query}`,
+    `registry/constraints${query}`,
     {},
     settings
   );
@@ -174,7 +174,7 @@ export function previewEdit(
   settings?: Settings
 ): Promise<IPreview> {
   return requestAPI<IPreview>(
-    'metadata/preview',
+    'registry/preview',
     json({ artefact: art }),
     settings
   );
@@ -183,7 +183,7 @@ export function previewEdit(
 /** Save the edit in the working copy as the proposed version. */
 export function saveEdit(art: IEditable, settings?: Settings): Promise<ISaved> {
   return requestAPI<ISaved>(
-    'metadata/artefacts',
+    'registry/artefacts',
     json({ artefact: art }),
     settings
   );
@@ -196,7 +196,7 @@ export function diffAgainstBranch(
   settings?: Settings
 ): Promise<IBranchDiff> {
   return requestAPI<IBranchDiff>(
-    'metadata/diff',
+    'registry/diff',
     json({ artefact: art, environment }),
     settings
   );
@@ -208,7 +208,7 @@ export function fetchConfig(
   settings?: Settings
 ): Promise<IConfigForm> {
   return requestAPI<IConfigForm>(
-    `metadata/processes/${encodeURIComponent(key)}`,
+    `registry/processes/${encodeURIComponent(key)}`,
     {},
     settings
   );
@@ -222,7 +222,7 @@ export function saveConfig(
   settings?: Settings
 ): Promise<{ key: string; file: string; version: string }> {
   return requestAPI(
-    `metadata/processes/${encodeURIComponent(key)}`,
+    `registry/processes/${encodeURIComponent(key)}`,
     json({ values, version }, 'PUT'),
     settings
   );

@@ -27,7 +27,7 @@ async def _call(jp_fetch, *path, body=None, method=None, params=None):
     if params:
         kwargs["params"] = params
     try:
-        response = await jp_fetch("dataops", "api", "metadata", *path, **kwargs)
+        response = await jp_fetch("dataops", "api", "registry", *path, **kwargs)
         return response.code, json.loads(response.body)
     except HTTPClientError as err:
         return err.code, json.loads(err.response.body)

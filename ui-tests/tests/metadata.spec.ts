@@ -13,6 +13,9 @@ import { SEED } from '../setup/metadata';
 
 const CONSTRAINT_2 = 'metadata/dataconstraints/ECB+EXR_CONSTRAINTS+2.0.0.xml';
 
+/** How long an answer of the server may take on a loaded 2-core machine. */
+const SLOW = { timeout: 60000 };
+
 /** Every file under `dir`, relative to it. */
 function filesUnder(dir: string, prefix = ''): string[] {
   return readdirSync(dir).flatMap(name => {
@@ -50,10 +53,10 @@ test('edit a constraint, review its diff, promote it to test and see it served',
     await window.jupyterapp.commands.execute('dataops:metadata-constraints');
   });
   const editor = page.locator('.jp-DataOps-constraints');
-  await expect(editor.getByLabel('Dataflow')).toHaveValue('ECB:EXR(1.0)');
+  await expect(editor.getByLabel('Dataflow')).toHaveValue('ECB:EXR(1.0)', SLOW);
 
   const currency = editor.locator('[data-dimension="CURRENCY"]');
-  await currency.locator('summary').click();
+  await currency.locator('summary').click(SLOW);
   await currency.getByLabel('CURRENCY USD', { exact: true }).uncheck();
   const proposed = editor.locator('.jp-DataOps-metaPreview');
   await expect(proposed).toContainText('Version 1.0 → 2.0.0 (a major change)');
@@ -61,12 +64,16 @@ test('edit a constraint, review its diff, promote it to test and see it served',
 
   await editor.getByRole('button', { name: 'Diff against branch' }).click();
   await expect(editor.locator('.jp-DataOps-metaBranchDiff')).toContainText(
-    'Against 1.0 in deploy/test:'
+    'Against 1.0 in deploy/test:',
+    SLOW
   );
 
   await editor.getByRole('button', { name: 'Save as new version' }).click();
   const saved = editor.locator('[role="status"]');
-  await expect(saved).toContainText(`Saved ${CONSTRAINT_2} (version 2.0.0).`);
+  await expect(saved).toContainText(
+    `Saved ${CONSTRAINT_2} (version 2.0.0).`,
+    SLOW
+  );
   await saved.getByRole('button', { name: 'Promote…' }).click();
 
   const dialog = page.locator('.jp-DataOps-promoteDialog');
@@ -78,7 +85,8 @@ test('edit a constraint, review its diff, promote it to test and see it served',
   );
   await dialog.getByRole('button', { name: 'Next: Review' }).click();
   await expect(dialog.locator('.jp-DataOps-scanClean')).toContainText(
-    'nothing found'
+    'nothing found',
+    SLOW
   );
   await expect(dialog.locator('.jp-DataOps-metadataProblems')).toHaveCount(0);
   const diff = dialog.locator(
