@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jupyterlab_dataops.handlers import (
     guide,
+    metadata,
     pipelines,
     promotion,
     sdmx,
@@ -25,4 +26,5 @@ def api_routes() -> list[tuple[str, type]]:
         *pipelines.ROUTES,
         *promotion.ROUTES,
         *guide.ROUTES,
+        *metadata.ROUTES,
     ]

@@ -4,6 +4,7 @@ import { corePlugin } from './core/plugin';
 import { dataPlugin } from './data/plugin';
 import { deployPlugin } from './deploy/plugin';
 import { guidePlugin } from './guide/plugin';
+import { metadataPlugin } from './metadata/plugin';
 import { workflowsPlugin } from './workflows/plugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
@@ -11,7 +12,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   dataPlugin,
   workflowsPlugin,
   deployPlugin,
-  guidePlugin
+  guidePlugin,
+  metadataPlugin
 ];
 
 export default plugins;

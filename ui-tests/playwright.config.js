@@ -10,6 +10,8 @@ module.exports = {
   ...baseConfig,
   // hub/ holds the JupyterHub journey, run by pytest with hub.config.js
   testDir: './tests',
+  // the metadata journey needs its own environments: metadata.config.js runs it
+  testIgnore: ['**/metadata.spec.ts'],
   timeout: 120000,
   globalSetup: [
     './setup/data.ts',

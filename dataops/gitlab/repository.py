@@ -79,6 +79,33 @@ def read(project: str, name: str, paths: list[str]) -> Call:
     return state
 
 
+def files_under(project: str, name: str, folders: list[str]) -> Call:
+    """Every file under ``folders`` on branch ``name`` (the default branch while it does not exist),
+    path → content, listed by the repository tree API page by page."""
+    info = yield from branch(project, name)
+    ref = name if info else (yield from default_branch(project))
+    out: dict[str, bytes] = {}
+    for folder in folders:
+        page = 1
+        while True:
+            entries = yield Request(
+                "GET",
+                f"{project_path(project)}/repository/tree",
+                f"listing {folder} on {ref} in {project}",
+                params={"path": folder, "ref": ref, "recursive": "true", "per_page": 100, "page": page},
+                missing_ok=True,
+            )
+            for entry in entries or []:
+                if entry.get("type") == "blob":
+                    found = yield from file(project, entry["path"], ref)
+                    if found:
+                        out[entry["path"]] = found.content
+            if not entries or len(entries) < 100:
+                break
+            page += 1
+    return out
+
+
 def land(project: str, change: Change) -> Call:
     """One commit with every file (directly, or on a promotion branch with a merge request)."""
     if (yield from head(project, change.branch)) != change.base_commit:

@@ -17,8 +17,30 @@ from typing import Any
 from dataops.errors import InvalidInput, NotFound
 from dataops.promotion.clean import read_notebook
 from dataops.promotion.imports import local_imports
+from dataops.promotion.metadata import metadata_destination
 
 PROMOTABLE = (".ipynb", ".py", ".bpmn")
+CANNOT_PROMOTE = "{name} cannot be promoted: choose a notebook, a Python step module or a .bpmn file."
+# Metadata files promote from their place in the registry's layout; elsewhere the sentence says where.
+MISPLACED_METADATA = (
+    "{name} cannot be promoted from here: an artefact file is promoted from metadata/<kind>s/ "
+    "(e.g. metadata/codelists/ECB+CL_FREQ+1.0.0.xml) and a process configuration from "
+    "processes/<key>.toml or processes/<key>.schema.json."
+)
+
+
+def refusal(rel: str) -> str:
+    """The sentence refusing ``rel`` as the file a promotion is about."""
+    name = PurePosixPath(rel).name
+    metadata_like = name.endswith((".xml", ".json", ".toml"))
+    return (MISPLACED_METADATA if metadata_like else CANNOT_PROMOTE).format(name=name)
+
+
+def promotable(rel: str) -> bool:
+    """Can ``rel`` be the file a promotion is about (a notebook, step, process, artefact or configuration)?"""
+    return PurePosixPath(rel).suffix in PROMOTABLE or metadata_destination(rel) is not None
+
+
 # A review carries files a person wrote; far larger input is a mistake or an attack on the service.
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
@@ -38,11 +60,8 @@ class PlanInput:
             safe_relative(rel)
             if rel not in self.files:
                 raise InvalidInput(f"The review names {rel} but does not carry its content.")
-        if PurePosixPath(self.source).suffix not in PROMOTABLE:
-            raise InvalidInput(
-                f"{PurePosixPath(self.source).name} cannot be promoted: choose a notebook, a Python step "
-                "module or a .bpmn file."
-            )
+        if not promotable(self.source):
+            raise InvalidInput(refusal(self.source))
         folder = PurePosixPath(self.source).parent
         for module in self.modules:
             if folder != PurePosixPath(".") and folder not in PurePosixPath(module).parents:
@@ -104,10 +123,8 @@ def collect_input(root: Path, source: str, extra_files: list[str] | tuple[str, .
             inside(root, mrel)  # the file itself, links resolved: a linked __init__.py may point outside
             files[mrel] = module.read_bytes()
             modules.append(mrel)
-    elif main.suffix not in PROMOTABLE:
-        raise InvalidInput(
-            f"{main.name} cannot be promoted: choose a notebook, a Python step module or a .bpmn file."
-        )
+    elif not promotable(rel):
+        raise InvalidInput(refusal(rel))
     extras: list[str] = []
     for item in extra_files:
         path = inside(root, item)

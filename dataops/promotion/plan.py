@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dataops.errors import Forbidden, InvalidInput
+from dataops.metadata.registry import METADATA_DIR, PROCESSES_DIR
 from dataops.promotion import secrets
 from dataops.promotion.access import Identity
 from dataops.promotion.clean import clean_notebook, notebook_bytes, notebook_from_bytes
@@ -21,6 +22,7 @@ from dataops.promotion.config import Environment
 from dataops.promotion.diff import FileDiff, notebook_diff, text_diff
 from dataops.promotion.export import to_percent_script
 from dataops.promotion.inputs import PlanInput, collect_input
+from dataops.promotion.metadata import broken_rules, is_metadata_path, metadata_destination
 from dataops.promotion.targets import Target
 
 KIND_FOLDERS = {".ipynb": "notebooks", ".py": "steps", ".bpmn": "processes"}
@@ -32,7 +34,7 @@ class PlannedFile:
 
     source: str  # path under the root the user works in ("" for the generated .py)
     destination: str  # path in the deployment repository
-    kind: str  # notebook, script, module, step, process, file
+    kind: str  # notebook, script, module, step, process, metadata, file
     content: bytes
     diff: FileDiff
     last_commit_id: str | None = None
@@ -64,6 +66,7 @@ class Plan:
     scan: secrets.ScanResult
     mode: str  # "commit" or "merge_request"
     review_branch: str = ""
+    metadata_problems: list[str] = field(default_factory=list)  # rules of `dataops metadata check` it breaks
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
@@ -88,7 +91,8 @@ class Plan:
             "files": [f.to_json(self.scan) for f in self.files],  # found secrets masked in diffs
             "scan": self.scan.to_json(),
             "changed": self.changed,
-            "can_submit": self.scan.clean and self.changed,
+            "metadata_problems": self.metadata_problems,
+            "can_submit": self.scan.clean and self.changed and not self.metadata_problems,
             "default_message": self.default_message,
             "user": self.user.username,
             "created_at": self.created_at,
@@ -143,6 +147,10 @@ def build_plan_from(
     stem = PurePosixPath(given.source).stem
     review = f"promote/{env.id}/{_slug(stem)}" if protected else ""
     scan = secrets.ScanResult(findings, [f.source or f.destination for f in files])
+    problems: list[str] = []
+    if any(is_metadata_path(f.destination) for f in files):
+        before = target.files_under(env.branch, [METADATA_DIR, PROCESSES_DIR])
+        problems = broken_rules(before, {f.destination: f.content for f in files}, env.branch)
     return Plan(
         env,
         who,
@@ -152,6 +160,7 @@ def build_plan_from(
         scan,
         "merge_request" if protected else "commit",
         review,
+        problems,
     )
 
 
@@ -175,14 +184,17 @@ def _collect(given: PlanInput, env: Environment) -> tuple[list[PlannedFile], lis
         for mrel in given.modules:
             dest = f"{kind_folder}/{_under(PurePosixPath(mrel), main.parent)}"
             files.append(_read(given.files[mrel], mrel, dest, "module", findings))
+    elif metadata_destination(rel):
+        files.append(_read(given.files[rel], rel, str(metadata_destination(rel)), "metadata", findings))
     else:
         kind = "step" if main.suffix == ".py" else "process"
         files.append(_read(given.files[rel], rel, f"{kind_folder}/{main.name}", kind, findings))
     for erel in given.extras:
         if erel not in {f.source for f in files}:
             path = PurePosixPath(erel)
-            dest = f"{env.folder(KIND_FOLDERS.get(path.suffix, 'steps'))}/{path.name}"
-            files.append(_read(given.files[erel], erel, dest, "file", findings))
+            at = metadata_destination(erel)
+            dest = at or f"{env.folder(KIND_FOLDERS.get(path.suffix, 'steps'))}/{path.name}"
+            files.append(_read(given.files[erel], erel, dest, "metadata" if at else "file", findings))
     return files, secrets.merge(*findings)
 
 

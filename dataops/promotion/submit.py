@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dataops.errors import DataOpsError, InvalidInput, SecretsFound
+from dataops.errors import DataOpsError, InvalidInput, InvalidMetadata, SecretsFound
 from dataops.promotion.audit import AuditTrail, CommitRecord, FileAuditTrail
 from dataops.promotion.plan import Plan
 from dataops.promotion.targets import Change, Target
@@ -55,6 +55,15 @@ def submit(plan: Plan, target: Target, audit_log: Path | AuditTrail, message: st
             f"Promotion blocked: {len(plan.scan.findings)} possible secret(s) found ({lines}). "
             "Remove them from the files (and clear the outputs that show them), then review again.",
             details=plan.scan.to_json()["findings"],
+        )
+    if plan.metadata_problems:
+        trail.append(
+            {**record, "outcome": "blocked_by_metadata", "message": " ".join(plan.metadata_problems)}
+        )
+        raise InvalidMetadata(
+            "Promotion refused: it breaks the metadata rules (dataops metadata check): "
+            + " ".join(plan.metadata_problems),
+            details={"problems": plan.metadata_problems},
         )
     if not plan.changed and plan.mode == "commit":
         raise InvalidInput(f"Nothing to promote: {plan.environment.branch} already has exactly these files.")

@@ -48,7 +48,7 @@ export interface IFileDiff {
 
 /** Kinds of promoted files. */
 export type FileKind =
-  'notebook' | 'script' | 'module' | 'step' | 'process' | 'file';
+  'notebook' | 'script' | 'module' | 'step' | 'process' | 'metadata' | 'file';
 
 /** One file of a promotion plan. */
 export interface IPlannedFile {
@@ -87,6 +87,8 @@ export interface IPlan {
   scan: { clean: boolean; scanned: string[]; findings: IFinding[] };
   changed: boolean;
   can_submit: boolean;
+  /** Rules of `dataops metadata check` the promotion would break (each blocks it). */
+  metadata_problems?: string[];
   default_message: string;
   user: string;
   created_at: string;

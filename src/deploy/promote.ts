@@ -9,13 +9,7 @@ import { PromoteModel } from './promoteModel';
 import { showPromoteDialog } from './widget';
 import { openSafeLink } from '../common/links';
 
-/** File types that can be promoted: notebooks, Python step modules, BPMN processes. */
-export const PROMOTABLE = /\.(ipynb|py|bpmn)$/i;
-
-/** Whether `path` names a file Promote accepts. */
-export function isPromotable(path: string | null | undefined): boolean {
-  return !!path && PROMOTABLE.test(path);
-}
+export { isPromotable, PROMOTABLE } from './promotable';
 
 /** Options of `promote`. */
 export interface IPromoteOptions {

@@ -58,6 +58,11 @@ class Target(Protocol):
         """The branch head and the current content of ``paths`` (missing files are absent)."""
         ...
 
+    def files_under(self, branch: str, folders: list[str]) -> dict[str, bytes]:
+        """Every file under ``folders`` on the branch head, path → content (empty when the branch
+        does not exist yet)."""
+        ...
+
     def land(self, change: Change) -> Landing:
         """Commit all files at once; `Conflict` if the branch moved since ``change.base_commit``."""
         ...

@@ -98,6 +98,22 @@ class GitTarget:
                         files[path] = RemoteFile(blob.stdout, last or None)
             return BranchState(branch, head, files)
 
+    def files_under(self, branch: str, folders: list[str]) -> dict[str, bytes]:
+        """Fetch the branch and read every file under ``folders`` from its head."""
+        with tempfile.TemporaryDirectory() as tmp:
+            repo = Path(tmp)
+            self._ok(self._git(repo, "init", "-q", "--bare"), "initialise")
+            head = self._fetch(repo, branch)
+            if not head:
+                return {}
+            listing = self._ok(self._git(repo, "ls-tree", "-r", "--name-only", head, "--", *folders), "list")
+            files = {}
+            for path in filter(None, listing.splitlines()):
+                blob = self._git(repo, "cat-file", "blob", f"{head}:{path}")
+                if blob.returncode == 0:
+                    files[path] = blob.stdout
+            return files
+
     def land(self, change: Change) -> Landing:
         """One commit on top of the reviewed head, pushed without force.
 

@@ -57,6 +57,10 @@ class GitLabTarget:
         """The branch head (None when the branch does not exist yet), protection and file contents."""
         return self._gitlab.run(repository.read(self.project, branch, paths))
 
+    def files_under(self, branch: str, folders: list[str]) -> dict[str, bytes]:
+        """Every file under ``folders`` on the branch (on the default branch while it does not exist)."""
+        return self._gitlab.run(repository.files_under(self.project, branch, folders))
+
     def land(self, change: Change) -> Landing:
         """One commit with every file (directly, or on a promotion branch with a merge request). When
         GitLab's answer to the commit is lost (a timeout), the branch is read again: a commit that

@@ -178,6 +178,7 @@ function kindText(kind: FileKind, trans: TranslationBundle): string {
     script: trans.__('paired .py (percent format)'),
     module: trans.__('imported module'),
     step: trans.__('step module'),
+    metadata: trans.__('metadata, checked by dataops metadata check'),
     process: trans.__('BPMN process'),
     file: trans.__('added file')
   }[kind];
@@ -195,8 +196,27 @@ export function ReviewStep(props: IStepProps): JSX.Element {
     return <p className="jp-DataOps-muted">{trans.__('Reviewing…')}</p>;
   }
   const findings = plan.scan.findings;
+  const broken = plan.metadata_problems ?? [];
   return (
     <div>
+      {broken.length > 0 && (
+        <div
+          className="jp-DataOps-message jp-DataOps-metadataProblems"
+          data-kind="error"
+          role="alert"
+        >
+          <p>
+            {trans.__(
+              'Promotion refused: it breaks the metadata rules (dataops metadata check).'
+            )}
+          </p>
+          <ul className="jp-DataOps-findings">
+            {broken.map((sentence, i) => (
+              <li key={i}>{sentence}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {findings.length > 0 ? (
         <div className="jp-DataOps-message" data-kind="error" role="alert">
           <p>

@@ -1,0 +1,28 @@
+import { isPromotable } from './promotable';
+
+describe('which files Promote accepts', () => {
+  it('takes notebooks, steps, processes, artefact files and process configurations', () => {
+    for (const path of [
+      'analysis.ipynb',
+      'steps/load.py',
+      'processes/exr.bpmn',
+      'metadata/dataconstraints/ECB+EXR_CONSTRAINTS+2.0.0.xml',
+      'project/metadata/codelists/ECB+CL_FREQ+1.0.json',
+      'processes/exr_daily.toml',
+      'processes/exr_daily.schema.json'
+    ]) {
+      expect([path, isPromotable(path)]).toEqual([path, true]);
+    }
+  });
+
+  it('refuses other files, and artefacts outside the metadata layout', () => {
+    for (const path of [
+      'data.csv',
+      'ECB+CL_FREQ+1.0.xml',
+      'config.toml',
+      'x.json'
+    ]) {
+      expect([path, isPromotable(path)]).toEqual([path, false]);
+    }
+  });
+});

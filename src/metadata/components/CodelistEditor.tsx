@@ -1,0 +1,207 @@
+import { ServerConnection } from '@jupyterlab/services';
+import { Button } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { asApiError } from '../../api/client';
+import {
+  fetchArtefact,
+  fetchListing,
+  IArtefactSummary,
+  ICodelist,
+  IPreview,
+  ISaved,
+  previewEdit,
+  saveEdit
+} from '../api';
+import { addCode, removeCode, renameCode } from '../edits';
+import { ChangeList } from './ChangeList';
+
+/** What the Codelist editor needs. */
+export interface ICodelistEditorProps {
+  settings?: ServerConnection.ISettings;
+  onPromote: (path: string) => void;
+}
+
+const key = (a: IArtefactSummary): string => `${a.agency}:${a.id}`;
+
+/**
+ * Pick a codelist (its latest version), add, rename or remove codes; shows the changes and the
+ * version SDMX versioning calls for (a code removed is a major change, one added a minor one).
+ */
+export function CodelistEditor(props: ICodelistEditorProps): JSX.Element {
+  const { settings } = props;
+  const [lists, setLists] = React.useState<IArtefactSummary[]>([]);
+  const [chosen, setChosen] = React.useState('');
+  const [edited, setEdited] = React.useState<ICodelist | null>(null);
+  const [preview, setPreview] = React.useState<IPreview | null>(null);
+  const [saved, setSaved] = React.useState<ISaved | null>(null);
+  const [newId, setNewId] = React.useState('');
+  const [newName, setNewName] = React.useState('');
+  const [error, setError] = React.useState('');
+  const fail = (e: unknown) => setError(asApiError(e).message);
+
+  React.useEffect(() => {
+    fetchListing(settings)
+      .then(l => {
+        const latest = new Map<string, IArtefactSummary>();
+        l.artefacts
+          .filter(a => a.kind === 'codelist')
+          .forEach(a => latest.set(key(a), a));
+        const found = [...latest.values()];
+        setLists(found);
+        setChosen(found.length ? key(found[0]) : '');
+      })
+      .catch(fail);
+  }, []);
+
+  const load = () => {
+    const [agency, id] = chosen.split(':');
+    fetchArtefact({ kind: 'codelist', agency, id, version: 'latest' }, settings)
+      .then(a => setEdited(a as ICodelist))
+      .catch(fail);
+  };
+
+  React.useEffect(() => {
+    if (chosen) {
+      setSaved(null);
+      load();
+    }
+  }, [chosen]);
+
+  React.useEffect(() => {
+    if (edited) {
+      previewEdit(edited, settings)
+        .then(p => {
+          setPreview(p);
+          setError('');
+        })
+        .catch(fail);
+    }
+  }, [edited]);
+
+  const add = () => {
+    if (!edited) {
+      return;
+    }
+    const next = addCode(edited, newId, newName);
+    if (typeof next === 'string') {
+      setError(next);
+      return;
+    }
+    setEdited(next);
+    setNewId('');
+    setNewName('');
+  };
+
+  const save = async () => {
+    if (edited) {
+      try {
+        setSaved(await saveEdit(edited, settings));
+        load();
+      } catch (e) {
+        fail(e);
+      }
+    }
+  };
+
+  return (
+    <div className="jp-DataOps-metaEditor jp-DataOps-codelist">
+      <label>
+        Codelist{' '}
+        <select
+          aria-label="Codelist"
+          value={chosen}
+          onChange={e => setChosen(e.currentTarget.value)}
+        >
+          {lists.map(a => (
+            <option key={a.file} value={key(a)}>
+              {key(a)} {a.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {error && (
+        <div className="jp-DataOps-message" data-kind="error" role="alert">
+          {error}
+        </div>
+      )}
+      {edited && (
+        <>
+          <p className="jp-DataOps-muted">
+            {edited.agency}:{edited.id}({edited.version}), {edited.file}
+          </p>
+          <table className="jp-DataOps-metaCodes">
+            <tbody>
+              {edited.codes.map(c => (
+                <tr key={c.id}>
+                  <td>{c.id}</td>
+                  <td>
+                    <input
+                      aria-label={`Name of ${c.id}`}
+                      value={c.name}
+                      onChange={e =>
+                        setEdited(
+                          renameCode(edited, c.id, e.currentTarget.value)
+                        )
+                      }
+                    />
+                  </td>
+                  <td>
+                    <Button
+                      small
+                      onClick={() => setEdited(removeCode(edited, c.id))}
+                    >
+                      Remove
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="jp-DataOps-metaActions">
+            <input
+              aria-label="New code id"
+              placeholder="id"
+              value={newId}
+              onChange={e => setNewId(e.currentTarget.value)}
+            />
+            <input
+              aria-label="New code name"
+              placeholder="name"
+              value={newName}
+              onChange={e => setNewName(e.currentTarget.value)}
+            />
+            <Button small onClick={add} disabled={!newId.trim()}>
+              Add code
+            </Button>
+          </div>
+          {preview && (
+            <section
+              className="jp-DataOps-metaPreview"
+              aria-label="Proposed version"
+            >
+              <p>
+                Version {preview.base_version} → {preview.proposed_version}
+              </p>
+              <ChangeList changes={preview.changes} />
+            </section>
+          )}
+          <Button
+            onClick={() => void save()}
+            disabled={!preview?.changes.length}
+          >
+            Save as new version
+          </Button>
+          {saved && (
+            <div className="jp-DataOps-message" role="status">
+              Saved {saved.file} (version {saved.version}).{' '}
+              <Button small onClick={() => props.onPromote(saved.file)}>
+                Promote…
+              </Button>
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
