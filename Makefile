@@ -111,8 +111,10 @@ pytest:
 jest:
 	npx jest
 
+# The main suite, then the metadata editors' journey (its own server and environments).
 ui-test:
-	cd ui-tests && npx playwright test
+	cd ui-tests && npx playwright test; main=$$?; npx playwright test -c metadata.config.js; meta=$$?; \
+	exit $$(( main || meta ))
 
 clean:
 	rm -rf lib jupyterlab_dataops/labextension tsconfig.tsbuildinfo build/wheels $(VENV) node_modules ui-tests/node_modules
