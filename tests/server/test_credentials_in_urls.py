@@ -16,8 +16,8 @@ ENGINE_PASSWORD = "engine-pw-3d7e"  # noqa: S105
 
 
 def _with_credentials(dataops_config, provider) -> str:
-    """Every source of the local provider behind ``reader:<password>@``, and an engine URL with one."""
-    text = dataops_config.read_text().replace("://", f"://reader:{SOURCE_PASSWORD}@")
+    """Every source of the local provider behind ``feedreader7:<password>@``, and an engine URL with one."""
+    text = dataops_config.read_text().replace("://", f"://feedreader7:{SOURCE_PASSWORD}@")
     dataops_config.write_text(
         text + f'\n[workflows]\nengine_url = "http://admin:{ENGINE_PASSWORD}@127.0.0.1:9/engine-rest"\n'
     )
@@ -26,7 +26,7 @@ def _with_credentials(dataops_config, provider) -> str:
 
 def _no_credentials(text: str) -> None:
     assert SOURCE_PASSWORD not in text and ENGINE_PASSWORD not in text
-    assert "reader" not in text and "admin@" not in text
+    assert "feedreader7" not in text and "admin@" not in text
 
 
 async def test_the_browser_sees_urls_without_their_user_info(sdmx_provider, dataops_config, jp_fetch):  # noqa: F811
