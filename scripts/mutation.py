@@ -45,7 +45,10 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ["dataops/sdmx/xml_safety.py"],
         ["tests/sdmx/test_xml_safety.py", "tests/sdmx/readers/test_bad_input.py"],
     ),
-    "query": (["dataops/sdmx/query.py"], ["tests/sdmx/test_query.py", "tests/sdmx/test_query_filters.py"]),
+    "query": (
+        ["dataops/sdmx/query.py", "dataops/sdmx/rest/key_filters.py"],
+        ["tests/sdmx/test_query.py", "tests/sdmx/test_query_filters.py", "tests/sdmx/rest/test_key_filters.py"],
+    ),
     "periods": (["dataops/sdmx/periods.py"], ["tests/sdmx/test_periods.py"]),
     "logs": (
         ["dataops/workflows/logs.py"],

@@ -1,4 +1,4 @@
-"""Safe XML parsing for messages from the outside world, and a byte limit for streamed input.
+"""Safe XML parsing for messages from the outside world, and the byte limits on what is read.
 
 Every SDMX-ML message is parsed with these settings: no DTD loading, no entity expansion, no
 network access, libxml2's "huge tree" mode off. A document that declares a DTD at all is refused
@@ -62,6 +62,12 @@ def syntax_error(exc: etree.XMLSyntaxError, what: str) -> MalformedMessage:
         f"{what} is not well-formed XML at line {line}: {reason}. The file may be truncated or damaged.",
         details={"line": line},
     )
+
+
+def check_file_size(size: int, max_bytes: int | None, what: str) -> None:
+    """Raise `TooLarge` for a file of ``size`` bytes over ``max_bytes``, before any of it is read."""
+    if max_bytes is not None and size > max_bytes:
+        raise TooLarge(too_large_sentence(what, max_bytes), details={"max_bytes": max_bytes})
 
 
 def limit_bytes(chunks: Iterable[bytes], max_bytes: int | None, what: str) -> Iterator[bytes]:

@@ -16,16 +16,37 @@ from dataops.sdmx.query import DataQuery, FlowRef, check_period
         ("ECB:EXR(1.0)", FlowRef("EXR", "ECB", "1.0")),
         ("OECD.SDD.NAD,DSD_NAMAIN1@DF_QNA,1.1", FlowRef("DSD_NAMAIN1@DF_QNA", "OECD.SDD.NAD", "1.1")),
         ("all,EXR,latest", FlowRef("EXR")),
+        ("ECB,EXR", FlowRef("EXR", "ECB")),
     ],
 )
 def test_flow_references_in_every_notation(text, expected):
     assert FlowRef.parse(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "EXR/../x", "a,b,c,d", "EX R"])
+@pytest.mark.parametrize(
+    "text", ["", "EXR/../x", "a,b,c,d", "EX R", "EC B,EXR,1.0", "ECB,EXR,1.0/x", "ECB:EXR(1 0)"]
+)
 def test_bad_flow_reference_is_refused(text):
     with pytest.raises(InvalidInput, match="not a dataflow reference"):
         FlowRef.parse(text)
+
+
+def test_a_bad_flow_reference_is_told_the_notations_that_work():
+    with pytest.raises(InvalidInput, match=r"use an id like 'EXR', 'ECB,EXR,1\.0' or 'ECB:EXR\(1\.0\)'\.$"):
+        FlowRef.parse("EXR/../x")
+
+
+@pytest.mark.parametrize(
+    ("ref", "text"),
+    [
+        (FlowRef("EXR"), "EXR"),
+        (FlowRef("EXR", "ECB"), "ECB,EXR,latest"),
+        (FlowRef("EXR", version="1.0"), "all,EXR,1.0"),
+    ],
+)
+def test_a_flow_reference_is_written_in_the_rest_notation(ref, text):
+    assert str(ref) == text
+    assert FlowRef.parse(text) == ref
 
 
 @pytest.mark.parametrize(
@@ -51,6 +72,11 @@ def test_period_that_ends_before_it_starts_is_refused():
 def test_last_must_be_a_positive_whole_number(last):
     with pytest.raises(InvalidInput, match="last must be a positive whole number"):
         DataQuery(FlowRef("EXR"), last=last)
+
+
+def test_period_bounds_given_as_numbers_or_with_spaces_are_written_plainly():
+    query = DataQuery(FlowRef("EXR"), start=2024, end=" 2024-06 ", updated_after="2025-01-01T00:00:00Z ")
+    assert (query.start, query.end, query.updated_after) == ("2024", "2024-06", "2025-01-01T00:00:00Z")
 
 
 def test_last_given_as_text_is_a_number():
