@@ -47,7 +47,11 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "query": (
         ["dataops/sdmx/query.py", "dataops/sdmx/rest/key_filters.py"],
-        ["tests/sdmx/test_query.py", "tests/sdmx/test_query_filters.py", "tests/sdmx/rest/test_key_filters.py"],
+        [
+            "tests/sdmx/test_query.py",
+            "tests/sdmx/test_query_filters.py",
+            "tests/sdmx/rest/test_key_filters.py",
+        ],
     ),
     "periods": (["dataops/sdmx/periods.py"], ["tests/sdmx/test_periods.py"]),
     "logs": (
