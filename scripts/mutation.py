@@ -55,8 +55,12 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "periods": (["dataops/sdmx/periods.py"], ["tests/sdmx/test_periods.py"]),
     "logs": (
-        ["dataops/workflows/logs.py"],
-        ["tests/workflows/test_logs.py", "tests/workflows/test_retention.py"],
+        ["dataops/workflows/logs.py", "dataops/workflows/logs_pg.py"],
+        [
+            "tests/workflows/test_logs.py",
+            "tests/workflows/test_retention.py",
+            "tests/workflows/test_logs_pg.py",
+        ],
     ),
     "watch": (["dataops/workflows/watch.py"], ["tests/workflows/test_watch.py"]),
 }
@@ -84,6 +88,10 @@ def prepare(group: str) -> Path:
         "only_mutate": "\n" + "\n".join(modules),
         "also_copy": "\njupyterlab_dataops/\nprocesses/",
         "pytest_add_cli_args_test_selection": "\n" + "\n".join(tests),
+        # Fork each mutant's run from a process that has only collected the tests: the default
+        # forks from the process that ran them, whose leftover threads (pyarrow's pool, the tests'
+        # HTTP servers) can hold a lock at the fork, and the child then hangs until its timeout.
+        "process_isolation": "forkserver",
     }
     with (folder / "setup.cfg").open("w") as fh:
         cfg.write(fh)
