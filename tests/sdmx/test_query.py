@@ -63,6 +63,12 @@ def test_bad_period_explains_the_accepted_forms(period):
         DataQuery(FlowRef("EXR"), start=period)
 
 
+@pytest.mark.parametrize("name", ["start", "end", "updated_after"])
+def test_a_bad_period_is_named_by_the_parameter_it_was_given_as(name):
+    with pytest.raises(InvalidInput, match=f"^{name} 'March 2024' is not an SDMX period"):
+        DataQuery(FlowRef("EXR"), **{name: "March 2024"})
+
+
 def test_period_that_ends_before_it_starts_is_refused():
     with pytest.raises(InvalidInput, match="starts \\(2024-05\\) after it ends \\(2024-01\\)"):
         DataQuery(FlowRef("EXR"), start="2024-05", end="2024-01")
