@@ -85,6 +85,17 @@ def test_period_bounds_given_as_numbers_or_with_spaces_are_written_plainly():
     assert (query.start, query.end, query.updated_after) == ("2024", "2024-06", "2025-01-01T00:00:00Z")
 
 
+def test_first_and_last_are_checked_alike_and_an_empty_field_means_no_limit():
+    assert DataQuery(FlowRef("EXR"), first="3").first == 3
+    assert (DataQuery(FlowRef("EXR"), last=1).last, DataQuery(FlowRef("EXR"), first=1).first) == (1, 1)
+    assert (DataQuery(FlowRef("EXR"), last="", first="").last, DataQuery(FlowRef("EXR"), first="").first) == (
+        None,
+        None,
+    )
+    with pytest.raises(InvalidInput, match="first must be a positive whole number of observations, not 0"):
+        DataQuery(FlowRef("EXR"), first=0)
+
+
 def test_last_given_as_text_is_a_number():
     assert DataQuery(FlowRef("EXR"), last="12").last == 12
 
