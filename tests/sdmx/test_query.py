@@ -63,6 +63,25 @@ def test_bad_period_explains_the_accepted_forms(period):
         DataQuery(FlowRef("EXR"), start=period)
 
 
+def test_a_bad_period_given_alone_is_called_a_period_and_told_every_form():
+    with pytest.raises(InvalidInput) as err:
+        check_period("March 2024")
+    assert err.value.message == (
+        "period 'March 2024' is not an SDMX period; use forms like 2024, 2024-03, 2024-03-31, "
+        "2024-Q1, 2024-S1 or 2024-W05."
+    )
+
+
+def test_an_empty_period_is_no_bound():
+    assert check_period("") is None and check_period(None) is None
+    assert DataQuery(FlowRef("EXR"), start="", end="").start is None
+
+
+def test_a_period_of_one_day_is_a_query():
+    query = DataQuery(FlowRef("EXR"), start="2024-03-31", end="2024-03-31")
+    assert (query.start, query.end) == ("2024-03-31", "2024-03-31")
+
+
 @pytest.mark.parametrize("name", ["start", "end", "updated_after"])
 def test_a_bad_period_is_named_by_the_parameter_it_was_given_as(name):
     with pytest.raises(InvalidInput, match=f"^{name} 'March 2024' is not an SDMX period"):
