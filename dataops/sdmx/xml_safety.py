@@ -48,8 +48,8 @@ def parse_tree(data: bytes, what: str) -> etree._Element:
 
 def syntax_error(exc: etree.XMLSyntaxError, what: str) -> MalformedMessage:
     """Turn libxml2's complaint into a sentence naming the file and the line."""
-    line = exc.lineno if exc.lineno else getattr(exc, "position", (None,))[0]
-    reason = (exc.msg or str(exc)).split(", line ")[0]
+    line = exc.lineno
+    reason = exc.msg.split(", line ")[0]  # libxml2 appends ", line L, column C": the line is said once
     if "entity" in reason.lower() or "doctype" in reason.lower():
         return MalformedMessage(f"{what} {DTD_REFUSED} (line {line}: {reason})", details={"line": line})
     if "limit" in reason.lower() or "XML_PARSE_HUGE" in reason:  # e.g. "Excessive depth in document"

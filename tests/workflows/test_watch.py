@@ -7,17 +7,13 @@ figures: how fast lines arrive is measured by ``bench/watch_latency.py``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import socket
-from datetime import datetime
 
-from dataops.errors import DataOpsError
 from dataops.workflows.camunda import AsyncCamundaEngine
 from dataops.workflows.logs import LogRecord, RunLogStore, now_iso, open_log_store
 from dataops.workflows.watch import BATCH, Watcher, Watches
 from tests.engine import free_port
-from tests.workflows.support import process_xml, unique
 
 HANG_GUARD = 60.0  # seconds: only stops a broken test from hanging, never a measure of speed
 
@@ -175,33 +171,3 @@ async def test_an_engine_that_is_away_is_told_once_and_the_poller_ends_with_its_
     finally:
         await watches.close()
         await engine.aclose()
-
-
-async def test_watchers_are_told_the_runs_status_once_per_change(engine, engine_url, store_at):
-    key = unique("watch")
-    engine.publish({f"{key}.bpmn": process_xml(key, [("work", unique("t"))]).encode()}, name=key)
-    run = engine.start(key)  # waits for a worker that never comes
-    store = open_log_store(store_at)
-    client = AsyncCamundaEngine(engine_url)
-    watches = Watches(client, store)
-    got: list[str] = []
-    try:
-        rw = watches.watch(run.id, Watcher(got.append))
-        rw.engine_interval = 0.05
-        await _until(lambda: _messages(got, "status"), "the run's status")
-        for _ in range(3):  # more polls, the same status: nothing new to tell
-            seen = rw.run
-            await _until(lambda s=seen: rw.run is not s, "another poll")
-        statuses = _messages(got, "status")
-        assert len(statuses) == 1
-        told = statuses[0]["run"]
-        assert (told["id"], told["definition_key"], told["status"]) == (run.id, key, "running")
-        assert datetime.fromisoformat(told["started_at"]) == run.started_at  # a time as ISO 8601 text
-        await asyncio.to_thread(engine.cancel, run.id)
-        await _until(lambda: len(_messages(got, "status")) == 2, "the cancellation")
-        assert _messages(got, "status")[1]["run"]["status"] == "cancelled"
-    finally:
-        await watches.close()
-        await client.aclose()
-        with contextlib.suppress(DataOpsError):
-            engine.cancel(run.id)
