@@ -89,7 +89,8 @@ def too_large_sentence(what: str, max_bytes: int) -> str:
 
 
 def gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Decompress a gzip stream chunk by chunk (the limit applies to the decompressed bytes)."""
+    """Decompress a gzip stream in pieces of at most 1 MiB, so a small message never inflates whole in
+    memory (`limit_bytes` then counts the decompressed bytes)."""
     inflater = zlib.decompressobj(wbits=31)
     for chunk in chunks:
         try:
