@@ -241,3 +241,12 @@ def test_retention_prunes_only_runs_whose_end_is_recorded_before_it(store_at):
     assert report.runs_pruned == ["old"] and report.records_deleted == 51
     assert store.read("old") == [] and len(store.read("old-unended")) == 1 and len(store.read("recent")) == 1
     assert store.size() > 0
+
+
+def test_the_starters_of_many_runs_are_all_found(store_at):
+    # A hub lists everybody's runs at once: more run ids than one query may bind.
+    store = open_log_store(store_at)
+    for i in range(1200):
+        store.note_start(f"r{i}", f"user{i % 7}", "sdmx_production")
+    found = store.starters([f"r{i}" for i in range(1200)] + ["unknown"])
+    assert found == {f"r{i}": f"user{i % 7}" for i in range(1200)}
