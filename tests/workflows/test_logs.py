@@ -250,3 +250,12 @@ def test_the_starters_of_many_runs_are_all_found(store_at):
         store.note_start(f"r{i}", f"user{i % 7}", "sdmx_production")
     found = store.starters([f"r{i}" for i in range(1200)] + ["unknown"])
     assert found == {f"r{i}": f"user{i % 7}" for i in range(1200)}
+    assert len(store.started_by("user0")) == 172  # all of them: under the 500 a list shows
+    assert len(open_log_store(store_at).started_by("user0", limit=100)) == 100
+
+
+def test_my_runs_lists_at_most_500(store_at):
+    store = open_log_store(store_at)
+    for i in range(501):
+        store.note_start(f"r{i}", "ana", "sdmx_production")
+    assert len(store.started_by("ana")) == 500
