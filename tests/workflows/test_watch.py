@@ -171,3 +171,21 @@ async def test_an_engine_that_is_away_is_told_once_and_the_poller_ends_with_its_
     finally:
         await watches.close()
         await engine.aclose()
+
+
+async def test_a_run_nobody_watches_any_more_stops_being_polled_even_while_the_engine_hangs(store_at):
+    hung = socket.socket()  # accepts the engine poll and never answers: the poller has nothing to wake it
+    hung.bind(("127.0.0.1", 0))
+    hung.listen()
+    engine = AsyncCamundaEngine(f"http://127.0.0.1:{hung.getsockname()[1]}/engine-rest", timeout=600)
+    watches = Watches(engine, open_log_store(store_at))
+    try:
+        watcher = Watcher(lambda message: None)
+        rw = watches.watch("run-1", watcher)
+        await asyncio.sleep(0.3)  # the first engine poll is now waiting for an answer
+        rw.remove(watcher)
+        await _until(lambda: "run-1" not in watches.runs, "the poller's end")
+    finally:
+        await watches.close()
+        await engine.aclose()
+        hung.close()
