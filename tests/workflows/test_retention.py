@@ -202,3 +202,13 @@ def test_a_closed_store_leaves_no_write_ahead_log_and_opens_again(tmp_path):
     assert not (tmp_path / f"{DB_NAME}-wal").exists()  # the last connection closed checkpoints it
     _run(store, "run", NOW)
     assert len(store.read("run")) == 7  # its end is recorded once
+
+
+def test_a_current_store_gives_the_space_back_without_a_rewrite(tmp_path):
+    # What a worker does between tasks: pruning must never hold off writers with a rewrite.
+    store = LogStore(tmp_path)
+    for i in range(20):
+        _run(store, f"old-{i}", NOW - timedelta(days=100), lines=1000)
+    report = prune_logs(store, 30, now=NOW, rewrite=False)
+    assert len(report.runs_pruned) == 20 and not report.needs_rewrite
+    assert report.bytes_after < report.bytes_before / 5
