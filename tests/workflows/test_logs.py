@@ -78,7 +78,6 @@ WRITER_SCRIPT = textwrap.dedent(
     """
     import sys
     from dataops.workflows.logs import LogRecord, LogWriter, now_iso, open_log_store
-from dataops.workflows.retention import prune_logs
     store = open_log_store(sys.argv[1])
     writer = LogWriter(store)
     for i in range(int(sys.argv[3])):
