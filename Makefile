@@ -12,7 +12,7 @@ export PYTHON := $(abspath $(PY))
 export PATH := $(abspath $(VENV))/bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test install build native-wheel lint check-py check-js pytest jest ui-test engine system-deps clean mutation
+.PHONY: demo test install build native-wheel lint check-py check-js pytest jest ui-test engine system-deps clean mutation mutation-js
 
 ## demo: install everything, build, start JupyterLab with the demo configuration (prints the URL)
 demo: install
@@ -90,6 +90,10 @@ GROUPS ?=
 mutation: install
 	$(PY) -m pip install -q "$(MUTMUT)"
 	$(PY) scripts/mutation.py $(GROUPS)
+
+## mutation-js: StrykerJS over the TypeScript models that keep users safe (stryker.config.json; slow)
+mutation-js: install
+	npx stryker run
 
 lint: install
 	$(VENV)/bin/ruff format dataops jupyterlab_dataops tests bench examples

@@ -45,11 +45,24 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ["dataops/sdmx/xml_safety.py"],
         ["tests/sdmx/test_xml_safety.py", "tests/sdmx/readers/test_bad_input.py"],
     ),
-    "query": (["dataops/sdmx/query.py"], ["tests/sdmx/test_query.py", "tests/sdmx/test_query_filters.py"]),
+    "query": (
+        ["dataops/sdmx/query.py", "dataops/sdmx/rest/key_filters.py"],
+        [
+            "tests/sdmx/test_query.py",
+            "tests/sdmx/test_query_filters.py",
+            "tests/sdmx/rest/test_key_filters.py",
+        ],
+    ),
     "periods": (["dataops/sdmx/periods.py"], ["tests/sdmx/test_periods.py"]),
     "logs": (
-        ["dataops/workflows/logs.py"],
-        ["tests/workflows/test_logs.py", "tests/workflows/test_retention.py"],
+        ["dataops/workflows/logs.py", "dataops/workflows/logs_pg.py"],
+        [
+            "tests/workflows/test_logs.py",
+            "tests/workflows/test_retention.py",
+            "tests/workflows/test_logs_pg.py",
+            # needs the engine (a minute to start here, for every mutant it reaches); mutates nothing else
+            "--deselect=tests/workflows/test_retention.py::test_the_engine_decides_for_runs_whose_end_the_store_does_not_know",
+        ],
     ),
     "watch": (["dataops/workflows/watch.py"], ["tests/workflows/test_watch.py"]),
 }
@@ -77,6 +90,10 @@ def prepare(group: str) -> Path:
         "only_mutate": "\n" + "\n".join(modules),
         "also_copy": "\njupyterlab_dataops/\nprocesses/",
         "pytest_add_cli_args_test_selection": "\n" + "\n".join(tests),
+        # Fork each mutant's run from a process that has only collected the tests: the default
+        # forks from the process that ran them, whose leftover threads (pyarrow's pool, the tests'
+        # HTTP servers) can hold a lock at the fork, and the child then hangs until its timeout.
+        "process_isolation": "forkserver",
     }
     with (folder / "setup.cfg").open("w") as fh:
         cfg.write(fh)

@@ -1,4 +1,4 @@
-"""Safe XML parsing for messages from the outside world, and a byte limit for streamed input.
+"""Safe XML parsing for messages from the outside world, and the byte limits on what is read.
 
 Every SDMX-ML message is parsed with these settings: no DTD loading, no entity expansion, no
 network access, libxml2's "huge tree" mode off. A document that declares a DTD at all is refused
@@ -48,8 +48,8 @@ def parse_tree(data: bytes, what: str) -> etree._Element:
 
 def syntax_error(exc: etree.XMLSyntaxError, what: str) -> MalformedMessage:
     """Turn libxml2's complaint into a sentence naming the file and the line."""
-    line = exc.lineno if exc.lineno else getattr(exc, "position", (None,))[0]
-    reason = (exc.msg or str(exc)).split(", line ")[0]
+    line = exc.lineno
+    reason = exc.msg.split(", line ")[0]  # libxml2 appends ", line L, column C": the line is said once
     if "entity" in reason.lower() or "doctype" in reason.lower():
         return MalformedMessage(f"{what} {DTD_REFUSED} (line {line}: {reason})", details={"line": line})
     if "limit" in reason.lower() or "XML_PARSE_HUGE" in reason:  # e.g. "Excessive depth in document"
@@ -62,6 +62,12 @@ def syntax_error(exc: etree.XMLSyntaxError, what: str) -> MalformedMessage:
         f"{what} is not well-formed XML at line {line}: {reason}. The file may be truncated or damaged.",
         details={"line": line},
     )
+
+
+def check_file_size(size: int, max_bytes: int | None, what: str) -> None:
+    """Raise `TooLarge` for a file of ``size`` bytes over ``max_bytes``, before any of it is read."""
+    if max_bytes is not None and size > max_bytes:
+        raise TooLarge(too_large_sentence(what, max_bytes), details={"max_bytes": max_bytes})
 
 
 def limit_bytes(chunks: Iterable[bytes], max_bytes: int | None, what: str) -> Iterator[bytes]:
@@ -83,7 +89,8 @@ def too_large_sentence(what: str, max_bytes: int) -> str:
 
 
 def gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Decompress a gzip stream chunk by chunk (the limit applies to the decompressed bytes)."""
+    """Decompress a gzip stream in pieces of at most 1 MiB, so a small message never inflates whole in
+    memory (`limit_bytes` then counts the decompressed bytes)."""
     inflater = zlib.decompressobj(wbits=31)
     for chunk in chunks:
         try:

@@ -93,8 +93,6 @@ class LogStore(RunLogStore):
         self.location = str(self.db_path)
         self._local = threading.local()
         with self._conn() as conn:
-            # Only takes effect in a new database: lets pruning give freed pages back to the disk.
-            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
             conn.executescript(_SCHEMA)
 
     def _conn(self) -> sqlite3.Connection:
@@ -102,6 +100,9 @@ class LogStore(RunLogStore):
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+            # Lets pruning give freed pages back to the disk. It takes effect only in a new database,
+            # and only before the switch to WAL below writes the database's first page.
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
             conn.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode: a commit survives a crash of the process, only power loss can undo it.
             conn.execute("PRAGMA synchronous=NORMAL")

@@ -2,7 +2,7 @@ import * as React from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 
 import { ExternalLink } from './components/ExternalLink';
-import { safeLinkUrl } from './links';
+import { openSafeLink, safeLinkUrl } from './links';
 
 describe('links from server data', () => {
   it('keeps http and https addresses', () => {
@@ -55,5 +55,34 @@ describe('links from server data', () => {
     );
     expect(html).toBe('<span class="c" data-commit="abc">abc</span>');
     expect(html).not.toContain('javascript');
+  });
+
+  describe('opening a link', () => {
+    const opened: unknown[][] = [];
+    const g = globalThis as { window?: unknown };
+    const saved = g.window;
+    // jest runs without a browser here: a window that records what it was asked to open
+    beforeEach(() => {
+      opened.length = 0;
+      g.window = { open: (...args: unknown[]) => opened.push(args) };
+    });
+    afterEach(() => {
+      g.window = saved;
+    });
+
+    it('opens a web page in a new tab that cannot reach back to JupyterLab', () => {
+      expect(openSafeLink('https://gitlab.example/p/-/pipelines/7')).toBe(true);
+      expect(opened).toEqual([
+        ['https://gitlab.example/p/-/pipelines/7', '_blank', 'noopener']
+      ]);
+    });
+
+    it.each(['javascript:alert(1)', 'data:text/html,x', '', null])(
+      'opens nothing for %p',
+      url => {
+        expect(openSafeLink(url)).toBe(false);
+        expect(opened).toEqual([]);
+      }
+    );
   });
 });

@@ -67,6 +67,52 @@ describe('LogBuffer', () => {
     expect(log.visibleCount).toBe(5);
   });
 
+  it('shows every line until a filter is set, and a text filter alone hides no level', () => {
+    const log = new LogBuffer();
+    expect(log.filter).toEqual({ level: 'DEBUG', text: '' });
+    log.append([rec(1, 'DEBUG', 'fetch EXR'), rec(2, 'INFO', 'other')]);
+    expect(log.visibleCount).toBe(2);
+    log.setFilter({ text: 'EXR' });
+    expect(log.visibleCount).toBe(1);
+    expect(log.visibleAt(0).level).toBe('DEBUG');
+  });
+
+  it('ranks level names written in lower case as their upper-case level', () => {
+    const log = new LogBuffer();
+    log.append([
+      rec(1, 'warning', 'disk almost full'),
+      rec(2, 'info', 'fetch EXR'),
+      rec(3, 'fatal', 'crashed'),
+      rec(4, 'NOTICE', 'unknown level')
+    ]);
+    log.setFilter({ level: 'WARNING' });
+    expect(log.visibleCount).toBe(2);
+    expect([log.visibleAt(0).seq, log.visibleAt(1).seq]).toEqual([1, 3]);
+    log.setFilter({ level: 'INFO' });
+    expect(log.visibleCount).toBe(4); // an unknown level counts as INFO
+  });
+
+  it('tells its view when lines arrive, and not when every line was already held', () => {
+    const log = new LogBuffer();
+    let told = 0;
+    log.changed.connect(() => told++);
+    log.append([rec(1), rec(2)]);
+    expect(told).toBe(1);
+    log.append([rec(1), rec(2)]);
+    log.append([]);
+    expect(told).toBe(1);
+    log.setFilter({ level: 'ERROR' });
+    expect(told).toBe(2);
+  });
+
+  it('downloads one line per record', () => {
+    const log = new LogBuffer();
+    log.append([rec(1, 'INFO', 'first'), rec(2, 'ERROR', 'second')]);
+    expect(log.toText()).toBe(
+      '2026-11-26T10:00:01Z INFO    first\n2026-11-26T10:00:02Z ERROR   second\n'
+    );
+  });
+
   it('downloads as plain text without colour codes', () => {
     const log = new LogBuffer();
     log.append([

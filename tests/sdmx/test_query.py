@@ -16,16 +16,37 @@ from dataops.sdmx.query import DataQuery, FlowRef, check_period
         ("ECB:EXR(1.0)", FlowRef("EXR", "ECB", "1.0")),
         ("OECD.SDD.NAD,DSD_NAMAIN1@DF_QNA,1.1", FlowRef("DSD_NAMAIN1@DF_QNA", "OECD.SDD.NAD", "1.1")),
         ("all,EXR,latest", FlowRef("EXR")),
+        ("ECB,EXR", FlowRef("EXR", "ECB")),
     ],
 )
 def test_flow_references_in_every_notation(text, expected):
     assert FlowRef.parse(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "EXR/../x", "a,b,c,d", "EX R"])
+@pytest.mark.parametrize(
+    "text", ["", "EXR/../x", "a,b,c,d", "EX R", "EC B,EXR,1.0", "ECB,EXR,1.0/x", "ECB:EXR(1 0)"]
+)
 def test_bad_flow_reference_is_refused(text):
     with pytest.raises(InvalidInput, match="not a dataflow reference"):
         FlowRef.parse(text)
+
+
+def test_a_bad_flow_reference_is_told_the_notations_that_work():
+    with pytest.raises(InvalidInput, match=r"use an id like 'EXR', 'ECB,EXR,1\.0' or 'ECB:EXR\(1\.0\)'\.$"):
+        FlowRef.parse("EXR/../x")
+
+
+@pytest.mark.parametrize(
+    ("ref", "text"),
+    [
+        (FlowRef("EXR"), "EXR"),
+        (FlowRef("EXR", "ECB"), "ECB,EXR,latest"),
+        (FlowRef("EXR", version="1.0"), "all,EXR,1.0"),
+    ],
+)
+def test_a_flow_reference_is_written_in_the_rest_notation(ref, text):
+    assert str(ref) == text
+    assert FlowRef.parse(text) == ref
 
 
 @pytest.mark.parametrize(
@@ -42,6 +63,31 @@ def test_bad_period_explains_the_accepted_forms(period):
         DataQuery(FlowRef("EXR"), start=period)
 
 
+def test_a_bad_period_given_alone_is_called_a_period_and_told_every_form():
+    with pytest.raises(InvalidInput) as err:
+        check_period("March 2024")
+    assert err.value.message == (
+        "period 'March 2024' is not an SDMX period; use forms like 2024, 2024-03, 2024-03-31, "
+        "2024-Q1, 2024-S1 or 2024-W05."
+    )
+
+
+def test_an_empty_period_is_no_bound():
+    assert check_period("") is None and check_period(None) is None
+    assert DataQuery(FlowRef("EXR"), start="", end="").start is None
+
+
+def test_a_period_of_one_day_is_a_query():
+    query = DataQuery(FlowRef("EXR"), start="2024-03-31", end="2024-03-31")
+    assert (query.start, query.end) == ("2024-03-31", "2024-03-31")
+
+
+@pytest.mark.parametrize("name", ["start", "end", "updated_after"])
+def test_a_bad_period_is_named_by_the_parameter_it_was_given_as(name):
+    with pytest.raises(InvalidInput, match=f"^{name} 'March 2024' is not an SDMX period"):
+        DataQuery(FlowRef("EXR"), **{name: "March 2024"})
+
+
 def test_period_that_ends_before_it_starts_is_refused():
     with pytest.raises(InvalidInput, match="starts \\(2024-05\\) after it ends \\(2024-01\\)"):
         DataQuery(FlowRef("EXR"), start="2024-05", end="2024-01")
@@ -51,6 +97,22 @@ def test_period_that_ends_before_it_starts_is_refused():
 def test_last_must_be_a_positive_whole_number(last):
     with pytest.raises(InvalidInput, match="last must be a positive whole number"):
         DataQuery(FlowRef("EXR"), last=last)
+
+
+def test_period_bounds_given_as_numbers_or_with_spaces_are_written_plainly():
+    query = DataQuery(FlowRef("EXR"), start=2024, end=" 2024-06 ", updated_after="2025-01-01T00:00:00Z ")
+    assert (query.start, query.end, query.updated_after) == ("2024", "2024-06", "2025-01-01T00:00:00Z")
+
+
+def test_first_and_last_are_checked_alike_and_an_empty_field_means_no_limit():
+    assert DataQuery(FlowRef("EXR"), first="3").first == 3
+    assert (DataQuery(FlowRef("EXR"), last=1).last, DataQuery(FlowRef("EXR"), first=1).first) == (1, 1)
+    assert (DataQuery(FlowRef("EXR"), last="", first="").last, DataQuery(FlowRef("EXR"), first="").first) == (
+        None,
+        None,
+    )
+    with pytest.raises(InvalidInput, match="first must be a positive whole number of observations, not 0"):
+        DataQuery(FlowRef("EXR"), first=0)
 
 
 def test_last_given_as_text_is_a_number():

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from dataops.errors import MalformedMessage, TooLarge
-from dataops.sdmx.xml_safety import gunzip, limit_bytes, parse_tree, safe_parser
+from dataops.sdmx.xml_safety import DTD_REFUSED, gunzip, limit_bytes, parse_tree, safe_parser
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -131,3 +131,75 @@ def test_gunzip_streams_and_detects_truncation():
     assert sum(len(c) for c in gunzip(pieces)) == 3_000_000
     with pytest.raises(MalformedMessage, match="truncated"):
         list(gunzip(pieces[:-1]))
+
+
+def test_parse_tree_reads_a_plain_document():
+    root = parse_tree(b'<?xml version="1.0"?>\n<r>\n  <a>1</a>\n</r>', "plain.xml")
+    assert [(el.tag, el.text) for el in root] == [("a", "1")]
+
+
+@pytest.mark.parametrize("doctype", ["<!DOCTYPE r>", '<!DOCTYPE r SYSTEM "http://127.0.0.1:9/r.dtd">'])
+def test_parse_tree_refuses_a_doctype_without_an_internal_subset(doctype):
+    with pytest.raises(MalformedMessage) as err:
+        parse_tree(f"{doctype}<r/>".encode(), "structure.xml")
+    assert err.value.message == f"structure.xml {DTD_REFUSED}"
+
+
+def test_a_syntax_error_names_the_file_the_line_and_libxml2s_reason_once():
+    with pytest.raises(MalformedMessage) as err:
+        parse_tree(b"<a>\n<b>\n</c>\n</a>", "f.xml")
+    assert err.value.message == (
+        "f.xml is not well-formed XML at line 3: Opening and ending tag mismatch: b line 2 and c. "
+        "The file may be truncated or damaged."
+    )
+    assert err.value.details == {"line": 3}
+
+
+def test_the_size_limit_sentence_says_how_to_get_the_data():
+    with pytest.raises(TooLarge) as err:
+        list(limit_bytes([b"abcd"], 3, "The message"))
+    assert err.value.message == (
+        "The message is larger than the limit of 3 bytes, so reading stopped before it could exhaust "
+        "memory. Narrow the query (fewer series or periods) or raise max_bytes."
+    )
+
+
+def test_a_gzip_bomb_is_never_inflated_whole():
+    bomb = gzip.compress(b"\0" * 50_000_000)  # about 50 kB on the wire
+    sizes = [len(piece) for piece in gunzip([bomb])]  # one chunk holding all of it
+    assert max(sizes) <= 1 << 20
+    assert sum(sizes) == 50_000_000  # nothing lost between the pieces
+
+
+def test_damaged_and_truncated_gzip_streams_are_refused_with_a_sentence():
+    packed = gzip.compress(b"<r/>" * 1000)
+    damaged = packed[:20] + bytes(b ^ 0xFF for b in packed[20:40]) + packed[40:]
+    with pytest.raises(MalformedMessage, match="^The gzip-compressed message is damaged: "):
+        list(gunzip([damaged]))
+    with pytest.raises(MalformedMessage) as err:
+        list(gunzip([packed[:-8]]))
+    assert err.value.message == "The gzip-compressed message ends early: it was truncated in transfer."
+
+
+def test_a_broken_doctype_is_refused_as_a_dtd_with_the_line():
+    with pytest.raises(MalformedMessage) as err:
+        parse_tree(b'<?xml version="1.0"?>\n<!DOCTYPE>\n<r/>', "structure.xml")
+    assert err.value.message == f"structure.xml {DTD_REFUSED} (line 2: Space required after 'DOCTYPE')"
+    assert err.value.details == {"line": 2}
+
+
+def test_an_entity_a_message_uses_without_a_dtd_is_refused_with_the_line():
+    with pytest.raises(MalformedMessage) as err:
+        parse_tree(b"<r>\n<a>&x;</a>\n</r>", "structure.xml")
+    assert err.value.message == f"structure.xml {DTD_REFUSED} (line 2: Entity 'x' not defined)"
+    assert err.value.details == {"line": 2}
+
+
+def test_a_message_beyond_the_limits_names_its_line():
+    deep = b"<r>\n" + b"<a>" * 300 + b"</a>" * 300 + b"\n</r>"
+    with pytest.raises(MalformedMessage) as err:
+        parse_tree(deep, "deep.xml")
+    assert err.value.message.startswith(
+        "deep.xml has a value or element beyond the safety limits of the XML parser (line 2: Excessive depth"
+    )
+    assert err.value.details == {"line": 2}

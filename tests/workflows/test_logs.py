@@ -11,8 +11,11 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
+from datetime import UTC, datetime, timedelta
 
 from dataops.workflows.logs import LogRecord, LogWriter, now_iso, open_log_store
+from dataops.workflows.retention import prune_logs
 from tests.workflows.log_backends import hold_write_lock
 
 
@@ -192,3 +195,66 @@ def test_a_follower_resuming_from_its_offset_never_misses_a_line_committed_behin
     assert len({r.seq for r in seen}) == len(writers) * n
     for name in writers:
         assert [r.message for r in seen if r.worker == name] == [f"{name} {i}" for i in range(n)]
+
+
+def test_attempts_and_recorded_events_are_counted_per_run_and_task(store_at):
+    store = open_log_store(store_at)
+    tried = {"kind": "event", "event": "task_attempt"}
+    store.append(
+        [
+            _line("run", "attempt 1", task_id="t1", **tried),
+            _line("run", "attempt 2", task_id="t1", **tried),
+            _line("run", "other task", task_id="t2", **tried),
+            _line("other-run", "attempt", task_id="t1", **tried),
+            _line("run", "a log line of the task", task_id="t1"),
+            _line("run", "Run completed", kind="event", event="run_ended", event_key="run:ended"),
+        ]
+    )
+    assert store.count("run", task_id="t1", event="task_attempt") == 2
+    assert store.count("run", task_id="t3", event="task_attempt") == 0
+    assert store.has_event("run", "run:ended") and not store.has_event("other-run", "run:ended")
+
+
+def test_the_data_version_changes_when_another_connection_commits(store_at):
+    watching, writer = open_log_store(store_at), open_log_store(store_at)
+    before = watching.data_version()
+    assert watching.data_version() == before  # nothing written: nothing to read
+    writer.append([_line("run", "new")])
+    deadline = time.monotonic() + 60  # PostgreSQL tells listeners asynchronously; a guard, not a measure
+    while watching.data_version() == before:
+        assert time.monotonic() < deadline, "the data version never changed"
+        time.sleep(0.005)
+
+
+def test_retention_prunes_only_runs_whose_end_is_recorded_before_it(store_at):
+    store = open_log_store(store_at)
+    old = (datetime.now(UTC) - timedelta(days=120)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    ended = {"kind": "event", "event": "run_ended", "event_key": "run:ended"}
+    store.append(
+        [LogRecord(run_id="old", timestamp=old, level="INFO", message="x" * 5000) for _ in range(50)]
+    )
+    store.append([LogRecord(run_id="old", timestamp=old, level="INFO", message="Run completed", **ended)])
+    store.append([LogRecord(run_id="old-unended", timestamp=old, level="INFO", message="still going")])
+    store.append([_line("recent", "today", **ended)])
+    report = prune_logs(store, 90)
+    assert report.runs_pruned == ["old"] and report.records_deleted == 51
+    assert store.read("old") == [] and len(store.read("old-unended")) == 1 and len(store.read("recent")) == 1
+    assert store.size() > 0
+
+
+def test_the_starters_of_many_runs_are_all_found(store_at):
+    # A hub lists everybody's runs at once: more run ids than one query may bind.
+    store = open_log_store(store_at)
+    for i in range(1200):
+        store.note_start(f"r{i}", f"user{i % 7}", "sdmx_production")
+    found = store.starters([f"r{i}" for i in range(1200)] + ["unknown"])
+    assert found == {f"r{i}": f"user{i % 7}" for i in range(1200)}
+    assert len(store.started_by("user0")) == 172  # all of them: under the 500 a list shows
+    assert len(open_log_store(store_at).started_by("user0", limit=100)) == 100
+
+
+def test_my_runs_lists_at_most_500(store_at):
+    store = open_log_store(store_at)
+    for i in range(501):
+        store.note_start(f"r{i}", "ana", "sdmx_production")
+    assert len(store.started_by("ana")) == 500

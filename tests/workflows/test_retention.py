@@ -184,3 +184,31 @@ def test_a_worker_applies_the_retention_between_tasks_at_most_every_few_hours(tm
             assert len(store.read("ancient-too")) == 4
         finally:
             worker.writer.close()
+
+
+def test_more_runs_than_one_delete_takes_are_all_pruned_and_counted(tmp_path):
+    store = LogStore(tmp_path)
+    for i in range(25):  # deleted ten runs per transaction
+        _run(store, f"old-{i}", NOW - timedelta(days=120))
+    report = prune_logs(store, 90, now=NOW)
+    assert len(report.runs_pruned) == 25 and report.records_deleted == 25 * 4
+    assert all(store.read(f"old-{i}") == [] for i in range(25))
+
+
+def test_a_closed_store_leaves_no_write_ahead_log_and_opens_again(tmp_path):
+    store = LogStore(tmp_path)
+    _run(store, "run", NOW)
+    store.close()
+    assert not (tmp_path / f"{DB_NAME}-wal").exists()  # the last connection closed checkpoints it
+    _run(store, "run", NOW)
+    assert len(store.read("run")) == 7  # its end is recorded once
+
+
+def test_a_current_store_gives_the_space_back_without_a_rewrite(tmp_path):
+    # What a worker does between tasks: pruning must never hold off writers with a rewrite.
+    store = LogStore(tmp_path)
+    for i in range(20):
+        _run(store, f"old-{i}", NOW - timedelta(days=100), lines=1000)
+    report = prune_logs(store, 30, now=NOW, rewrite=False)
+    assert len(report.runs_pruned) == 20 and not report.needs_rewrite
+    assert report.bytes_after < report.bytes_before / 5

@@ -13,6 +13,7 @@ import socket
 from dataops.workflows.camunda import AsyncCamundaEngine
 from dataops.workflows.logs import LogRecord, RunLogStore, now_iso, open_log_store
 from dataops.workflows.watch import BATCH, Watcher, Watches
+from tests.engine import free_port
 
 HANG_GUARD = 60.0  # seconds: only stops a broken test from hanging, never a measure of speed
 
@@ -97,3 +98,94 @@ async def test_a_watcher_far_behind_catches_up_before_it_is_told_anything_else(s
     finally:
         await watches.close()
         await engine.aclose()
+
+
+def _messages(got: list[str], kind: str) -> list[dict]:
+    return [m for m in map(json.loads, got) if m["type"] == kind]
+
+
+async def test_watchers_at_different_offsets_each_get_only_the_lines_they_lack(store_at):
+    store = open_log_store(store_at)
+    store.append([_line("run-1", f"old {i}") for i in range(5)])
+    seqs = [seq for seq, _ in store.read_json("run-1")]
+    engine = AsyncCamundaEngine("http://127.0.0.1:9/engine-rest")  # refused: only the log matters here
+    watches = Watches(engine, store)
+    fresh: list[str] = []
+    resuming: list[str] = []
+    try:
+        watches.watch("run-1", Watcher(fresh.append))  # a new page: from the start
+        watches.watch("run-1", Watcher(resuming.append, seqs[2]))  # a page that saw three lines
+        await _until(lambda: len(_records(fresh)) == 5 and len(_records(resuming)) == 2, "the replay")
+        await _commit_and_wait(store, resuming, "new")
+        await _until(lambda: "new" in _records(fresh), "the new line for the fresh page")
+        assert _records(fresh) == ["old 0", "old 1", "old 2", "old 3", "old 4", "new"]
+        assert _records(resuming) == ["old 3", "old 4", "new"]
+        assert _messages(resuming, "records")[-1]["next_offset"] == store.read_json("run-1")[-1][0]
+    finally:
+        await watches.close()
+        await engine.aclose()
+
+
+async def test_a_closed_client_is_dropped_and_the_others_go_on(store_at):
+    store = open_log_store(store_at)
+    engine = AsyncCamundaEngine("http://127.0.0.1:9/engine-rest")
+    watches = Watches(engine, store)
+    got: list[str] = []
+
+    def closed(message: str) -> None:
+        raise ConnectionError("the browser went away")
+
+    try:
+        gone = Watcher(closed)
+        watches.watch("run-1", gone)
+        watches.watch("run-1", Watcher(got.append))
+        await _commit_and_wait(store, got, "line 1")
+        assert gone not in watches.runs["run-1"].watchers
+        await _commit_and_wait(store, got, "line 2")
+        assert _records(got) == ["line 1", "line 2"]
+    finally:
+        await watches.close()
+        await engine.aclose()
+
+
+async def test_an_engine_that_is_away_is_told_once_and_the_poller_ends_with_its_last_watcher(store_at):
+    store = open_log_store(store_at)
+    engine = AsyncCamundaEngine(f"http://127.0.0.1:{free_port()}/engine-rest")  # nothing listens
+    watches = Watches(engine, store)
+    got: list[str] = []
+    try:
+        watcher = Watcher(got.append)
+        rw = watches.watch("run-1", watcher)
+        rw.engine_interval = 0.05  # poll the engine often: a repeated error would show
+        await _until(lambda: _messages(got, "error"), "the engine's error")
+        polls = 0
+        while polls < 5:  # five more failed polls, each telling the poller the engine is away
+            seen = rw.error
+            await _until(lambda s=seen: rw.error is not s, "another failed poll")
+            polls += 1
+        errors = _messages(got, "error")
+        assert len(errors) == 1
+        assert errors[0]["error"] == rw.error.code and "does not answer" in errors[0]["message"]
+        rw.remove(watcher)
+        await _until(lambda: "run-1" not in watches.runs, "the poller's end")
+    finally:
+        await watches.close()
+        await engine.aclose()
+
+
+async def test_a_run_nobody_watches_any_more_stops_being_polled_even_while_the_engine_hangs(store_at):
+    hung = socket.socket()  # accepts the engine poll and never answers: the poller has nothing to wake it
+    hung.bind(("127.0.0.1", 0))
+    hung.listen()
+    engine = AsyncCamundaEngine(f"http://127.0.0.1:{hung.getsockname()[1]}/engine-rest", timeout=600)
+    watches = Watches(engine, open_log_store(store_at))
+    try:
+        watcher = Watcher(lambda message: None)
+        rw = watches.watch("run-1", watcher)
+        await asyncio.sleep(0.3)  # the first engine poll is now waiting for an answer
+        rw.remove(watcher)
+        await _until(lambda: "run-1" not in watches.runs, "the poller's end")
+    finally:
+        await watches.close()
+        await engine.aclose()
+        hung.close()

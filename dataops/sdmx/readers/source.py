@@ -15,8 +15,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from dataops.errors import InvalidInput, NotFound, TooLarge
-from dataops.sdmx.xml_safety import gunzip, limit_bytes, too_large_sentence
+from dataops.errors import InvalidInput, NotFound
+from dataops.sdmx.xml_safety import check_file_size, gunzip, limit_bytes
 
 CHUNK = 1 << 20
 HEAD = 1 << 16
@@ -55,8 +55,7 @@ def open_input(source: Any, max_bytes: int | None = None) -> Input:
         if not path.is_file():
             raise NotFound(f"The SDMX file {path} does not exist.")
         name = str(path)
-        if max_bytes is not None and path.stat().st_size > max_bytes:
-            raise TooLarge(too_large_sentence(name, max_bytes), details={"max_bytes": max_bytes})
+        check_file_size(path.stat().st_size, max_bytes, name)
         raw: Iterable[bytes] = _file_chunks(path)
         kind = InputKind.FILE
     elif isinstance(source, bytes | bytearray | memoryview):

@@ -113,6 +113,25 @@ def test_huge_attribute_value_is_refused_not_swallowed():
         read_data(huge, max_bytes=1_000_000)
 
 
+def test_a_file_over_the_size_limit_is_refused_before_reading_and_one_at_the_limit_reads(tmp_path):
+    path = tmp_path / "message.xml"
+    path.write_bytes(GOOD)
+    assert read_data(path, max_bytes=len(GOOD)).num_rows == 2
+    with pytest.raises(TooLarge) as err:
+        read_data(path, max_bytes=len(GOOD) - 1)
+    assert err.value.message.startswith(f"{path} is larger than the limit of {len(GOOD) - 1:,} bytes")
+    assert err.value.details == {"max_bytes": len(GOOD) - 1}
+
+
+def test_a_stream_at_the_size_limit_reads_and_one_byte_more_is_refused():
+    assert read_data(iter([GOOD[:100], GOOD[100:]]), max_bytes=len(GOOD)).num_rows == 2
+    with pytest.raises(
+        TooLarge, match=f"The message is larger than the limit of {len(GOOD) - 1:,} bytes"
+    ) as err:
+        read_data(iter([GOOD[:100], GOOD[100:]]), max_bytes=len(GOOD) - 1)
+    assert err.value.details == {"max_bytes": len(GOOD) - 1}
+
+
 def test_size_limit_applies_to_streams_and_to_decompressed_bytes():
     chunks = (GOOD for _ in range(1000))
     with pytest.raises(TooLarge):
@@ -183,12 +202,15 @@ def test_structure_message_given_to_read_data_says_so(samples):
         "<!DOCTYPE m [<!ELEMENT m ANY>]>",
     ],
 )
-def test_the_streaming_reader_refuses_a_data_message_with_a_doctype(doctype):
+@pytest.mark.parametrize(
+    "engine", ["native", "pyarrow", "lxml"]
+)  # every read path ends in the streaming reader
+def test_the_streaming_reader_refuses_a_data_message_with_a_doctype(doctype, engine):
     message = GOOD.replace(
         b"<message:StructureSpecificData", f"{doctype}\n<message:StructureSpecificData".encode(), 1
     )
     with pytest.raises(MalformedMessage) as err:
-        read_data(message)
+        read_data(message, engine=engine)
     # The reader's own sentence, not libxml2's complaint about an entity reworded by xml_safety.
     assert err.value.message.endswith(f" {DTD_REFUSED}")
     assert "(line" not in err.value.message

@@ -33,12 +33,30 @@ def test_code_terms_are_or_within_and_and_between_terms():
     assert filters.codes == {"CURRENCY": frozenset({"JPY", "CHF"})} and filters.start is None
 
 
+def test_each_term_narrows_the_codes_the_previous_terms_left():
+    # The second term is not a subset of the first: only the code both name is wanted.
+    assert Filters.parse({"c[CURRENCY]": "USD,JPY+JPY,CHF"}).codes == {"CURRENCY": frozenset({"JPY"})}
+    assert Filters.parse({"c[CURRENCY]": "USD+CHF"}).codes == {"CURRENCY": frozenset()}
+
+
+def test_filters_are_read_whatever_other_parameters_come_first():
+    query = {"format": "csvdata", "c[TIME_PERIOD]": "ge:2020", "dimensionAtObservation": "AllDimensions"}
+    query["c[FREQ]"] = "M"
+    filters = Filters.parse(query)
+    assert (filters.start, filters.codes) == ("2020", {"FREQ": frozenset({"M"})})
+
+
+def test_one_letter_codes_are_codes():
+    assert Filters.parse({"c[FREQ]": "X"}).codes == {"FREQ": frozenset({"X"})}
+
+
 @pytest.mark.parametrize(
     ("name", "value", "words"),
     [
         ("c[TIME_PERIOD]", "gt:2020", "ge:, le: or eq:"),
         ("c[CURRENCY]", "gt:USD", "takes codes"),
         ("c[CURRENCY]", "", "takes codes"),
+        ("c[CURRENCY]", ",", "takes codes"),
     ],
 )
 def test_operators_not_served_are_refused_with_the_reason(name, value, words):
@@ -57,9 +75,11 @@ def test_codes_are_folded_into_their_position():
     ("key", "codes", "words"),
     [
         ("all", {"COLOUR": frozenset({"RED"})}, "no dimension COLOUR; it has FREQ, CURRENCY"),
+        ("all", {"SIZE": frozenset({"L"}), "COLOUR": frozenset({"RED"})}, "no dimension COLOUR, SIZE;"),
         ("M.JPY.EUR.SP00.A", {"CURRENCY": frozenset({"USD"})}, "key and c\\[CURRENCY\\] have no"),
         ("all", {"CURRENCY": frozenset()}, "terms of c\\[CURRENCY\\] have no"),
         ("M.USD", {"CURRENCY": frozenset({"USD"})}, "needs 5 positions"),
+        ("M.USD", {}, r"needs 5 positions \(FREQ\.CURRENCY\.CURRENCY_DENOM\.EXR_TYPE\.EXR_SUFFIX\)"),
     ],
 )
 def test_a_narrowing_that_leaves_nothing_says_why(key, codes, words):
