@@ -41,6 +41,26 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["tests/promotion", "tests/server/test_promotion_api.py", "tests/server/test_promotion_rights.py"],
     ),
+    # Who may do what: the allow lists, the administrator's policy keys, the server's handlers that
+    # check rights before acting, the hub service's desk and credentials, the workflow rights.
+    "rights": (
+        [
+            "dataops/workflows/access.py",
+            "dataops/policy.py",
+            "dataops/service/policy.py",
+            "dataops/service/desk.py",
+            "jupyterlab_dataops/handlers/promotion.py",
+            "jupyterlab_dataops/handlers/pipelines.py",
+        ],
+        [
+            "tests/workflows/test_access.py",
+            "tests/test_config.py",
+            "tests/service",
+            "tests/server/test_promotion_rights.py",
+            "tests/server/test_promotion_api.py",
+            "tests/pipelines/test_handlers.py",
+        ],
+    ),
     "xml_safety": (
         ["dataops/sdmx/xml_safety.py"],
         ["tests/sdmx/test_xml_safety.py", "tests/sdmx/readers/test_bad_input.py"],
@@ -71,11 +91,17 @@ def prepare(group: str) -> Path:
             shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, copy)
+    # mutmut copies its source paths into mutants/ and mutates the matching modules there; the other
+    # folders the tests import are copied beside them unchanged.
+    packages = sorted({module.split("/")[0] + "/" for module in modules})
+    others = [
+        f"{name}/" for name in ("dataops", "jupyterlab_dataops", "processes") if f"{name}/" not in packages
+    ]
     cfg = configparser.ConfigParser()
     cfg["mutmut"] = {
-        "source_paths": "\ndataops/",
+        "source_paths": "\n" + "\n".join(packages),
         "only_mutate": "\n" + "\n".join(modules),
-        "also_copy": "\njupyterlab_dataops/\nprocesses/",
+        "also_copy": "\n" + "\n".join(others),
         "pytest_add_cli_args_test_selection": "\n" + "\n".join(tests),
     }
     with (folder / "setup.cfg").open("w") as fh:
