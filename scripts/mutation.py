@@ -16,6 +16,7 @@ Prints, per group, killed / survived / other (timeout, suspicious, no tests) and
 from __future__ import annotations
 
 import argparse
+import ast
 import configparser
 import os
 import shutil
@@ -33,7 +34,6 @@ COPIED = ("dataops", "jupyterlab_dataops", "tests", "processes", "pyproject.toml
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "promotion": (
         [
-            "dataops/promotion/access.py",
             "dataops/promotion/secrets.py",
             "dataops/promotion/plan.py",
             "dataops/promotion/submit.py",
@@ -45,6 +45,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     # check rights before acting, the hub service's desk and credentials, the workflow rights.
     "rights": (
         [
+            "dataops/promotion/access.py",
             "dataops/workflows/access.py",
             "dataops/policy.py",
             "dataops/service/policy.py",
@@ -58,6 +59,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/service",
             "tests/server/test_promotion_rights.py",
             "tests/server/test_promotion_api.py",
+            "tests/server/test_promotion_history_api.py",
             "tests/pipelines/test_handlers.py",
         ],
     ),
@@ -91,6 +93,9 @@ def prepare(group: str) -> Path:
             shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, copy)
+    for module in modules:
+        for path in folder.glob(module):
+            authenticate_after_class(path)
     # mutmut copies its source paths into mutants/ and mutates the matching modules there; the other
     # folders the tests import are copied beside them unchanged.
     packages = sorted({module.split("/")[0] + "/" for module in modules})
@@ -111,6 +116,35 @@ def prepare(group: str) -> Path:
     if not link.exists():
         link.symlink_to((REPO.parent / "shared").resolve())
     return folder
+
+
+def authenticate_after_class(path: Path) -> None:
+    """Rewrite the copy at ``path`` so that mutmut mutates tornado's ``@web.authenticated`` verbs.
+
+    mutmut leaves every decorated function alone, and a handler's verbs (where it checks rights)
+    are all decorated. In the copy, each verb is wrapped after its class instead: the same
+    authentication at run time, with a plain function for mutmut to mutate.
+    """
+    text = path.read_text()
+    tree = ast.parse(text)
+    wrapped: list[tuple[str, str]] = []
+    drop: set[int] = set()
+    for cls in tree.body:
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        for node in cls.body:
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for decorator in node.decorator_list:
+                if ast.unparse(decorator) == "web.authenticated" and len(node.decorator_list) == 1:
+                    wrapped.append((cls.name, node.name))
+                    drop.add(decorator.lineno)
+    if not wrapped:
+        return
+    lines = [line for number, line in enumerate(text.splitlines(), start=1) if number not in drop]
+    lines.append("")
+    lines += [f"{cls}.{verb} = web.authenticated({cls}.{verb})" for cls, verb in wrapped]
+    path.write_text("\n".join(lines) + "\n")
 
 
 def run(group: str, jobs: int) -> Counter:

@@ -23,10 +23,12 @@ SERVICE_TOKEN = "service-bot-token"  # noqa: S105 (a test stand-in)
 STEP = PlanInput("step.py", {"step.py": b"print('promoted')\n"})
 ANALYST = Caller("analyst", ("statisticians",))
 RELEASER = Caller("releaser", ("release-managers",))
-PROD_REFUSAL = "Only members of release-managers may {action} ci-prod; analyst may not."
+PROD_REFUSAL = "Only rita, sam and members of release-managers may {action} ci-prod; analyst may not."
 
 
-def policy_text(gitlab_url: str, audit_log, prod_groups: str = '"release-managers"') -> str:
+def policy_text(
+    gitlab_url: str, audit_log, prod_groups: str = '"release-managers"', prod_extra: str = ""
+) -> str:
     return f"""[promotion]
 gitlab_url = "{gitlab_url}"
 audit_log = "{audit_log}"
@@ -42,7 +44,10 @@ label = "Production"
 branch = "deploy/prod"
 gitlab_project = "stats/deployment"
 protected = true
+allowed_users = ["rita", "sam"]
 allowed_groups = [{prod_groups}]
+folders = {{ notebooks = "nb" }}
+{prod_extra}
 
 [[promotion.environments]]
 id = "archive"
@@ -93,7 +98,10 @@ def test_rights_withdrawn_after_the_review_refuse_the_submit_and_nothing_lands(d
     branches = gitlab.state.branches(project)
     with pytest.raises(Forbidden) as refused:
         desk.submit(RELEASER, plan.id, "to prod")
-    assert refused.value.message == "Only members of auditors may promote to ci-prod; releaser may not."
+    assert (
+        refused.value.message
+        == "Only rita, sam and members of auditors may promote to ci-prod; releaser may not."
+    )
     assert gitlab.state.branches(project) == branches
     assert not [r for r in gitlab.state.requests if r.method == "POST"]
     assert not (tmp_path / "audit.jsonl").exists()
@@ -130,11 +138,21 @@ def test_the_promote_dialog_lists_every_environment_with_what_the_caller_may_do(
     by_id = {e["id"]: e for e in listed["environments"]}
     assert list(by_id) == ["ci-dev", "ci-prod", "archive"]
     assert (by_id["ci-dev"]["may_promote"], by_id["ci-dev"]["reason"]) == (True, "")
-    prod = by_id["ci-prod"]
-    assert (prod["label"], prod["branch"], prod["protected"]) == ("Production", "deploy/prod", True)
-    assert prod["may_promote"] is False and prod["reason"] == PROD_REFUSAL.format(action="promote to")
-    assert prod["may_see_history"] is False
-    assert prod["history_reason"] == PROD_REFUSAL.format(action="see the promotions to")
+    assert by_id["ci-prod"] == {
+        "id": "ci-prod",
+        "label": "Production",
+        "branch": "deploy/prod",
+        "target": "gitlab",
+        "gitlab_project": "stats/deployment",
+        "protected": True,
+        "folders": {"notebooks": "nb", "steps": "steps", "processes": "processes"},
+        "may_promote": False,
+        "reason": PROD_REFUSAL.format(action="promote to"),
+        "may_see_history": False,
+        "history_reason": PROD_REFUSAL.format(action="see the promotions to"),
+    }
+    assert (by_id["archive"]["label"], by_id["archive"]["target"]) == ("archive", "git")
+    assert (by_id["archive"]["protected"], by_id["archive"]["folders"]["notebooks"]) == (False, "notebooks")
     assert all(e["may_promote"] for e in desk.environments(RELEASER)["environments"])
 
 
@@ -208,3 +226,19 @@ def test_pipelines_of_an_environment_are_refused_to_callers_who_may_not_see_it(d
     assert gitlab.state.requests == []
     listed = asyncio.run(desk.pipelines(RELEASER, "ci-prod", 10))
     assert (listed["environment"], listed["branch"], listed["pipelines"]) == ("ci-prod", "deploy/prod", [])
+
+
+def test_where_the_policy_refuses_the_dialog_gives_the_policys_reason_not_the_missing_token(tmp_path, gitlab):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        policy_text(gitlab.url, tmp_path / "audit.jsonl", prod_extra='gitlab_identity = "user"')
+    )
+    desk = PromotionDesk(ServicePolicy(config, tmp_path / "secrets.toml"))
+    refused = {e["id"]: e for e in desk.environments(ANALYST)["environments"]}["ci-prod"]
+    assert (refused["may_promote"], refused["reason"]) == (False, PROD_REFUSAL.format(action="promote to"))
+    no_token = {e["id"]: e for e in desk.environments(RELEASER)["environments"]}["ci-prod"]
+    assert no_token["may_promote"] is False
+    assert no_token["reason"] == (
+        "Promotions to ci-prod are made with your own GitLab account, and the hub holds no GitLab token "
+        "for releaser: sign in again through GitLab."
+    )
