@@ -28,7 +28,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 WORK = REPO / "build" / "mutation"
-COPIED = ("dataops", "jupyterlab_dataops", "tests", "processes", "pyproject.toml")
+COPIED = ("dataops", "jupyterlab_dataops", "tests", "processes", "docs", "pyproject.toml")
 
 # group: (modules to mutate, the tests that exercise them)
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
@@ -100,7 +100,7 @@ def prepare(group: str) -> Path:
     # folders the tests import are copied beside them unchanged.
     packages = sorted({module.split("/")[0] + "/" for module in modules})
     others = [
-        f"{name}/" for name in ("dataops", "jupyterlab_dataops", "processes") if f"{name}/" not in packages
+        f"{name}/" for name in ("dataops", "jupyterlab_dataops", "processes", "docs") if f"{name}/" not in packages
     ]
     cfg = configparser.ConfigParser()
     cfg["mutmut"] = {
