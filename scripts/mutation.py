@@ -100,7 +100,9 @@ def prepare(group: str) -> Path:
     # folders the tests import are copied beside them unchanged.
     packages = sorted({module.split("/")[0] + "/" for module in modules})
     others = [
-        f"{name}/" for name in ("dataops", "jupyterlab_dataops", "processes", "docs") if f"{name}/" not in packages
+        f"{name}/"
+        for name in ("dataops", "jupyterlab_dataops", "processes", "docs")
+        if f"{name}/" not in packages
     ]
     cfg = configparser.ConfigParser()
     cfg["mutmut"] = {
