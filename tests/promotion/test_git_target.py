@@ -186,3 +186,56 @@ def test_two_promotions_in_a_row_to_a_protected_git_environment_both_land_for_re
     assert git(repo, "rev-parse", "promote/prod/analysis") == second.commit_sha
     assert git(repo, "rev-parse", f"{second.commit_sha}^") == first.commit_sha  # fast-forward, no force
     assert "return x * 1000" in _show(git_server, "promote/prod/analysis", "notebooks/helpers.py")
+
+
+def _hook(git_server, name: str, script: str) -> None:
+    hook = git_server.root / "deploy.git" / "hooks" / name
+    hook.write_text("#!/bin/sh\n" + script)
+    hook.chmod(0o755)
+
+
+def _promote_to_dev(workspace, remote):
+    env = Environment("dev", "deploy/dev", remote=remote)
+    target = GitTarget(remote)
+    return submit(build_plan(workspace, "analysis.ipynb", env, target, ALICE), target, workspace / "a.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("script", "reason"),
+    [
+        # git prefixes each line the hook prints with "remote: "; the sentence quotes the lines
+        (
+            r"printf 'Zugriff verweigert f\374r deploy/dev.\nFrag das Release-Team.\n' >&2; exit 1",
+            "Zugriff verweigert f\ufffdr deploy/dev. Frag das Release-Team.",
+        ),
+        ("exit 1", "the server's hook refused the push"),
+    ],
+)
+def test_a_hooks_refusal_quotes_what_the_hook_said(workspace, remote, git_server, script, reason):
+    _hook(git_server, "pre-receive", script)
+    with pytest.raises(Forbidden) as refused:
+        _promote_to_dev(workspace, remote)
+    assert refused.value.message == f"The git server refused the promotion to deploy/dev: {reason}"
+    assert git(git_server.root / "deploy.git", "branch", "--list", "deploy/dev") == ""
+
+
+def test_a_branch_moved_while_the_push_was_under_way_is_a_conflict(workspace, remote, git_server):
+    # The hook moves the branch after the review's fetch: the push then cannot update it.
+    _hook(git_server, "pre-receive", "env -u GIT_QUARANTINE_PATH git update-ref refs/heads/deploy/dev main\n")
+    with pytest.raises(Conflict) as moved:
+        _promote_to_dev(workspace, remote)
+    assert moved.value.message == (
+        "The branch deploy/dev changed since you reviewed this promotion. Nothing was overwritten: "
+        "review the new differences and submit again."
+    )
+    repo = git_server.root / "deploy.git"
+    assert git(repo, "rev-parse", "deploy/dev") == git(repo, "rev-parse", "main")
+
+
+def test_a_push_refused_for_another_reason_names_the_remote(workspace, remote, git_server):
+    _hook(git_server, "update", "echo 'quota exceeded' >&2; exit 1\n")
+    with pytest.raises(DataOpsError) as failed:
+        _promote_to_dev(workspace, remote)
+    assert failed.value.code == "remote_error"
+    assert failed.value.message.startswith(f"git could not push to {remote}: ")
+    assert "quota exceeded" in failed.value.message
