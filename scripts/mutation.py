@@ -19,6 +19,7 @@ import argparse
 import ast
 import configparser
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -149,39 +150,82 @@ def authenticate_after_class(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def run(group: str, jobs: int) -> Counter:
-    """Run mutmut over ``group``; the count of mutants per outcome."""
+def results(mutmut: list[str], folder: Path) -> dict[str, str]:
+    """Every mutant of the group's folder and its outcome (``not checked`` until run)."""
+    listing = subprocess.run(
+        [*mutmut, "results", "--all", "true"], cwd=folder, capture_output=True, text=True, check=False
+    ).stdout
+    pairs = (line.strip().rpartition(": ") for line in listing.splitlines() if ": " in line)
+    return {name: outcome for name, _, outcome in pairs}
+
+
+def module_of(mutant: str) -> str:
+    """``dataops.promotion.plan`` for ``dataops.promotion.plan.x_build_plan__mutmut_3``."""
+    return mutant.rsplit(".", 1)[0]
+
+
+def sampled(names: list[str], size: int) -> list[str]:
+    """At most ``size`` mutants of each module, drawn at random (the same draw every run)."""
+    by_module: dict[str, list[str]] = {}
+    for name in sorted(names):
+        by_module.setdefault(module_of(name), []).append(name)
+    draw = random.Random(0)  # noqa: S311 (a reproducible draw, not a secret)
+    return [
+        n
+        for _, group in sorted(by_module.items())
+        for n in (group if len(group) <= size else draw.sample(group, size))
+    ]
+
+
+def run(group: str, jobs: int, sample: int | None = None) -> Counter:
+    """Run mutmut over ``group`` (a random ``sample`` of each module's mutants when given); the count
+    of mutants per outcome, printed per module."""
     folder = prepare(group)
     t0 = time.monotonic()
     # Its console script, not ``-m mutmut``: that imports mutmut.__main__ twice (as __main__ and
     # from the mutants), and setting multiprocessing's start method on import fails the second time.
     mutmut = [sys.executable, "-c", "from mutmut.__main__ import cli; cli()"]
-    subprocess.run([*mutmut, "run", "--max-children", str(jobs)], cwd=folder, check=False)
-    listing = subprocess.run(
-        [*mutmut, "results", "--all", "true"], cwd=folder, capture_output=True, text=True, check=False
-    ).stdout
-    outcomes = Counter(line.rpartition(": ")[2].strip() for line in listing.splitlines() if ": " in line)
+    chosen: list[str] = []
+    if sample:
+        # A run for a name no mutant has generates the mutants and maps tests to functions, then stops.
+        subprocess.run(
+            [*mutmut, "run", "--max-children", str(jobs), "no-such-mutant"], cwd=folder, check=False
+        )
+        chosen = sampled(list(results(mutmut, folder)), sample)
+    subprocess.run([*mutmut, "run", "--max-children", str(jobs), *chosen], cwd=folder, check=False)
     seconds = time.monotonic() - t0
-    killed, survived = outcomes["killed"], outcomes["survived"]
-    other = sum(outcomes.values()) - killed - survived
+    outcomes = results(mutmut, folder)
+    if chosen:
+        outcomes = {name: outcomes[name] for name in chosen}
+    per_module: dict[str, Counter] = {}
+    for name, outcome in outcomes.items():
+        per_module.setdefault(module_of(name), Counter())[outcome] += 1
+    total = Counter(outcomes.values())
+    for module, counts in sorted(per_module.items()):
+        print(f"  {module}: {dict(counts)}")
+    killed, survived = total["killed"], total["survived"]
+    other = sum(total.values()) - killed - survived
     score = killed / (killed + survived) if killed + survived else 0.0
     print(
-        f"{group}: {killed} killed, {survived} survived, {other} other ({dict(outcomes)}); "
+        f"{group}: {killed} killed, {survived} survived, {other} other ({dict(total)}); "
         f"{score:.0%} of the decided mutants killed; {seconds:.0f} s"
     )
-    return outcomes
+    return total
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("groups", nargs="*", metavar="GROUP", help=f"one of {', '.join(GROUPS)}")
     parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) // 2))
+    parser.add_argument(
+        "--sample", type=int, help="at most this many mutants of each module, drawn at random"
+    )
     args = parser.parse_args()
     unknown = sorted(set(args.groups) - set(GROUPS))
     if unknown:
         parser.error(f"no group {', '.join(unknown)}; the groups are {', '.join(GROUPS)}")
     for group in args.groups or list(GROUPS):
-        run(group, args.jobs)
+        run(group, args.jobs, args.sample)
 
 
 if __name__ == "__main__":
