@@ -16,6 +16,7 @@ from dataops.promotion.inputs import PlanInput
 from dataops.service.desk import PromotionDesk
 from dataops.service.hub import Caller
 from dataops.service.policy import ServicePolicy
+from tests.fakes.gitlab.ci_model import JobPlan, configure_ci, pipelines
 from tests.fakes.gitlab.fixtures import gitlab_fake, gitlab_spec  # noqa: F401
 from tests.fakes.gitlab.state import MAINTAINER
 
@@ -64,6 +65,7 @@ def gitlab(gitlab_fake):  # noqa: F811
     project = state.add_project("stats/deployment")
     project.members[bot.id] = MAINTAINER
     state.move_branch(project, "deploy/prod", state.head(project, "main"), None)
+    configure_ci(state, project, [JobPlan("regression", interval=None)], push_branches=None)
     return gitlab_fake
 
 
@@ -242,3 +244,19 @@ def test_where_the_policy_refuses_the_dialog_gives_the_policys_reason_not_the_mi
         "Promotions to ci-prod are made with your own GitLab account, and the hub holds no GitLab token "
         "for releaser: sign in again through GitLab."
     )
+
+
+def test_a_releaser_runs_a_pipeline_with_variables_as_text_and_follows_its_job(desk, gitlab):
+    started = asyncio.run(desk.run_pipeline(RELEASER, "ci-prod", {"RUNS": 2, "DRY": True, "NOTE": "x"}))
+    assert started["ref"] == "deploy/prod"
+    assert pipelines(gitlab.state)[started["id"]].variables == {"RUNS": "2", "DRY": "True", "NOTE": "x"}
+    (job,) = started["jobs"]
+    shown = asyncio.run(desk.job(RELEASER, "ci-prod", job["id"]))
+    assert (shown["id"], shown["name"], shown["finished"]) == (job["id"], "regression", False)
+    with pytest.raises(InvalidInput) as bad:
+        asyncio.run(desk.run_pipeline(RELEASER, "ci-prod", {"RUNS": [1, 2]}))
+    assert bad.value.message == "'variables' must be an object of variable names to text values."
+    for limit in (0, 51):
+        with pytest.raises(InvalidInput) as out_of_range:
+            asyncio.run(desk.pipelines(RELEASER, "ci-prod", limit))
+        assert out_of_range.value.message == "'limit' must be between 1 and 50."
