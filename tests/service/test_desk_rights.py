@@ -253,6 +253,19 @@ def test_a_releaser_runs_a_pipeline_with_variables_as_text_and_follows_its_job(d
     (job,) = started["jobs"]
     shown = asyncio.run(desk.job(RELEASER, "ci-prod", job["id"]))
     assert (shown["id"], shown["name"], shown["finished"]) == (job["id"], "regression", False)
+    log = asyncio.run(desk.job_log(RELEASER, "ci-prod", job["id"], 0))
+    assert log == {
+        "job_id": job["id"],
+        "status": "running",
+        "finished": False,
+        "offset": 0,
+        "next_offset": 0,
+        "content": "",
+        "reset": False,
+    }
+    with pytest.raises(InvalidInput) as before_the_start:
+        asyncio.run(desk.job_log(RELEASER, "ci-prod", job["id"], -1))
+    assert before_the_start.value.message == "'offset' must be at least 0."
     with pytest.raises(InvalidInput) as bad:
         asyncio.run(desk.run_pipeline(RELEASER, "ci-prod", {"RUNS": [1, 2]}))
     assert bad.value.message == "'variables' must be an object of variable names to text values."
@@ -260,3 +273,22 @@ def test_a_releaser_runs_a_pipeline_with_variables_as_text_and_follows_its_job(d
         with pytest.raises(InvalidInput) as out_of_range:
             asyncio.run(desk.pipelines(RELEASER, "ci-prod", limit))
         assert out_of_range.value.message == "'limit' must be between 1 and 50."
+
+
+def test_without_environments_an_unknown_one_is_named_as_such(tmp_path, gitlab):
+    config = tmp_path / "config.toml"
+    config.write_text(f'[promotion]\ngitlab_url = "{gitlab.url}/"\n')
+    desk = PromotionDesk(ServicePolicy(config, tmp_path / "secrets.toml"))
+    with pytest.raises(InvalidInput) as unknown:
+        asyncio.run(desk.history(ANALYST, "prod", 20))
+    assert unknown.value.message == "There is no deployment environment called 'prod' (configured: none)."
+
+
+def test_a_gitlab_url_written_with_a_final_slash_reaches_the_same_pipelines(desk, gitlab, tmp_path):
+    started = asyncio.run(desk.run_pipeline(RELEASER, "ci-prod", {}))
+    config = tmp_path / "config.toml"
+    config.write_text(
+        config.read_text().replace(f'gitlab_url = "{gitlab.url}"', f'gitlab_url = "{gitlab.url}/"')
+    )
+    listed = asyncio.run(desk.pipelines(RELEASER, "ci-prod", 10))
+    assert [p["id"] for p in listed["pipelines"]] == [started["id"]]
