@@ -61,6 +61,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/server/test_promotion_rights.py",
             "tests/server/test_promotion_api.py",
             "tests/server/test_promotion_history_api.py",
+            "tests/server/test_promotion_identity.py",
             "tests/pipelines/test_handlers.py",
         ],
     ),

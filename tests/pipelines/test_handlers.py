@@ -193,3 +193,13 @@ async def test_a_limit_of_one_shows_the_newest_pipeline_and_a_log_is_read_from_i
     assert (piece["job_id"], piece["offset"]) == (job.id, 0)
     assert piece["content"] == job.trace and job.trace.endswith("first line\n")
     assert piece["next_offset"] == len(piece["content"].encode())
+
+
+async def test_variables_that_are_not_an_object_are_refused(ci_config, jp_fetch):
+    body = json.dumps({"variables": ["RUNS=2"]})
+    code, error = await _error(
+        jp_fetch("dataops", "api", "pipelines", "test", "run", method="POST", body=body)
+    )
+    assert code == 400
+    assert error["message"] == "'variables' must be an object of variable names to text values."
+    assert pipelines(ci_config.state) == {}

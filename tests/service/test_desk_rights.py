@@ -119,6 +119,7 @@ def test_a_review_belongs_to_the_caller_who_made_it(desk):
     assert desk.plan(ANALYST, plan.id) is plan
     landed = desk.submit(ANALYST, plan.id, "mine")
     assert landed["user"] == "analyst" and landed["files"] == ["steps/step.py"]
+    assert landed["audit"]["commit_message"] == "mine"
     with pytest.raises(NotFound):  # a landed review is spent
         desk.submit(ANALYST, plan.id, "twice")
 

@@ -51,7 +51,10 @@ def test_missing_or_unreadable_credentials_are_named_with_their_file(tmp_path):
     assert broken.value.message.startswith(
         f"The service's credentials file {tmp_path / 'secrets.toml'} cannot be read: "
     )
-    (tmp_path / "secrets.toml").write_text('[gitlab]\ntoken = " glpat-service "\n')
+    (tmp_path / "secrets.toml").write_text('[gitlab]\nurl = "https://gitlab.example.org"\n')
+    with pytest.raises(Unauthorized, match="has no GitLab token"):
+        policy.gitlab_token()
+    (tmp_path / "secrets.toml").write_text('note = "rotated monthly"\n[gitlab]\ntoken = " glpat-service "\n')
     assert policy.gitlab_token() == "glpat-service"
 
 
