@@ -70,9 +70,10 @@ def test_branch_moved_since_review_is_a_conflict_and_nothing_is_overwritten(work
     first = build_plan(workspace, "analysis.ipynb", env, target, ALICE)
     second = build_plan(workspace, "analysis.ipynb", env, target, Identity("bob"))
     landed = submit(first, target, workspace / "a.jsonl")
-    with pytest.raises(Conflict, match="changed since you reviewed"):
+    with pytest.raises(Conflict, match="changed since you reviewed") as moved:
         submit(second, target, workspace / "a.jsonl")
     assert git(git_server.root / "deploy.git", "rev-parse", "deploy/dev") == landed.commit_sha
+    assert moved.value.message.startswith("The branch deploy/dev changed since you reviewed this promotion.")
 
 
 def test_two_promotions_racing_to_one_branch_one_lands_one_conflicts(workspace, remote, git_server):
@@ -239,3 +240,33 @@ def test_a_push_refused_for_another_reason_names_the_remote(workspace, remote, g
     assert failed.value.code == "remote_error"
     assert failed.value.message.startswith(f"git could not push to {remote}: ")
     assert "quota exceeded" in failed.value.message
+
+
+def test_a_git_user_allowed_on_a_protected_branch_lands_there_with_its_token(workspace, remote, git_server):
+    env = Environment("prod", "deploy/prod", remote=remote)
+    target = GitTarget(remote, "deploy-token", "release-bot")  # noqa: S106 (a test stand-in)
+    landed = submit(
+        build_plan(workspace, "analysis.ipynb", env, target, ALICE), target, workspace / "a.jsonl"
+    )
+    assert git(git_server.root / "deploy.git", "rev-parse", "deploy/prod") == landed.commit_sha
+
+
+def test_a_remote_nobody_answers_at_is_unreachable_and_named(workspace):
+    remote = "http://127.0.0.1:9/deploy.git"  # the discard port: nothing listens
+    with pytest.raises(DataOpsError) as failed:
+        build_plan(
+            workspace,
+            "analysis.ipynb",
+            Environment("dev", "deploy/dev", remote=remote),
+            GitTarget(remote),
+            ALICE,
+        )
+    assert failed.value.code == "unreachable"
+    assert failed.value.message.startswith(f"The git remote {remote} could not be reached: ")
+
+
+def test_a_protected_review_of_a_file_named_with_spaces_gets_a_clean_branch_name(workspace, remote):
+    (workspace / "analysis.ipynb").rename(workspace / "Q1 Report.ipynb")
+    env = Environment("prod", "deploy/prod", remote=remote, protected=True)
+    plan = build_plan(workspace, "Q1 Report.ipynb", env, GitTarget(remote), ALICE)
+    assert (plan.to_json()["source"], plan.review_branch) == ("Q1 Report.ipynb", "promote/prod/q1-report")

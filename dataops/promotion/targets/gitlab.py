@@ -31,7 +31,6 @@ class GitLabTarget:
         self.project = project
         # GitLab's retry policy for rate limits (3 retries, at most 60 s apart) applies.
         self._gitlab = GitLab(base_url, token, sleep=sleep, timeout=timeout)
-        self.base_url = self._gitlab.gitlab_url
 
     def close(self) -> None:
         """Release the connection pool."""
