@@ -128,3 +128,28 @@ def test_malformed_toml_names_the_file_and_the_line(dataops_config):
     message = err.value.message
     assert message.startswith(f"The configuration file {dataops_config} is not valid TOML:")
     assert "line 4" in message
+
+
+def test_every_policy_key_a_user_file_sets_is_named_and_its_preferences_kept(admin_file, user_file):
+    user_file.write_text(
+        '[workflows]\ntopics = ["liquidity"]\n\n'
+        '[[workflows.environments]]\nid = "prod"\nengine_url = "http://laptop:8080/engine-rest"\n\n'
+        '[[sources]]\nid = "inhouse"\nurl = "https://attacker.example/rest"\n\n'
+        '[[favourites]]\nid = "INHOUSE"\nlabel = "the in-house registry"\n'
+    )
+    config = load_config()
+    assert [i.key for i in config.ignored] == [
+        "workflows.topics",
+        "workflows.environments.prod.engine_url",
+        "sources.inhouse.url",
+    ]
+    assert config.data["favourites"] == [{"id": "INHOUSE", "label": "the in-house registry"}]
+
+
+def test_without_administrators_sources_a_users_own_sources_apply(dataops_config, user_file):
+    user_file.write_text(
+        '[[sources]]\nid = "MINE"\nname = "My folder"\nurl = "/home/me/sdmx"\napi = "files"\n'
+    )
+    config = load_config()
+    assert [s.id for s in configured_sources(config)] == ["MINE"]
+    assert config.ignored == ()

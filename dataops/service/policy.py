@@ -120,7 +120,7 @@ class ServicePolicy:
             )
         if not cfg.gitlab_url:
             raise NotConfigured("No GitLab instance configured: set gitlab_url in [promotion].")
-        return CITarget(env.id, env.branch, env.gitlab_project, cfg.gitlab_url.rstrip("/"))
+        return CITarget(env.id, env.branch, env.gitlab_project, cfg.gitlab_url)
 
 
 def missing_own_token(env: Environment, cfg: PromotionConfig, caller: Caller) -> str:

@@ -41,6 +41,7 @@ async def test_environments_say_which_have_pipelines(ci_config, jp_fetch):
         ("dev", False),
     ]
     assert "plain git remote" in body["environments"][2]["reason"]
+    assert body["environments"][2]["reason"] == "deploys to a plain git remote: no GitLab pipelines"
 
 
 async def test_running_a_pipeline_with_variables_shows_up_in_the_environment(ci_config, jp_fetch):
@@ -178,3 +179,27 @@ async def test_a_pipeline_or_job_of_another_branch_is_not_shown_under_an_environ
         assert code == 404, path
         assert body["message"].startswith(f"{what} did not run on test's branch deploy/test"), path
     assert (await _get(jp_fetch, "prod", "jobs", str(job)))["id"] == job
+
+
+async def test_a_limit_of_one_shows_the_newest_pipeline_and_a_log_is_read_from_its_start(ci_config, jp_fetch):
+    await _run(jp_fetch)
+    newest = await _run(jp_fetch)
+    listed = await _get(jp_fetch, "test", limit="1")
+    assert [p["id"] for p in listed["pipelines"]] == [newest["id"]]
+    job = pipelines(ci_config.state)[newest["id"]].jobs[0]
+    job.plan = replace(job.plan, interval=None)  # this test writes the job's log itself
+    append_trace(job, "first line\n")
+    piece = await _get(jp_fetch, "test", "jobs", str(job.id), "log")  # no offset: from the start
+    assert (piece["job_id"], piece["offset"]) == (job.id, 0)
+    assert piece["content"] == job.trace and job.trace.endswith("first line\n")
+    assert piece["next_offset"] == len(piece["content"].encode())
+
+
+async def test_variables_that_are_not_an_object_are_refused(ci_config, jp_fetch):
+    body = json.dumps({"variables": ["RUNS=2"]})
+    code, error = await _error(
+        jp_fetch("dataops", "api", "pipelines", "test", "run", method="POST", body=body)
+    )
+    assert code == 400
+    assert error["message"] == "'variables' must be an object of variable names to text values."
+    assert pipelines(ci_config.state) == {}

@@ -70,9 +70,10 @@ def test_branch_moved_since_review_is_a_conflict_and_nothing_is_overwritten(work
     first = build_plan(workspace, "analysis.ipynb", env, target, ALICE)
     second = build_plan(workspace, "analysis.ipynb", env, target, Identity("bob"))
     landed = submit(first, target, workspace / "a.jsonl")
-    with pytest.raises(Conflict, match="changed since you reviewed"):
+    with pytest.raises(Conflict, match="changed since you reviewed") as moved:
         submit(second, target, workspace / "a.jsonl")
     assert git(git_server.root / "deploy.git", "rev-parse", "deploy/dev") == landed.commit_sha
+    assert moved.value.message.startswith("The branch deploy/dev changed since you reviewed this promotion.")
 
 
 def test_two_promotions_racing_to_one_branch_one_lands_one_conflicts(workspace, remote, git_server):
@@ -186,3 +187,88 @@ def test_two_promotions_in_a_row_to_a_protected_git_environment_both_land_for_re
     assert git(repo, "rev-parse", "promote/prod/analysis") == second.commit_sha
     assert git(repo, "rev-parse", f"{second.commit_sha}^") == first.commit_sha  # fast-forward, no force
     assert "return x * 1000" in _show(git_server, "promote/prod/analysis", "notebooks/helpers.py")
+
+
+def _hook(git_server, name: str, script: str) -> None:
+    hook = git_server.root / "deploy.git" / "hooks" / name
+    hook.write_text("#!/bin/sh\n" + script)
+    hook.chmod(0o755)
+
+
+def _promote_to_dev(workspace, remote):
+    env = Environment("dev", "deploy/dev", remote=remote)
+    target = GitTarget(remote)
+    return submit(build_plan(workspace, "analysis.ipynb", env, target, ALICE), target, workspace / "a.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("script", "reason"),
+    [
+        # git prefixes each line the hook prints with "remote: "; the sentence quotes the lines
+        (
+            r"printf 'Zugriff verweigert f\374r deploy/dev.\nFrag das Release-Team.\n' >&2; exit 1",
+            "Zugriff verweigert f\ufffdr deploy/dev. Frag das Release-Team.",
+        ),
+        ("exit 1", "the server's hook refused the push"),
+    ],
+)
+def test_a_hooks_refusal_quotes_what_the_hook_said(workspace, remote, git_server, script, reason):
+    _hook(git_server, "pre-receive", script)
+    with pytest.raises(Forbidden) as refused:
+        _promote_to_dev(workspace, remote)
+    # git may add lines of its own around the hook's: the hook's lines are quoted, without "remote:"
+    assert refused.value.message.startswith("The git server refused the promotion to deploy/dev: ")
+    assert reason in refused.value.message and "remote:" not in refused.value.message
+    assert git(git_server.root / "deploy.git", "branch", "--list", "deploy/dev") == ""
+
+
+def test_a_branch_moved_while_the_push_was_under_way_is_a_conflict(workspace, remote, git_server):
+    # The hook moves the branch after the review's fetch: the push then cannot update it.
+    _hook(git_server, "pre-receive", "env -u GIT_QUARANTINE_PATH git update-ref refs/heads/deploy/dev main\n")
+    with pytest.raises(Conflict) as moved:
+        _promote_to_dev(workspace, remote)
+    assert moved.value.message == (
+        "The branch deploy/dev changed since you reviewed this promotion. Nothing was overwritten: "
+        "review the new differences and submit again."
+    )
+    repo = git_server.root / "deploy.git"
+    assert git(repo, "rev-parse", "deploy/dev") == git(repo, "rev-parse", "main")
+
+
+def test_a_push_refused_for_another_reason_names_the_remote(workspace, remote, git_server):
+    _hook(git_server, "update", "echo 'quota exceeded' >&2; exit 1\n")
+    with pytest.raises(DataOpsError) as failed:
+        _promote_to_dev(workspace, remote)
+    assert failed.value.code == "remote_error"
+    assert failed.value.message.startswith(f"git could not push to {remote}: ")
+    assert "quota exceeded" in failed.value.message
+
+
+def test_a_git_user_allowed_on_a_protected_branch_lands_there_with_its_token(workspace, remote, git_server):
+    env = Environment("prod", "deploy/prod", remote=remote)
+    target = GitTarget(remote, "deploy-token", "release-bot")  # noqa: S106 (a test stand-in)
+    landed = submit(
+        build_plan(workspace, "analysis.ipynb", env, target, ALICE), target, workspace / "a.jsonl"
+    )
+    assert git(git_server.root / "deploy.git", "rev-parse", "deploy/prod") == landed.commit_sha
+
+
+def test_a_remote_nobody_answers_at_is_unreachable_and_named(workspace):
+    remote = "http://127.0.0.1:9/deploy.git"  # the discard port: nothing listens
+    with pytest.raises(DataOpsError) as failed:
+        build_plan(
+            workspace,
+            "analysis.ipynb",
+            Environment("dev", "deploy/dev", remote=remote),
+            GitTarget(remote),
+            ALICE,
+        )
+    assert failed.value.code == "unreachable"
+    assert failed.value.message.startswith(f"The git remote {remote} could not be reached: ")
+
+
+def test_a_protected_review_of_a_file_named_with_spaces_gets_a_clean_branch_name(workspace, remote):
+    (workspace / "analysis.ipynb").rename(workspace / "Q1 Report.ipynb")
+    env = Environment("prod", "deploy/prod", remote=remote, protected=True)
+    plan = build_plan(workspace, "Q1 Report.ipynb", env, GitTarget(remote), ALICE)
+    assert (plan.to_json()["source"], plan.review_branch) == ("Q1 Report.ipynb", "promote/prod/q1-report")

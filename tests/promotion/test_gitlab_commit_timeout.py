@@ -68,3 +68,20 @@ def test_a_commit_that_timed_out_without_landing_is_reported_as_not_landed(
     assert state.head(project, "deploy/dev") == before
     (record,) = audit.read(tmp_path / "audit.jsonl")
     assert record["outcome"] != "landed" and "did not land" in record["message"]
+
+
+@pytest.mark.timeout(20)  # a guard only: GitLab would answer after 60 s
+def test_a_commit_gitlab_answers_too_late_is_settled_within_the_clients_timeout(
+    workspace,
+    gitlab_fake,
+    project,
+    tmp_path,  # noqa: F811
+):
+    state = gitlab_fake.state
+    target = _target(gitlab_fake)
+    plan = build_plan(workspace, "analysis.ipynb", _env(), target, ALICE)
+    state.delay("POST", COMMITS, 60)
+
+    done = submit(plan, target, tmp_path / "audit.jsonl", "Promote analysis")
+
+    assert done.commit_sha == state.head(project, "deploy/dev")

@@ -156,3 +156,27 @@ def test_a_blank_commit_message_is_refused_and_none_takes_the_default(tmp_path, 
     done = submit(plan, target, tmp_path / "a.jsonl", "")
     subject = git(git_server.root / "deploy.git", "show", "-s", "--format=%s", done.commit_sha)
     assert subject == "Promote analysis.ipynb to dev"
+
+
+def test_the_review_shows_every_file_and_its_diff_with_found_secrets_masked(tmp_path, env, remote):
+    write_notebook(tmp_path / "analysis.ipynb", [new_code_cell(f"key = '{KEY}'\nx = 1")])
+
+    shown = build_plan(tmp_path, "analysis.ipynb", env, GitTarget(remote), ALICE).to_json()
+
+    notebook, script = shown["files"]
+    assert {k: notebook[k] for k in ("source", "destination", "kind", "status")} == {
+        "source": "analysis.ipynb",
+        "destination": "notebooks/analysis.ipynb",
+        "kind": "notebook",
+        "status": "new",
+    }
+    assert notebook["size"] == len((tmp_path / "analysis.ipynb").read_bytes())  # already clean: as it is
+    assert notebook["diff"]["cells"][0]["diff"][1:] == ["+key = '[secret]'", "+x = 1"]
+    assert (script["source"], script["destination"], script["kind"]) == (
+        "",
+        "notebooks/analysis.py",
+        "script",
+    )
+    assert script["diff"]["lines"][-2:] == ["+key = '[secret]'", "+x = 1"]
+    assert shown["scan"]["scanned"] == ["analysis.ipynb", "notebooks/analysis.py"]
+    assert KEY not in str(shown)

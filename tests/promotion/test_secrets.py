@@ -165,3 +165,42 @@ def test_one_secret_is_one_finding_located_by_cell_with_its_kind(tmp_path, git_s
         ("AWS Access Key", "load.ipynb", 2, 2, "source"),
         ("AWS Secret Access Key", "load.ipynb", 2, 3, "source"),
     ]
+
+
+def _attachment_findings(mime: str, data: object) -> list[tuple[str, str, int | None, str]]:
+    cell = new_markdown_cell("![db](attachment:db)")
+    cell["attachments"] = {"db": {mime: data}}
+    findings = scan_notebook(new_notebook(cells=[cell]), "report.ipynb")
+    return [(f.kind, f.preview, f.cell, f.part) for f in findings]
+
+
+DB_PASSWORD = ("Secret Keyword", "Zx…(8 characters)", 1, "attachment")
+
+
+@pytest.mark.parametrize(
+    "mime", ["text/plain", "application/json", "application/xml", "image/svg+xml", "application/javascript"]
+)
+def test_a_password_in_a_text_like_attachment_is_caught_even_with_non_ascii_beside_it(mime):
+    payload = '{"db": {"password": "Zx9#qLé7"}}\n'.encode()  # é splits a binary file's printable runs
+    assert _attachment_findings(mime, base64.b64encode(payload).decode()) == [DB_PASSWORD]
+
+
+def test_an_attachment_wrapped_over_lines_or_not_in_utf8_is_still_read():
+    wrapped = base64.encodebytes(("x" * 50 + '\npassword = "Zx9#qLé7"\n').encode()).decode()  # 76 a line
+    assert "\n" in wrapped.strip()
+    assert _attachment_findings("text/plain", wrapped) == [DB_PASSWORD]
+    latin1 = 'password = "Zx9#qL7k" café\n'.encode("latin-1")
+    assert _attachment_findings("text/plain", base64.b64encode(latin1).decode()) == [DB_PASSWORD]
+
+
+def test_an_attachment_that_is_not_base64_is_scanned_as_it_is():
+    assert _attachment_findings("text/plain", 'notes: password = "Zx9#qL7k"') == [DB_PASSWORD]
+    assert _attachment_findings("application/json", {"password": "Zx9#qL7k"}) == [DB_PASSWORD]
+
+
+def test_a_finding_shows_at_most_two_characters_of_the_secret():
+    previews = {
+        value: [f.preview for f in scan_text(f'password = "{value}"\n', "load.py")]
+        for value in ("Zx9#qL", "Zx9#q", "Zx9#")
+    }
+    assert previews == {"Zx9#qL": ["Zx…(6 characters)"], "Zx9#q": ["Zx…(5 characters)"], "Zx9#": ["…"]}

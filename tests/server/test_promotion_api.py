@@ -220,3 +220,35 @@ async def test_protected_gitlab_environment_opens_a_merge_request_and_reports_it
     code, state = await _call(jp_fetch, "environments", "prod", "merge_requests", "1")
     assert code == 200 and state["approvals"]["approved"] is False and state["merge_status"] == "not_approved"
     assert "glpat-server" not in json.dumps([plan, done, state])
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"environment": "dev"}, "A review needs 'path' (the file to promote) and 'environment'."),
+        (
+            {"path": "analysis.ipynb", "environment": "dev", "extra_files": "helpers.py"},
+            "'extra_files' must be a list of paths and 'destinations' an object.",
+        ),
+    ],
+)
+async def test_a_malformed_review_request_says_what_it_needs(configured, jp_fetch, body, message):
+    code, error = await _call(jp_fetch, "plans", body=body)
+    assert (code, error["message"]) == (400, message)
+
+
+async def test_a_review_lands_its_extra_files_once_and_only_once(configured, jp_fetch, jp_root_dir):
+    (jp_root_dir / "settings.py").write_text("REGION = 'EA'\n")
+    code, plan = await _call(
+        jp_fetch,
+        "plans",
+        body={"path": "analysis.ipynb", "environment": "dev", "extra_files": ["settings.py"]},
+    )
+    assert code == 200
+    assert [f["destination"] for f in plan["files"]][-1] == "steps/settings.py"
+    code, error = await _call(jp_fetch, "plans", plan["plan_id"], "submit", body={"message": 5})
+    assert (code, error["message"]) == (400, "'message' must be text.")
+    code, done = await _call(jp_fetch, "plans", plan["plan_id"], "submit", body={"message": "With settings"})
+    assert code == 201 and "steps/settings.py" in done["files"]
+    code, again = await _call(jp_fetch, "plans", plan["plan_id"], "submit", body={"message": "Twice"})
+    assert code == 404 and "review again" in again["message"]

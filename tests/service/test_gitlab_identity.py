@@ -98,6 +98,8 @@ def test_a_merge_request_in_user_mode_is_opened_by_the_caller(tmp_path, gitlab):
     opened = gitlab.state.collection(f"merge_requests:{project.id}")
     (mr,) = [m for m in opened.values() if m.iid == landed["merge_request"]["iid"]]
     assert mr.author.username == "releaser"
+    # Its state is read with the caller's own token too.
+    assert desk.merge_request(caller, "ci-prod", mr.iid)["state"] == "opened"
     # The environment's override applies to it alone: ci-dev still commits as the service.
     other = promote(desk, caller, "ci-dev")
     assert commit_author(gitlab, other["commit_sha"]).startswith("DataOps service")

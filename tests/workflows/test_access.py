@@ -190,3 +190,29 @@ def test_the_log_store_names_who_started_each_run(tmp_path):
     store.note_start("run-2", "analyst", "p")
     ids = ["run-1", "run-2", "run-3", *(f"other-{i}" for i in range(1200))]
     assert store.starters(ids) == {"run-1": "releaser", "run-2": "analyst"}
+
+
+def test_refusals_name_every_listed_user_and_group_and_the_action(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[[workflows.environments]]\nid = "ops"\nengine_url = "http://engine-ops:8080/engine-rest"\n'
+        'protected = true\noperate_users = ["ann", "bob"]\noperate_groups = ["on-call"]\n'
+        'publish_users = ["ann"]\npublish_groups = ["modellers"]\n'
+    )
+    (ops,) = environments_from_config(load_config([path]))
+    assert may_start(ANALYST, ops).reason == (
+        "Only ann, bob and members of on-call may start runs in ops; analyst may not."
+    )
+    assert may_publish(ANALYST, ops).reason == (
+        "Only ann and members of modellers may publish definitions to ops; analyst may not."
+    )
+    assert run_rights(ANALYST, ops, "bob") == {
+        "cancel": {
+            "allowed": False,
+            "reason": "Only ann, bob and members of on-call may cancel bob's run in ops; analyst may not.",
+        },
+        "retry": {
+            "allowed": False,
+            "reason": "Only ann, bob and members of on-call may retry bob's run in ops; analyst may not.",
+        },
+    }

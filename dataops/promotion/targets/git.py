@@ -90,12 +90,8 @@ class GitTarget:
                 for path in paths:
                     blob = self._git(repo, "cat-file", "blob", f"{head}:{path}")
                     if blob.returncode == 0:
-                        last = (
-                            self._git(repo, "log", "-1", "--format=%H", head, "--", path)
-                            .stdout.decode()
-                            .strip()
-                        )
-                        files[path] = RemoteFile(blob.stdout, last or None)
+                        # no last commit id: a push is checked against the reviewed head alone
+                        files[path] = RemoteFile(blob.stdout)
             return BranchState(branch, head, files)
 
     def files_under(self, branch: str, folders: list[str]) -> dict[str, bytes]:

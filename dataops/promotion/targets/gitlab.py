@@ -11,11 +11,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import httpx
-
 from dataops.gitlab import merge_requests, repository
 from dataops.gitlab.client import TIMEOUT, GitLab
-from dataops.gitlab.exchange import RetryPolicy
 from dataops.promotion.targets import BranchState, Change, Landing
 
 
@@ -28,22 +25,12 @@ class GitLabTarget:
         project: str,
         token: str,
         *,
-        transport: httpx.BaseTransport | None = None,
-        max_retries: int = 3,
-        max_wait_s: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
         timeout: float = TIMEOUT,
     ) -> None:
         self.project = project
-        self._gitlab = GitLab(
-            base_url,
-            token,
-            retry=RetryPolicy(max_retries, max_wait_s),
-            transport=transport,
-            sleep=sleep,
-            timeout=timeout,
-        )
-        self.base_url = self._gitlab.gitlab_url
+        # GitLab's retry policy for rate limits (3 retries, at most 60 s apart) applies.
+        self._gitlab = GitLab(base_url, token, sleep=sleep, timeout=timeout)
 
     def close(self) -> None:
         """Release the connection pool."""
