@@ -198,7 +198,7 @@ def test_the_deploy_panel_lists_only_the_environments_whose_pipelines_the_caller
             "branch": "main",
             "gitlab_project": "",
             "pipelines": False,
-            "reason": "deploys to a plain git remote: no GitLab pipelines",
+            "reason": "deploys to a plain git remote without local pipelines: no pipelines to show",
             "may_run": True,
         },
     ]
