@@ -41,7 +41,10 @@ async def test_environments_say_which_have_pipelines(ci_config, jp_fetch):
         ("dev", False),
     ]
     assert "plain git remote" in body["environments"][2]["reason"]
-    assert body["environments"][2]["reason"] == "deploys to a plain git remote without local pipelines: no pipelines to show"
+    assert (
+        body["environments"][2]["reason"]
+        == "deploys to a plain git remote without local pipelines: no pipelines to show"
+    )
 
 
 async def test_running_a_pipeline_with_variables_shows_up_in_the_environment(ci_config, jp_fetch):
