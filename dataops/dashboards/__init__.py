@@ -1,0 +1,1 @@
+"""Dashboards: apps of a deployment repository's ``dashboards/`` folder, published per environment."""
