@@ -122,7 +122,9 @@ class PositConnectTarget:
                 result["task_id"], None, timeout=self.task_timeout, poll_wait=1, raise_on_error=False
             )
         if task["code"] != 0:
-            tail = "; ".join((log or [])[-5:])
+            # rsconnect appends its own summary of the error to the log: keep Connect's lines only
+            lines = [x for x in log or [] if not x.startswith(("Error from Connect server", "Task failed"))]
+            tail = "; ".join(lines[-5:])
             raise RemoteError(
                 f"Posit Connect at {self.server} could not deploy {name} (bundle {bundle_id}): "
                 f"{redaction.redact(task.get('error') or 'the task failed')}. Last lines: {redaction.redact(tail)}"
@@ -172,10 +174,11 @@ class PositConnectTarget:
             detail = redaction.redact(exc.message, [self._api_key])
             status = getattr(exc, "status", None)
             if status is None and "Could not connect" in exc.message:
-                raise Unreachable(f"Posit Connect at {self.server} cannot be reached to {what}: {detail}") from None
+                raise Unreachable(
+                    f"Posit Connect at {self.server} cannot be reached to {what}: {detail}"
+                ) from None
             error = _STATUS_ERRORS.get(status or 0, RemoteError)
             refused = "refused the API key" if status == 401 else "refused"
             raise error(
                 f"Posit Connect at {self.server} {refused} when asked to {what} (HTTP {status}): {detail}"
             ) from None
-

@@ -41,7 +41,9 @@ def shiny_bundle(app: DashboardApp) -> IO[bytes]:
     listing the folder's files, with R packages from ``renv.lock`` when the folder has one.
     """
     folder = app.path
-    if not ((folder / "app.R").is_file() or ((folder / "ui.R").is_file() and (folder / "server.R").is_file())):
+    if not (
+        (folder / "app.R").is_file() or ((folder / "ui.R").is_file() and (folder / "server.R").is_file())
+    ):
         raise InvalidInput(f"{folder} is not a Shiny app: it needs app.R, or ui.R and server.R.")
     bundle = rsconnect("bundle")
     if (folder / "manifest.json").is_file():

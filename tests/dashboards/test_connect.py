@@ -14,7 +14,14 @@ import pytest
 
 from dataops.dashboards.connect import PositConnectTarget, connect_api_key
 from dataops.dashboards.models import DashboardApp
-from dataops.errors import ConfigError, DataOpsError, NotConfigured, NotImplementedByProvider, RemoteError, Unauthorized
+from dataops.errors import (
+    ConfigError,
+    InvalidInput,
+    NotConfigured,
+    NotImplementedByProvider,
+    RemoteError,
+    Unauthorized,
+)
 from tests.fakes.connect.fixtures import connect_contract, connect_fake  # noqa: F401
 from tests.fakes.connect.server import ConnectFake, Tamper
 
@@ -81,16 +88,15 @@ def test_a_failed_deployment_leaves_the_previous_version_served_with_its_commit(
     tmp_path: Path, connect_fake: ConnectFake, target: PositConnectTarget
 ) -> None:
     first = target.publish(shiny_app(tmp_path), commit=COMMIT_1)
-    broken = shiny_app(tmp_path)
-    manifest = {"version": 1, "metadata": {"appmode": "shiny"}, "files": {"app.R": {}, "gone.R": {}}}
-    (broken.path / "manifest.json").write_text(json.dumps(manifest))
-    (broken.path / "gone.R").write_text("x <- 1\n")
-    bundle_path = broken.path / "gone.R"
-    bundle_path.unlink()
+    connect_fake.state.failing_deploys.append("Unable to install package 'shiny'")
 
-    with pytest.raises(DataOpsError, match="sales"):
-        target.publish(broken, commit=COMMIT_2)
+    with pytest.raises(RemoteError) as err:
+        target.publish(shiny_app(tmp_path, greeting="bonjour"), commit=COMMIT_2)
 
+    assert str(err.value) == (
+        f"Posit Connect at {connect_fake.url} could not deploy dev-sales (bundle 2): "
+        "Unable to install package 'shiny'. Last lines: Installing R packages; Restore failed"
+    )
     assert target.published() == [first]
 
 
@@ -122,7 +128,10 @@ def test_a_response_outside_connects_reference_fails_the_publish(
         target.publish(shiny_app(tmp_path), commit=COMMIT_1)
 
     [violation] = connect_fake.state.violations
-    assert "response 200 to POST /v1/content" in violation and "'content_url' is a required property" in violation
+    assert (
+        "response 200 to POST /v1/content" in violation
+        and "'content_url' is a required property" in violation
+    )
     connect_fake.state.violations.clear()
 
 
@@ -130,13 +139,31 @@ def test_a_request_outside_connects_reference_is_caught(connect_fake: ConnectFak
     connect_fake.state.add_publisher(KEY)
     headers = {"Authorization": f"Key {KEY}"}
 
-    undeclared = httpx.post(f"{connect_fake.url}/__api__/v1/content", json={"name": "sales", "owner": "x"}, headers=headers)
-    not_gzip = httpx.post(f"{connect_fake.url}/__api__/v1/content/abc/bundles", content=b"PK\x03\x04", headers=headers)
+    undeclared = httpx.post(
+        f"{connect_fake.url}/__api__/v1/content", json={"name": "sales", "owner": "x"}, headers=headers
+    )
+    not_gzip = httpx.post(
+        f"{connect_fake.url}/__api__/v1/content/abc/bundles", content=b"PK\x03\x04", headers=headers
+    )
 
     assert undeclared.status_code == not_gzip.status_code == 500
-    assert "Additional properties are not allowed ('owner' was unexpected)" in connect_fake.state.violations[0]
+    assert (
+        "Additional properties are not allowed ('owner' was unexpected)" in connect_fake.state.violations[0]
+    )
     assert "not a gzip compressed archive" in connect_fake.state.violations[1]
     connect_fake.state.violations.clear()
+
+
+def test_a_folder_that_is_not_a_shiny_app_is_refused_before_anything_is_sent(
+    tmp_path: Path, connect_fake: ConnectFake, target: PositConnectTarget
+) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "README.md").write_text("no app here\n")
+
+    with pytest.raises(InvalidInput, match="is not a Shiny app: it needs app.R, or ui.R and server.R"):
+        target.publish(DashboardApp("notes", "shiny", tmp_path / "notes"), commit=COMMIT_1)
+
+    assert connect_fake.state.requests == []
 
 
 def test_a_voila_dashboard_is_refused_with_a_sentence(tmp_path: Path, target: PositConnectTarget) -> None:

@@ -57,6 +57,7 @@ class ConnectState:
     violations: list[str] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
     tampers: list[Tamper] = field(default_factory=list)
+    failing_deploys: list[str] = field(default_factory=list)  # the errors of the next deployments
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def add_publisher(self, api_key: str) -> str:
@@ -235,8 +236,12 @@ class ConnectFake:
             names = set(tar.getnames())
         mode = manifest.get("metadata", {}).get("appmode")
         missing = [f for f in manifest.get("files", {}) if f not in names]
+        if self.state.failing_deploys:
+            return ["Installing R packages", "Restore failed"], 1, self.state.failing_deploys.pop(0)
         if mode not in ("shiny", "python-shiny", "jupyter-static", "static") or missing:
-            reason = f"files missing from the bundle: {missing}" if missing else f"unsupported app mode {mode!r}"
+            reason = (
+                f"files missing from the bundle: {missing}" if missing else f"unsupported app mode {mode!r}"
+            )
             return [f"Bundle {bundle['id']} rejected"], 1, f"Unable to deploy the bundle: {reason}"
         for other in self.state.bundles.values():
             if other["content_guid"] == item["guid"]:
