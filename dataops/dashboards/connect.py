@@ -79,7 +79,7 @@ class PositConnectTarget:
 
     def __init__(self, server: str, api_key: str, *, name_prefix: str = "", task_timeout: int = 900) -> None:
         redaction.remember(api_key)
-        redaction.attach_filter("rsconnect", "rsconnect.api")
+        redaction.attach_filter("rsconnect", "console", "connect_logger")  # rsconnect-python's loggers
         self.server = server.rstrip("/")
         self._api_key = api_key
         self.name_prefix = name_prefix
