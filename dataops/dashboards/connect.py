@@ -170,9 +170,13 @@ class PositConnectTarget:
         exception = rsconnect("exception")
         try:
             yield
-        except exception.RSConnectException as exc:
+        except exception.RSConnectException as raised:
+            # rsconnect re-raises some refusals with command-line advice and no status: report the cause
+            exc = raised
+            while exc.status is None and isinstance(exc.__cause__, exception.RSConnectException):
+                exc = exc.__cause__
             detail = redaction.redact(exc.message, [self._api_key])
-            status = getattr(exc, "status", None)
+            status = exc.status
             if status is None and "Could not connect" in exc.message:
                 raise Unreachable(
                     f"Posit Connect at {self.server} cannot be reached to {what}: {detail}"

@@ -16,8 +16,10 @@ from dataops.dashboards.connect import PositConnectTarget, connect_api_key
 from dataops.dashboards.models import DashboardApp
 from dataops.errors import (
     ConfigError,
+    Conflict,
     InvalidInput,
     NotConfigured,
+    NotFound,
     NotImplementedByProvider,
     RemoteError,
     Unauthorized,
@@ -114,6 +116,39 @@ def test_a_wrong_api_key_gives_a_sentence_naming_the_server_without_the_key(
     assert connect_fake.url in message and "refused the API key" in message and "HTTP 401" in message
     assert wrong not in message and KEY not in message
     assert connect_fake.state.content == {}
+
+
+def test_content_created_meanwhile_by_another_publish_is_a_conflict_sentence(
+    tmp_path: Path, connect_fake: ConnectFake, target: PositConnectTarget
+) -> None:
+    target.publish(shiny_app(tmp_path), commit=COMMIT_1)
+    connect_fake.state.tampers.append(Tamper("getContents", lambda items: []))
+
+    with pytest.raises(Conflict) as err:
+        target.publish(shiny_app(tmp_path), commit=COMMIT_2)
+
+    assert str(err.value).startswith(
+        f"Posit Connect at {connect_fake.url} refused when asked to deploy dev-sales (HTTP 409): "
+    )
+    assert "A content item named 'dev-sales' already exists." in str(err.value)
+
+
+def test_content_deleted_meanwhile_is_a_not_found_sentence(
+    tmp_path: Path, connect_fake: ConnectFake, target: PositConnectTarget
+) -> None:
+    target.publish(shiny_app(tmp_path), commit=COMMIT_1)
+    [guid] = connect_fake.state.content
+    listed = httpx.get(
+        f"{connect_fake.url}/__api__/v1/content/{guid}", headers={"Authorization": f"Key {KEY}"}
+    ).json()
+    del connect_fake.state.content[guid]
+    connect_fake.state.tampers.append(Tamper("getContents", lambda items: [listed]))
+
+    with pytest.raises(NotFound) as err:
+        target.publish(shiny_app(tmp_path), commit=COMMIT_2)
+
+    assert "(HTTP 404)" in str(err.value) and f"Content '{guid}' does not exist." in str(err.value)
+    assert "--new" not in str(err.value)
 
 
 def test_a_response_outside_connects_reference_fails_the_publish(
