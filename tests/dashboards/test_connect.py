@@ -201,6 +201,20 @@ def test_a_folder_that_is_not_a_shiny_app_is_refused_before_anything_is_sent(
     assert connect_fake.state.requests == []
 
 
+def test_a_name_connect_would_refuse_or_a_malformed_commit_is_refused_before_anything_is_sent(
+    tmp_path: Path, connect_fake: ConnectFake
+) -> None:
+    connect_fake.state.add_publisher(KEY)
+    spaced = PositConnectTarget(connect_fake.url, KEY, name_prefix="dev ")
+
+    with pytest.raises(InvalidInput, match="'dev sales' cannot name Posit Connect content"):
+        spaced.publish(shiny_app(tmp_path), commit=COMMIT_1)
+    with pytest.raises(InvalidInput, match="'main' is not a commit id"):
+        PositConnectTarget(connect_fake.url, KEY).publish(shiny_app(tmp_path), commit="main")
+
+    assert connect_fake.state.requests == []
+
+
 def test_a_voila_dashboard_is_refused_with_a_sentence(tmp_path: Path, target: PositConnectTarget) -> None:
     with pytest.raises(NotImplementedByProvider, match="publishes Shiny apps; report is a voila dashboard"):
         target.publish(DashboardApp("report", "voila", tmp_path / "report.ipynb"), commit=COMMIT_1)
