@@ -81,7 +81,7 @@ def fetch(
         )
     key = {**config["input"]["key"], "FREQ": frequency}
     start = config["input"]["start_period"]
-    log.info("fetching %s from %s, %s to %s", flow, source, start, period)
+    log.info("fetching %s for %s from %s (periods from %s)", flow, period, source, start)
     df = dataops.read(source, flow, key=key, start=start, end=period)
     info = df.attrs["sdmx"]
     log.debug("request: %s", info.get("url") or info.get("key"))
@@ -204,7 +204,7 @@ def report(config: dict[str, Any], task: Task, **_: object) -> None:
 def _rest_path(source: str, agency: str, flow: str, version: str, key: str, committed_at: str) -> str:
     """The SDMX REST 2.x path of ``key`` as it was when the vintage was committed (``asOf``)."""
     where = "/".join(quote(part, safe="") for part in (agency, flow, version))
-    return f"dataops/sdmx/{quote(source, safe='')}/data/dataflow/{where}/{key}?asOf={quote(committed_at, safe=":")}"
+    return f"dataops/sdmx/{quote(source, safe='')}/data/dataflow/{where}/{key}?asOf={quote(committed_at, safe=':')}"
 
 
 @step(f"{PROCESS}_disseminate")
