@@ -83,7 +83,9 @@ warehouse = "{tmp_path / "warehouse"}"
     settings = (REPO / "processes" / "sdmx_production.toml").read_text()
     staging = tmp_path / "staging"
     (deploy / "processes" / f"{key}.toml").write_text(f'staging_dir = "{staging}"\n{settings}')
-    shutil.copy(REPO / "processes" / "sdmx_production.schema.json", deploy / "processes" / f"{key}.schema.json")
+    shutil.copy(
+        REPO / "processes" / "sdmx_production.schema.json", deploy / "processes" / f"{key}.schema.json"
+    )
     bpmn = (REPO / "processes" / "sdmx_production.bpmn").read_text()
     engine.publish({f"{key}.bpmn": bpmn.replace("sdmx_production", key).encode()}, name=key)
     usd = dataops.read_file(samples / "M.USD.EUR.SP00.A.xml", structure=samples / "structure-full.xml")
@@ -95,7 +97,14 @@ warehouse = "{tmp_path / "warehouse"}"
         partners.to_csv(files / "EXR-partners.csv", index=False)
         return WorkerProcess(engine_url, deploy / "steps", tmp_path / "logs", unique("w-prod"), config=config)
 
-    return {"key": key, "start": start, "usd": usd, "deploy": deploy, "staging": staging, "logs": tmp_path / "logs"}
+    return {
+        "key": key,
+        "start": start,
+        "usd": usd,
+        "deploy": deploy,
+        "staging": staging,
+        "logs": tmp_path / "logs",
+    }
 
 
 def _expected(usd: pd.DataFrame, settings: dict) -> list[tuple[str, float]]:
@@ -110,7 +119,13 @@ def _expected(usd: pd.DataFrame, settings: dict) -> list[tuple[str, float]]:
     base = spec["base_period"]
     periods = sorted(p for p in series["USD"] if p >= start)
     return [
-        (p, round(100 * math.prod((series[c][p] / series[c][base]) ** (w / total) for c, w in weights.items()), 4))
+        (
+            p,
+            round(
+                100 * math.prod((series[c][p] / series[c][base]) ** (w / total) for c, w in weights.items()),
+                4,
+            ),
+        )
         for p in periods
     ]
 
@@ -125,7 +140,9 @@ async def test_a_run_writes_the_weighted_aggregate_as_a_vintage_the_rest_endpoin
 ):
     settings = tomllib.loads((REPO / "processes" / "sdmx_production.toml").read_text())
     with production["start"]():
-        started = engine.start(production["key"], {"flow": "EXR", "period": "2026-10"}, business_key="EXR-2026-10")
+        started = engine.start(
+            production["key"], {"flow": "EXR", "period": "2026-10"}, business_key="EXR-2026-10"
+        )
         run = wait_until(lambda: _ended(engine, started.id), timeout=120, what="the production run")
     assert run.end_activity_id == "end"
     vintage = {v.name: v.value for v in engine.variables(run.id)}["vintage"]
@@ -151,18 +168,25 @@ async def test_a_run_writes_the_weighted_aggregate_as_a_vintage_the_rest_endpoin
     async def rest(*segments: str, **params: str) -> list[tuple[str, float]]:
         response = await jp_fetch(*segments, params=params, headers={"Accept": CSV_10})
         table = read_data(response.body, structure)
-        return list(zip(table.column("TIME_PERIOD").to_pylist(), table.column("OBS_VALUE").to_pylist(), strict=True))
+        return list(
+            zip(table.column("TIME_PERIOD").to_pylist(), table.column("OBS_VALUE").to_pylist(), strict=True)
+        )
 
     segments = path.split("/")
     assert await rest(*segments, asOf=vintage["committed_at"]) == got
     before = pd.Timestamp(vintage["committed_at"]) - pd.Timedelta(milliseconds=1)
-    assert await rest("dataops", "sdmx", "STORE", "data", "EXR", vintage["key"], updatedAfter=before.isoformat()) == got
+    assert (
+        await rest("dataops", "sdmx", "STORE", "data", "EXR", vintage["key"], updatedAfter=before.isoformat())
+        == got
+    )
     # The store holds nothing older: asOf before the vintage finds no data.
     with pytest.raises(Exception, match="404"):
         await rest(*segments, asOf=before.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z")
 
     # Run again, the disseminate step writes no second vintage: it finds the one it wrote.
-    spec = importlib.util.spec_from_file_location("production_again", production["deploy"] / "steps" / "production.py")
+    spec = importlib.util.spec_from_file_location(
+        "production_again", production["deploy"] / "steps" / "production.py"
+    )
     assert spec is not None and spec.loader is not None
     steps = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(steps)
@@ -175,7 +199,9 @@ async def test_a_run_writes_the_weighted_aggregate_as_a_vintage_the_rest_endpoin
 
 def test_a_series_that_jumps_more_than_the_threshold_rejects_the_run_naming_it(production, engine):
     with production["start"](jump=("JPY", "2019-06", 1.5)):
-        started = engine.start(production["key"], {"flow": "EXR", "period": "2026-10"}, business_key="EXR-jump")
+        started = engine.start(
+            production["key"], {"flow": "EXR", "period": "2026-10"}, business_key="EXR-jump"
+        )
         run = wait_until(lambda: _ended(engine, started.id), timeout=120, what="the rejected run")
     assert run.end_activity_id == "end_rejected"
     activities = [a.activity_id for a in engine.activities(run.id)]
