@@ -216,6 +216,7 @@ def disseminate(
     folder, tag = _run_folder(config, task), f"run {task.run_id}"
     if dry_run:
         log.info("dry run: nothing is written to %s of %s", flow, source)
+        shutil.rmtree(folder, ignore_errors=True)
         return {}
     earlier = dataops.vintages(source, flow)
     mine = earlier[earlier["tags"].apply(lambda tags: tag in list(tags))]

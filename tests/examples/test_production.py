@@ -143,8 +143,12 @@ async def test_a_run_writes_the_weighted_aggregate_as_a_vintage_the_rest_endpoin
         started = engine.start(
             production["key"], {"flow": "EXR", "period": "2026-10"}, business_key="EXR-2026-10"
         )
+        dry = engine.start(production["key"], {"flow": "EXR", "period": "2026-10", "dry_run": True})
         run = wait_until(lambda: _ended(engine, started.id), timeout=120, what="the production run")
-    assert run.end_activity_id == "end"
+        dry_run = wait_until(lambda: _ended(engine, dry.id), timeout=120, what="the dry run")
+    assert run.end_activity_id == "end" and dry_run.end_activity_id == "end"
+    assert "vintage" not in {v.name for v in engine.variables(dry_run.id)}  # a dry run writes nothing
+    assert not (production["staging"] / production["key"] / dry_run.id).exists()  # nor keeps its files
     vintage = {v.name: v.value for v in engine.variables(run.id)}["vintage"]
     assert vintage["source"] == "STORE" and vintage["flow"] == "EXR" and vintage["tag"] == f"run {run.id}"
     assert vintage["key"] == "M.E5.EUR.EN00.A"
