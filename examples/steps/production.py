@@ -142,7 +142,9 @@ def validate(config: dict[str, Any], task: Task, **_: object) -> dict:
     if codes or changes:
         found = codes + changes
         more = f" (and {len(found) - SHOWN} more)" if len(found) > SHOWN else ""
-        rule = f"the largest change {task.config_version} allows is {max_change:.0%}"
+        rules = [f"every code in its codelist in {structure.id}"] if codes else []
+        rules += [f"the largest change {task.config_version} allows is {max_change:.0%}"] if changes else []
+        rule = "; ".join(rules)
         sentence = f"The input of {flow} is rejected: {'; '.join(found[:SHOWN])}{more} ({rule})."
         raise BpmnError("VALIDATION_FAILED", sentence, {"rejection": sentence})
     log.info("all %d observations pass", len(df))
@@ -184,7 +186,8 @@ def aggregate(config: dict[str, Any], task: Task, frequency: str = "M", **_: obj
     for attribute, value in spec.get("attributes", {}).items():
         out[attribute] = value
     _stage(out, folder / "aggregate.parquet")
-    series = ".".join([frequency, *spec["key"].values()])
+    output = dataops.structure(config["output"]["source"], config["output"]["flow"])
+    series = ".".join(str(out[d.id].iloc[0]) for d in output.dimensions)
     log.info("aggregate %s: %d periods from %s, %s = 100", series, len(out), ", ".join(present), base)
     return {"aggregate_series": series, "aggregate_rows": len(out)}
 

@@ -22,7 +22,7 @@ import dataops
 from dataops.sdmx.readers import read_data
 from dataops.workflows.logs import LogStore
 from dataops.workflows.models import RunStatus
-from dataops.workflows.steps import Task
+from dataops.workflows.steps import BpmnError, Task
 from tests.workflows.support import WorkerProcess, unique, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,8 +47,8 @@ def _partners(usd: pd.DataFrame, jump: tuple[str, str, float] | None = None) -> 
 
 @pytest.fixture
 def production(tmp_path, dataops_config, shared_dir, engine, engine_url):
-    """Deploy the sample under a key of its own; returns a function that lays out the input
-    (``jump``: multiply one partner's value of one period) and starts a worker serving it."""
+    """Deploy the sample under a key of its own; ``lay_out`` writes the input (``jump``: multiply one
+    partner's value of one period), ``start`` lays it out and starts a worker serving the steps."""
     samples = shared_dir / "sdmx-samples" / "ECB_EXR" / "1"
     files = tmp_path / "sdmx" / "EXR"
     files.mkdir(parents=True)
@@ -91,15 +91,19 @@ warehouse = "{tmp_path / "warehouse"}"
     usd = dataops.read_file(samples / "M.USD.EUR.SP00.A.xml", structure=samples / "structure-full.xml")
     usd = usd[usd["TIME_PERIOD"].astype(str) >= "2018-06"]
 
-    def start(jump: tuple[str, str, float] | None = None) -> WorkerProcess:
+    def lay_out(jump: tuple[str, str, float] | None = None) -> None:
         partners = _partners(usd, jump)
         partners.insert(0, "DATAFLOW", "ECB:EXR(1.0)")
         partners.to_csv(files / "EXR-partners.csv", index=False)
+
+    def start(jump: tuple[str, str, float] | None = None) -> WorkerProcess:
+        lay_out(jump)
         return WorkerProcess(engine_url, deploy / "steps", tmp_path / "logs", unique("w-prod"), config=config)
 
     return {
         "key": key,
         "start": start,
+        "lay_out": lay_out,
         "usd": usd,
         "deploy": deploy,
         "staging": staging,
@@ -221,3 +225,28 @@ def test_a_series_that_jumps_more_than_the_threshold_rejects_the_run_naming_it(p
     kept = production["staging"] / production["key"] / "quarantine" / run.id
     assert (kept / "rejection.txt").read_text().strip() == rejection
     assert (kept / "input.parquet").exists()
+
+
+def test_a_code_outside_the_structure_rejects_the_input_naming_it(production):
+    """A provider that answers with a code the dataflow's codelist lacks: validate throws the BPMN error."""
+    production["lay_out"]()  # no worker: the steps run here, as a worker would run them
+    spec = importlib.util.spec_from_file_location(
+        "production_codes", production["deploy"] / "steps" / "production.py"
+    )
+    assert spec is not None and spec.loader is not None
+    steps = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(steps)
+    config = tomllib.loads((production["deploy"] / "processes" / f"{production['key']}.toml").read_text())
+    task = Task(id="t", topic="", run_id="codes", config=config, config_version=f"{production['key']} 1.0.0")
+    steps.fetch(config=config, task=task, flow="EXR", period="2019-12")
+    staged = production["staging"] / production["key"] / "codes" / "input.parquet"
+    frame = pd.read_parquet(staged)
+    frame.loc[frame["CURRENCY"] == "GBP", "CURRENCY"] = "ZZZ"
+    frame.to_parquet(staged, index=False)
+    with pytest.raises(BpmnError) as rejected:
+        steps.validate(config=config, task=task)
+    assert rejected.value.code == "VALIDATION_FAILED"
+    assert rejected.value.message == (
+        "The input of EXR is rejected: CURRENCY 'ZZZ' is not a code of CL_CURRENCY "
+        "(every code in its codelist in ECB_EXR1)."
+    )
