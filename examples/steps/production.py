@@ -5,15 +5,15 @@ Each service task's topic is ``sdmx_production_<task>``; what the steps read, ch
 write comes from the process configuration (processes/sdmx_production.toml, checked against
 processes/sdmx_production.schema.json), which every step receives as ``config``:
 
-- **fetch** reads the input with `dataops.read` from ``[input]``'s source (the demo's files source of
-  ECB samples; an SDMX provider in production) up to the run's reference period;
+- **fetch** reads ``key`` of ``flow`` with `dataops.read` from ``source`` (the demo's files source
+  of ECB samples; an SDMX provider in production), ``start_period`` to the run's reference period;
 - **validate** checks every code against the dataflow's structure and each series' period-on-period
-  change against ``[validation] max_change``; a violation throws the BPMN error VALIDATION_FAILED
+  change against ``max_change``; a violation throws the BPMN error VALIDATION_FAILED
   with a sentence naming the series and the value, and the run is quarantined;
 - **aggregate** computes a nominal effective exchange rate of the euro: the weighted geometric mean
-  of the bilateral rates (``[aggregate] weights``), an index equal to 100 in the base period;
+  of the bilateral rates (``weights``), an index equal to 100 in ``base_period``;
 - **report** sums the aggregate up in the log;
-- **disseminate** writes the aggregate to ``[output]``'s store as one vintage tagged ``run <run id>``
+- **disseminate** writes the aggregate to the ``store`` as one vintage tagged ``run <run id>``
   (`dataops.write`), which the SDMX REST endpoint serves, and gives the run the variable
   ``vintage`` (source, flow, series, snapshot, tag, REST path) the run view links to.
 
@@ -73,14 +73,14 @@ def _dimensions(df: pd.DataFrame) -> list[str]:
 def fetch(
     config: dict[str, Any], task: Task, flow: str, period: str, frequency: str = "M", **_: object
 ) -> dict:
-    """Read the configured series of ``flow`` from ``[input] start_period`` up to ``period``."""
-    source, wanted = config["input"]["source"], config["input"]["flow"]
+    """Read the configured series of ``flow`` from ``start_period`` up to ``period``."""
+    source, wanted = config["source"], config["flow"]
     if flow != wanted:
         raise ValueError(
             f"The configuration {task.config_version} produces the dataflow {wanted}; this run asks for {flow}."
         )
-    key = {**config["input"]["key"], "FREQ": frequency}
-    start = config["input"]["start_period"]
+    key = {**config["key"], "FREQ": frequency}
+    start = config["start_period"]
     log.info("fetching %s for %s from %s (periods from %s)", flow, period, source, start)
     df = dataops.read(source, flow, key=key, start=start, end=period)
     info = df.attrs["sdmx"]
@@ -125,8 +125,8 @@ def _change_violations(df: pd.DataFrame, dims: list[str], max_change: float) -> 
 def validate(config: dict[str, Any], task: Task, **_: object) -> dict:
     """Check the input's codes against the structure and each series' changes against the threshold."""
     df = _staged(_run_folder(config, task) / "input.parquet")
-    source, flow = config["input"]["source"], config["input"]["flow"]
-    max_change = float(config["validation"]["max_change"])
+    source, flow = config["source"], config["flow"]
+    max_change = float(config["max_change"])
     structure = dataops.structure(source, flow)
     dims = [d.id for d in structure.dimensions if d.id in df.columns]
     log.info(
@@ -156,8 +156,7 @@ def aggregate(config: dict[str, Any], task: Task, frequency: str = "M", **_: obj
     """The weighted geometric mean of the bilateral rates, as an index equal to 100 in the base period."""
     folder = _run_folder(config, task)
     df = _staged(folder / "input.parquet")
-    spec = config["aggregate"]
-    weights = {c: float(w) for c, w in spec["weights"].items()}
+    weights = {c: float(w) for c, w in config["weights"].items()}
     rates = df.pivot_table(index="TIME_PERIOD", columns="CURRENCY", values="OBS_VALUE", aggfunc="first")
     present = [c for c in weights if c in rates.columns]
     missing = [c for c in weights if c not in rates.columns]
@@ -170,23 +169,23 @@ def aggregate(config: dict[str, Any], task: Task, frequency: str = "M", **_: obj
             ", ".join(present),
         )
     rates = rates[present].dropna()
-    base = spec["base_period"]
+    base = config["base_period"]
     if base not in rates.index:
         raise ValueError(f"The base period {base} is not among the periods all of {', '.join(present)} have.")
     total = sum(weights[c] for c in present)
     logs = sum((weights[c] / total) * np.log(rates[c] / rates.loc[base, c]) for c in present)
-    index = (100 * np.exp(logs)).round(int(spec.get("decimals", 4)))
+    index = (100 * np.exp(logs)).round(int(config.get("decimals", 4)))
     statuses = df.pivot_table(index="TIME_PERIOD", columns="CURRENCY", values="OBS_STATUS", aggfunc="first")
     out = pd.DataFrame({"TIME_PERIOD": index.index.astype(str), "OBS_VALUE": index.to_numpy()})
-    for dim, code in {"FREQ": frequency, **spec["key"]}.items():
+    for dim, code in {"FREQ": frequency, **config["aggregate_key"]}.items():
         out[dim] = code
     # An aggregate is as final as its least final input: any status other than A makes it provisional.
     final = statuses.loc[index.index, present].eq("A").all(axis=1).to_numpy()
     out["OBS_STATUS"] = np.where(final, "A", "P")
-    for attribute, value in spec.get("attributes", {}).items():
+    for attribute, value in config.get("aggregate_attributes", {}).items():
         out[attribute] = value
     _stage(out, folder / "aggregate.parquet")
-    output = dataops.structure(config["output"]["source"], config["output"]["flow"])
+    output = dataops.structure(config["store"], config["store_flow"])
     series = ".".join(str(out[d.id].iloc[0]) for d in output.dimensions)
     log.info("aggregate %s: %d periods from %s, %s = 100", series, len(out), ", ".join(present), base)
     return {"aggregate_series": series, "aggregate_rows": len(out)}
@@ -215,7 +214,7 @@ def disseminate(
     config: dict[str, Any], task: Task, aggregate_series: str, dry_run: bool = False, **_: object
 ) -> dict:
     """Write the aggregate as one vintage tagged ``run <run id>``; the ``vintage`` variable names it."""
-    source, flow = config["output"]["source"], config["output"]["flow"]
+    source, flow = config["store"], config["store_flow"]
     folder, tag = _run_folder(config, task), f"run {task.run_id}"
     if dry_run:
         log.info("dry run: nothing is written to %s of %s", flow, source)

@@ -113,14 +113,13 @@ warehouse = "{tmp_path / "warehouse"}"
 
 def _expected(usd: pd.DataFrame, settings: dict) -> list[tuple[str, float]]:
     """The index computed here from the generated input: 100 × Π (rate / base rate) ** (w / Σw)."""
-    spec = settings["aggregate"]
-    start = settings["input"]["start_period"]
+    start = settings["start_period"]
     series = {"USD": dict(zip(usd["TIME_PERIOD"].astype(str), usd["OBS_VALUE"], strict=True))}
     for code, frame in _partners(usd).groupby("CURRENCY"):
         series[str(code)] = dict(zip(frame["TIME_PERIOD"].astype(str), frame["OBS_VALUE"], strict=True))
-    weights = {c: w for c, w in spec["weights"].items() if c in series}
+    weights = {c: w for c, w in settings["weights"].items() if c in series}
     total = sum(weights.values())
-    base = spec["base_period"]
+    base = settings["base_period"]
     periods = sorted(p for p in series["USD"] if p >= start)
     return [
         (
