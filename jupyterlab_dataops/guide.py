@@ -49,6 +49,7 @@ TEMPLATE_LIST: dict[str, Template] = {
         (
             ("process.bpmn", "processes/{key}.bpmn"),
             ("process_config.toml", "processes/{key}.toml"),
+            ("process_config.schema.json", "processes/{key}.schema.json"),
             ("process_steps.py", "steps/{key}.py"),
         ),
         needs_key=True,

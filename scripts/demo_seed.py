@@ -31,12 +31,19 @@ def seed_examples(notebooks: Path) -> Path:
     return target
 
 
-def seed_runs() -> None:
-    """Three runs of the sample production and one whose step fails until it is fixed."""
+def seed_runs(production: bool) -> None:
+    """Three runs of the sample production, one per month of the sample's last quarter (each writes a
+    vintage of the euro's effective exchange rate to STORE), and one whose step fails until it is
+    fixed. ``production``: the samples are here (the production steps read them)."""
     import dataops.workflows as wf
 
-    for flow, period in (("EXR", "2026-08"), ("EXR", "2026-09"), ("YC", "2026-09")):
-        wf.start("sdmx_production", {"flow": flow, "period": period}, business_key=f"{flow}-{period}")
+    if production:
+        for period in ("2019-10", "2019-11", "2019-12"):
+            wf.start("sdmx_production", {"flow": "EXR", "period": period}, business_key=f"EXR-{period}")
+    else:
+        print(
+            "demo: no sample production runs: they read the SDMX samples, which are absent", file=sys.stderr
+        )
     wf.start("sdmx_failing_step", {"flow": "EXR", "period": "2026-10"}, business_key="EXR-2026-10")
 
 
@@ -67,7 +74,7 @@ def main() -> int:
     examples = seed_examples(args.demo / "notebooks")
     steps = [("promotion", lambda: seed_promotion(examples))]
     if args.workflows:
-        steps.insert(0, ("runs", seed_runs))
+        steps.insert(0, ("runs", lambda: seed_runs(args.store)))
     if args.store:
         steps.insert(0, ("store", lambda: seed_store(args.demo)))
     failed = False

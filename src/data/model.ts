@@ -185,6 +185,31 @@ export class DataModel {
     }
   }
 
+  /**
+   * Show `flow` of `source` with the series `key` selected, read at the vintage `asOf` ('' the
+   * latest), and preview it: where a run's vintage link leads.
+   */
+  async openAt(target: {
+    source: string;
+    flow: string;
+    key?: string;
+    asOf?: string;
+  }): Promise<void> {
+    if (this._sources.kind !== 'ready') {
+      await this.loadSources();
+    }
+    await this.selectSource(target.source, {
+      ...EMPTY_STATE,
+      source: target.source,
+      flow: target.flow,
+      asOf: target.asOf ?? ''
+    });
+    if (target.key) {
+      this.setKey(target.key);
+    }
+    await this.runPreview();
+  }
+
   /** Choose a dataflow of the current source and load its structure. */
   async selectFlow(flow: string, restoring?: IDataState): Promise<void> {
     const source = this._state.source;

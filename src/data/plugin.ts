@@ -107,7 +107,20 @@ export const dataPlugin: JupyterFrontEndPlugin<void> = {
     commands.addCommand(DataCommands.open, {
       label: trans.__('DataOps: Open Data Panel'),
       icon: dataIcon,
-      execute: () => app.shell.activateById(DATA_PANEL_ID)
+      // With `source` and `flow` (a run's vintage link): that flow, its series `key`, at vintage `asOf`.
+      execute: async args => {
+        app.shell.activateById(DATA_PANEL_ID);
+        const text = (value: unknown) =>
+          typeof value === 'string' ? value : '';
+        if (text(args.source) && text(args.flow)) {
+          await model.openAt({
+            source: text(args.source),
+            flow: text(args.flow),
+            key: text(args.key),
+            asOf: text(args.asOf)
+          });
+        }
+      }
     });
     commands.addCommand(DataCommands.reloadSources, {
       label: trans.__('DataOps: Reload Data Sources'),

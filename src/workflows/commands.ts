@@ -6,6 +6,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon, runIcon } from '@jupyterlab/ui-components';
 
 import { asApiError } from '../api/client';
+import { DataCommands } from '../data/commands';
 import { workflowsIcon } from '../icons';
 import {
   fetchDefinitions,
@@ -21,6 +22,7 @@ import { statusLabel } from './components/StatusChip';
 import { publishFile } from './publish';
 import { RunModel } from './runModel';
 import { RunsModel } from './runsModel';
+import { dataPanelTarget } from './vintage';
 import { DefinitionWidget, RunWidget } from './widget';
 
 /** Command ids of the Workflows capability. */
@@ -155,7 +157,14 @@ async function openRun(
     ctx.app.shell.activateById(existing.id);
     return existing;
   }
-  const widget = new RunWidget(new RunModel({ runId }), ctx.trans);
+  const widget = new RunWidget(
+    new RunModel({ runId }),
+    ctx.trans,
+    vintage =>
+      void ctx.app.commands.execute(DataCommands.open, {
+        ...dataPanelTarget(vintage)
+      })
+  );
   await ctx.runs.add(widget);
   ctx.app.shell.add(widget, 'main');
   ctx.app.shell.activateById(widget.id);

@@ -14,6 +14,7 @@ import { RunView } from './components/RunView';
 import { IWorkflowsActions, WorkflowsPanel } from './components/WorkflowsPanel';
 import { RunModel } from './runModel';
 import { RunsModel } from './runsModel';
+import { IRunVintage } from './vintage';
 
 /** The React host of the Workflows panel's content; polls only while shown. */
 export class WorkflowsPanelWidget extends ReactWidget {
@@ -52,10 +53,13 @@ export class WorkflowsPanelWidget extends ReactWidget {
 export class RunWidget extends MainAreaWidget<ReactWidget> {
   constructor(
     readonly model: RunModel,
-    trans: TranslationBundle
+    trans: TranslationBundle,
+    openVintage?: (vintage: IRunVintage) => void
   ) {
     super({
-      content: ReactWidget.create(<RunView model={model} trans={trans} />)
+      content: ReactWidget.create(
+        <RunView model={model} trans={trans} openVintage={openVintage} />
+      )
     });
     this.id = `jp-dataops-run-${model.runId}`;
     this.title.label = trans.__('Run %1', model.runId.slice(0, 8));

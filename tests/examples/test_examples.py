@@ -59,7 +59,7 @@ log_dir = "{tmp_path / "run-logs"}"
     return work
 
 
-def test_every_example_notebook_runs_with_dataops_run(example_setup, engine_url, tmp_path):
+def test_every_example_notebook_runs_with_dataops_run(example_setup, engine_url, tmp_path, dataops_config):
     notebooks = sorted(p.name for p in example_setup.glob("*.ipynb"))
     assert notebooks == [
         "01_read_and_chart.ipynb",
@@ -71,7 +71,9 @@ def test_every_example_notebook_runs_with_dataops_run(example_setup, engine_url,
     ]
     env = {**os.environ, "MPLBACKEND": "Agg"}
     logs = tmp_path / "run-logs"
-    with WorkerProcess(engine_url, REPO / "examples" / "steps", logs, "w-examples"):
+    # The sample production steps read SAMPLES and write STORE: the worker gets the same sources.
+    worker_config = dataops_config.read_text()
+    with WorkerProcess(engine_url, REPO / "examples" / "steps", logs, "w-examples", config=worker_config):
         done = subprocess.run(
             [sys.executable, "-m", "dataops.cli", "run", *notebooks, "--keep-going", "--timeout", "600",
              "--junit", "report.xml", "--output-dir", "executed"],

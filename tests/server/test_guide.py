@@ -9,6 +9,8 @@ import re
 import pytest
 from tornado.httpclient import HTTPClientError
 
+from dataops.metadata.processes import load_config
+from dataops.metadata.registry import Registry
 from dataops.workflows.steps import StepsFolder
 
 
@@ -46,9 +48,14 @@ async def test_a_new_process_has_a_bpmn_a_configuration_and_steps_for_each_of_it
     by_path = {f["path"]: f["content"] for f in files}
     assert sorted(by_path) == [
         "processes/monthly_bop.bpmn",
+        "processes/monthly_bop.schema.json",
         "processes/monthly_bop.toml",
         "steps/monthly_bop.py",
     ]
+    # The configuration meets the schema shipped with it: a worker hands it to the steps.
+    registry = Registry({p: c.encode() for p, c in by_path.items() if p.startswith("processes/")}, "template")
+    config = load_config(registry, "monthly_bop")
+    assert (config.version, config.values) == ("1.0.0", {"source": "SAMPLES", "minimum_rows": 1})
     bpmn = by_path["processes/monthly_bop.bpmn"]
     assert 'bpmn:process id="monthly_bop"' in bpmn
     topics = set(re.findall(r'camunda:topic="([^"]+)"', bpmn))

@@ -71,7 +71,7 @@ def test_the_sample_processes_are_published_with_a_start_form_and_a_diagram(engi
     assert form["dry_run"].type == "boolean" and form["dry_run"].default is False
     assert engine.start_form("sdmx_long_step") == []
     xml = engine.definition_xml(engine.definition("sdmx_production").id)
-    assert "BPMNDiagram" in xml and 'camunda:topic="disseminate"' in xml
+    assert "BPMNDiagram" in xml and 'camunda:topic="sdmx_production_disseminate"' in xml
 
 
 def test_a_run_goes_through_its_steps_to_completion_with_typed_variables(engine):
@@ -96,13 +96,13 @@ def test_a_run_goes_through_its_steps_to_completion_with_typed_variables(engine)
         started.status is RunStatus.RUNNING and started.business_key == bk and started.definition_key == key
     )
 
-    task = _take(engine, "fetch", bk)
+    task = _take(engine, "sdmx_production_fetch", bk)
     assert task.run_id == started.id and task.activity_id == "fetch" and task.definition_key == key
     assert task.variables["dims"] == {"FREQ": ["M"], "CURRENCY": ["USD", "JPY"]}
     assert task.variables["cutoff"] == cutoff and task.variable_types["big"] == "Long"
     engine.complete(task.id, "w1", {"observations": 4242})
-    for topic in STEPS[1:]:
-        engine.complete(_take(engine, topic, bk).id, "w1")
+    for activity in STEPS[1:]:
+        engine.complete(_take(engine, f"sdmx_production_{activity}", bk).id, "w1")
 
     run = engine.run(started.id)
     assert run.status is RunStatus.COMPLETED and run.end_activity_id == "end" and run.duration is not None

@@ -77,7 +77,7 @@ async function start(): Promise<void> {
 }
 
 /** The SAMPLES files source (one folder per dataflow) that the Launcher's first example reads. */
-const FILES_SOURCE = '/tmp/dataops-ui-tests/sdmx-files';
+export const FILES_SOURCE = '/tmp/dataops-ui-tests/sdmx-files';
 
 function layOutFilesSource(): void {
   const exr = path.join(FILES_SOURCE, 'EXR');

@@ -2,7 +2,9 @@
  * Playwright global setup of the Workflows tests: the real engine (scripts/engine.sh, on the
  * port `dataops-test-config.toml` names) with the sample processes, and two step workers
  * (`dataops worker`) running `examples/steps/` — two, so a long run being cancelled does not
- * hold up the others. The workers stop afterwards; the engine stops with the last test run
+ * hold up the others. The sample production steps read the SAMPLES files source that
+ * setup/data.ts lays out and write their vintages to a store of the workers' own
+ * (`WORKER_CONFIG`), so the three vintages the store tests expect stay three. The workers stop afterwards; the engine stops with the last test run
  * using it (runs started in parallel by other engineers share it: each one registers in
  * `users/` and the last to finish stops it).
  *
@@ -14,13 +16,18 @@ import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 
+import { FILES_SOURCE } from './data';
+
 export const ENGINE_PORT = 18431;
 export const ENGINE_URL = `http://127.0.0.1:${ENGINE_PORT}/engine-rest`;
 /** Shared by the workers and the server (`[workflows] log_dir` in the test config). */
 export const WORK_DIR = '/tmp/dataops-ui-tests/workflows';
 export const LOG_DIR = '/tmp/dataops-ui-tests/workflow-logs';
-/** The file whose presence "fixes" the failing step (see examples/steps/production.py). */
+/** The file whose presence "fixes" the failing step (see examples/steps/demo_cases.py). */
 export const CALENDAR_OPEN = path.join(WORK_DIR, 'calendar-open');
+/** The workers' dataops configuration: the sources the sample production steps read and write. */
+export const WORKER_CONFIG = path.join(WORK_DIR, 'worker-config.toml');
+const WORKER_STORE = path.join(WORK_DIR, 'store');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ENGINE_DATA = path.join(WORK_DIR, 'engine');
@@ -67,7 +74,12 @@ function startWorker(id: string): ChildProcess {
       '2'
     ],
     {
-      env: { ...process.env, PYTHONPATH: ROOT, DATAOPS_SAMPLE_FIXES: WORK_DIR },
+      env: {
+        ...process.env,
+        PYTHONPATH: ROOT,
+        DATAOPS_SAMPLE_FIXES: WORK_DIR,
+        DATAOPS_SYSTEM_CONFIG: WORKER_CONFIG
+      },
       stdio: ['ignore', 'inherit', 'inherit']
     }
   );
@@ -102,6 +114,28 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const me = path.join(USERS, String(process.pid));
   writeFileSync(me, '');
   rmSync(CALENDAR_OPEN, { force: true });
+  mkdirSync(WORKER_STORE, { recursive: true });
+  writeFileSync(
+    WORKER_CONFIG,
+    [
+      '[[sources]]',
+      'id = "SAMPLES"',
+      'name = "SDMX sample messages"',
+      `url = "${FILES_SOURCE}"`,
+      'api = "files"',
+      '',
+      '[[sources]]',
+      'id = "STORE"',
+      'name = "Series store of the workflow tests"',
+      'api = "store"',
+      `structures = "${path.join(FILES_SOURCE, 'EXR', 'structure.xml')}"`,
+      '',
+      '[store]',
+      `uri = "sqlite:///${path.join(WORKER_STORE, 'catalog.db')}"`,
+      `warehouse = "${path.join(WORKER_STORE, 'warehouse')}"`,
+      ''
+    ].join('\n')
+  );
   if (!answers()) {
     engine('start'); // waits for one that is still starting, else builds if needed and starts
   }

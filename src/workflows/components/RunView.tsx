@@ -1,4 +1,5 @@
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { ServerConnection } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
@@ -13,11 +14,15 @@ import { BpmnDiagram } from './BpmnDiagram';
 import { LogView } from './LogView';
 import { Incidents, Timeline, Variables } from './RunDetails';
 import { formatTime, StatusChip } from './StatusChip';
+import { VintageLink } from './VintageLink';
+import { IRunVintage, runVintage, vintageRestUrl } from '../vintage';
 
 /** Props of `RunView`. */
 export interface IRunViewProps {
   model: RunModel;
   trans: TranslationBundle;
+  /** Show a vintage the run wrote in the Data panel (none: the view offers only its REST address). */
+  openVintage?: (vintage: IRunVintage) => void;
 }
 
 function useRunState(model: RunModel): IRunState {
@@ -44,6 +49,10 @@ export function RunView(props: IRunViewProps): JSX.Element {
     [state.activities, state.incidents, state.run]
   );
   const openIncidents = state.incidents.filter(i => i.state === 'open');
+  const vintage = React.useMemo(
+    () => runVintage(state.variables),
+    [state.variables]
+  );
   // Under JupyterHub the service says what this user may do to the run, and why not.
   const retryDenied = deniedReason(run?.may?.retry);
   const cancelDenied = deniedReason(run?.may?.cancel);
@@ -171,6 +180,17 @@ export function RunView(props: IRunViewProps): JSX.Element {
             trans={trans}
           />
           <Timeline activities={state.activities} trans={trans} />
+          {vintage && (
+            <VintageLink
+              vintage={vintage}
+              restUrl={vintageRestUrl(
+                ServerConnection.makeSettings().baseUrl,
+                vintage
+              )}
+              onOpen={props.openVintage ?? null}
+              trans={trans}
+            />
+          )}
           <Variables variables={state.variables} trans={trans} />
         </div>
         <LogView
