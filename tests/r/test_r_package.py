@@ -146,3 +146,20 @@ async def test_rsdmx_reads_the_same_endpoint(
     r_sources, r_library, jp_serverapp, http_server_client, jp_http_port, jp_base_url
 ):
     await run_testthat("test-rsdmx.R", r_library, **server_env(jp_serverapp, jp_http_port, jp_base_url))
+
+
+def test_without_a_running_server_r_says_how_to_name_one(r_library, tmp_path, monkeypatch):
+    for name in ("DATAOPS_URL", "DATAOPS_TOKEN", "JUPYTERHUB_API_TOKEN", "JUPYTERHUB_SERVICE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    # A runtime file left behind by a server that is gone is not used.
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = {"pid": gone.pid, "url": "http://localhost:1/", "token": "x"}
+    (tmp_path / f"jpserver-{gone.pid}.json").write_text(json.dumps(stale))
+    code = 'tryCatch(dataops::dataops_read("STORE", "NA"), dataops_error = function(e) cat(e$code, conditionMessage(e)))'
+    env = {**os.environ, "R_LIBS": str(r_library), "JUPYTER_RUNTIME_DIR": str(tmp_path)}
+    out = subprocess.run(["Rscript", "-e", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out == (
+        f"unreachable No running Jupyter server was found (no jpserver-*.json of a running server in {tmp_path}); "
+        "set DATAOPS_URL and DATAOPS_TOKEN to the server's URL and token."
+    )

@@ -23,7 +23,7 @@ dataops_server <- function() {
   info <- runtime_server()
   if (is.null(info)) {
     stop(dataops_condition(paste0(
-      "No running Jupyter server was found (no jpserver-*.json in ", runtime_dir(), "); ",
+      "No running Jupyter server was found (no jpserver-*.json of a running server in ", runtime_dir(), "); ",
       "set DATAOPS_URL and DATAOPS_TOKEN to the server's URL and token."
     ), "unreachable"))
   }
@@ -62,7 +62,8 @@ runtime_server <- function() {
   files <- files[order(file.mtime(files), decreasing = TRUE)]
   for (path in files) {
     info <- tryCatch(jsonlite::fromJSON(path), error = function(e) NULL)
-    if (!is.null(info$pid) && isTRUE(tools::pskill(info$pid, 0))) return(info)
+    alive <- is.numeric(info$pid) && info$pid > 0 && isTRUE(tools::pskill(info$pid, 0))
+    if (alive) return(info)
   }
   NULL
 }
