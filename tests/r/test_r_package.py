@@ -84,6 +84,7 @@ async def run_testthat(name: str, library: Path, **env: str) -> str:
         raise
     text = out.decode()
     assert process.returncode == 0, text
+    assert "Skipped" not in text and "Warnings" not in text, text  # every expectation ran, cleanly
     return text
 
 
