@@ -12,7 +12,7 @@ export PYTHON := $(abspath $(PY))
 export PATH := $(abspath $(VENV))/bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test install build native-wheel lint check-py check-js pytest jest ui-test engine system-deps clean mutation mutation-js
+.PHONY: demo test install build r-deps native-wheel lint check-py check-js pytest jest ui-test engine system-deps clean mutation mutation-js
 
 ## demo: install everything, build, start JupyterLab with the demo configuration (prints the URL)
 demo: install
@@ -24,7 +24,7 @@ test: install system-deps ui-tests/node_modules/.installed
 
 # gitlab-ci-local: see $(VENV)/tools below
 GITLAB_CI_LOCAL_VERSION := 4.72.0
-install: $(VENV)/.installed $(VENV)/tools/.installed-$(GITLAB_CI_LOCAL_VERSION)
+install: $(VENV)/.installed $(VENV)/tools/.installed-$(GITLAB_CI_LOCAL_VERSION) $(VENV)/.r-installed
 
 # gitlab-ci-local runs the local pipelines of plain git environments (the demo's) and the tests of the
 # generated .gitlab-ci.yml; 4.72.0 is the newest release that runs on Node 20 (tests/pipelines pins it too)
@@ -60,6 +60,26 @@ $(NATIVE_WHEELS)/.built: native/pyproject.toml native/Cargo.toml native/Cargo.lo
 	$(PY) -m pip install -q "$(MATURIN)"
 	rm -f $(NATIVE_WHEELS)/dataops_native-*.whl
 	$(VENV)/bin/maturin build --release --manifest-path native/Cargo.toml --out $(NATIVE_WHEELS)
+	touch $@
+
+## r-deps: R from Debian's packages (R itself, the IR kernel, the R package's and the R helpers'
+## libraries), apt-installed when one is missing. shiny-server is not among them: Debian's
+## package pulls in its own Node.js.
+R_PACKAGES := r-base-core r-cran-irkernel r-cran-jsonlite r-cran-httr r-cran-curl r-cran-rsdmx \
+	r-cran-testthat r-cran-shiny
+R_APT_NEEDED = $(foreach p,$(R_PACKAGES),$(if $(shell dpkg-query -W -f='$${db:Status-Status}' $(p) 2>/dev/null | grep -x installed),,$(p)))
+r-deps:
+	@if [ -n "$(strip $(R_APT_NEEDED))" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(R_APT_NEEDED); fi
+
+# The R package `dataops` (r/dataops, docs/r.md) goes into the project's own R library, and the IR
+# kernelspec in the venv names that library in R_LIBS, so R notebooks find it; Rscript outside
+# the kernel finds it with R_LIBS=.venv/R-library.
+R_LIBRARY := $(VENV)/R-library
+$(VENV)/.r-installed: $(VENV)/.installed r/dataops/DESCRIPTION r/dataops/NAMESPACE $(wildcard r/dataops/R/*.R) | r-deps
+	mkdir -p $(R_LIBRARY) $(VENV)/share/jupyter/kernels/ir
+	R CMD INSTALL --no-multiarch --library=$(R_LIBRARY) r/dataops
+	printf '{"argv": ["R", "--slave", "-e", "IRkernel::main()", "--args", "{connection_file}"],\n "display_name": "R", "language": "R", "env": {"R_LIBS": "%s"}}\n' \
+		"$(abspath $(R_LIBRARY))" > $(VENV)/share/jupyter/kernels/ir/kernel.json
 	touch $@
 
 ## build: rebuild the labextension after a change in src/

@@ -174,7 +174,7 @@ def run_notebook(
         _locate(result, output, exc.cell_index)
         result.execution_count = exc.exec_count
         result.source = exc.source
-        result.error = f"{exc.ename}: {exc.evalue}"
+        result.error = _error_line(exc.ename, exc.evalue)
         result.traceback = _plain("\n".join(exc.traceback))
     except CellTimeoutError as exc:
         result.status = TIMEOUT
@@ -203,6 +203,18 @@ def _declared_kernel(path: Path) -> str | None:
     """The kernel the notebook's metadata names, if any."""
     spec = nbformat.read(path, as_version=4).get("metadata", {}).get("kernelspec") or {}
     return spec.get("name") or None
+
+
+# IRkernel evaluates each cell through eval(): every R error names that call instead of the user's.
+_R_EVAL_CALL = re.compile(r"^Error in eval\(expr, envir, enclos\): ")
+
+
+def _error_line(ename: str, evalue: str) -> str:
+    """The error in one line: ``Type: message`` from Python; from R (IRkernel names every error
+    ``ERROR``) R's own ``Error: message`` line."""
+    if ename == "ERROR":
+        return _R_EVAL_CALL.sub("Error: ", evalue.strip(), count=1)
+    return f"{ename}: {evalue}"
 
 
 def _plain(text: str) -> str:

@@ -54,6 +54,14 @@ def clean_notebook(nb: NotebookNode) -> NotebookNode:
     return out
 
 
+def is_r_notebook(nb: NotebookNode) -> bool:
+    """Is ``nb`` written in R (its kernelspec's or its language_info's language)?"""
+    language = nb.metadata.get("kernelspec", {}).get("language") or nb.metadata.get("language_info", {}).get(
+        "name"
+    )
+    return str(language or "").lower() == "r"
+
+
 def notebook_bytes(nb: NotebookNode) -> bytes:
     """The notebook as written by Jupyter (one-space indent, trailing newline)."""
     return (nbformat.writes(nb) + "\n").encode()

@@ -1,8 +1,10 @@
-"""Find the local modules a notebook imports, so they are promoted with it."""
+"""Find the local modules a notebook imports, so they are promoted with it: a Python notebook's
+imports, an R notebook's ``source("file.R")`` calls."""
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -71,3 +73,24 @@ def _up(path: Path, levels: int) -> Path:
     for _ in range(levels):
         path = path.parent
     return path
+
+
+# ``source("x.R")`` or ``sys.source(file = 'x.R')`` with a literal path: what R notebooks use for
+# local code (a path built at run time cannot be followed, as in Python).
+_R_SOURCE = re.compile(r"""\b(?:sys\.)?source\(\s*(?:file\s*=\s*)?["']([^"']+)["']""")
+
+
+def r_local_sources(nb: NotebookNode, folder: Path) -> list[Path]:
+    """Files under ``folder`` that an R notebook ``source()``s, directly or through the files it
+    sources. Paths are read from the notebook's folder, where `dataops run` runs it (R's
+    ``source`` reads them from the working folder, also inside a sourced file)."""
+    root = folder.resolve()
+    seen: set[Path] = set()
+    queue = list(notebook_code(nb))
+    while queue:
+        for name in _R_SOURCE.findall(queue.pop()):
+            path = (folder / name).resolve()
+            if root in path.parents and path.is_file() and path not in seen:
+                seen.add(path)
+                queue.append(path.read_text(encoding="utf-8", errors="replace"))
+    return sorted(seen)

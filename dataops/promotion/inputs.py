@@ -15,11 +15,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dataops.errors import InvalidInput, NotFound
-from dataops.promotion.clean import read_notebook
-from dataops.promotion.imports import local_imports
+from dataops.promotion.clean import is_r_notebook, read_notebook
+from dataops.promotion.imports import local_imports, r_local_sources
 from dataops.promotion.metadata import metadata_destination
 
-PROMOTABLE = (".ipynb", ".py", ".bpmn")
+PROMOTABLE = (".ipynb", ".py", ".R", ".r", ".bpmn")
 CANNOT_PROMOTE = "{name} cannot be promoted: choose a notebook, a Python step module or a .bpmn file."
 # Metadata files promote from their place in the registry's layout; elsewhere the sentence says where.
 MISPLACED_METADATA = (
@@ -51,7 +51,7 @@ class PlanInput:
 
     source: str
     files: dict[str, bytes] = field(default_factory=dict)  # relative path -> content, source included
-    modules: tuple[str, ...] = ()  # local modules the notebook imports (under the notebook's folder)
+    modules: tuple[str, ...] = ()  # local modules the notebook imports or sources (under its folder)
     extras: tuple[str, ...] = ()  # extra files the user added
 
     def check(self) -> PlanInput:
@@ -118,7 +118,9 @@ def collect_input(root: Path, source: str, extra_files: list[str] | tuple[str, .
     files = {rel: main.read_bytes()}
     modules: list[str] = []
     if main.suffix == ".ipynb":
-        for module in local_imports(read_notebook(main), main.parent):
+        nb = read_notebook(main)
+        found = r_local_sources(nb, main.parent) if is_r_notebook(nb) else local_imports(nb, main.parent)
+        for module in found:
             mrel = module.relative_to(root).as_posix()
             inside(root, mrel)  # the file itself, links resolved: a linked __init__.py may point outside
             files[mrel] = module.read_bytes()

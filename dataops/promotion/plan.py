@@ -20,19 +20,19 @@ from dataops.promotion.access import Identity
 from dataops.promotion.clean import clean_notebook, notebook_bytes, notebook_from_bytes
 from dataops.promotion.config import Environment
 from dataops.promotion.diff import FileDiff, notebook_diff, text_diff
-from dataops.promotion.export import to_percent_script
+from dataops.promotion.export import paired_script
 from dataops.promotion.inputs import PlanInput, collect_input
 from dataops.promotion.metadata import broken_rules, is_metadata_path, metadata_destination
 from dataops.promotion.targets import Target
 
-KIND_FOLDERS = {".ipynb": "notebooks", ".py": "steps", ".bpmn": "processes"}
+KIND_FOLDERS = {".ipynb": "notebooks", ".py": "steps", ".R": "steps", ".r": "steps", ".bpmn": "processes"}
 
 
 @dataclass
 class PlannedFile:
     """One file of the promotion."""
 
-    source: str  # path under the root the user works in ("" for the generated .py)
+    source: str  # path under the root the user works in ("" for the generated .py or .R)
     destination: str  # path in the deployment repository
     kind: str  # notebook, script, module, step, process, metadata, file
     content: bytes
@@ -173,21 +173,21 @@ def _collect(given: PlanInput, env: Environment) -> tuple[list[PlannedFile], lis
     if main.suffix == ".ipynb":
         original = notebook_from_bytes(given.files[rel], main.name)
         cleaned = clean_notebook(original)
-        script = to_percent_script(cleaned)
+        suffix, script = paired_script(cleaned)
         in_notebook = secrets.scan_notebook(original, rel)
         findings.append(in_notebook)
         files.append(_file(rel, f"{kind_folder}/{main.name}", "notebook", notebook_bytes(cleaned)))
-        py_dest = f"{kind_folder}/{main.stem}.py"
-        files.append(_file("", py_dest, "script", script))
-        # The .py is generated from the cells: a secret there was already reported in its cell.
-        findings.append(secrets.unseen(secrets.scan_text(script.decode(), py_dest), in_notebook))
+        script_dest = f"{kind_folder}/{main.stem}{suffix}"
+        files.append(_file("", script_dest, "script", script))
+        # The script is generated from the cells: a secret there was already reported in its cell.
+        findings.append(secrets.unseen(secrets.scan_text(script.decode(), script_dest), in_notebook))
         for mrel in given.modules:
             dest = f"{kind_folder}/{_under(PurePosixPath(mrel), main.parent)}"
             files.append(_read(given.files[mrel], mrel, dest, "module", findings))
     elif metadata_destination(rel):
         files.append(_read(given.files[rel], rel, str(metadata_destination(rel)), "metadata", findings))
     else:
-        kind = "step" if main.suffix == ".py" else "process"
+        kind = "process" if main.suffix == ".bpmn" else "step"
         files.append(_read(given.files[rel], rel, f"{kind_folder}/{main.name}", kind, findings))
     for erel in given.extras:
         if erel not in {f.source for f in files}:

@@ -26,6 +26,8 @@ from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_cla
 from detect_secrets.settings import transient_settings
 from nbformat import NotebookNode
 
+from dataops.promotion.clean import is_r_notebook
+
 # Public IP addresses are not credentials, and statistical notebooks name servers legitimately.
 _SKIPPED_PLUGINS = {"Public IP (ipv4)"}
 # Binary output data (plots) is base64 and would look like high-entropy secrets.
@@ -170,9 +172,14 @@ def _without_binary(nb: NotebookNode) -> NotebookNode:
 def scan_notebook(nb: NotebookNode, file: str) -> list[Finding]:
     """Findings in every cell's source, outputs and metadata, the notebook metadata and its JSON."""
     pieces = [_Piece("metadata.json", json.dumps(nb.metadata, indent=1), file, None, "notebook metadata")]
+    in_r = is_r_notebook(nb)
     for number, cell in enumerate(nb.cells, start=1):
-        suffix = ".py" if cell.cell_type == "code" else ".md"
-        pieces.append(_Piece(f"cell{suffix}", cell.source, file, number, "source"))
+        if cell.cell_type != "code":
+            pieces.append(_Piece("cell.md", cell.source, file, number, "source"))
+        elif in_r:
+            pieces.append(_Piece("cell.R", as_assignments(cell.source), file, number, "source"))
+        else:
+            pieces.append(_Piece("cell.py", cell.source, file, number, "source"))
         outputs = "\n".join(_output_text(o) for o in cell.get("outputs", []))
         if outputs.strip():
             pieces.append(_Piece("outputs.txt", outputs, file, number, "output"))
@@ -210,8 +217,20 @@ def _attachment_text(mime: str, data: object) -> str:
 
 
 def scan_text(text: str, file: str, *, part: str = "file") -> list[Finding]:
-    """Findings in one text file (a ``.py`` export, a step module, a BPMN definition)."""
+    """Findings in one text file (a ``.py`` or ``.R`` export, a step module, a BPMN definition)."""
+    if Path(file).suffix in R_SUFFIXES:
+        text = as_assignments(text)
     return _scan([_Piece(Path(file).name, text, file, None, part)])
+
+
+R_SUFFIXES = (".R", ".r")
+_R_ASSIGNMENT = re.compile(r"<<?-")
+
+
+def as_assignments(r_source: str) -> str:
+    """R source with ``<-`` and ``<<-`` written ``=``, line for line: detect-secrets' keyword rules know
+    ``password = "..."`` but not ``password <- "..."``, R's usual assignment."""
+    return _R_ASSIGNMENT.sub("=", r_source)
 
 
 def unseen(findings: list[Finding], known: list[Finding]) -> list[Finding]:

@@ -25,4 +25,15 @@ describe('which files Promote accepts', () => {
       expect([path, isPromotable(path)]).toEqual([path, false]);
     }
   });
+
+  it('takes R step modules (.R, .r) and not other files ending in r', () => {
+    expect(['steps/load.R', 'steps/load.r'].map(isPromotable)).toEqual([
+      true,
+      true
+    ]);
+    expect(['report.Rmd', 'archive.tar'].map(isPromotable)).toEqual([
+      false,
+      false
+    ]);
+  });
 });

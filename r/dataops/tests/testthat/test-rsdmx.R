@@ -1,0 +1,10 @@
+test_that("rsdmx reads the same endpoint (SDMX-ML 2.1 generic data, Jupyter's token in a header)", {
+  server <- dataops_server()
+  url <- paste0(server$url, "dataops/sdmx/STORE/data/TEST,NA,1.0/A.DE.GDP")
+  message <- rsdmx::readSDMX(url, headers = list(Authorization = paste("token", server$token)))
+  expect_s4_class(message, "SDMXGenericData")
+  frame <- as.data.frame(message)
+  expect_equal(frame$obsValue[order(frame$obsTime)], c(1.5, 2))
+  expect_equal(sort(frame$obsTime), c("2023", "2024"))
+  expect_equal(unique(frame$REF_AREA), "DE")
+})
