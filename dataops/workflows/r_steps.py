@@ -38,6 +38,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -82,64 +83,82 @@ def r_files(folder: Path) -> list[Path]:
     )
 
 
-def topics_of(path: Path) -> list[str]:
-    """The topics ``path`` registers; `ConfigError` saying why when R cannot source it.
+@dataclass(frozen=True)
+class RFile:
+    """A ``.R`` file of the steps folder as read at one time: what its steps run, even once the file
+    on disk changed (a broken new version leaves the previous one serving, as for Python steps)."""
 
-    Sourced in an ``Rscript`` of its own; remembered for as long as the file's content is the same.
-    """
-    key = (str(path), hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest())
+    path: Path
+    source: bytes
+
+
+def load_steps(path: Path) -> list[Step]:
+    """The steps ``path`` registers, bound to its content as read now; `ConfigError` saying why
+    when R cannot source it."""
+    r_file = RFile(path, path.read_bytes())
+    return [r_step(r_file, topic) for topic in topics_of(r_file)]
+
+
+def topics_of(r_file: RFile) -> list[str]:
+    """The topics ``r_file`` registers, listed by ``Rscript`` (once per content of the file)."""
+    key = (str(r_file.path), hashlib.sha1(r_file.source, usedforsecurity=False).hexdigest())
     if key in _topics_cache:
         return _topics_cache[key]
-    with tempfile.TemporaryDirectory(prefix="dataops-r-") as tmp:
-        result_file = Path(tmp) / "topics.json"
-        command = [rscript(), str(RUNNER), "list", str(path), str(result_file)]
+    name = r_file.path.name
+    with _copied(r_file) as (tmp, copy):
+        result_file = tmp / "topics.json"
+        command = [rscript(), str(RUNNER), "list", str(copy), str(r_file.path.parent), str(result_file)]
         try:
             done = subprocess.run(
-                command,
-                capture_output=True,
-                timeout=_LIST_TIMEOUT_S,
-                cwd=path.parent,
-                stdin=subprocess.DEVNULL,
+                command, capture_output=True, timeout=_LIST_TIMEOUT_S, stdin=subprocess.DEVNULL
             )
         except subprocess.TimeoutExpired as exc:
-            raise ConfigError(f"{path.name} took over {_LIST_TIMEOUT_S} s to source in R.") from exc
+            raise ConfigError(f"{name} took over {_LIST_TIMEOUT_S} s to source in R.") from exc
         result = _read_result(result_file)
+        stderr = _here(done.stderr.decode(errors="replace"), tmp, r_file)
+        error = _here(str(result.get("error", "")), tmp, r_file) if result else ""
     if result is None:
-        why = (
-            _last_lines(done.stderr.decode(errors="replace"))
-            or f"Rscript exited with status {done.returncode}"
-        )
-        raise ConfigError(f"{path.name} could not be read by R: {why}")
-    if "error" in result:
-        raise ConfigError(f"{path.name} does not source in R: {result['error']}")
+        why = _last_lines(stderr) or f"Rscript exited with status {done.returncode}"
+        raise ConfigError(f"{name} could not be read by R: {why}")
+    if error:
+        raise ConfigError(f"{name} does not source in R: {error}")
     topics = [str(t) for t in result.get("topics", [])]
     _topics_cache[key] = topics
     return topics
 
 
-def r_step(path: Path, topic: str) -> Step:
-    """The `Step` that runs the function ``path`` registers for ``topic`` in its own ``Rscript``."""
+def r_step(r_file: RFile, topic: str) -> Step:
+    """The `Step` that runs the function ``r_file`` registers for ``topic`` in its own ``Rscript``."""
 
     def run(task: Task, **_variables: Any) -> dict[str, Any]:
         # **_variables: the worker then fetches every variable of the task, as R declares none
-        return run_task(path, topic, task)
+        return run_task(r_file, topic, task)
 
-    run.__module__ = path.name
+    run.__module__ = r_file.path.name
     run.__qualname__ = f'dataops_step("{topic}")'
     return Step(topic, run)
 
 
-def run_task(path: Path, topic: str, task: Task) -> dict[str, Any]:
+def run_task(r_file: RFile, topic: str, task: Task) -> dict[str, Any]:
     """Run ``topic``'s R function for ``task``; its lines go to the task log in force (`capture`).
 
     Returns the outputs; raises `BpmnError` for ``dataops_bpmn_error`` and `RError` for an R error
     or an ``Rscript`` that ended without a result.
     """
     log = capture.current()
-    with tempfile.TemporaryDirectory(prefix="dataops-r-") as tmp:
-        given, result_file = Path(tmp) / "input.json", Path(tmp) / "result.json"
+    with _copied(r_file) as (tmp, copy):
+        given, result_file = tmp / "input.json", tmp / "result.json"
         given.write_text(json.dumps(_input(task), default=str), encoding="utf-8")
-        command = [rscript(), str(RUNNER), "run", str(path), topic, str(given), str(result_file)]
+        command = [
+            rscript(),
+            str(RUNNER),
+            "run",
+            str(copy),
+            str(r_file.path.parent),
+            topic,
+            str(given),
+            str(result_file),
+        ]
         stderr_tail: list[str] = []
         # A session of its own: a Ctrl-C meant for the worker must not kill the step midway
         # (the worker decides what happens to a running task); `_kill_running` ends it at exit.
@@ -158,6 +177,8 @@ def run_task(path: Path, topic: str, task: Task) -> dict[str, Any]:
                 with _running_lock:
                     _running.discard(proc)
         result = _read_result(result_file)
+        if result is not None and "error" in result:
+            result = json.loads(_here(json.dumps(result), tmp, r_file))
     if result is None:
         why = _last_lines("\n".join(stderr_tail))
         raise RError(
@@ -172,9 +193,24 @@ def run_task(path: Path, topic: str, task: Task) -> dict[str, Any]:
         error = result["error"]
         message = f"Error in {error['call']}: {error['message']}" if error.get("call") else error["message"]
         trace = "\n".join(f"  {line}" for line in error.get("traceback") or [])
-        where = f"{path.name}, topic '{topic}'"
+        where = f"{r_file.path.name}, topic '{topic}'"
         raise RError(message, f"R traceback ({where}; most recent call last):\n{trace}\n{message}")
     return _named(result.get("outputs"))
+
+
+@contextlib.contextmanager
+def _copied(r_file: RFile) -> Iterator[tuple[Path, Path]]:
+    """A temporary folder holding ``r_file``'s content under its own name (R names it in tracebacks)."""
+    with tempfile.TemporaryDirectory(prefix="dataops-r-") as tmp:
+        folder = Path(tmp).resolve()
+        copy = folder / r_file.path.name
+        copy.write_bytes(r_file.source)
+        yield folder, copy
+
+
+def _here(text: str, tmp: Path, r_file: RFile) -> str:
+    """``text`` naming the file where it is in the steps folder, not the temporary copy R read."""
+    return text.replace(str(tmp), str(r_file.path.parent))
 
 
 def _follow(proc: subprocess.Popen[bytes], log: capture.TaskLog | None, stderr_tail: list[str]) -> int:

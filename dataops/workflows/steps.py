@@ -260,8 +260,8 @@ class StepsFolder:
                 from dataops.workflows import r_steps
 
                 for r_file in r_steps.r_files(self.path):
-                    for topic in r_steps.topics_of(r_file):
-                        registry.add(r_steps.r_step(r_file, topic))
+                    for r_step in r_steps.load_steps(r_file):
+                        registry.add(r_step)
                 for topic, target in self.topics.items():
                     registry.add(Step(topic, _resolve(topic, target)))
         except Exception as exc:  # any import-time error of user code

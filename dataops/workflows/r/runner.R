@@ -1,8 +1,10 @@
 # The R side of dataops R steps (see dataops/workflows/r_steps.py). Run by the worker as
 #
-#   Rscript runner.R list <steps file.R> <result.json>
-#   Rscript runner.R run  <steps file.R> <topic> <input.json> <result.json>
+#   Rscript runner.R list <steps file.R> <steps folder> <result.json>
+#   Rscript runner.R run  <steps file.R> <steps folder> <topic> <input.json> <result.json>
 #
+# <steps file.R> is the worker's copy of the file as it was when its topics were listed; R works in
+# <steps folder>, so that the file's source("helpers.R") finds its neighbours.
 # "list" sources the file and writes the topics it registers; "run" sources it, calls the function
 # registered for <topic> with the task's variables and its process configuration, and writes its
 # outputs. The result goes to <result.json>, never to stdout, so what the step prints cannot spoil it.
@@ -27,6 +29,7 @@ if (!requireNamespace("jsonlite", quietly = TRUE)) {
 args <- commandArgs(trailingOnly = TRUE)
 mode <- args[[1]]
 steps_file <- normalizePath(args[[2]])
+setwd(args[[3]])
 result_file <- args[[length(args)]]
 
 write_result <- function(value) {
@@ -89,7 +92,7 @@ calls_text <- function(calls, first, topic, fn) {
     head <- call[[1]]
     is.function(head) || deparse(head, nlines = 1L)[[1]] %in% c("h", ".handleSimpleError")
   }
-  while (n >= first && machinery(calls[[n]])) n <- n - 1
+  while (n > first && machinery(calls[[n]])) n <- n - 1
   if (n < first) return(character())
   vapply(first:n, function(i) {
     text <- if (i == first) paste0("dataops_step(\"", topic, "\") function", defined)
@@ -101,7 +104,7 @@ calls_text <- function(calls, first, topic, fn) {
 
 load_steps <- function() {
   # keep.source: the traceback of an error names file#line
-  source(steps_file, local = new.env(parent = globalenv()), keep.source = TRUE, chdir = TRUE)
+  source(steps_file, local = new.env(parent = globalenv()), keep.source = TRUE)
 }
 
 muffled <- function(expr) {
@@ -125,7 +128,7 @@ error_result <- function(e, trace) {
   list(error = list(
     message = conditionMessage(e),
     call = if (is.null(call)) "" else paste(deparse(call, nlines = 1L), collapse = ""),
-    traceback = trace
+    traceback = I(trace)  # an array even when there is one call
   ))
 }
 
@@ -138,8 +141,8 @@ if (mode == "list") {
   quit(save = "no", status = 0)
 }
 
-topic <- args[[3]]
-input <- jsonlite::fromJSON(args[[4]], simplifyVector = TRUE, simplifyDataFrame = FALSE)
+topic <- args[[4]]
+input <- jsonlite::fromJSON(args[[5]], simplifyVector = TRUE, simplifyDataFrame = FALSE)
 trace <- character()
 
 outcome <- tryCatch(withCallingHandlers({
