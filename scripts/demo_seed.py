@@ -32,12 +32,13 @@ def seed_examples(notebooks: Path) -> Path:
 
 
 def seed_runs() -> None:
-    """Three runs of the sample production and one whose step fails until it is fixed."""
+    """Three runs of the sample production, one whose step fails until it is fixed, one R summary."""
     import dataops.workflows as wf
 
     for flow, period in (("EXR", "2026-08"), ("EXR", "2026-09"), ("YC", "2026-09")):
         wf.start("sdmx_production", {"flow": flow, "period": period}, business_key=f"{flow}-{period}")
     wf.start("sdmx_failing_step", {"flow": "EXR", "period": "2026-10"}, business_key="EXR-2026-10")
+    wf.start("sdmx_r_summary", {"flow": "EXR"}, business_key="EXR-summary-R")  # the R step
 
 
 def seed_store(demo: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from dataops.workflows.logs import LogStore
 from dataops.workflows.models import RunStatus
-from tests.workflows.support import WorkerProcess, process_xml, unique, wait_until, write_steps
+from tests.workflows.support import REPO, WorkerProcess, process_xml, unique, wait_until, write_steps
 
 GITLAB_TOKEN = "glpat-RStepToken0123456789"  # noqa: S105 (a test value)
 
@@ -218,3 +218,28 @@ def test_r_outputs_and_variables_keep_their_json_types(engine, engine_url, publi
     assert variables["keys"] == sorted(payload)
     assert variables["key"] == "EXR-2026"
     assert variables["nothing"] is None
+
+
+def test_the_sample_r_process_summarises_a_flow_and_fails_with_the_r_traceback_for_an_unknown_one(
+    engine, engine_url, tmp_path
+):
+    topic, key = unique("r_summarise"), unique("sdmx_r_summary")
+    xml = (REPO / "processes" / "sdmx_r_summary.bpmn").read_text()
+    xml = xml.replace('"sdmx_r_summary"', f'"{key}"').replace('"r_summarise"', f'"{topic}"')
+    engine.publish({f"{key}.bpmn": xml.encode()}, name=key)
+    sample = (REPO / "examples" / "steps" / "summary.R").read_text()
+    steps = write_steps(tmp_path / "steps", sample.replace('"r_summarise"', f'"{topic}"'), name="summary.R")
+    logs = tmp_path / "logs"
+    with WorkerProcess(engine_url, steps, logs, "w-r-sample", "--retries", "0"):
+        good = engine.start(key, {"flow": "EXR"})
+        bad = engine.start(key, {"flow": "XYZ"})
+        assert wait_until(lambda: _ended(engine, good.id), what="summary").status is RunStatus.COMPLETED
+        assert wait_until(lambda: _ended(engine, bad.id), what="incident").status is RunStatus.INCIDENT
+    variables = {v.name: v.value for v in engine.variables(good.id)}
+    assert variables["observations"] == 12 and set(variables["summary"]) >= {"Min.", "Median", "Max."}
+    lines = _step_lines(LogStore(logs), good.id)
+    assert lines[0][:2] == ("INFO", "message") and lines[0][2].startswith("summarising EXR in R ")
+    assert [m for _, s, m in lines if s == "stdout"][-1].startswith("observation 12 of 12: ")
+    [incident] = engine.incidents(bad.id)
+    assert "unknown dataflow 'XYZ'" in incident.message
+    assert "2: check_flow(vars$flow) at summary.R#" in incident.details
