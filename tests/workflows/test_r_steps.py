@@ -4,6 +4,7 @@ R tracebacks in incidents, BPMN errors, and no line lost."""
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -243,3 +244,44 @@ def test_the_sample_r_process_summarises_a_flow_and_fails_with_the_r_traceback_f
     [incident] = engine.incidents(bad.id)
     assert "unknown dataflow 'XYZ'" in incident.message
     assert "2: check_flow(vars$flow) at summary.R#" in incident.details
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_worker_stopped_mid_step_ends_its_r_process_and_another_worker_runs_the_task(
+    engine, engine_url, publish, tmp_path
+):
+    topic = unique("held")
+    pid_file, hold = tmp_path / "r.pid", tmp_path / "hold"
+    hold.write_text("wait")
+    steps = write_steps(
+        tmp_path / "steps",
+        f"""
+        dataops_step("{topic}", function() {{
+          writeLines(as.character(Sys.getpid()), "{pid_file}")
+          while (file.exists("{hold}")) Sys.sleep(0.05)
+          list(done = TRUE)
+        }})
+        """,
+        name="held.R",
+    )
+    key = publish([("hold", topic)])
+    logs = tmp_path / "logs"
+    first = WorkerProcess(engine_url, steps, logs, "w-r-stopped", "--shutdown-grace", "1")
+    run = engine.start(key)
+    pid = int(wait_until(lambda: pid_file.exists() and pid_file.read_text().strip(), what="the R process"))
+    assert first.stop() == 0
+    wait_until(lambda: not _alive(pid), timeout=10, what="the R process to end with its worker")
+    assert not engine.run(run.id).status.finished
+    hold.unlink()
+    with WorkerProcess(engine_url, steps, logs, "w-r-next"):
+        done = wait_until(lambda: _ended(engine, run.id), what="run to end")
+    assert done.status is RunStatus.COMPLETED
+    messages = [r.message for r in LogStore(logs).read(run.id)]
+    assert any("stopped before the step finished; task released" in m for m in messages)
