@@ -110,7 +110,7 @@ def topics_of(r_file: RFile) -> list[str]:
         command = [rscript(), str(RUNNER), "list", str(copy), str(r_file.path.parent), str(result_file)]
         try:
             done = subprocess.run(
-                command, capture_output=True, timeout=_LIST_TIMEOUT_S, stdin=subprocess.DEVNULL
+                command, capture_output=True, timeout=_LIST_TIMEOUT_S, stdin=subprocess.DEVNULL, env=_r_env()
             )
         except subprocess.TimeoutExpired as exc:
             raise ConfigError(f"{name} took over {_LIST_TIMEOUT_S} s to source in R.") from exc
@@ -168,6 +168,7 @@ def run_task(r_file: RFile, topic: str, task: Task) -> dict[str, Any]:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
+            env=_r_env(),
         ) as proc:
             with _running_lock:
                 _running.add(proc)
@@ -196,6 +197,17 @@ def run_task(r_file: RFile, topic: str, task: Task) -> dict[str, Any]:
         where = f"{r_file.path.name}, topic '{topic}'"
         raise RError(message, f"R traceback ({where}; most recent call last):\n{trace}\n{message}")
     return _named(result.get("outputs"))
+
+
+def _r_env() -> dict[str, str]:
+    """The worker's environment, in a UTF-8 locale: in the C locale R prints "Zürich" from the
+    variables as "Z<U+00FC>rich", and the log reads its lines as UTF-8."""
+    env = dict(os.environ)
+    locale = env.get("LC_ALL") or env.get("LC_CTYPE") or env.get("LANG") or ""
+    if "utf-8" not in locale.lower().replace("utf8", "utf-8"):
+        env.pop("LC_ALL", None)
+        env["LC_CTYPE"] = "C.UTF-8"
+    return env
 
 
 @contextlib.contextmanager

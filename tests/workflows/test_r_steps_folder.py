@@ -154,3 +154,19 @@ def test_a_followed_branch_serves_its_r_steps_named_by_commit(tmp_path):
         assert (steps.version, _run(steps, "report")[0]) == (v3[:12], {"version": "version v3"})
     finally:
         steps.close()
+
+
+def test_text_outside_ascii_keeps_its_letters_whatever_the_workers_locale(folder, monkeypatch):
+    (folder / "city.R").write_text(
+        'dataops_step("city", function(vars) {\n  cat(vars$city, "\\n")\n  message("in ", vars$city)\n'
+        "  list(city = toupper(vars$city))\n})\n",
+        encoding="utf-8",
+    )
+    for name in ("LANG", "LC_ALL", "LC_CTYPE"):
+        monkeypatch.delenv(name, raising=False)
+    steps = StepsFolder(folder)
+    try:
+        steps.refresh()
+        assert _run(steps, "city", city="Zürich") == ({"city": "ZÜRICH"}, ["Zürich ", "in Zürich"])
+    finally:
+        steps.close()
