@@ -12,6 +12,7 @@ from dataops.workflows import capture
 from dataops.workflows.follow import FollowConfig, FollowedSteps
 from dataops.workflows.r_steps import RError
 from dataops.workflows.steps import StepsFolder, Task
+from dataops.workflows.trial import try_step
 from tests.workflows.test_follow import Remote
 
 REPORT = """
@@ -170,3 +171,10 @@ def test_text_outside_ascii_keeps_its_letters_whatever_the_workers_locale(folder
         assert _run(steps, "city", city="Zürich") == ({"city": "ZÜRICH"}, ["Zürich ", "in Zürich"])
     finally:
         steps.close()
+
+
+def test_an_r_step_can_be_tried_in_the_kernel_by_its_topic(folder):
+    (folder / "report.R").write_text(REPORT.format(version="v1"))
+    trial = try_step("report", {}, steps=folder, show=False)
+    assert trial.outputs == {"version": "version v1"}
+    assert [r.message for r in trial.log if r.source == "stdout"] == ["report v1"]
