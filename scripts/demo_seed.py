@@ -34,7 +34,7 @@ def seed_examples(notebooks: Path) -> Path:
 def seed_runs(production: bool) -> None:
     """Three runs of the sample production, one per month of the sample's last quarter (each writes a
     vintage of the euro's effective exchange rate to STORE), and one whose step fails until it is
-    fixed. ``production``: the samples are here (the production steps read them)."""
+    fixed, and one run of the R step's sample process. ``production``: the samples are here (the production steps read them)."""
     import dataops.workflows as wf
 
     if production:
@@ -45,6 +45,7 @@ def seed_runs(production: bool) -> None:
             "demo: no sample production runs: they read the SDMX samples, which are absent", file=sys.stderr
         )
     wf.start("sdmx_failing_step", {"flow": "EXR", "period": "2026-10"}, business_key="EXR-2026-10")
+    wf.start("sdmx_r_summary", {"flow": "EXR"}, business_key="EXR-summary-R")  # the R step
 
 
 def seed_store(demo: Path) -> None:

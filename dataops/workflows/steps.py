@@ -1,4 +1,5 @@
-"""Steps: plain Python functions registered by topic, loaded from a folder users maintain.
+"""Steps: plain Python functions registered by topic, loaded from a folder users maintain
+(``.R`` files of the folder register R functions the same way: `dataops.workflows.r_steps`).
 
 A step declares the process variables it needs as parameters and returns a dict of output
 variables (or None)::
@@ -255,6 +256,12 @@ class StepsFolder:
             with _collect_into(registry):
                 for name in self._module_names():
                     importlib.import_module(name)
+                # imported here: r_steps builds on this module's Step
+                from dataops.workflows import r_steps
+
+                for r_file in r_steps.r_files(self.path):
+                    for r_step in r_steps.load_steps(r_file):
+                        registry.add(r_step)
                 for topic, target in self.topics.items():
                     registry.add(Step(topic, _resolve(topic, target)))
         except Exception as exc:  # any import-time error of user code
@@ -290,7 +297,10 @@ class StepsFolder:
 
     def _files(self) -> list[Path]:
         return sorted(
-            p for p in self.path.rglob("*.py") if not any(part in (".git", "__pycache__") for part in p.parts)
+            p
+            for pattern in ("*.py", "*.R")
+            for p in self.path.rglob(pattern)
+            if not any(part in (".git", "__pycache__") for part in p.parts)
         )
 
     def _scan(self) -> tuple:

@@ -37,6 +37,7 @@ from dataops.workflows.engine import Engine
 from dataops.workflows.follow import FollowedSteps
 from dataops.workflows.logs import LogRecord, LogWriter, RunLogStore, now_iso
 from dataops.workflows.models import ExternalTask
+from dataops.workflows.r_steps import RError
 from dataops.workflows.retention import prune_logs
 from dataops.workflows.steps import BpmnError, Registry, Step, StepsFolder, Task
 
@@ -265,7 +266,12 @@ class Worker:
             timeout = (
                 step.retry_timeout_s if step.retry_timeout_s is not None else self.config.retry_timeout_s
             )
-            trace = "".join(traceback.format_exception(exc))
+            # an R step's own traceback; the Python frames that ran Rscript would tell nothing
+            trace = (
+                (exc.r_traceback or str(exc))
+                if isinstance(exc, RError)
+                else "".join(traceback.format_exception(exc))
+            )
             tail = "\n".join(log.tail())
             log.emit(
                 "ERROR", f"Step '{task.topic}' failed ({left} retries left):\n{trace.rstrip()}", "worker"
