@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dataops.errors import InvalidInput
+from dataops.metadata.affected import Counter, affected
 from dataops.metadata.artefacts import (
     Artefact,
     Code,
@@ -155,18 +156,26 @@ def constraint_form(registry: Registry, flow_ref: str) -> dict[str, Any]:
     }
 
 
-def preview(registry: Registry, edited: Artefact) -> dict[str, Any]:
+def preview(registry: Registry, edited: Artefact, counter: Counter | None = None) -> dict[str, Any]:
     """The edit's changes against the latest version held and the version SDMX versioning calls for
-    (``proposed_version`` equals the latest version when nothing changed)."""
+    (``proposed_version`` equals the latest version when nothing changed); ``affected``: the stored
+    series (counted by ``counter``) holding each code the edit takes away."""
     held = registry.versions(edited.kind, edited.agency, edited.id)
     if not held:
-        return {"base_version": None, "proposed_version": edited.version, "changes": [], "required": None}
+        return {
+            "base_version": None,
+            "proposed_version": edited.version,
+            "changes": [],
+            "required": None,
+            "affected": [],
+        }
     latest = held[-1]
     d = diff(latest, dataclasses.replace(edited, version=latest.version))
     return {
         "base_version": latest.version,
         "proposed_version": proposed_version(registry, edited),
         **_changes(d),
+        "affected": [a.to_json() for a in affected(registry, edited, counter)],
     }
 
 

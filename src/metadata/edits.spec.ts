@@ -1,6 +1,7 @@
 import { ICodelist, IConstraint } from './api';
 import {
   addCode,
+  affectedLine,
   allowedCodes,
   removeCode,
   renameCode,
@@ -105,5 +106,35 @@ describe('codelist edits', () => {
     expect(removed.codes).toEqual([
       { id: 'M', name: 'Monthly', parent: '', names: [['en', 'Monthly']] }
     ]);
+  });
+});
+
+describe('affectedLine', () => {
+  it('says how many stored series use a code taken away, naming them', () => {
+    const line = affectedLine({
+      flow: 'ECB:EXR',
+      dimension: 'CURRENCY',
+      code: 'USD',
+      series: 7,
+      examples: ['M.USD.EUR.SP00.A', 'D.USD.EUR.SP00.A'],
+      sentence: ''
+    });
+    expect(line).toBe(
+      'USD (CURRENCY of ECB:EXR): 7 stored series use this code — M.USD.EUR.SP00.A, D.USD.EUR.SP00.A, …'
+    );
+  });
+
+  it('speaks of one series in the singular', () => {
+    const line = affectedLine({
+      flow: 'ECB:EXR',
+      dimension: 'CURRENCY',
+      code: 'JPY',
+      series: 1,
+      examples: ['M.JPY.EUR.SP00.A'],
+      sentence: ''
+    });
+    expect(line).toBe(
+      'JPY (CURRENCY of ECB:EXR): 1 stored series uses this code — M.JPY.EUR.SP00.A'
+    );
   });
 });

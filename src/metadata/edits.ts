@@ -1,4 +1,4 @@
-import { ICode, ICodelist, IConstraint, IKeyValue } from './api';
+import { IAffected, ICode, ICodelist, IConstraint, IKeyValue } from './api';
 
 /**
  * The codes a constraint allows for `dimension`: the values its (first, including) cube region
@@ -119,4 +119,12 @@ export function removeCode(codelist: ICodelist, id: string): ICodelist {
       .filter(c => c.id !== id)
       .map(c => (c.parent === id ? { ...c, parent: '' } : c))
   };
+}
+
+/** "N stored series use this code" for one code an edit takes away, with the series named. */
+export function affectedLine(a: IAffected): string {
+  const use =
+    a.series === 1 ? '1 stored series uses' : `${a.series} stored series use`;
+  const more = a.series > a.examples.length ? ', …' : '';
+  return `${a.code} (${a.dimension} of ${a.flow}): ${use} this code — ${a.examples.join(', ')}${more}`;
 }

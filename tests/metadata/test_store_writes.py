@@ -12,33 +12,15 @@ import pytest
 import dataops
 from dataops.errors import ConfigError, InvalidData
 from dataops.sdmx.readers import read_data
-
-
-def _store_sources(config: Path, tmp: Path, deployment: Path) -> None:
-    lines = [
-        "[store]",
-        f'uri = "sqlite:///{tmp / "catalog.db"}"',
-        f'warehouse = "{tmp / "warehouse"}"',
-        "buckets = 2",
-        "[data]",
-        "presets = false",
-    ]
-    for env in ("dev", "test"):
-        lines += [
-            "[[sources]]",
-            f'id = "{env.upper()}"',
-            f'name = "Series store ({env})"',
-            'api = "store"',
-            f'metadata = "{deployment}"',
-            f'metadata_revision = "deploy/{env}"',
-        ]
-    config.write_text("\n".join(lines) + "\n")
+from tests.metadata.store_config import store_sources
 
 
 @pytest.fixture
 def usd(deployment: Path, samples: Path, dataops_config: Path, tmp_path: Path) -> pa.Table:
     """ECB's monthly USD per EUR series, read with the structure the registry resolves."""
-    _store_sources(dataops_config, tmp_path, deployment)
+    store_sources(
+        dataops_config, tmp_path, {"DEV": (deployment, "deploy/dev"), "TEST": (deployment, "deploy/test")}
+    )
     _, dsd = dataops.metadata.Registry.at_revision(deployment, "deploy/test").structure_for("ECB:EXR")
     return read_data(samples / "ECB_EXR/1/M.USD.EUR.SP00.A.xml", dsd)
 
@@ -81,7 +63,9 @@ def test_rows_the_constraint_allows_land_in_test_and_deleting_refused_codes_is_a
 
 
 def test_a_store_source_names_its_structures_in_one_place(deployment, dataops_config, tmp_path):
-    _store_sources(dataops_config, tmp_path, deployment)
+    store_sources(
+        dataops_config, tmp_path, {"DEV": (deployment, "deploy/dev"), "TEST": (deployment, "deploy/test")}
+    )
     with dataops_config.open("a") as out:
         out.write(f'[[sources]]\nid = "BOTH"\nname = "x"\napi = "store"\nmetadata = "{deployment}"\n')
         out.write(f'structures = "{deployment}"\n')

@@ -14,7 +14,7 @@ import {
   saveEdit
 } from '../api';
 import { addCode, removeCode, renameCode } from '../edits';
-import { ChangeList } from './ChangeList';
+import { AffectedList, ChangeList } from './ChangeList';
 
 /** What the Codelist editor needs. */
 export interface ICodelistEditorProps {
@@ -184,6 +184,7 @@ export function CodelistEditor(props: ICodelistEditorProps): JSX.Element {
                 Version {preview.base_version} → {preview.proposed_version}
               </p>
               <ChangeList changes={preview.changes} />
+              <AffectedList affected={preview.affected} />
             </section>
           )}
           <Button

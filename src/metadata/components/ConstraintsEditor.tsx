@@ -24,7 +24,7 @@ import {
   withAllowed,
   withValidity
 } from '../edits';
-import { ChangeList } from './ChangeList';
+import { AffectedList, ChangeList } from './ChangeList';
 
 /** What the Constraints editor needs. */
 export interface IConstraintsEditorProps {
@@ -251,6 +251,7 @@ export function ConstraintsEditor(props: IConstraintsEditorProps): JSX.Element {
                 {preview.required ? ` (a ${preview.required} change)` : ''}
               </p>
               <ChangeList changes={preview.changes} />
+              <AffectedList affected={preview.affected} />
             </section>
           )}
           <div className="jp-DataOps-metaActions">
