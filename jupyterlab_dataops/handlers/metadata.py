@@ -71,7 +71,8 @@ class ArtefactsHandler(MetadataHandler):
         body = self.json_body()
         edited = artefact_from_json(body.get("artefact"))
         folder = self.working_copy(body.get("folder", ""))
-        self.write_json(await asyncio.to_thread(save_edit, folder, edited), status=201)
+        saved = await asyncio.to_thread(save_edit, folder, edited, self.counter())
+        self.write_json(saved, status=201)
 
 
 class ArtefactHandler(MetadataHandler):

@@ -47,6 +47,8 @@ export interface ICode {
   name: string;
   parent: string;
   names: [string, string][];
+  /** The date (ISO) from which the code is deprecated (an SDMX `DEPRECATED` annotation); absent when it is not. */
+  deprecated?: string;
 }
 
 /** What every editable artefact has. */

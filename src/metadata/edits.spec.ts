@@ -2,6 +2,8 @@ import { ICodelist, IConstraint } from './api';
 import {
   addCode,
   affectedLine,
+  deprecateCode,
+  removalRefusal,
   allowedCodes,
   removeCode,
   renameCode,
@@ -135,6 +137,58 @@ describe('affectedLine', () => {
     });
     expect(line).toBe(
       'JPY (CURRENCY of ECB:EXR): 1 stored series uses this code — M.JPY.EUR.SP00.A'
+    );
+  });
+});
+
+describe('deprecateCode', () => {
+  const list = (): ICodelist => ({
+    kind: 'codelist',
+    agency: 'ECB',
+    id: 'CL_CURRENCY',
+    version: '1.0',
+    file: '',
+    name: 'Currencies',
+    description: '',
+    valid_from: '',
+    valid_to: '',
+    names: [],
+    codes: [
+      { id: 'GBP', name: 'Pound', parent: '', names: [] },
+      { id: 'USD', name: 'Dollar', parent: '', names: [] }
+    ]
+  });
+
+  it('dates one code and takes the deprecation back', () => {
+    const deprecated = deprecateCode(list(), 'GBP', '2027-01-01');
+    expect(deprecated.codes.map(c => c.deprecated)).toEqual([
+      '2027-01-01',
+      undefined
+    ]);
+    expect(deprecateCode(deprecated, 'GBP', '').codes[0]).toEqual(
+      list().codes[0]
+    );
+  });
+});
+
+describe('removalRefusal', () => {
+  it('refuses removing codes stored series use and says to deprecate', () => {
+    const used = {
+      flow: 'ECB:EXR',
+      dimension: 'CURRENCY',
+      series: 2,
+      examples: [],
+      sentence: ''
+    };
+    expect(removalRefusal([])).toBe('');
+    expect(
+      removalRefusal([
+        { ...used, code: 'GBP' },
+        { ...used, flow: 'ECB:OTHER', code: 'GBP' },
+        { ...used, code: 'JPY' }
+      ])
+    ).toBe(
+      'Stored series still use GBP, JPY: a code in use cannot be removed. Deprecate it instead.'
     );
   });
 });

@@ -128,3 +128,36 @@ export function affectedLine(a: IAffected): string {
   const more = a.series > a.examples.length ? ', …' : '';
   return `${a.code} (${a.dimension} of ${a.flow}): ${use} this code — ${a.examples.join(', ')}${more}`;
 }
+
+/** `codelist` with code `id` deprecated from `day` (ISO date; '' takes the deprecation back). */
+export function deprecateCode(
+  codelist: ICodelist,
+  id: string,
+  day: string
+): ICodelist {
+  return {
+    ...codelist,
+    codes: codelist.codes.map(c => {
+      if (c.id !== id) {
+        return c;
+      }
+      const next = { ...c, deprecated: day };
+      if (!day) {
+        delete next.deprecated;
+      }
+      return next;
+    })
+  };
+}
+
+/**
+ * Why a codelist edit cannot be saved because it removes codes stored series use ('' when it
+ * can): the server refuses it too, naming the series.
+ */
+export function removalRefusal(affected: IAffected[] | undefined): string {
+  const codes = [...new Set((affected ?? []).map(a => a.code))];
+  if (!codes.length) {
+    return '';
+  }
+  return `Stored series still use ${codes.join(', ')}: a code in use cannot be removed. Deprecate it instead.`;
+}
