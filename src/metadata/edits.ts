@@ -141,7 +141,7 @@ export function deprecateCode(
       if (c.id !== id) {
         return c;
       }
-      const next = { ...c, deprecated: day };
+      const next: ICode = { ...c, deprecated: day };
       if (!day) {
         delete next.deprecated;
       }
