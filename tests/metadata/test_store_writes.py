@@ -4,6 +4,7 @@ repository built from ECB's EXR structures, written to through `dataops.write` o
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pyarrow as pa
@@ -11,6 +12,7 @@ import pytest
 
 import dataops
 from dataops.errors import ConfigError, InvalidData
+from dataops.metadata import CubeRegion, save
 from dataops.sdmx.readers import read_data
 from tests.metadata.store_config import store_sources
 
@@ -72,3 +74,34 @@ def test_a_store_source_names_its_structures_in_one_place(deployment, dataops_co
 
     with pytest.raises(ConfigError, match="names both structures and metadata"):
         dataops.write("BOTH", "ECB:EXR", pa.table({"FREQ": ["M"]}))
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_to", "lands"),
+    [("", "2000-12-31", True), ("2100-01-01", "", True), ("2000-01-01", "2100-12-31", False)],
+)
+def test_a_constraint_binds_writes_only_within_its_validity_period(
+    ecb_folder, samples, dataops_config, tmp_path, valid_from, valid_to, lands
+):
+    registry = dataops.metadata.Registry.open(ecb_folder)
+    con = registry.get("dataconstraint", "ECB", "EXR_CONSTRAINTS")
+    (region,) = con.regions
+    kvs = tuple(
+        dataclasses.replace(kv, values=tuple(c for c in kv.values if c != "USD"))
+        if kv.id == "CURRENCY"
+        else kv
+        for kv in region.key_values
+    )
+    narrowed = dataclasses.replace(
+        con, version="2.0.0", valid_from=valid_from, valid_to=valid_to, regions=(CubeRegion(True, kvs),)
+    )
+    save(ecb_folder, narrowed)
+    store_sources(dataops_config, tmp_path, {"STORE": (ecb_folder, "")})
+    _, dsd = registry.structure_for("ECB:EXR")
+    usd = read_data(samples / "ECB_EXR/1/M.USD.EUR.SP00.A.xml", dsd)
+
+    if lands:
+        assert dataops.write("STORE", "ECB:EXR", usd).rows == usd.num_rows
+    else:
+        with pytest.raises(InvalidData, match=r"ECB:EXR_CONSTRAINTS\(2\.0\.0\) .* does not allow 'USD'"):
+            dataops.write("STORE", "ECB:EXR", usd)
