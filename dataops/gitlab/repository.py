@@ -81,7 +81,10 @@ def read(project: str, name: str, paths: list[str]) -> Call:
 
 def files_under(project: str, name: str, folders: list[str]) -> Call:
     """Every file under ``folders`` on branch ``name`` (the default branch while it does not exist),
-    path → content, listed by the repository tree API page by page."""
+    path → content, listed by the repository tree API page by page.
+
+    Untested against the GitLab fake: ``repository/tree`` is not in the OpenAPI subset it checks
+    requests against, and no route of the subset lists a branch's files (docs/metadata.md)."""
     info = yield from branch(project, name)
     ref = name if info else (yield from default_branch(project))
     out: dict[str, bytes] = {}

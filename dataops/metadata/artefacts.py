@@ -78,12 +78,19 @@ class Code(_Named):
     """A code of a codelist (``parent``: the id of its parent code, for hierarchical codelists).
 
     ``name`` is its English name (else its first); ``names`` every language's, when read from a file.
+    ``deprecated``: the date (ISO) from which the code should no longer be used, or empty. SDMX 3.0
+    gives a code no validity of its own (validFrom/validTo belong to versionable artefacts), so it
+    travels as the code's annotation of type `DEPRECATED`, its date the annotation's value.
     """
 
     id: str
     name: str
     parent: str = ""
     names: Names = ()
+    deprecated: str = ""
+
+
+DEPRECATED = "DEPRECATED"  # the AnnotationType of a code's deprecation (SDMX leaves types to their creator)
 
 
 @dataclass(frozen=True)

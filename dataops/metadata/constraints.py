@@ -73,12 +73,15 @@ class Allowed:
         ]
         return replace(structure, dimensions=dims)
 
-    def check(self, table: pa.Table, first_row: int = 1) -> None:
-        """Refuse ``table`` when a row holds a code outside the constraints.
+    @property
+    def names(self) -> str:
+        """The constraint versions applied, as a message names them."""
+        return ", ".join(f"{r.agency}:{r.id}({r.version})" for r in self.constraints)
 
-        `InvalidInput` names the first such row (numbered from ``first_row``), the dimension, the
-        code and the constraint; columns of unconstrained dimensions and nulls are not checked.
-        """
+    def outside(self, table: pa.Table, limit: int = 10) -> list[tuple[int, str, str]]:
+        """Up to ``limit`` cells of ``table`` holding a code the constraints do not allow, as
+        (row from 0, dimension, code), by row; unconstrained dimensions and nulls are not checked."""
+        found: list[tuple[int, str, str]] = []
         for dim, allowed in sorted(self.codes.items()):
             if dim not in table.column_names:
                 continue
@@ -87,11 +90,26 @@ class Allowed:
             outside = pc.and_(pc.invert(inside), pc.is_valid(column))
             if not pc.any(outside).as_py():
                 continue
-            row = pc.index(outside, True).as_py()
-            code = column[row].as_py()
-            names = ", ".join(f"{r.agency}:{r.id}({r.version})" for r in self.constraints)
+            rows = pc.indices_nonzero(pc.fill_null(outside, False)).slice(0, limit).to_pylist()
+            found += [(row, dim, column[row].as_py()) for row in rows]
+        return sorted(found)[:limit]
+
+    def refusal(self, dimension: str, code: str) -> str:
+        """Why ``code`` may not stand in ``dimension``: the constraint and the dataflow named."""
+        return (
+            f"the allowed constraint {self.names} of dataflow {self.flow.agency}:{self.flow.id}"
+            f"({self.flow.version}) does not allow {code!r} for {dimension}"
+        )
+
+    def check(self, table: pa.Table, first_row: int = 1) -> None:
+        """Refuse ``table`` when a row holds a code outside the constraints.
+
+        `InvalidInput` names the first such row (numbered from ``first_row``), the dimension, the
+        code and the constraint; columns of unconstrained dimensions and nulls are not checked.
+        """
+        for row, dim, code in self.outside(table, limit=1):
             raise InvalidInput(
                 f"Row {row + first_row}: dimension {dim} has code {code!r}, which the allowed constraint "
-                f"{names} of dataflow {self.flow.agency}:{self.flow.id}({self.flow.version}) does not allow.",
-                details={"row": row + first_row, "dimension": dim, "code": code, "constraints": names},
+                f"{self.names} of dataflow {self.flow.agency}:{self.flow.id}({self.flow.version}) does not allow.",
+                details={"row": row + first_row, "dimension": dim, "code": code, "constraints": self.names},
             )

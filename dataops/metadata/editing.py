@@ -9,11 +9,13 @@ bump its change needs) and writes it as a new file with `dataops.metadata.save`.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from dataops.errors import InvalidInput
+from dataops.metadata.affected import Counter, affected, refuse_removal
 from dataops.metadata.artefacts import (
     Artefact,
     Code,
@@ -35,6 +37,9 @@ EDITABLE = ("dataconstraint", "codelist")
 def artefact_json(art: Artefact, file: str = "") -> dict[str, Any]:
     """``art`` as JSON: its fields (references as ``{kind, agency, id, version}``), ``kind`` and ``file``."""
     body = dataclasses.asdict(art)
+    for code in body.get("codes", []) if isinstance(art, Codelist) else []:
+        if not code["deprecated"]:
+            del code["deprecated"]  # a code carries ``deprecated`` (its date) only when it is
     return {"kind": art.kind, "file": file or artefact_path(art.ref), **body}
 
 
@@ -155,24 +160,33 @@ def constraint_form(registry: Registry, flow_ref: str) -> dict[str, Any]:
     }
 
 
-def preview(registry: Registry, edited: Artefact) -> dict[str, Any]:
+def preview(registry: Registry, edited: Artefact, counter: Counter | None = None) -> dict[str, Any]:
     """The edit's changes against the latest version held and the version SDMX versioning calls for
-    (``proposed_version`` equals the latest version when nothing changed)."""
+    (``proposed_version`` equals the latest version when nothing changed); ``affected``: the stored
+    series (counted by ``counter``) holding each code the edit takes away."""
     held = registry.versions(edited.kind, edited.agency, edited.id)
     if not held:
-        return {"base_version": None, "proposed_version": edited.version, "changes": [], "required": None}
+        return {
+            "base_version": None,
+            "proposed_version": edited.version,
+            "changes": [],
+            "required": None,
+            "affected": [],
+        }
     latest = held[-1]
     d = diff(latest, dataclasses.replace(edited, version=latest.version))
     return {
         "base_version": latest.version,
         "proposed_version": proposed_version(registry, edited),
         **_changes(d),
+        "affected": [a.to_json() for a in affected(registry, edited, counter)],
     }
 
 
-def save_edit(folder: Path | str, edited: Artefact) -> dict[str, Any]:
+def save_edit(folder: Path | str, edited: Artefact, counter: Counter | None = None) -> dict[str, Any]:
     """Write the edit under ``folder`` as the version SDMX versioning calls for; `InvalidInput` when
-    it changes nothing, `InvalidMetadata` (from `save`) when the file would break a rule."""
+    it changes nothing or removes a code stored series (counted by ``counter``) still use, naming
+    them; `InvalidMetadata` (from `save`) when the file would break a rule."""
     registry = Registry.open(folder) if Path(folder).is_dir() else Registry({}, str(folder))
     shown = preview(registry, edited)
     if shown["base_version"] is not None and not shown["changes"]:
@@ -180,6 +194,7 @@ def save_edit(folder: Path | str, edited: Artefact) -> dict[str, Any]:
             f"{edited.kind} {edited.agency}:{edited.id} is unchanged from version {shown['base_version']}; "
             "nothing was saved."
         )
+    refuse_removal(affected(registry, edited, counter), edited)
     art = dataclasses.replace(edited, version=shown["proposed_version"])
     path = save(folder, art, registry)
     return {**shown, "version": art.version, "file": artefact_path(art.ref), "path": str(path)}
@@ -235,11 +250,12 @@ def _names(value: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _code(body: dict[str, Any]) -> Code:
+    code_id = _text(body, "id", required=True)
+    deprecated = _text(body, "deprecated")
+    if deprecated and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", deprecated):
+        raise InvalidInput(f"Code {code_id} is deprecated from {deprecated!r}; give a date as 2026-12-31.")
     return Code(
-        _text(body, "id", required=True),
-        _text(body, "name"),
-        _text(body, "parent"),
-        _names(body.get("names", [])),
+        code_id, _text(body, "name"), _text(body, "parent"), _names(body.get("names", [])), deprecated
     )
 
 

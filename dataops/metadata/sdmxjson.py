@@ -12,6 +12,7 @@ from typing import Any
 
 from dataops.errors import MalformedMessage
 from dataops.metadata.artefacts import (
+    DEPRECATED,
     Artefact,
     Code,
     Codelist,
@@ -78,6 +79,14 @@ def _names(obj: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple((str(k), str(v)) for k, v in names.items()) if isinstance(names, dict) else ()
 
 
+def _deprecated(code: dict[str, Any]) -> str:
+    """The value of the code's ``DEPRECATED`` annotation (its date), or empty."""
+    for note in code.get("annotations") or []:
+        if isinstance(note, dict) and note.get("type") == DEPRECATED:
+            return str(note.get("value") or "deprecated")
+    return ""
+
+
 def _ref(value: Any, what: str) -> Ref | None:
     return parse_urn(value, what)[0] if isinstance(value, str) and value else None
 
@@ -95,7 +104,8 @@ def _read(container: str, obj: dict[str, Any], what: str) -> Artefact:
     }
     if container == "codelists":
         codes = tuple(
-            Code(c.get("id", ""), _name(c), c.get("parent", ""), _names(c)) for c in obj.get("codes") or []
+            Code(c.get("id", ""), _name(c), c.get("parent", ""), _names(c), _deprecated(c))
+            for c in obj.get("codes") or []
         )
         return Codelist(**common, codes=codes)
     if container == "conceptSchemes":

@@ -15,6 +15,7 @@ from lxml import etree
 
 from dataops.errors import MalformedMessage
 from dataops.metadata.artefacts import (
+    DEPRECATED,
     Artefact,
     Code,
     Codelist,
@@ -95,7 +96,7 @@ def _read(el: etree._Element, kind: str, what: str) -> Artefact:
     }
     if kind == "Codelist":
         codes = tuple(
-            Code(c.get("id", ""), name_of(c), _ref_id(child(c, "Parent")), names_of(c))
+            Code(c.get("id", ""), name_of(c), _ref_id(child(c, "Parent")), names_of(c), _deprecated(c))
             for c in children(el, "Code")
         )
         return Codelist(**common, codes=codes)
@@ -116,6 +117,15 @@ def _read(el: etree._Element, kind: str, what: str) -> Artefact:
 def names_of(el: etree._Element) -> tuple[tuple[str, str], ...]:
     """Every ``(language, name)`` of an element, in document order."""
     return tuple((n.get(XML_LANG, "en"), (n.text or "").strip()) for n in children(el, "Name"))
+
+
+def _deprecated(code: etree._Element) -> str:
+    """The value of the code's ``DEPRECATED`` annotation (its date), or empty."""
+    notes = child(code, "Annotations")
+    for note in children(notes, "Annotation") if notes is not None else []:
+        if _text(child(note, "AnnotationType")) == DEPRECATED:
+            return _text(child(note, "AnnotationValue")) or "deprecated"
+    return ""
 
 
 def _text(el: etree._Element | None) -> str:

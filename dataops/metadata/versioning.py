@@ -8,8 +8,8 @@ DataStructure, Dataflow, DataConstraint), applied as the minimum bump:
 
 - patch: names and descriptions, validity dates, what a constraint attaches to, a rewording of a
   constraint that allows the same codes;
-- minor: a code or concept added, an optional attribute or a measure added, an attribute made
-  optional, a constraint that allows more;
+- minor: a code or concept added, a code deprecated (or no longer), an optional attribute or a
+  measure added, an attribute made optional, a constraint that allows more;
 - major: a code or concept removed, a dimension added, removed, renamed or moved, a mandatory
   attribute added, an attribute removed or attached elsewhere, a representation changed, a
   constraint that allows less.
@@ -176,6 +176,19 @@ def _items(add: Add, noun: str, old: dict, new: dict) -> None:
     moved = [k for k in old if k in new and getattr(old[k], "parent", "") != getattr(new[k], "parent", "")]
     if moved:
         add(Change(f"{noun}s moved in the hierarchy: {', '.join(moved)}", Bump.MINOR))
+    # Deprecating is minor: data using the code stays valid, but its use changes from now on
+    # (semver.org 2.0.0, rule 7, on which SDMX 3.0's versioning is modelled: a deprecation is minor).
+    was = {k: getattr(v, "deprecated", "") for k, v in old.items() if k in new}
+    now = {k: getattr(new[k], "deprecated", "") for k in was}
+    deprecated = [k for k in was if now[k] and not was[k]]
+    if deprecated:
+        add(Change(f"{noun}s deprecated: {', '.join(deprecated)}", Bump.MINOR))
+    redated = [k for k in was if now[k] and was[k] and now[k] != was[k]]
+    if redated:
+        add(Change(f"{noun}s deprecated from another date: {', '.join(redated)}", Bump.MINOR))
+    revived = [k for k in was if was[k] and not now[k]]
+    if revived:
+        add(Change(f"{noun}s no longer deprecated: {', '.join(revived)}", Bump.MINOR))
 
 
 def _others(names: tuple[tuple[str, str], ...]) -> set[tuple[str, str]]:

@@ -14,6 +14,7 @@ from lxml import etree
 
 from dataops.errors import InvalidInput
 from dataops.metadata.artefacts import (
+    DEPRECATED,
     Artefact,
     Codelist,
     Component,
@@ -94,6 +95,12 @@ def _artefact(container: etree._Element, art: Artefact) -> None:
     if isinstance(art, Codelist):
         for code in art.codes:
             c = _s(el, "Code", id=code.id)
+            if code.deprecated:
+                note = etree.SubElement(
+                    etree.SubElement(c, f"{{{_COM}}}Annotations"), f"{{{_COM}}}Annotation"
+                )
+                etree.SubElement(note, f"{{{_COM}}}AnnotationType").text = DEPRECATED
+                etree.SubElement(note, f"{{{_COM}}}AnnotationValue").text = code.deprecated
             _names(c, code.name or code.id, names=code.names)
             if code.parent:
                 _s(c, "Parent", code.parent)

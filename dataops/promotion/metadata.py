@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 from dataops.metadata import Registry, check
-from dataops.metadata.registry import FOLDERS, METADATA_DIR, PROCESSES_DIR
+from dataops.metadata.affected import Counter, affected
+from dataops.metadata.artefacts import Codelist
+from dataops.metadata.registry import FOLDERS, METADATA_DIR, PROCESSES_DIR, Problem
 
 ARTEFACT_SUFFIXES = (".xml", ".json")
 CONFIG_SUFFIXES = (".toml", ".schema.json")
@@ -42,14 +44,51 @@ def is_metadata_path(destination: str) -> bool:
     return metadata_destination(destination) == destination
 
 
-def broken_rules(before: Mapping[str, bytes], landing: Mapping[str, bytes], origin: str) -> list[str]:
+def broken_rules(
+    before: Mapping[str, bytes],
+    landing: Mapping[str, bytes],
+    origin: str,
+    counter: Counter | None = None,
+) -> list[str]:
     """The sentences of the metadata rules the branch would break once ``landing`` (destination →
     content) is written over ``before`` (the branch's ``metadata/`` and ``processes/`` files), and
-    that it does not break already; empty when no metadata file lands."""
+    that it does not break already; empty when no metadata file lands. With a ``counter`` of the
+    store, a codelist that drops a code stored series still use is refused too, naming them."""
     changed = {path: data for path, data in landing.items() if is_metadata_path(path)}
     if not changed:
         return []
     now = Registry(dict(before), origin)
     after = Registry({**before, **changed}, f"{origin} after this promotion")
     known = {p.sentence for p in check(now)}
-    return [p.sentence for p in check(after, base=now) if p.sentence not in known]
+    broken = [p.sentence for p in check(after, base=now) if p.sentence not in known]
+    return broken + _stored_codes_removed(now, after, set(changed), counter)
+
+
+def store_counter() -> Counter | None:
+    """The series counter of the store this process's configuration names (None without one)."""
+    from dataops.settings import resolve
+    from dataops.store.usage import SeriesCounter
+
+    return SeriesCounter.from_config(resolve().config)
+
+
+def _stored_codes_removed(
+    now: Registry, after: Registry, paths: set[str], counter: Counter | None
+) -> list[str]:
+    out = []
+    for ref, path in after.file_of.items():
+        art = after.by_ref[ref]
+        if path not in paths or not isinstance(art, Codelist):
+            continue
+        used = affected(now, art, counter)
+        if used:
+            rule = "a code stored data use is deprecated, not removed"
+            out.append(
+                Problem(
+                    path,
+                    str(ref),
+                    rule,
+                    f"it removes codes stored series use: {'; '.join(a.sentence for a in used)}",
+                ).sentence
+            )
+    return out

@@ -22,7 +22,7 @@ from dataops.promotion.config import Environment
 from dataops.promotion.diff import FileDiff, notebook_diff, text_diff
 from dataops.promotion.export import paired_script
 from dataops.promotion.inputs import PlanInput, collect_input
-from dataops.promotion.metadata import broken_rules, is_metadata_path, metadata_destination
+from dataops.promotion.metadata import broken_rules, is_metadata_path, metadata_destination, store_counter
 from dataops.promotion.targets import Target
 
 KIND_FOLDERS = {".ipynb": "notebooks", ".py": "steps", ".R": "steps", ".r": "steps", ".bpmn": "processes"}
@@ -150,7 +150,8 @@ def build_plan_from(
     problems: list[str] = []
     if any(is_metadata_path(f.destination) for f in files):
         before = target.files_under(env.branch, [METADATA_DIR, PROCESSES_DIR])
-        problems = broken_rules(before, {f.destination: f.content for f in files}, env.branch)
+        landing = {f.destination: f.content for f in files}
+        problems = broken_rules(before, landing, env.branch, store_counter())
     return Plan(
         env,
         who,

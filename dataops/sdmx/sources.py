@@ -71,7 +71,9 @@ class Source:
     ``agency`` is used where a query needs one and the flow reference names none;
     ``provider`` selects the row of `QUIRKS` (default: the generic row for ``api``);
     ``structures``: for a ``store`` source, the structure message (or folder of them) describing
-    its dataflows.
+    its dataflows. ``metadata``: for a ``store`` source instead, the deployment checkout (or git
+    repository, read at ``metadata_revision``, e.g. ``deploy/test``) of the environment it belongs
+    to, whose registry gives its structures and the allowed constraints every write must meet.
     """
 
     id: str
@@ -82,6 +84,8 @@ class Source:
     agency: str = "all"
     provider: str = ""
     structures: str = ""
+    metadata: str = ""
+    metadata_revision: str = ""
     preset: bool = field(default=False, compare=False)
 
     @property

@@ -12,7 +12,7 @@ from dataops.sdmx.sources import Source, get_source
 from dataops.store.catalog import guarded, identifier, open_catalog, where
 from dataops.store.config import StoreConfig
 from dataops.store.layout import DATAFLOW_PROPERTY, STRUCTURE_PROPERTY, iceberg_layout
-from dataops.store.structures import StoreStructures
+from dataops.store.structures import store_structures
 
 OWN_PROPERTIES = {
     # pyiceberg would replay a refused commit over the new state by itself; a write here is computed
@@ -34,7 +34,7 @@ class Store:
             )
         self.source = source
         self.config = config
-        self.structures = StoreStructures(source)
+        self.structures = store_structures(source)
         self._catalog: Any = None
 
     @classmethod

@@ -2,14 +2,15 @@
 
 Rules: every dimension code in its codelist, the time period an SDMX period of the series'
 frequency, ``OBS_VALUE`` numeric or missing, mandatory attributes present, and no observation
-twice in one write. (The dataflow's allowed constraints will join here when structures carry them.)
-A refusal is one `InvalidData` naming the first rows that break a rule.
+twice in one write, and, where the store's structures come from a metadata registry, every code
+allowed by the dataflow's allowed constraints in force there (`dataops.metadata.constraints`). A refusal is one `InvalidData` naming the first rows that break a rule.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -18,6 +19,9 @@ from dataops.errors import InvalidData, InvalidInput
 from dataops.sdmx.model import Structure
 from dataops.sdmx.periods import period_range
 from dataops.store.layout import OBS_VALUE, dimension_ids, time_column
+
+if TYPE_CHECKING:
+    from dataops.metadata.constraints import Allowed
 
 SHOWN = 10  # violations listed in a refusal
 ACTION = "ACTION"
@@ -67,11 +71,19 @@ def check_shape(table: pa.Table, structure: Structure, needs_values: bool, what:
         )
 
 
-def validate(table: pa.Table, structure: Structure, deleting: pa.Array | None, what: str) -> None:
+def validate(
+    table: pa.Table,
+    structure: Structure,
+    deleting: pa.Array | None,
+    what: str,
+    allowed: Allowed | None = None,
+) -> None:
     """`InvalidData` listing the first violations; ``deleting`` marks rows that delete (their time
-    period may be empty and they need no value)."""
+    period may be empty and they need no value); ``allowed``: the allowed constraints in force."""
     found: list[Violation] = []
     found += _codes(table, structure)
+    if allowed is not None:
+        found += _allowed(table, allowed, deleting, {(v.row, v.column) for v in found})
     found += _periods(table, structure, deleting)
     found += _values(table)
     found += _mandatory(table, structure, deleting)
@@ -111,6 +123,24 @@ def _codes(table: pa.Table, structure: Structure) -> list[Violation]:
             for row in _rows(outside):
                 out.append(Violation(row, dim.id, values[row].as_py(), f"not a code of {listname}"))
     return out
+
+
+def _allowed(
+    table: pa.Table, allowed: Allowed, deleting: pa.Array | None, seen: set[tuple[int, str]]
+) -> list[Violation]:
+    # Deleting is always allowed: it is how data a narrowed constraint no longer allows is removed.
+    keep = None
+    if deleting is not None and pc.any(deleting).as_py():
+        keep = pc.invert(pc.fill_null(deleting, False))
+    cells = allowed.outside(table if keep is None else table.filter(keep), SHOWN)
+    if cells and keep is not None:
+        index = pc.indices_nonzero(keep)
+        cells = [(index[row].as_py(), dim, code) for row, dim, code in cells]
+    return [
+        Violation(row, dim, code, allowed.refusal(dim, code))
+        for row, dim, code in cells
+        if (row, dim) not in seen  # a code outside the codelist is refused once, for that
+    ]
 
 
 def _periods(table: pa.Table, structure: Structure, deleting: pa.Array | None) -> list[Violation]:

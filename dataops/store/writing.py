@@ -116,7 +116,7 @@ def write(
     actions = row_actions(table, action, what)
     deleting = pc.equal(actions, "delete")
     check_shape(table, structure, needs_values=not pc.all(deleting).as_py(), what=what)
-    validate(table, structure, deleting, what)
+    validate(table, structure, deleting, what, store.structures.allowed(dataflow))
     given = table.drop_columns([ACTION]) if ACTION in table.column_names else table
     rows = to_store(given, structure, sort=False).append_column(_ACTION, actions)
     keys = pc.unique(rows.column(SERIES_KEY))

@@ -39,6 +39,7 @@ class TaskLog:
         task_id: str = "",
         worker: str = "",
         step_version: str = "",
+        config_version: str = "",
         tail_lines: int = 50,
     ) -> None:
         self.sink = sink
@@ -48,6 +49,7 @@ class TaskLog:
             "task_id": task_id,
             "worker": worker,
             "step_version": step_version,
+            "config_version": config_version,
         }
         self._tail: deque[LogRecord] = deque(maxlen=tail_lines)
         self._partial: dict[str, list[str]] = {}
@@ -69,6 +71,7 @@ class TaskLog:
             meta["worker"],
             meta["step_version"],
             logger,
+            config_version=meta["config_version"],
         )
         self._tail.append(record)
         self.sink(record)

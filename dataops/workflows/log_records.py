@@ -52,7 +52,8 @@ class LogRecord:
     ``run_id`` is the engine's process instance id. ``source`` says where a line came from
     (``stdout``, ``stderr``, ``logging``, ``warnings``, ``worker``, ``engine``). Engine events carry
     ``event`` (``activity_started``, ``activity_ended``, ``incident_raised``, ``incident_resolved``,
-    ``run_ended``) and an ``event_key`` that makes recording them twice a no-op.
+    ``run_ended``) and an ``event_key`` that makes recording them twice a no-op. A task's records
+    name the steps' version (``step_version``) and the process configuration's (``config_version``).
     """
 
     run_id: str
@@ -68,6 +69,7 @@ class LogRecord:
     logger: str = ""
     event: str = ""
     event_key: str | None = None
+    config_version: str = ""  # ``<process key> <version>`` of the configuration the task ran with
     seq: int = 0
 
     def to_json(self) -> dict[str, Any]:

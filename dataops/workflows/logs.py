@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS records (
     step_version TEXT NOT NULL DEFAULT '',
     logger TEXT NOT NULL DEFAULT '',
     event TEXT NOT NULL DEFAULT '',
-    event_key TEXT
+    event_key TEXT,
+    config_version TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS records_by_run ON records (run_id, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS records_event_once
@@ -76,6 +77,17 @@ _SELECT_JSON = f"SELECT seq, json_object({_JSON_PAIRS}) FROM records"  # noqa: S
 _row = record_from_row
 
 
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Give a database made before records named their configuration version its column."""
+    if any(row[1] == "config_version" for row in conn.execute("PRAGMA table_info(records)")):
+        return
+    try:
+        conn.execute("ALTER TABLE records ADD COLUMN config_version TEXT NOT NULL DEFAULT ''")
+    except sqlite3.OperationalError as exc:
+        if "duplicate column" not in str(exc):  # another process added it first
+            raise
+
+
 class LogStore(RunLogStore):
     """The run log database in folder ``path`` (created on first use); safe for many processes."""
 
@@ -94,6 +106,7 @@ class LogStore(RunLogStore):
         self._local = threading.local()
         with self._conn() as conn:
             conn.executescript(_SCHEMA)
+            _migrate(conn)
 
     def _conn(self) -> sqlite3.Connection:
         # One connection per thread: sqlite3 connections must not be shared between threads.

@@ -57,7 +57,8 @@ CREATE TABLE IF NOT EXISTS runlog_records (
     step_version TEXT NOT NULL DEFAULT '',
     logger TEXT NOT NULL DEFAULT '',
     event TEXT NOT NULL DEFAULT '',
-    event_key TEXT
+    event_key TEXT,
+    config_version TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS runlog_records_by_run ON runlog_records (run_id, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS runlog_records_event_once
@@ -88,6 +89,21 @@ _JSON = ", ".join(f"'{name}', {name}" for name in PUBLIC_FIELDS)
 _SELECT_JSON = f"SELECT seq, json_build_object({_JSON})::text FROM runlog_records"  # noqa: S608
 
 
+def _migrate(conn: Any) -> None:
+    """Give tables made before records named their configuration version its column (under the
+    creation lock, so two processes do not race)."""
+    found = conn.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+        " AND table_name = 'runlog_records' AND column_name = 'config_version'"
+    ).fetchone()
+    if found is None:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+            conn.execute(
+                "ALTER TABLE runlog_records ADD COLUMN IF NOT EXISTS config_version TEXT NOT NULL DEFAULT ''"
+            )
+
+
 class PgLogStore(RunLogStore):
     """The run log in the PostgreSQL database ``dsn`` (tables created on first use)."""
 
@@ -102,6 +118,7 @@ class PgLogStore(RunLogStore):
         self._listener: threading.Thread | None = None
         self._stop = threading.Event()
         pg.create_once(self._conn(), "runlog_starts", _LOCK_KEY, _SCHEMA)
+        _migrate(self._conn())
 
     def _conn(self) -> Any:  # a psycopg.Connection (psycopg is an optional dependency)
         return self._connections.get()

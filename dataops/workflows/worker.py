@@ -173,6 +173,7 @@ class Worker:
             task_id=task.id,
             worker=self.worker_id,
             step_version=_versions(task),
+            config_version=task.config_version,
         )
         attempt = self._attempt(task)
         self._event(
@@ -380,6 +381,7 @@ class Worker:
             task_id=task.id,
             worker=self.worker_id,
             step_version=_versions(task),
+            config_version=task.config_version,
             **({"source": "worker"} | extra),
         )
 

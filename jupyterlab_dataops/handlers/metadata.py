@@ -31,6 +31,7 @@ from dataops.metadata.registry import METADATA_DIR
 from dataops.promotion.access import require
 from dataops.promotion.api import make_target
 from dataops.promotion.inputs import safe_relative
+from dataops.store.usage import SeriesCounter
 from jupyterlab_dataops.handlers.base import DataOpsHandler
 
 
@@ -45,6 +46,10 @@ class MetadataHandler(DataOpsHandler):
             raise InvalidInput("'folder' must be a path relative to the folder you work in.")
         root = Path(self.settings.get("server_root_dir") or self.serverapp.root_dir).expanduser().resolve()
         return root / safe_relative(folder.strip("/")) if folder.strip("/") else root
+
+    def counter(self) -> SeriesCounter | None:
+        """The store's series counter, or None when no store source is configured."""
+        return SeriesCounter.from_config(self.dataops.data.config())
 
     def registry(self, folder: Any = None) -> Registry:
         path = self.working_copy(folder)
@@ -66,7 +71,8 @@ class ArtefactsHandler(MetadataHandler):
         body = self.json_body()
         edited = artefact_from_json(body.get("artefact"))
         folder = self.working_copy(body.get("folder", ""))
-        self.write_json(await asyncio.to_thread(save_edit, folder, edited), status=201)
+        saved = await asyncio.to_thread(save_edit, folder, edited, self.counter())
+        self.write_json(saved, status=201)
 
 
 class ArtefactHandler(MetadataHandler):
@@ -100,7 +106,7 @@ class PreviewHandler(MetadataHandler):
         body = self.json_body()
         edited = artefact_from_json(body.get("artefact"))
         registry = await asyncio.to_thread(self.registry, body.get("folder", ""))
-        self.write_json(preview(registry, edited))
+        self.write_json(await asyncio.to_thread(preview, registry, edited, self.counter()))
 
 
 class BranchDiffHandler(MetadataHandler):

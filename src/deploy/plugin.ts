@@ -108,6 +108,8 @@ export const deployPlugin: JupyterFrontEndPlugin<void> = {
             pipelineId: pipeline.id,
             name: job.name
           }),
+        onOpenMetadata: (command, env) =>
+          void app.commands.execute(command, { environment: env }),
         onRun: async (env, variables) => {
           const started = model.run(env, variables);
           Notification.promise(

@@ -22,6 +22,7 @@ export class DeployPanelWidget extends ReactWidget {
       trans: TranslationBundle;
       onOpenJob: OpenJob;
       onRun: (env: string, variables: Record<string, string>) => Promise<void>;
+      onOpenMetadata?: (command: string, env: string) => void;
     }
   ) {
     super();

@@ -47,6 +47,8 @@ export interface ICode {
   name: string;
   parent: string;
   names: [string, string][];
+  /** The date (ISO) from which the code is deprecated (an SDMX `DEPRECATED` annotation); absent when it is not. */
+  deprecated?: string;
 }
 
 /** What every editable artefact has. */
@@ -96,12 +98,26 @@ export interface IChange {
   bump: 'patch' | 'minor' | 'major' | 'no';
 }
 
+/** The stored series of one dataflow holding a code an edit takes away. */
+export interface IAffected {
+  flow: string;
+  dimension: string;
+  code: string;
+  /** How many stored series hold the code. */
+  series: number;
+  /** The first few of their series keys. */
+  examples: string[];
+  sentence: string;
+}
+
 /** Reply of `POST metadata/preview`. */
 export interface IPreview {
   base_version: string | null;
   proposed_version: string;
   changes: IChange[];
   required: string | null;
+  /** Stored series using the codes the edit takes away (empty without a store). */
+  affected: IAffected[];
 }
 
 /** Reply of `POST metadata/artefacts` (the edit saved). */

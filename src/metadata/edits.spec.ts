@@ -1,6 +1,9 @@
 import { ICodelist, IConstraint } from './api';
 import {
   addCode,
+  affectedLine,
+  deprecateCode,
+  removalRefusal,
   allowedCodes,
   removeCode,
   renameCode,
@@ -105,5 +108,87 @@ describe('codelist edits', () => {
     expect(removed.codes).toEqual([
       { id: 'M', name: 'Monthly', parent: '', names: [['en', 'Monthly']] }
     ]);
+  });
+});
+
+describe('affectedLine', () => {
+  it('says how many stored series use a code taken away, naming them', () => {
+    const line = affectedLine({
+      flow: 'ECB:EXR',
+      dimension: 'CURRENCY',
+      code: 'USD',
+      series: 7,
+      examples: ['M.USD.EUR.SP00.A', 'D.USD.EUR.SP00.A'],
+      sentence: ''
+    });
+    expect(line).toBe(
+      'USD (CURRENCY of ECB:EXR): 7 stored series use this code — M.USD.EUR.SP00.A, D.USD.EUR.SP00.A, …'
+    );
+  });
+
+  it('speaks of one series in the singular', () => {
+    const line = affectedLine({
+      flow: 'ECB:EXR',
+      dimension: 'CURRENCY',
+      code: 'JPY',
+      series: 1,
+      examples: ['M.JPY.EUR.SP00.A'],
+      sentence: ''
+    });
+    expect(line).toBe(
+      'JPY (CURRENCY of ECB:EXR): 1 stored series uses this code — M.JPY.EUR.SP00.A'
+    );
+  });
+});
+
+describe('deprecateCode', () => {
+  const list = (): ICodelist => ({
+    kind: 'codelist',
+    agency: 'ECB',
+    id: 'CL_CURRENCY',
+    version: '1.0',
+    file: '',
+    name: 'Currencies',
+    description: '',
+    valid_from: '',
+    valid_to: '',
+    names: [],
+    codes: [
+      { id: 'GBP', name: 'Pound', parent: '', names: [] },
+      { id: 'USD', name: 'Dollar', parent: '', names: [] }
+    ]
+  });
+
+  it('dates one code and takes the deprecation back', () => {
+    const deprecated = deprecateCode(list(), 'GBP', '2027-01-01');
+    expect(deprecated.codes.map(c => c.deprecated)).toEqual([
+      '2027-01-01',
+      undefined
+    ]);
+    expect(deprecateCode(deprecated, 'GBP', '').codes[0]).toEqual(
+      list().codes[0]
+    );
+  });
+});
+
+describe('removalRefusal', () => {
+  it('refuses removing codes stored series use and says to deprecate', () => {
+    const used = {
+      flow: 'ECB:EXR',
+      dimension: 'CURRENCY',
+      series: 2,
+      examples: [],
+      sentence: ''
+    };
+    expect(removalRefusal([])).toBe('');
+    expect(
+      removalRefusal([
+        { ...used, code: 'GBP' },
+        { ...used, flow: 'ECB:OTHER', code: 'GBP' },
+        { ...used, code: 'JPY' }
+      ])
+    ).toBe(
+      'Stored series still use GBP, JPY: a code in use cannot be removed. Deprecate it instead.'
+    );
   });
 });

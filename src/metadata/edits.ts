@@ -1,4 +1,4 @@
-import { ICode, ICodelist, IConstraint, IKeyValue } from './api';
+import { IAffected, ICode, ICodelist, IConstraint, IKeyValue } from './api';
 
 /**
  * The codes a constraint allows for `dimension`: the values its (first, including) cube region
@@ -119,4 +119,45 @@ export function removeCode(codelist: ICodelist, id: string): ICodelist {
       .filter(c => c.id !== id)
       .map(c => (c.parent === id ? { ...c, parent: '' } : c))
   };
+}
+
+/** "N stored series use this code" for one code an edit takes away, with the series named. */
+export function affectedLine(a: IAffected): string {
+  const use =
+    a.series === 1 ? '1 stored series uses' : `${a.series} stored series use`;
+  const more = a.series > a.examples.length ? ', …' : '';
+  return `${a.code} (${a.dimension} of ${a.flow}): ${use} this code — ${a.examples.join(', ')}${more}`;
+}
+
+/** `codelist` with code `id` deprecated from `day` (ISO date; '' takes the deprecation back). */
+export function deprecateCode(
+  codelist: ICodelist,
+  id: string,
+  day: string
+): ICodelist {
+  return {
+    ...codelist,
+    codes: codelist.codes.map(c => {
+      if (c.id !== id) {
+        return c;
+      }
+      const next: ICode = { ...c, deprecated: day };
+      if (!day) {
+        delete next.deprecated;
+      }
+      return next;
+    })
+  };
+}
+
+/**
+ * Why a codelist edit cannot be saved because it removes codes stored series use ('' when it
+ * can): the server refuses it too, naming the series.
+ */
+export function removalRefusal(affected: IAffected[] | undefined): string {
+  const codes = [...new Set((affected ?? []).map(a => a.code))];
+  if (!codes.length) {
+    return '';
+  }
+  return `Stored series still use ${codes.join(', ')}: a code in use cannot be removed. Deprecate it instead.`;
 }

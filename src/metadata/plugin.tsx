@@ -14,19 +14,19 @@ import { CodelistEditor } from './components/CodelistEditor';
 import { ConfigForm } from './components/ConfigForm';
 import { ConstraintsEditor } from './components/ConstraintsEditor';
 
-/** Command ids of the metadata editors. */
-export const MetadataCommands = {
-  constraints: 'dataops:metadata-constraints',
-  codelist: 'dataops:metadata-codelist',
-  config: 'dataops:metadata-config'
-};
+import { MetadataCommands } from './commands';
+
+export { MetadataCommands };
 
 const EDITORS: {
   command: string;
   label: string;
   caption: string;
   id: string;
-  render: (onPromote: (path: string) => void) => JSX.Element;
+  render: (
+    onPromote: (path: string) => void,
+    environment: string
+  ) => JSX.Element;
 }[] = [
   {
     command: MetadataCommands.constraints,
@@ -34,7 +34,9 @@ const EDITORS: {
     caption:
       'Allowed codes of a dataflow per dimension, with the version SDMX versioning calls for',
     id: 'jp-dataops-meta-constraints',
-    render: onPromote => <ConstraintsEditor onPromote={onPromote} />
+    render: (onPromote, environment) => (
+      <ConstraintsEditor onPromote={onPromote} environment={environment} />
+    )
   },
   {
     command: MetadataCommands.codelist,
@@ -77,14 +79,29 @@ export const metadataPlugin: JupyterFrontEndPlugin<void> = {
           args.launcher ? 'Metadata' : `DataOps: ${editor.label}`,
         caption: editor.caption,
         icon: args => (args.launcher ? deployIcon : undefined),
-        execute: () => {
+        execute: args => {
+          // From the Deploy panel: the editor works against that environment's branch.
+          const environment =
+            typeof args.environment === 'string' ? args.environment : '';
           let widget = open.get(editor.id);
+          if (
+            widget &&
+            environment &&
+            widget.dataset.environment !== environment
+          ) {
+            widget.dispose();
+          }
           if (!widget || widget.isDisposed) {
-            const content = ReactWidget.create(editor.render(onPromote));
+            const content = ReactWidget.create(
+              editor.render(onPromote, environment)
+            );
             content.addClass('jp-DataOps-metaHost');
             widget = new MainAreaWidget({ content });
             widget.id = editor.id;
-            widget.title.label = editor.label;
+            widget.dataset.environment = environment;
+            widget.title.label = environment
+              ? `${editor.label} · ${environment}`
+              : editor.label;
             widget.title.icon = deployIcon;
             widget.title.closable = true;
             open.set(editor.id, widget);

@@ -141,6 +141,8 @@ export interface ILogRecord {
   task_id?: string;
   worker?: string;
   step_version?: string;
+  /** `<process key> <version>` of the process configuration the task ran with. */
+  config_version?: string;
   logger?: string;
   event?: string;
 }

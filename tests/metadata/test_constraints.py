@@ -3,40 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 
 import pyarrow as pa
 import pytest
 
 from dataops.errors import InvalidInput
-from dataops.metadata import CubeRegion, KeyValue, Registry, save
+from dataops.metadata import Registry, save
 from dataops.sdmx.readers import read_data
-
-
-def _git(folder, *args):
-    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)
-
-
-@pytest.fixture
-def deployment(ecb_folder):
-    """A deployment repository: ``deploy/dev`` with ECB's constraint 1.0, ``deploy/test`` with 2.0.0
-    where CURRENCY no longer allows USD."""
-    _git(ecb_folder, "init", "-q", "-b", "deploy/dev")
-    _git(ecb_folder, "add", "metadata")
-    _git(ecb_folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "ECB EXR")
-    _git(ecb_folder, "checkout", "-qb", "deploy/test")
-    con = Registry.open(ecb_folder).get("dataconstraint", "ECB", "EXR_CONSTRAINTS")
-    (region,) = con.regions
-    kvs = tuple(
-        KeyValue("CURRENCY", tuple(c for c in kv.values if c != "USD")) if kv.id == "CURRENCY" else kv
-        for kv in region.key_values
-    )
-    save(ecb_folder, dataclasses.replace(con, version="2.0.0", regions=(CubeRegion(True, kvs),)))
-    _git(ecb_folder, "add", "metadata")
-    _git(
-        ecb_folder, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "EXR without USD"
-    )
-    return ecb_folder
 
 
 def test_a_code_outside_the_narrowed_constraint_is_refused_in_test_but_lands_in_dev(deployment, samples):

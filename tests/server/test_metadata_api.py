@@ -142,3 +142,27 @@ async def test_the_process_configuration_form_and_saving_new_values(work, jp_fet
     assert code == 200 and body["version"] == "1.1.0"
     code, form = await _call(jp_fetch, "processes", "exr_daily")
     assert form["version"] == "1.1.0" and form["values"]["max_missing_share"] == 0.2
+
+
+async def test_the_preview_counts_the_stored_series_using_a_dropped_code(
+    work, jp_fetch, dataops_config, tmp_path, shared_dir
+):
+    from dataops.sdmx.readers import read_data
+    from dataops.settings import resolve
+    from dataops.store.service import write
+    from tests.metadata.store_config import store_sources
+
+    store_sources(dataops_config, tmp_path, {"STORE": (work, "")})
+    _, dsd = Registry.open(work).structure_for(FLOW)
+    usd = read_data(shared_dir / "sdmx-samples/ECB_EXR/1/M.USD.EUR.SP00.A.xml", dsd)
+    write(resolve().config, "STORE", "ECB:EXR", usd)
+    _, form = await _call(jp_fetch, "constraints", params={"flow": FLOW})
+
+    code, shown = await _call(
+        jp_fetch, "preview", body={"artefact": _drop(form["constraint"], "CURRENCY", "USD")}
+    )
+
+    assert code == 200
+    assert [a["sentence"] for a in shown["affected"]] == [
+        "1 stored series uses USD (CURRENCY of ECB:EXR), e.g. M.USD.EUR.SP00.A"
+    ]

@@ -68,6 +68,8 @@ def test_a_configuration_change_reaches_the_worker_between_tasks_and_the_log_nam
     taken = [r for r in store.read(two.id) if r.event == "task_taken"]
     assert taken[0].message.endswith(f", config {key} 1.1.0)")
     assert all(r.step_version.endswith(f" config {key} 1.1.0") for r in store.read(two.id) if r.kind == "log")
+    assert {r.config_version for r in store.read(two.id) if r.kind == "log"} == {f"{key} 1.1.0"}
+    assert {r.config_version for r in store.read(one.id) if r.event == "task_taken"} == {f"{key} 1.0.0"}
     warning = [r.message for r in store.read(three.id) if r.level == "WARNING"]
     assert warning == [
         f"processes/{key}.toml, configuration of process {key}: threshold: 7 is greater than the maximum of 1, "

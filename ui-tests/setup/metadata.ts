@@ -26,12 +26,26 @@ const SAMPLE = path.resolve(
   'structure-full.xml'
 );
 
+const STORE = path.join(STATE_DIR, 'metadata-store');
+const CONFIG = path.resolve(__dirname, '..', 'dataops-metadata-config.toml');
+const DATA = path.join(path.dirname(SAMPLE), 'M.USD.EUR.SP00.A.xml');
+
+/** ECB's USD series and the same series for GBP, written to the store STORE_TEST. */
+const WRITE_SERIES = `
+import sys, pandas as pd, dataops
+from dataops.metadata import Registry
+from dataops.sdmx.readers import read_data
+_, dsd = Registry.open(sys.argv[1]).structure_for("ECB:EXR")
+usd = read_data(sys.argv[2], dsd).to_pandas().astype({"CURRENCY": str})
+dataops.write("STORE_TEST", "ECB:EXR", pd.concat([usd, usd.assign(CURRENCY="GBP")], ignore_index=True))
+`;
+
 function git(cwd: string, ...args: string[]): void {
   execFileSync('git', args, { cwd, stdio: 'ignore' });
 }
 
 export default async function globalSetup(): Promise<void> {
-  for (const dir of [SEED, BARE, SERVED]) {
+  for (const dir of [SEED, BARE, SERVED, STORE]) {
     rmSync(dir, { recursive: true, force: true });
   }
   mkdirSync(SERVED, { recursive: true });
@@ -63,5 +77,8 @@ export default async function globalSetup(): Promise<void> {
     'ECB EXR structures'
   );
   git(SEED, 'push', '-q', BARE, 'deploy/test');
+  execFileSync(python, ['-c', WRITE_SERIES, SERVED, DATA], {
+    env: { ...process.env, DATAOPS_SYSTEM_CONFIG: CONFIG }
+  });
   rmSync(path.join(SEED, '.git'), { recursive: true, force: true });
 }

@@ -8,7 +8,9 @@ import { SEED } from '../setup/metadata';
 /**
  * The metadata editors' journey (run by metadata.config.js): edit ECB EXR's allowed constraint in
  * the Constraints editor, see its diff in the Promote dialog, promote it to "test" (a plain git
- * repository, setup/metadata.ts), and see the new version served by the SDMX REST endpoint.
+ * repository, setup/metadata.ts), and see the new version served by the SDMX REST endpoint;
+ * deprecate a currency stored series use, see removing it refused with the series named (the store
+ * STORE_TEST holds ECB's USD and GBP series); open the editors from the Deploy panel.
  */
 
 const CONSTRAINT_2 = 'metadata/dataconstraints/ECB+EXR_CONSTRAINTS+2.0.0.xml';
@@ -108,4 +110,74 @@ test('edit a constraint, review its diff, promote it to test and see it served',
   expect(served.status()).toBe(200);
   const body = await served.text();
   expect(body).toContain('version="2.0.0"');
+});
+
+test('a code stored series use is deprecated, and removing it is refused naming the series', async ({
+  page
+}) => {
+  await seedWorkingCopy(page);
+  await page.evaluate(async () => {
+    await window.jupyterapp.commands.execute('dataops:metadata-codelist');
+  });
+  const editor = page.locator('.jp-DataOps-codelist');
+  await editor.getByLabel('Codelist').selectOption('ECB:CL_CURRENCY', SLOW);
+  const row = (code: string) =>
+    editor.locator('tr').filter({
+      has: page.locator('td', { hasText: new RegExp(`^${code}$`) })
+    });
+  await expect(row('GBP')).toBeVisible(SLOW);
+
+  await row('GBP').getByRole('button', { name: 'Deprecate' }).click();
+  const proposed = editor.locator('.jp-DataOps-metaPreview');
+  await expect(proposed).toContainText('Version 1.0 → 1.1.0', SLOW);
+  await expect(proposed).toContainText('codes deprecated: GBP');
+  await expect(row('GBP')).toContainText('deprecated from');
+  await editor.getByRole('button', { name: 'Save as new version' }).click();
+  await expect(editor.locator('[role="status"]')).toContainText(
+    'Saved metadata/codelists/ECB+CL_CURRENCY+1.1.0.xml (version 1.1.0).',
+    SLOW
+  );
+  const written = await page.evaluate(
+    async file =>
+      (
+        await window.jupyterapp.serviceManager.contents.get(file, {
+          type: 'file',
+          format: 'text',
+          content: true
+        })
+      ).content as string,
+    'metadata/codelists/ECB+CL_CURRENCY+1.1.0.xml'
+  );
+  expect(written).toContain(
+    '<com:AnnotationType>DEPRECATED</com:AnnotationType>'
+  );
+
+  await row('GBP').getByRole('button', { name: 'Remove' }).click();
+  await expect(editor.locator('.jp-DataOps-metaAffected')).toContainText(
+    'GBP (CURRENCY of ECB:EXR): 1 stored series uses this code — M.GBP.EUR.SP00.A',
+    SLOW
+  );
+  await expect(proposed.getByRole('alert')).toContainText(
+    'Stored series still use GBP: a code in use cannot be removed. Deprecate it instead.'
+  );
+  await expect(
+    editor.getByRole('button', { name: 'Save as new version' })
+  ).toBeDisabled();
+});
+
+test('the Deploy panel opens the Constraints editor against its environment', async ({
+  page
+}) => {
+  await seedWorkingCopy(page);
+  await page.evaluate(async () => {
+    await window.jupyterapp.commands.execute('dataops:open-deploy');
+  });
+  const metadata = page.getByRole('group', { name: 'Metadata of test' });
+  await metadata.getByRole('button', { name: 'Constraints' }).click(SLOW);
+  const editor = page.locator('.jp-DataOps-constraints');
+  await expect(editor.getByLabel('Dataflow')).toHaveValue('ECB:EXR(1.0)', SLOW);
+  await expect(editor.getByLabel('Environment')).toHaveValue('test', SLOW);
+  await expect(
+    page.getByRole('tab', { name: /Constraints Editor · test/ })
+  ).toBeVisible();
 });

@@ -6,6 +6,7 @@ import { asApiError, DataOpsApiError } from '../../api/client';
 import { CapabilityPanel } from '../../common/components/CapabilityPanel';
 import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { StatusModel } from '../../common/statusModel';
+import { METADATA_EDITORS } from '../../metadata/commands';
 import { DeployModel, IDeployEnvironment } from '../deployModel';
 import { OpenJob, PipelineRow } from './PipelineRow';
 import { PromotionHistory } from './PromotionHistory';
@@ -19,6 +20,8 @@ export interface IDeployPanelProps {
   onOpenJob: OpenJob;
   /** Report a pipeline start (with Notification). */
   onRun: (env: string, variables: Record<string, string>) => Promise<void>;
+  /** Open a metadata editor (its command) to work against environment `env`. */
+  onOpenMetadata?: (command: string, env: string) => void;
 }
 
 /** Content of the Deploy sidebar panel: per environment, promotions and pipelines. */
@@ -79,7 +82,7 @@ function Environments(props: IDeployPanelProps): JSX.Element {
 function EnvironmentSection(
   props: IDeployPanelProps & { env: IDeployEnvironment }
 ): JSX.Element {
-  const { env, model, trans, onOpenJob, onRun } = props;
+  const { env, model, trans, onOpenJob, onRun, onOpenMetadata } = props;
   const id = env.pipelines.id;
   const [running, setRunning] = React.useState(false);
   const [runError, setRunError] = React.useState<DataOpsApiError | null>(null);
@@ -112,6 +115,29 @@ function EnvironmentSection(
         )}
       </header>
       {whyNot && <p className="jp-DataOps-muted">{whyNot}</p>}
+      {onOpenMetadata && (
+        <div
+          className="jp-DataOps-envMetadata"
+          role="group"
+          aria-label={trans.__('Metadata of %1', id)}
+        >
+          <span className="jp-DataOps-muted">{trans.__('Metadata:')}</span>
+          {METADATA_EDITORS.map(editor => (
+            <Button
+              key={editor.command}
+              small
+              minimal
+              title={trans.__(
+                'Edit in the working copy, compared with %1',
+                env.pipelines.branch
+              )}
+              onClick={() => onOpenMetadata(editor.command, id)}
+            >
+              {trans.__(editor.label)}
+            </Button>
+          ))}
+        </div>
+      )}
       {running && (
         <RunPipelineForm
           env={id}

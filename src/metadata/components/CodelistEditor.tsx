@@ -13,8 +13,14 @@ import {
   previewEdit,
   saveEdit
 } from '../api';
-import { addCode, removeCode, renameCode } from '../edits';
-import { ChangeList } from './ChangeList';
+import {
+  addCode,
+  deprecateCode,
+  removalRefusal,
+  removeCode,
+  renameCode
+} from '../edits';
+import { AffectedList, ChangeList } from './ChangeList';
 
 /** What the Codelist editor needs. */
 export interface ICodelistEditorProps {
@@ -23,10 +29,12 @@ export interface ICodelistEditorProps {
 }
 
 const key = (a: IArtefactSummary): string => `${a.agency}:${a.id}`;
+const today = (): string => new Date().toISOString().slice(0, 10);
 
 /**
- * Pick a codelist (its latest version), add, rename or remove codes; shows the changes and the
- * version SDMX versioning calls for (a code removed is a major change, one added a minor one).
+ * Pick a codelist (its latest version), add, rename, deprecate or remove codes; shows the changes,
+ * the version SDMX versioning calls for (a code removed is a major change, one added or deprecated
+ * a minor one) and the stored series using each code removed (then saving is refused).
  */
 export function CodelistEditor(props: ICodelistEditorProps): JSX.Element {
   const { settings } = props;
@@ -39,6 +47,7 @@ export function CodelistEditor(props: ICodelistEditorProps): JSX.Element {
   const [newName, setNewName] = React.useState('');
   const [error, setError] = React.useState('');
   const fail = (e: unknown) => setError(asApiError(e).message);
+  const refusal = removalRefusal(preview?.affected);
 
   React.useEffect(() => {
     fetchListing(settings)
@@ -147,6 +156,41 @@ export function CodelistEditor(props: ICodelistEditorProps): JSX.Element {
                     />
                   </td>
                   <td>
+                    {c.deprecated ? (
+                      <span className="jp-DataOps-metaDeprecated">
+                        deprecated from{' '}
+                        <input
+                          type="date"
+                          aria-label={`Deprecated from (${c.id})`}
+                          value={c.deprecated}
+                          onChange={e =>
+                            e.currentTarget.value &&
+                            setEdited(
+                              deprecateCode(edited, c.id, e.currentTarget.value)
+                            )
+                          }
+                        />{' '}
+                        <Button
+                          small
+                          onClick={() =>
+                            setEdited(deprecateCode(edited, c.id, ''))
+                          }
+                        >
+                          Undeprecate
+                        </Button>
+                      </span>
+                    ) : (
+                      <Button
+                        small
+                        onClick={() =>
+                          setEdited(deprecateCode(edited, c.id, today()))
+                        }
+                      >
+                        Deprecate
+                      </Button>
+                    )}
+                  </td>
+                  <td>
                     <Button
                       small
                       onClick={() => setEdited(removeCode(edited, c.id))}
@@ -184,11 +228,21 @@ export function CodelistEditor(props: ICodelistEditorProps): JSX.Element {
                 Version {preview.base_version} → {preview.proposed_version}
               </p>
               <ChangeList changes={preview.changes} />
+              <AffectedList affected={preview.affected} />
+              {refusal && (
+                <div
+                  className="jp-DataOps-message"
+                  data-kind="error"
+                  role="alert"
+                >
+                  {refusal}
+                </div>
+              )}
             </section>
           )}
           <Button
             onClick={() => void save()}
-            disabled={!preview?.changes.length}
+            disabled={!preview?.changes.length || !!refusal}
           >
             Save as new version
           </Button>

@@ -24,13 +24,15 @@ import {
   withAllowed,
   withValidity
 } from '../edits';
-import { ChangeList } from './ChangeList';
+import { AffectedList, ChangeList } from './ChangeList';
 
 /** What the Constraints editor needs. */
 export interface IConstraintsEditorProps {
   settings?: ServerConnection.ISettings;
   /** Open the Promote dialog for a file of the working copy. */
   onPromote: (path: string) => void;
+  /** The environment to diff against first (opened from the Deploy panel), if any. */
+  environment?: string;
 }
 
 const flowRef = (f: IArtefactSummary): string =>
@@ -69,7 +71,8 @@ export function ConstraintsEditor(props: IConstraintsEditorProps): JSX.Element {
       .then(r => {
         const mine = r.environments.filter(e => e.may_promote);
         setEnvs(mine);
-        setEnv(mine[0]?.id ?? '');
+        const asked = mine.find(e => e.id === props.environment);
+        setEnv(asked?.id ?? mine[0]?.id ?? '');
       })
       .catch(() => setEnvs([]));
   }, []);
@@ -251,6 +254,7 @@ export function ConstraintsEditor(props: IConstraintsEditorProps): JSX.Element {
                 {preview.required ? ` (a ${preview.required} change)` : ''}
               </p>
               <ChangeList changes={preview.changes} />
+              <AffectedList affected={preview.affected} />
             </section>
           )}
           <div className="jp-DataOps-metaActions">

@@ -51,7 +51,17 @@ function LogLine(props: {
       )}
       <span className="jp-DataOps-wf-logLevel">{r.level}</span>
       {r.activity_id && (
-        <span className="jp-DataOps-wf-logActivity">{r.activity_id}</span>
+        <span
+          className="jp-DataOps-wf-logActivity"
+          title={[
+            r.step_version && `steps ${r.step_version}`,
+            r.config_version && `configuration ${r.config_version}`
+          ]
+            .filter(Boolean)
+            .join(', ')}
+        >
+          {r.activity_id}
+        </span>
       )}
       <span className="jp-DataOps-wf-logMessage">
         <AnsiText text={r.message} search={props.search} />
