@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from dataops.errors import InvalidInput, InvalidMetadata
+import dataops
+from dataops.errors import InvalidData, InvalidInput, InvalidMetadata
 from dataops.metadata import CubeRegion, KeyValue, Registry, import_message, save, write_artefact
 from dataops.promotion.access import Identity
 from dataops.promotion.config import Environment
 from dataops.promotion.plan import build_plan
 from dataops.promotion.submit import submit
 from dataops.promotion.targets.git import GitTarget
+from dataops.sdmx.readers import read_data
 from tests.fakes.git_http import git, make_bare_repo
+from tests.metadata.store_config import store_sources
 from tests.metadata.test_processes import write_process
 
 ALICE = Identity("alice", name="Alice", email="alice@bank.example")
@@ -161,3 +164,31 @@ def test_an_artefact_outside_the_metadata_layout_is_refused_saying_where_it_belo
     with pytest.raises(InvalidInput) as err:
         build_plan(work, "ECB+CL_FREQ+1.0.xml", env, GitTarget(remote), ALICE)
     assert "an artefact file is promoted from metadata/<kind>s/" in err.value.message
+
+
+def test_a_narrowed_constraint_promoted_to_test_refuses_a_store_write_there_not_in_dev(
+    work, remote, git_server, shared_dir, dataops_config, tmp_path
+):
+    target = GitTarget(remote)
+    for env_id in ("dev", "test"):
+        _promote_all(work, Environment(env_id, f"deploy/{env_id}", remote=remote), target, tmp_path)
+    narrowed = save(work / "project", _without_usd(work, "2.0.0"))
+    test_env = Environment("test", "deploy/test", remote=remote)
+    plan = build_plan(work, narrowed.relative_to(work).as_posix(), test_env, target, ALICE)
+    submit(plan, target, tmp_path / "audit.jsonl", "Drop USD from EXR")
+
+    deployment = git_server.root / "deploy.git"
+    store_sources(
+        dataops_config, tmp_path, {"DEV": (deployment, "deploy/dev"), "TEST": (deployment, "deploy/test")}
+    )
+    _, dsd = Registry.at_revision(deployment, "deploy/test").structure_for("ECB:EXR")
+    usd = read_data(shared_dir / "sdmx-samples/ECB_EXR/1/M.USD.EUR.SP00.A.xml", dsd)
+
+    with pytest.raises(InvalidData) as refused:
+        dataops.write("TEST", "ECB:EXR", usd, message="USD per EUR")
+    assert "row 0, column CURRENCY, value 'USD'" in refused.value.message
+    assert "ECB:EXR_CONSTRAINTS(2.0.0)" in refused.value.message
+    assert dataops.vintages("TEST", "EXR").empty
+
+    assert dataops.write("DEV", "ECB:EXR", usd, message="USD per EUR").rows == usd.num_rows
+    assert set(dataops.read("DEV", "ECB:EXR", "M.USD.EUR.SP00.A")["CURRENCY"]) == {"USD"}
