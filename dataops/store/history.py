@@ -101,9 +101,15 @@ def series_versions(
     full = all(values_by_dim) and len(list(itertools.product(*values_by_dim))) <= 1000
     whole = [".".join(c) for c in itertools.product(*values_by_dim)] if full else None
     files = FileRows(table, _file_filter(structure, series_key), whole)
+    previous: tuple[Vintage, pa.Table] | None = None
     for vintage in list_vintages(table):
-        stored = guarded(store.config, lambda v=vintage: files.at(v, expr))  # type: ignore[misc]
-        yield vintage, select(to_read_shape(stored, structure), structure, query)
+        if previous is not None and files.untouched(previous[0], vintage):
+            rows = previous[1]  # no write in between changed the series' buckets
+        else:
+            stored = guarded(store.config, lambda v=vintage: files.at(v, expr))  # type: ignore[misc]
+            rows = select(to_read_shape(stored, structure), structure, query)
+        previous = (vintage, rows)
+        yield vintage, rows
 
 
 def revisions(
@@ -185,6 +191,21 @@ class FileRows:
             return schema.empty_table()
         return pa.concat_tables([p.select(schema.names).cast(schema) for p in parts])
 
+    def untouched(self, before: Vintage, after: Vintage) -> bool:
+        """Whether the snapshots from ``before`` (excluded) to ``after`` say, in their summaries'
+        changed partitions, that none of them touched the series' buckets."""
+        if self.buckets is None:
+            return False
+        metadata = self.table.metadata
+        snapshot = metadata.snapshot_by_id(after.snapshot_id)
+        while snapshot is not None and snapshot.snapshot_id != before.snapshot_id:
+            changed = _changed_buckets(snapshot)
+            if changed is None or changed & self.buckets:
+                return False
+            parent = snapshot.parent_snapshot_id
+            snapshot = metadata.snapshot_by_id(parent) if parent is not None else None
+        return snapshot is not None
+
     def _files(self, vintage: Vintage) -> list[Any] | None:
         from pyiceberg.manifest import ManifestContent
 
@@ -227,6 +248,22 @@ def _remembered(path: str, read: Any) -> list[Any]:
         while len(_MANIFESTS) > _MANIFESTS_KEPT:
             _MANIFESTS.popitem(last=False)
     return found
+
+
+_FILE_COUNTS = ("added-data-files", "deleted-data-files", "added-delete-files", "removed-delete-files")
+
+
+def _changed_buckets(snapshot: Any) -> set[int] | None:
+    """The buckets a snapshot changed, from its summary (None when the summary does not list them)."""
+    summary = snapshot.summary
+    props = dict(summary.additional_properties) if summary is not None else {}
+    if props.get("partition-summaries-included") == "true":
+        prefix = "partitions.series_bucket="
+        found = {k[len(prefix) :] for k in props if k.startswith(prefix)}
+        return {int(b) for b in found if b.isdigit()} if all(b.isdigit() for b in found) else None
+    if "changed-partition-count" not in props and not any(k in props for k in _FILE_COUNTS):
+        return set()  # a snapshot that changed no file (an empty write)
+    return None
 
 
 def _may_hold(manifest: Any, buckets: set[int]) -> bool:
