@@ -65,7 +65,7 @@ def _xml(
     prefix = "ss:" if fmt != "generic21" else ""
     closing = b""
     for i, version in enumerate(versions):
-        text = b"".join(data_messages.write(fmt, version.table, dataflow, structure, flat=flat))
+        text = _whole(data_messages.write(fmt, version.table, dataflow, structure, flat=flat))
         start = text.index(b"<message:DataSet ")
         head_end = text.index(b">", start) + 1
         end = text.rindex(b"</message:DataSet>") + len(b"</message:DataSet>")
@@ -88,9 +88,7 @@ def _xml(
 def _json(versions: list[DataSetVersion], dataflow: Dataflow, structure: Structure, flat: bool) -> bytes:
     message: dict | None = None
     for i, version in enumerate(versions):
-        one = json.loads(
-            b"".join(data_messages.write("json20", version.table, dataflow, structure, flat=flat))
-        )
+        one = json.loads(_whole(data_messages.write("json20", version.table, dataflow, structure, flat=flat)))
         data_set = one["data"]["dataSets"][0]
         data_set["structure"] = i
         data_set["action"] = version.action
@@ -106,3 +104,7 @@ def _json(versions: list[DataSetVersion], dataflow: Dataflow, structure: Structu
             message["data"]["dataSets"].append(data_set)
     assert message is not None
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _whole(body: bytes | Iterator[bytes]) -> bytes:
+    return body if isinstance(body, bytes) else b"".join(body)
