@@ -207,6 +207,8 @@ def _codes_of(columns: list[pa.Array]) -> tuple[pa.Array, list[pa.Array]]:
         encoded = pc.dictionary_encode(column, null_encoding="encode")
         if isinstance(encoded, pa.ChunkedArray):
             encoded = encoded.unify_dictionaries().combine_chunks()
+        if encoded.null_count:  # a column that came encoded keeps nulls out of its dictionary
+            encoded = pc.dictionary_encode(pc.cast(encoded, pa.string()), null_encoding="encode")
         dictionaries.append(encoded.dictionary)
         index = pc.cast(encoded.indices, pa.int64())
         combined = (

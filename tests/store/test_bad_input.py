@@ -103,6 +103,12 @@ def test_an_observation_given_twice_out_of_order_is_named_at_its_second_row(stor
             "the mandatory attribute OBS_STATUS is missing",
         ),
         (lambda df: pd.concat([df, df]), "TIME_PERIOD", "the same observation appears twice in this write"),
+        (lambda df: df.assign(REF_AREA=[None]), "REF_AREA", "a dimension needs a code"),
+        (
+            lambda df: pd.concat([df, df.assign(TIME_PERIOD=[None])]).astype({"REF_AREA": "category"}),
+            "TIME_PERIOD",
+            "an observation needs a time period",
+        ),
     ],
 )
 def test_each_rule_is_checked_before_anything_is_committed(store_env, change, column, rule):
