@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -80,7 +81,9 @@ def incoming(data: Any, structure: Structure) -> tuple[pa.Table, str | None]:
 def row_actions(table: pa.Table, default: str, what: str) -> pa.Array:
     """Each row's action: its ``ACTION`` value where the data has one, else ``default``."""
     if ACTION not in table.column_names:
-        return pa.repeat(pa.scalar(default, pa.string()), table.num_rows)
+        # One action for every row: a one-entry dictionary, not a million copies of the word.
+        indices = pa.array(np.zeros(table.num_rows, dtype=np.int8))
+        return pa.DictionaryArray.from_arrays(indices, pa.array([default], pa.string()))
     codes = pc.utf8_lower(pc.cast(table.column(ACTION), pa.string())).combine_chunks()
     mapped = []
     for row, code in enumerate(codes.to_pylist()):
