@@ -90,15 +90,24 @@ def series_keys(table: pa.Table, structure: Structure) -> pa.Array:
     dims = [_encoded(table.column(d)) for d in dimension_ids(structure)]
     if not dims:
         return pa.array([""] * table.num_rows)
-    # Join the codes once per distinct combination, not once per row.
+    product = 1
+    for column in dims:
+        product *= max(len(column.dictionary), 1)
+    if product >= 2**62:  # the combined codes would overflow: join every row's texts
+        joined = pc.binary_join_element_wise(*(pc.cast(c, pa.string()) for c in dims), ".")
+        return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
+    # One integer per row for its codes, then the texts joined once per run of equal codes (the
+    # rows of a series usually come together), not once per row.
     combined = None
     for column in dims:
         index = column.indices.to_numpy(zero_copy_only=False).astype("int64")
         combined = index if combined is None else combined * len(column.dictionary) + index
-    codes = pa.array(combined)
-    distinct = pc.unique(codes)
-    position = pc.index_in(codes, value_set=distinct)
-    remaining = distinct.to_numpy()
+    assert combined is not None
+    starts = np.empty(len(combined), dtype=bool)
+    starts[:1] = True
+    np.not_equal(combined[1:], combined[:-1], out=starts[1:])
+    position = pa.array(np.cumsum(starts) - 1)
+    remaining = combined[starts]
     parts = []
     for column in reversed(dims):
         remaining, index = np.divmod(remaining, len(column.dictionary))
