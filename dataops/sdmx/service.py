@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from dataops.config import Config
-from dataops.errors import DataOpsError, InvalidInput, NotFound
+from dataops.errors import DataOpsError, InvalidInput, NotFound, NotImplementedByProvider
 from dataops.sdmx.availability import Availability
 from dataops.sdmx.client import SdmxClient
 from dataops.sdmx.config import DataConfig
@@ -26,6 +26,7 @@ from dataops.sdmx.readers import table_metadata
 from dataops.sdmx.sources import Source, get_source
 
 if TYPE_CHECKING:
+    from dataops.sdmx.history_messages import DataSetVersion
     from dataops.sdmx.rest.terms import Selector
 
 
@@ -214,3 +215,32 @@ def fetch(
             result.table, backend.source, dataflow, dsd, query, result.url,
             vintage=vintage.to_json() if vintage is not None else None,
         )  # fmt: skip
+
+
+def history(
+    config: Config,
+    source: str | Source,
+    flow: str,
+    key: object = None,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    updated_after: str | None = None,
+    as_of: str | None = None,
+) -> tuple[Dataflow, Structure, list[DataSetVersion]]:
+    """Every past version of the observations selected, one dataset per write that changed them
+    (SDMX REST ``includeHistory=true``); only store sources keep versions, any other source is
+    `NotImplementedByProvider`."""
+    resolved = get_source(config, source)
+    if resolved.api != "store":
+        raise NotImplementedByProvider(
+            f"The source {resolved.id} is a {resolved.api} source, which keeps no history of its data: "
+            "includeHistory=true is answered for store sources only."
+        )
+    from dataops.store.history import timeline
+    from dataops.store.tables import Store
+
+    store = Store.open(config, resolved)
+    dataflow, structure = store.flow(flow)
+    versions = timeline(store, flow, key, start, end, updated_after=updated_after, as_of=as_of)
+    return dataflow, structure, versions

@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 
 from dataops.errors import NoData, UnknownVintage
+from dataops.sdmx.history_messages import DataSetVersion
 from dataops.sdmx.keys import SeriesKey
 from dataops.sdmx.model import Structure
 from dataops.store.catalog import guarded
@@ -78,6 +80,38 @@ def changed_since(
     return rows.take(pa.array(keep.to_numpy(), pa.int64()))
 
 
+def series_versions(
+    store: Store,
+    table: Any,
+    structure: Structure,
+    flow: str,
+    series_key: SeriesKey,
+    start: str | None,
+    end: str | None,
+) -> Iterator[tuple[Vintage, pa.Table]]:
+    """Each vintage of the table, oldest first, with the rows (read shape) ``series_key`` and the
+    period bounds select in it; each manifest and data file is read once however many vintages
+    share it."""
+    from dataops.sdmx.files import select
+    from dataops.sdmx.query import DataQuery, FlowRef
+
+    expr = row_filter(structure, series_key, start, end)
+    query = DataQuery(FlowRef.parse(flow), series_key, start, end)
+    values_by_dim = series_key.expand(structure).values
+    full = all(values_by_dim) and len(list(itertools.product(*values_by_dim))) <= 1000
+    whole = [".".join(c) for c in itertools.product(*values_by_dim)] if full else None
+    files = FileRows(table, _file_filter(structure, series_key), whole)
+    previous: tuple[Vintage, pa.Table] | None = None
+    for vintage in list_vintages(table):
+        if previous is not None and files.untouched(previous[0], vintage):
+            rows = previous[1]  # no write in between changed the series' buckets
+        else:
+            stored = guarded(store.config, lambda v=vintage: files.at(v, expr))  # type: ignore[misc]
+            rows = select(to_read_shape(stored, structure), structure, query)
+        previous = (vintage, rows)
+        yield vintage, rows
+
+
 def revisions(
     store: Store, flow: str, key: object, start: str | None = None, end: str | None = None
 ) -> pd.DataFrame:
@@ -88,20 +122,9 @@ def revisions(
     dataflow, structure = store.flow(flow)
     table = store.existing_table(dataflow)
     series_key = SeriesKey.coerce(key, structure).validate(structure)
-    expr = row_filter(structure, series_key, start, end)
-    from dataops.sdmx.files import select
-    from dataops.sdmx.query import DataQuery, FlowRef
-
-    query = DataQuery(FlowRef.parse(flow), series_key, start, end)
     time_col = time_column(structure)
-    values_by_dim = series_key.expand(structure).values
-    full = all(values_by_dim) and len(list(itertools.product(*values_by_dim))) <= 1000
-    whole = [".".join(c) for c in itertools.product(*values_by_dim)] if full else None
-    files = FileRows(table, _file_filter(structure, series_key), whole)
     kept: list[tuple[Vintage, pa.Table]] = []
-    for vintage in list_vintages(table):
-        stored = guarded(store.config, lambda v=vintage: files.at(v, expr))  # type: ignore[misc]
-        rows = select(to_read_shape(stored, structure), structure, query)
+    for vintage, rows in series_versions(store, table, structure, flow, series_key, start, end):
         # Rows come sorted by series and period, so an unchanged series compares equal as arrays.
         now = pa.table(
             {
@@ -168,6 +191,21 @@ class FileRows:
             return schema.empty_table()
         return pa.concat_tables([p.select(schema.names).cast(schema) for p in parts])
 
+    def untouched(self, before: Vintage, after: Vintage) -> bool:
+        """Whether the snapshots from ``before`` (excluded) to ``after`` say, in their summaries'
+        changed partitions, that none of them touched the series' buckets."""
+        if self.buckets is None:
+            return False
+        metadata = self.table.metadata
+        snapshot = metadata.snapshot_by_id(after.snapshot_id)
+        while snapshot is not None and snapshot.snapshot_id != before.snapshot_id:
+            changed = _changed_buckets(snapshot)
+            if changed is None or changed & self.buckets:
+                return False
+            parent = snapshot.parent_snapshot_id
+            snapshot = metadata.snapshot_by_id(parent) if parent is not None else None
+        return snapshot is not None
+
     def _files(self, vintage: Vintage) -> list[Any] | None:
         from pyiceberg.manifest import ManifestContent
 
@@ -210,6 +248,22 @@ def _remembered(path: str, read: Any) -> list[Any]:
         while len(_MANIFESTS) > _MANIFESTS_KEPT:
             _MANIFESTS.popitem(last=False)
     return found
+
+
+_FILE_COUNTS = ("added-data-files", "deleted-data-files", "added-delete-files", "removed-delete-files")
+
+
+def _changed_buckets(snapshot: Any) -> set[int] | None:
+    """The buckets a snapshot changed, from its summary (None when the summary does not list them)."""
+    summary = snapshot.summary
+    props = dict(summary.additional_properties) if summary is not None else {}
+    if props.get("partition-summaries-included") == "true":
+        prefix = "partitions.series_bucket="
+        found = {k[len(prefix) :] for k in props if k.startswith(prefix)}
+        return {int(b) for b in found if b.isdigit()} if all(b.isdigit() for b in found) else None
+    if "changed-partition-count" not in props and not any(k in props for k in _FILE_COUNTS):
+        return set()  # a snapshot that changed no file (an empty write)
+    return None
 
 
 def _may_hold(manifest: Any, buckets: set[int]) -> bool:
@@ -274,3 +328,58 @@ def diff(store: Store, flow: str, a: object, b: object = None) -> pd.DataFrame:
     out = compare(before, after, structure)
     out.attrs["vintages"] = [v.to_json() if v else None for v in (first, second)]
     return out
+
+
+def timeline(
+    store: Store,
+    flow: str,
+    key: object,
+    start: str | None = None,
+    end: str | None = None,
+    updated_after: str | None = None,
+    as_of: str | None = None,
+) -> list[DataSetVersion]:
+    """The history of the observations ``key`` and the period bounds select, one dataset per write
+    that changed them (SDMX REST ``includeHistory``): the rows it added or revised (``Replace``,
+    valid from its commit time) and, when it removed some, those rows (``Delete``, valid until its
+    commit time). ``updated_after`` keeps the writes committed after then, ``as_of`` those
+    committed by then."""
+    from dataops.store.vintages import parse_instant
+
+    dataflow, structure = store.flow(flow)
+    table = store.existing_table(dataflow)
+    series_key = SeriesKey.coerce(key, structure).validate(structure)
+    since, until = (parse_instant(t) if t else None for t in (updated_after, as_of))
+    keys = _key_columns(structure)
+    out: list[DataSetVersion] = []
+    before: pa.Table | None = None
+    for vintage, rows in series_versions(store, table, structure, flow, series_key, start, end):
+        when = vintage.timestamp_ms / 1000
+        if until is not None and when > until.timestamp():
+            break
+        if before is None:
+            changed, removed = rows, rows.slice(0, 0)
+        else:
+            changes = compare(_frame(before), _frame(rows), structure)
+            changed = _matching(rows, changes[changes["change"] != "removed"][keys], keys)
+            removed = _matching(before, changes[changes["change"] == "removed"][keys], keys)
+        before = rows
+        if since is not None and when <= since.timestamp():
+            continue
+        if changed.num_rows:
+            out.append(DataSetVersion(changed, "Replace", valid_from=vintage.committed_at))
+        if removed.num_rows:
+            out.append(DataSetVersion(removed, "Delete", valid_to=vintage.committed_at))
+    if not out:
+        raise NoData(
+            f"{store.describe(dataflow)} has no version of the series {series_key} in these periods."
+        )
+    return out
+
+
+def _matching(rows: pa.Table, keys: pd.DataFrame, columns: list[str]) -> pa.Table:
+    """The rows of ``rows`` whose key columns are listed in ``keys``, in their order."""
+    if keys.empty:
+        return rows.slice(0, 0)
+    index = _frame(rows).reset_index().merge(keys, on=columns)["index"].sort_values()
+    return rows.take(pa.array(index.to_numpy(), pa.int64()))

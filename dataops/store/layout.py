@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -86,21 +87,53 @@ def iceberg_layout(structure: Structure, buckets: int) -> tuple[Any, Any, Any]:
 
 def series_keys(table: pa.Table, structure: Structure) -> pa.Array:
     """Each row's series key (the dimension codes joined by ``.``)."""
-    dims = [pc.cast(table.column(d), pa.string()) for d in dimension_ids(structure)]
-    joined = pc.binary_join_element_wise(*dims, ".") if dims else pa.array([""] * table.num_rows)
-    return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
+    dims = [_encoded(table.column(d)) for d in dimension_ids(structure)]
+    if not dims:
+        return pa.array([""] * table.num_rows)
+    product = 1
+    for column in dims:
+        product *= max(len(column.dictionary), 1)
+    if product >= 2**62:  # the combined codes would overflow: join every row's texts
+        joined = pc.binary_join_element_wise(*(pc.cast(c, pa.string()) for c in dims), ".")
+        return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
+    # One integer per row for its codes, then the texts joined once per run of equal codes (the
+    # rows of a series usually come together), not once per row.
+    combined = None
+    for column in dims:
+        index = column.indices.to_numpy(zero_copy_only=False).astype("int64")
+        combined = index if combined is None else combined * len(column.dictionary) + index
+    assert combined is not None
+    starts = np.empty(len(combined), dtype=bool)
+    starts[:1] = True
+    np.not_equal(combined[1:], combined[:-1], out=starts[1:])
+    position = pa.array(np.cumsum(starts) - 1)
+    remaining = combined[starts]
+    parts = []
+    for column in reversed(dims):
+        remaining, index = np.divmod(remaining, len(column.dictionary))
+        parts.append(pc.take(column.dictionary, pa.array(index)))
+    joined = pc.binary_join_element_wise(*reversed(parts), ".")
+    return pc.take(joined, position)
+
+
+def _encoded(column: pa.ChunkedArray) -> pa.DictionaryArray:
+    """The column as one dictionary array of text (nulls as a value of their own)."""
+    if not (pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type)):
+        column = pc.dictionary_encode(pc.cast(column, pa.string()), null_encoding="encode")
+    out = column.unify_dictionaries().combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if out.null_count:  # nulls in the indices: give them a dictionary entry, as the codes do
+        out = pc.dictionary_encode(pc.cast(out, pa.string()), null_encoding="encode")
+    return out
 
 
 def period_starts(periods: pa.Array | pa.ChunkedArray) -> pa.Array:
     """The first day of each SDMX period (null where a period is not one)."""
-    text = pc.cast(periods, pa.string())
-    distinct = pc.unique(text)
+    encoded = _encoded(periods if isinstance(periods, pa.ChunkedArray) else pa.chunked_array([periods]))
     starts = []
-    for value in distinct.to_pylist():
+    for value in encoded.dictionary.to_pylist():
         found = period_range(value) if value is not None else None
         starts.append(found[0] if found else None)
-    index = pc.index_in(text, value_set=distinct)
-    return pc.take(pa.array(starts, pa.date32()), index)
+    return pc.take(pa.array(starts, pa.date32()), encoded.indices)
 
 
 def to_store(table: pa.Table, structure: Structure, *, sort: bool = True) -> pa.Table:

@@ -8,6 +8,8 @@ selection as a folder source (`dataops.sdmx.files.select`).
 from __future__ import annotations
 
 import itertools
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,9 +74,37 @@ def scan(store: Store, table: Any, vintage: Vintage | None, expr: Any) -> pa.Tab
     """The stored rows matching ``expr`` at ``vintage`` (the store's columns)."""
     if vintage is None:
         return table.schema().as_arrow().empty_table()
-    return guarded(
-        store.config, lambda: table.scan(row_filter=expr, snapshot_id=vintage.snapshot_id).to_arrow()
-    )
+
+    def run() -> pa.Table:
+        from pyiceberg.io.pyarrow import ArrowScan
+
+        planned = table.scan(row_filter=expr, snapshot_id=vintage.snapshot_id)
+        # A snapshot's files never change: the files a filter selects in it are planned once.
+        key = (table.metadata.table_uuid, vintage.snapshot_id, repr(expr))
+        tasks = _planned(key, lambda: list(planned.plan_files()))
+        return ArrowScan(
+            table.metadata, table.io, planned.projection(), planned.row_filter, planned.case_sensitive
+        ).to_table(tasks)
+
+    return guarded(store.config, run)
+
+
+_PLANS: OrderedDict[tuple, list[Any]] = OrderedDict()
+_PLANS_KEPT = 256
+_PLANS_LOCK = threading.Lock()
+
+
+def _planned(key: tuple, plan: Any) -> list[Any]:
+    with _PLANS_LOCK:
+        if key in _PLANS:
+            _PLANS.move_to_end(key)
+            return _PLANS[key]
+    tasks = plan()
+    with _PLANS_LOCK:
+        _PLANS[key] = tasks
+        while len(_PLANS) > _PLANS_KEPT:
+            _PLANS.popitem(last=False)
+    return tasks
 
 
 class StoreBackend:

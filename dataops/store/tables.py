@@ -20,6 +20,9 @@ OWN_PROPERTIES = {
     "commit.retry.num-retries": "0",
     # Rows are sorted by series: small row groups let a reader skip all but one series' group.
     "write.parquet.row-group-limit": "16384",
+    # Each snapshot's summary names the buckets it changed (up to this many), so the history of a
+    # series skips the versions that did not touch its bucket without reading their manifests.
+    "write.summary.partition-limit": "64",
 }
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -100,6 +101,11 @@ def validate(
 
 
 def _text(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type):
+        # Kept encoded: the checks below work on the few distinct values, not on every row.
+        if isinstance(column, pa.ChunkedArray):
+            return column.unify_dictionaries().combine_chunks()
+        return column
     out = pc.cast(column, pa.string())
     return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
 
@@ -118,7 +124,7 @@ def _codes(table: pa.Table, structure: Structure) -> list[Violation]:
             out.append(Violation(row, dim.id, "", "a dimension needs a code"))
         if len(dim.codes):
             allowed = pa.array([str(c) for c in dim.codes["id"]], pa.string())
-            outside = pc.and_(pc.invert(pc.is_in(values, value_set=allowed)), pc.is_valid(values))
+            outside = _outside(values, allowed)
             listname = dim.codelist or f"the codelist of {dim.id}"
             for row in _rows(outside):
                 out.append(Violation(row, dim.id, values[row].as_py(), f"not a code of {listname}"))
@@ -141,6 +147,18 @@ def _allowed(
         for row, dim, code in cells
         if (row, dim) not in seen  # a code outside the codelist is refused once, for that
     ]
+
+
+def _outside(values: pa.Array, allowed: pa.Array) -> pa.Array:
+    """Which values (not missing) are not in ``allowed``; an encoded column is checked once per
+    distinct value."""
+    if isinstance(values, pa.DictionaryArray):
+        unknown = pc.invert(pc.is_in(values.dictionary, value_set=allowed))
+        if not pc.any(unknown).as_py():
+            return pa.repeat(pa.scalar(False), len(values))
+        bad = pc.indices_nonzero(unknown)
+        return pc.and_(pc.is_in(values.indices, value_set=bad), pc.is_valid(values))
+    return pc.and_(pc.invert(pc.is_in(values, value_set=allowed)), pc.is_valid(values))
 
 
 def _periods(table: pa.Table, structure: Structure, deleting: pa.Array | None) -> list[Violation]:
@@ -219,6 +237,8 @@ def _codes_of(columns: list[pa.Array]) -> tuple[pa.Array, list[pa.Array]]:
         encoded = pc.dictionary_encode(column, null_encoding="encode")
         if isinstance(encoded, pa.ChunkedArray):
             encoded = encoded.unify_dictionaries().combine_chunks()
+        if encoded.null_count:  # a column that came encoded keeps nulls out of its dictionary
+            encoded = pc.dictionary_encode(pc.cast(encoded, pa.string()), null_encoding="encode")
         dictionaries.append(encoded.dictionary)
         index = pc.cast(encoded.indices, pa.int64())
         combined = (
@@ -250,8 +270,13 @@ def _duplicates(table: pa.Table, structure: Structure) -> list[Violation]:
         combined = pc.binary_join_element_wise(
             *(pc.fill_null(_text(table.column(k)), "") for k in keys), "\x1f"
         )
-    # Only a write that has repeats pays for finding them.
-    if len(pc.unique(combined)) == table.num_rows:
+    # Only a write that has repeats pays for finding them. Sorting (a stable sort: one pass over data
+    # that come in order, as they usually do) costs less than hashing a million distinct codes.
+    if pa.types.is_integer(combined.type):
+        ranked = np.sort(combined.to_numpy(), kind="stable")
+        if not (ranked[1:] == ranked[:-1]).any():
+            return []
+    elif len(pc.unique(combined)) == table.num_rows:
         return []
     import pandas as pd
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,7 +24,8 @@ import pyarrow.compute as pc
 from dataops.errors import Conflict, InvalidInput
 from dataops.sdmx.model import Dataflow, Structure
 from dataops.store.catalog import guarded
-from dataops.store.layout import SERIES_KEY, in_series, sort_rows, time_column, to_store
+from dataops.store.datafiles import ordered, write_files
+from dataops.store.layout import SERIES_KEY, dimension_ids, in_series, time_column, to_store
 from dataops.store.origin import summary
 from dataops.store.tables import Store
 from dataops.store.validation import ACTION, check_shape, validate
@@ -79,7 +81,9 @@ def incoming(data: Any, structure: Structure) -> tuple[pa.Table, str | None]:
 def row_actions(table: pa.Table, default: str, what: str) -> pa.Array:
     """Each row's action: its ``ACTION`` value where the data has one, else ``default``."""
     if ACTION not in table.column_names:
-        return pa.array([default] * table.num_rows, pa.string())
+        # One action for every row: a one-entry dictionary, not a million copies of the word.
+        indices = pa.array(np.zeros(table.num_rows, dtype=np.int8))
+        return pa.DictionaryArray.from_arrays(indices, pa.array([default], pa.string()))
     codes = pc.utf8_lower(pc.cast(table.column(ACTION), pa.string())).combine_chunks()
     mapped = []
     for row, code in enumerate(codes.to_pylist()):
@@ -113,6 +117,7 @@ def write(
     table, message_action = incoming(data, structure)
     if message_action and action == "merge":
         action = message_action
+    table = encoded(table, structure)
     actions = row_actions(table, action, what)
     deleting = pc.equal(actions, "delete")
     check_shape(table, structure, needs_values=not pc.all(deleting).as_py(), what=what)
@@ -143,6 +148,16 @@ def write(
 
 
 _ACTION = "__action"
+
+
+def encoded(table: pa.Table, structure: Structure) -> pa.Table:
+    """``table`` with its key columns (dimensions, time period) as dictionaries of text: the checks
+    and the series keys then work on each column's few distinct values instead of every row."""
+    for name in (*dimension_ids(structure), time_column(structure)):
+        if name in table.column_names and pa.types.is_string(table.schema.field(name).type):
+            index = table.column_names.index(name)
+            table = table.set_column(index, name, pc.dictionary_encode(table.column(name)))
+    return table
 
 
 def _lost_race(exc: Exception) -> bool:
@@ -180,10 +195,20 @@ def _commit(
 
     def run() -> Any:
         with iceberg.transaction() as txn:
-            if first:
-                txn.append(new, snapshot_properties=props)
+            files = write_files(iceberg, new)
+            if files is None:  # a table laid out by another engine: pyiceberg splits the rows
+                if first:
+                    txn.append(new, snapshot_properties=props)
+                else:
+                    txn.overwrite(
+                        new, overwrite_filter=in_series(keys.to_pylist()), snapshot_properties=props
+                    )
             else:
-                txn.overwrite(new, overwrite_filter=in_series(keys.to_pylist()), snapshot_properties=props)
+                if not first:
+                    txn.delete(in_series(keys.to_pylist()), snapshot_properties=props)
+                with txn.update_snapshot(snapshot_properties=props).fast_append() as append:
+                    for data_file in files:
+                        append.append_data_file(data_file)
             if vintage is not None:
                 ManageSnapshots(txn).create_tag(txn.table_metadata.current_snapshot_id, vintage).commit()
         return iceberg
@@ -196,6 +221,10 @@ def _merged(existing: pa.Table, rows: pa.Table, structure: Structure) -> pa.Tabl
     time_col = time_column(structure)
     act = rows.column(_ACTION)
     given = rows.drop_columns([_ACTION])
+    if existing.num_rows == 0:  # nothing to merge with (a new dataflow's or new series' first write)
+        if pc.all(pc.equal(act, "merge")).as_py():
+            return ordered(given, structure)
+        return ordered(given.filter(pc.not_equal(act, "delete")), structure)
     existing = existing.select(given.column_names).cast(given.schema)
     replace = given.filter(pc.equal(act, "replace"))
     merge = given.filter(pc.equal(act, "merge"))
@@ -215,7 +244,7 @@ def _merged(existing: pa.Table, rows: pa.Table, structure: Structure) -> pa.Tabl
     )
     if gone.num_rows and kept.num_rows:
         kept = kept.join(gone, keys=[SERIES_KEY, time_col], join_type="left anti").select(given.column_names)
-    return sort_rows(pa.concat_tables([kept, replace, merge]), structure)
+    return ordered(pa.concat_tables([kept, replace, merge]), structure)
 
 
 def _result(

@@ -60,6 +60,37 @@ def test_codes_outside_the_codelist_are_refused_row_by_row_and_nothing_lands(sto
     _nothing_written()
 
 
+def test_a_frame_with_categorical_columns_as_read_returns_is_checked_alike(store_env):
+    rows = [("A", "DE", "GDP", "2022", 1.0), ("A", "XX", "GDP", "2023", 2.0), ("A", "DE", "GNP", "2023", 2.0)]
+    as_read = frame(rows).astype({c: "category" for c in ("FREQ", "REF_AREA", "INDICATOR", "OBS_STATUS")})
+
+    with pytest.raises(InvalidData) as err:
+        dataops.write("STORE", "NA", as_read)
+
+    assert err.value.details == [
+        {"row": 1, "column": "REF_AREA", "value": "XX", "rule": "not a code of CL_AREA"},
+        {"row": 2, "column": "INDICATOR", "value": "GNP", "rule": "not a code of CL_INDICATOR"},
+    ]
+    _nothing_written()
+
+
+def test_an_observation_given_twice_out_of_order_is_named_at_its_second_row(store_env):
+    rows = [("A", "DE", "GDP", "2023", 1.0), ("A", "FR", "GDP", "2022", 2.0), ("A", "DE", "GDP", "2023", 3.0)]
+
+    with pytest.raises(InvalidData) as err:
+        dataops.write("STORE", "NA", frame(rows))
+
+    assert err.value.details == [
+        {
+            "row": 2,
+            "column": "TIME_PERIOD",
+            "value": "2023",
+            "rule": "the same observation appears twice in this write",
+        }
+    ]
+    _nothing_written()
+
+
 @pytest.mark.parametrize(
     ("change", "column", "rule"),
     [
@@ -72,6 +103,12 @@ def test_codes_outside_the_codelist_are_refused_row_by_row_and_nothing_lands(sto
             "the mandatory attribute OBS_STATUS is missing",
         ),
         (lambda df: pd.concat([df, df]), "TIME_PERIOD", "the same observation appears twice in this write"),
+        (lambda df: df.assign(REF_AREA=[None]), "REF_AREA", "a dimension needs a code"),
+        (
+            lambda df: pd.concat([df, df.assign(TIME_PERIOD=[None])]).astype({"REF_AREA": "category"}),
+            "TIME_PERIOD",
+            "an observation needs a time period",
+        ),
     ],
 )
 def test_each_rule_is_checked_before_anything_is_committed(store_env, change, column, rule):

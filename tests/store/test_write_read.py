@@ -34,6 +34,30 @@ def test_a_written_frame_reads_back_in_read_shape(store_env):
     assert df.attrs["sdmx"]["source"] == "STORE" and df.attrs["sdmx"]["flow"] == "TEST:NA(1.0)"
 
 
+def test_rows_given_in_any_order_land_in_their_series_and_read_back_in_order(store_env):
+    from tests.store.fixtures import AREAS
+
+    years = [str(y) for y in range(2000, 2010)]
+    rows = [
+        ("A", area, indicator, year, float(i))
+        for i, (year, area, indicator) in enumerate(
+            (y, a, ind) for y in reversed(years) for a in reversed(AREAS) for ind in ("GDP", "CPI")
+        )
+    ]
+    dataops.write("STORE", "NA", frame(rows))
+    # A later write of one series replaces only that series' rows.
+    dataops.write("STORE", "NA", frame([("A", "IT", "CPI", "2005", -1.0)]))
+
+    df = dataops.read("STORE", "NA")
+    expected = {(f"A.{a}.{ind}", y): v for _, a, ind, y, v in rows}
+    expected[("A.IT.CPI", "2005")] = -1.0
+    assert _values(df) == expected
+    keys = list(zip(df["REF_AREA"].astype(str), df["INDICATOR"].astype(str), df["TIME_PERIOD"], strict=True))
+    assert keys == sorted(keys)
+    by_series = dataops.read("STORE", "NA", key="A.NL.GDP")
+    assert list(by_series["TIME_PERIOD"]) == years
+
+
 def test_key_and_period_bounds_select_as_for_any_source(store_env):
     rows = [
         ("A", area, "GDP", str(year), float(year))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from dataops.config import Config
 from dataops.errors import NotAcceptable, NotFound, UnknownDataflow
-from dataops.sdmx import data_messages, service, structure_json_writers, structure_writers
+from dataops.sdmx import data_messages, history_messages, service, structure_json_writers, structure_writers
 from dataops.sdmx.model import Dataflow, Dimension, Structure
 from dataops.sdmx.rest.key_filters import narrowed_key
 from dataops.sdmx.rest.negotiation import CONTENT_TYPES
@@ -69,6 +69,8 @@ def _data(config: Config, request: DataRequest) -> Answer:
         _, dsd = service.structure(config, request.source, ref)
         dims = [d.id for d in sorted(dsd.dimensions, key=lambda d: d.position)]
         key = narrowed_key(key, dims, request.codes)
+    if request.include_history:
+        return _history(config, request, ref, key)
     fetched = service.fetch(
         config,
         request.source,
@@ -86,6 +88,21 @@ def _data(config: Config, request: DataRequest) -> Answer:
         request.format, fetched.table, fetched.dataflow, fetched.structure, flat=request.flat
     )
     return Answer(CONTENT_TYPES[("data", request.format)], body, fetched.url)
+
+
+def _history(config: Config, request: DataRequest, ref: str, key: str) -> Answer:
+    dataflow, structure, versions = service.history(
+        config,
+        request.source,
+        ref,
+        key,
+        start=request.start,
+        end=request.end,
+        updated_after=request.updated_after,
+        as_of=request.as_of,
+    )
+    body = history_messages.write(request.format, versions, dataflow, structure, flat=request.flat)
+    return Answer(CONTENT_TYPES[("data", request.format)], body)
 
 
 def _availability(config: Config, request: AvailabilityRequest) -> Answer:

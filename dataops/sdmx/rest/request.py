@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from dataops.errors import InvalidInput, NotImplementedByProvider
+from dataops.errors import InvalidInput
 from dataops.sdmx.rest import negotiation
 from dataops.sdmx.rest.key_filters import Filters, plain_key
 from dataops.sdmx.rest.terms import ANY, ONE_AT_A_TIME, References, Selector
@@ -35,6 +35,7 @@ class DataRequest:
     codes: Mapping[str, frozenset[str]] = field(default_factory=dict)  # 2.x ``c[DIM]``, not yet in the key
     flat: bool = False  # ``dimensionAtObservation=AllDimensions``: observations not grouped in series
     as_of: str | None = None  # 2.x ``asOf``: the data as they were then (store sources keep vintages)
+    include_history: bool = False  # ``includeHistory=true``: one dataset per past version (store sources)
 
 
 @dataclass(frozen=True)
@@ -286,11 +287,17 @@ def _data(
         raise InvalidInput("dimensionAtObservation must be TIME_PERIOD or AllDimensions here.")
     if query.get("includeHistory", "false") not in ("true", "false"):
         raise InvalidInput(f"includeHistory must be true or false, not {query['includeHistory']!r}.")
-    if query.get("includeHistory") == "true":
-        raise NotImplementedByProvider(
-            "includeHistory=true (one dataset per dissemination) is not served here; read a store "
-            "source's past versions with asOf, its changes with updatedAfter."
-        )
+    include_history = query.get("includeHistory") == "true"
+    if include_history:
+        from dataops.sdmx.history_messages import check_format
+
+        if query.get("lastNObservations") or query.get("firstNObservations"):
+            raise InvalidInput(
+                "includeHistory=true answers whole versions: leave out firstNObservations and lastNObservations."
+            )
+        check_format(fmt)
+        if detail != "full":
+            raise InvalidInput("includeHistory=true answers observations: use it with detail=full.")
     return DataRequest(
         source,
         flow,
@@ -304,6 +311,7 @@ def _data(
         series_keys_only=detail == "serieskeysonly",
         codes=codes or {},
         flat=at_observation == "AllDimensions",
+        include_history=include_history,
     )
 
 
