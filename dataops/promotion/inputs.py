@@ -19,7 +19,7 @@ from dataops.promotion.clean import read_notebook
 from dataops.promotion.imports import local_imports
 from dataops.promotion.metadata import metadata_destination
 
-PROMOTABLE = (".ipynb", ".py", ".bpmn")
+PROMOTABLE = (".ipynb", ".py", ".bpmn", ".R")
 CANNOT_PROMOTE = "{name} cannot be promoted: choose a notebook, a Python step module or a .bpmn file."
 # Metadata files promote from their place in the registry's layout; elsewhere the sentence says where.
 MISPLACED_METADATA = (

@@ -25,7 +25,7 @@ from dataops.promotion.inputs import PlanInput, collect_input
 from dataops.promotion.metadata import broken_rules, is_metadata_path, metadata_destination
 from dataops.promotion.targets import Target
 
-KIND_FOLDERS = {".ipynb": "notebooks", ".py": "steps", ".bpmn": "processes"}
+KIND_FOLDERS = {".ipynb": "notebooks", ".py": "steps", ".bpmn": "processes", ".R": "steps"}
 
 
 @dataclass
