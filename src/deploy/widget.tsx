@@ -22,6 +22,7 @@ export class DeployPanelWidget extends ReactWidget {
       trans: TranslationBundle;
       onOpenJob: OpenJob;
       onRun: (env: string, variables: Record<string, string>) => Promise<void>;
+      onPublishDashboard?: () => void;
     }
   ) {
     super();

@@ -7,6 +7,7 @@ import { CapabilityPanel } from '../../common/components/CapabilityPanel';
 import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { StatusModel } from '../../common/statusModel';
 import { DeployModel, IDeployEnvironment } from '../deployModel';
+import { DashboardList } from './DashboardList';
 import { OpenJob, PipelineRow } from './PipelineRow';
 import { PromotionHistory } from './PromotionHistory';
 import { RunPipelineForm } from './RunPipelineForm';
@@ -19,6 +20,8 @@ export interface IDeployPanelProps {
   onOpenJob: OpenJob;
   /** Report a pipeline start (with Notification). */
   onRun: (env: string, variables: Record<string, string>) => Promise<void>;
+  /** Open the Promote dialog for the current file as a dashboard (absent: no button). */
+  onPublishDashboard?: () => void;
 }
 
 /** Content of the Deploy sidebar panel: per environment, promotions and pipelines. */
@@ -69,6 +72,19 @@ function Environments(props: IDeployPanelProps): JSX.Element {
   }
   return (
     <div className="jp-DataOps-environments">
+      {props.onPublishDashboard && (
+        <Button
+          small
+          minimal
+          className="jp-DataOps-publishDashboardButton"
+          title={trans.__(
+            'Promote the open notebook or Shiny app under dashboards/ (review, secret scan, commit)'
+          )}
+          onClick={props.onPublishDashboard}
+        >
+          {trans.__('Publish as dashboard…')}
+        </Button>
+      )}
       {model.environments.map(env => (
         <EnvironmentSection key={env.pipelines.id} env={env} {...props} />
       ))}
@@ -138,6 +154,14 @@ function EnvironmentSection(
         onRetry={() => void model.loadHistory(env)}
         trans={trans}
       />
+      <DashboardList dashboards={model.dashboards[id]} trans={trans} />
+      {model.dashboards[id]?.error && (
+        <ErrorMessage
+          error={model.dashboards[id].error!}
+          onRetry={() => void model.loadDashboards(env)}
+          trans={trans}
+        />
+      )}
       {list?.error && <ErrorMessage error={list.error} trans={trans} />}
       {env.pipelines.pipelines &&
         list &&
