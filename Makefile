@@ -54,8 +54,9 @@ $(VENV)/.installed: pyproject.toml python/dataops/pyproject.toml package.json pa
 	$(PY) -m pip install -q --find-links $(NATIVE_WHEELS) -e "python/dataops[fast]"
 	$(PY) -m pip install -q --find-links $(NATIVE_WHEELS) -e ".[test,fast]"
 	$(JUPYTER) labextension develop --overwrite .
-	# voila (test extra: tests/dashboards) brings a "Voilà preview" notebook button the product does not offer
+	# voila (test extra: tests/dashboards) brings a "Voilà preview" button and /voila routes the product does not offer
 	$(JUPYTER) labextension disable --level=sys_prefix @voila-dashboards/jupyterlab-preview
+	$(JUPYTER) server extension disable --sys-prefix voila.server_extension
 	touch $@
 
 ## native-wheel: the compiled SDMX scanner (native/) as a wheel in build/wheels, built by maturin
