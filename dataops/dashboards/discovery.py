@@ -1,8 +1,8 @@
 """The apps of a checkout's ``dashboards/`` folder.
 
 A folder holding ``app.R``, or ``ui.R`` and ``server.R``, is an R Shiny app named after the folder; a
-notebook (``*.ipynb``) directly in ``dashboards/`` or alone in a folder of its own is a Voilà dashboard
-named after its stem. Anything else is left alone.
+notebook (``*.ipynb``) directly in ``dashboards/``, or alone in a folder of its own (published with that
+folder), is a Voilà dashboard named after its stem. Anything else is left alone.
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def discover(checkout: Path) -> list[DashboardApp]:
         elif entry.is_dir():
             notebooks = sorted(entry.glob("*.ipynb"))
             if len(notebooks) == 1:
-                apps.append(DashboardApp(notebooks[0].stem, "voila", notebooks[0]))
+                # the whole folder goes: the notebook's local modules and data files with it
+                apps.append(DashboardApp(notebooks[0].stem, "voila", entry))
     names: dict[str, DashboardApp] = {}
     for app in apps:
         if not NAME.match(app.name):

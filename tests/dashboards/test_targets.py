@@ -92,8 +92,11 @@ def test_a_shiny_app_is_served_by_shiny_server_with_its_data_and_replaced_whole(
 
 def test_a_notebook_is_shown_by_voila_with_its_output(tmp_path, site, source):
     voila_notebook(tmp_path / "dashboards" / "overview.ipynb", source)
+    # a notebook alone in its folder is published with the folder (its data files, its modules)
+    voila_notebook(tmp_path / "dashboards" / "detail" / "detail.ipynb", source)
+    (tmp_path / "dashboards" / "detail" / "notes.txt").write_text("EUR/USD notes")
     target = VoilaTarget(site, "http://unused/")
-    (app,) = discover(tmp_path)
+    detail, app = discover(tmp_path)
     period, value = latest_observation(SAMPLES)
 
     with voila_server(site) as base:
@@ -101,10 +104,12 @@ def test_a_notebook_is_shown_by_voila_with_its_output(tmp_path, site, source):
         done = target.publish(app, commit="c" * 40)
         assert done.url == f"{base}voila/render/overview/overview.ipynb"
         page = httpx.get(done.url, timeout=180)
+        target.publish(detail, commit="c" * 40)
 
     assert page.status_code == 200
     assert f"Latest {period}: {value}" in page.text
-    assert [p.name for p in target.published()] == ["overview"]
+    assert [p.name for p in target.published()] == ["detail", "overview"]
+    assert (site / "detail" / "notes.txt").read_text() == "EUR/USD notes"
 
 
 def test_publishing_a_checkout_sends_each_app_to_its_kind_of_target(tmp_path, site, dataops_config):
