@@ -24,7 +24,7 @@ test: install system-deps ui-tests/node_modules/.installed
 
 # gitlab-ci-local: see $(VENV)/tools below
 GITLAB_CI_LOCAL_VERSION := 4.72.0
-install: $(VENV)/.installed $(VENV)/tools/.installed-$(GITLAB_CI_LOCAL_VERSION) $(VENV)/.r-installed
+install: $(VENV)/.installed $(VENV)/tools/.installed-$(GITLAB_CI_LOCAL_VERSION) $(VENV)/.r-installed shiny-server
 
 # gitlab-ci-local runs the local pipelines of plain git environments (the demo's) and the tests of the
 # generated .gitlab-ci.yml; 4.72.0 is the newest release that runs on Node 20 (tests/pipelines pins it too)
@@ -32,6 +32,12 @@ $(VENV)/tools/.installed-$(GITLAB_CI_LOCAL_VERSION):
 	mkdir -p $(VENV)/tools
 	npm install --prefix $(VENV)/tools --no-save --no-audit --no-fund --loglevel=error gitlab-ci-local@$(GITLAB_CI_LOCAL_VERSION)
 	touch $@
+
+# Debian's shiny-server, real, in a private prefix beside Node 20 (scripts/install_shiny_server.sh says how);
+# the script is idempotent (its marker names the version unpacked)
+.PHONY: shiny-server
+shiny-server:
+	bash scripts/install_shiny_server.sh $(VENV)/tools/shiny-server
 
 # Two distributions, both editable: the library `dataops` (python/dataops), then the extension that
 # depends on it. A venv from before the split lists the `dataops` command among jupyterlab-dataops'
@@ -48,6 +54,9 @@ $(VENV)/.installed: pyproject.toml python/dataops/pyproject.toml package.json pa
 	$(PY) -m pip install -q --find-links $(NATIVE_WHEELS) -e "python/dataops[fast]"
 	$(PY) -m pip install -q --find-links $(NATIVE_WHEELS) -e ".[test,fast]"
 	$(JUPYTER) labextension develop --overwrite .
+	# voila (test extra: tests/dashboards) brings a "Voilà preview" button and /voila routes the product does not offer
+	$(JUPYTER) labextension disable --level=sys_prefix @voila-dashboards/jupyterlab-preview
+	$(JUPYTER) server extension disable --sys-prefix voila.server_extension
 	touch $@
 
 ## native-wheel: the compiled SDMX scanner (native/) as a wheel in build/wheels, built by maturin

@@ -23,6 +23,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(("list_pipelines", "pipeline"), "dataops.pipelines.api"),
     **dict.fromkeys(("promote", "promotions"), "dataops.promotion.api"),
     "readers_info": "dataops.sdmx.readers.info",
+    "promote_dashboard": "dataops.dashboards.promotion",
 }
 
 

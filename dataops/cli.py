@@ -9,6 +9,7 @@ import sys
 from dataops.errors import DataOpsError
 
 COMMAND_MODULES: list[str] = [
+    "dataops.dashboards.publish",
     "dataops.metadata.cli",
     "dataops.pipelines.cli",
     "dataops.promotion.cli",

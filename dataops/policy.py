@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 # Sections that are policy as a whole.
-POLICY_SECTIONS = frozenset({"promotion"})
+POLICY_SECTIONS = frozenset({"promotion", "dashboards"})
 # Policy keys inside a section that also holds preferences.
 POLICY_KEYS: dict[str, frozenset[str]] = {
     "workflows": frozenset(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jupyterlab_dataops.handlers import (
+    dashboards,
     guide,
     metadata,
     pipelines,
@@ -26,5 +27,6 @@ def api_routes() -> list[tuple[str, type]]:
         *pipelines.ROUTES,
         *promotion.ROUTES,
         *guide.ROUTES,
+        *dashboards.ROUTES,
         *metadata.ROUTES,
     ]

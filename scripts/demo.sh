@@ -121,6 +121,32 @@ else
   echo "in $config to an existing Camunda 7-compatible engine (…/engine-rest)."
 fi
 
+# --- dashboards of dev: Debian's Shiny Server (make shiny-server) and a Voilà server on their site folders;
+# "Publish as dashboard" promotes an app, dev's pipeline publishes it there
+site=$demo/dashboards
+mkdir -p "$site/dev/shiny" "$site/dev/voila" "$site/state"
+chmod 755 "$site" "$site/dev" "$site/dev/shiny" "$site/state"  # Shiny Server runs apps as nobody under root
+shiny_port=${DEMO_SHINY_PORT:-3838}
+voila_port=${DEMO_VOILA_PORT:-8866}
+dash_pids=""
+if [ -x .venv/tools/shiny-server/bin/shiny-server ]; then
+  .venv/bin/python -c "import sys; from pathlib import Path; from dataops.dashboards.shiny_server import server_config; print(server_config(Path(sys.argv[1]), port=int(sys.argv[2]), state_dir=Path(sys.argv[3])))" \
+    "$site/dev/shiny" "$shiny_port" "$site/state" > "$site/state/shiny-server.conf"
+  .venv/tools/shiny-server/bin/shiny-server "$site/state/shiny-server.conf" > "$demo/logs/shiny-server.log" 2>&1 &
+  dash_pids="$!"
+fi
+.venv/bin/python -m voila "$site/dev/voila" --no-browser --port="$voila_port" --Voila.ip=127.0.0.1 > "$demo/logs/voila.log" 2>&1 &
+dash_pids="$dash_pids $!"
+trap 'kill ${worker:-} $dash_pids 2>/dev/null || true' EXIT
+cat >> "$config" <<TOML
+
+[[dashboards.environments]]
+id = "dev"
+shiny = { target = "shiny-server", site_dir = "$site/dev/shiny", url = "http://127.0.0.1:$shiny_port/" }
+voila = { target = "voila", site_dir = "$site/dev/voila", url = "http://127.0.0.1:$voila_port/" }
+TOML
+echo "Dashboards of dev: Shiny Server on http://127.0.0.1:$shiny_port/, Voilà on http://127.0.0.1:$voila_port/."
+
 # First start: examples in the file browser, sample runs, a promotion with its pipeline
 if [ ! -f "$demo/.seeded" ]; then
   seed_args=()

@@ -4,7 +4,8 @@ On each ``deploy/<env>`` branch the pipeline first checks the metadata (``dataop
 schemas, references, SDMX versioning of ``metadata/`` and ``processes/*.toml``), then runs the
 repository's notebooks as regression tests
 (JUnit report and executed notebooks kept as artefacts), then publishes ``processes/*.bpmn`` to that
-environment's workflow engine, so a promoted definition and its promoted steps go live together.
+environment's workflow engine, so a promoted definition and its promoted steps go live together, and
+the apps of ``dashboards/`` to the environment's dashboard targets (`dataops.dashboards`).
 The environment follows from the branch: push, "Run pipeline" and schedules all pick it that way.
 """
 
@@ -144,6 +145,23 @@ publish-processes:
         - processes/*.bpmn
   script:
     - dataops publish-processes --name "$CI_PROJECT_PATH" processes/*.bpmn
+
+publish-dashboards:
+  stage: deploy
+  needs: [regression]
+  environment:
+    name: $DATAOPS_ENV
+  resource_group: $DATAOPS_ENV
+  rules:
+    - if: $DATAOPS_SKIP_DEPLOY == "true"
+      when: never
+    - exists:
+        - dashboards/*/app.R
+        - dashboards/*/server.R
+        - dashboards/*.ipynb
+        - dashboards/*/*.ipynb
+  script:
+    - dataops publish-dashboards --env "$DATAOPS_ENV"
 """
 
 

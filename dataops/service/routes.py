@@ -10,9 +10,10 @@ import asyncio
 import json
 from typing import Any
 
+from dataops.dashboards.access import visible_dashboards
 from dataops.errors import InvalidInput
 from dataops.service.app import CallerHandler
-from dataops.service.desk import PromotionDesk
+from dataops.service.desk import PromotionDesk, identity
 from dataops.web_input import json_object
 
 
@@ -112,6 +113,12 @@ class JobLogHandler(DeskHandler):
         self.answer(await self.desk.job_log(self.caller, env, int(job_id), self.int_arg("offset", 0)))
 
 
+class DashboardsHandler(DeskHandler):
+    async def get(self, env: str) -> None:
+        settings = self.desk.policy.settings()
+        self.answer(await asyncio.to_thread(visible_dashboards, settings, env, identity(self.caller)))
+
+
 _ENV = r"(?P<env>[A-Za-z0-9_.-]+)"
 _PLAN = r"(?P<plan_id>[0-9a-f]{32})"
 ROUTES: list[tuple[str, type[DeskHandler]]] = [
@@ -128,4 +135,5 @@ ROUTES: list[tuple[str, type[DeskHandler]]] = [
     (rf"pipelines/{_ENV}/pipelines/(?P<pipeline_id>\d+)/test-report", TestReportHandler),
     (rf"pipelines/{_ENV}/jobs/(?P<job_id>\d+)", JobHandler),
     (rf"pipelines/{_ENV}/jobs/(?P<job_id>\d+)/log", JobLogHandler),
+    (rf"dashboards/{_ENV}", DashboardsHandler),
 ]

@@ -14,6 +14,7 @@ import {
   IPromotion,
   runPipeline
 } from './api';
+import { fetchDashboards, IPublishedDashboard } from './dashboardsApi';
 import {
   HISTORY_LIMIT,
   historyFailed,
@@ -35,6 +36,12 @@ export interface IDeployEnvironment {
   pipelines: IPipelineEnvironment;
   /** The promotion side (rights to promote and to run pipelines), when known. */
   promotion: IEnvironment | null;
+}
+
+/** An environment's published dashboards, or why they could not be read. */
+export interface IEnvDashboards {
+  list: IPublishedDashboard[];
+  error: DataOpsApiError | null;
 }
 
 /** A pipeline the user was waiting for ended. */
@@ -77,6 +84,11 @@ export class DeployModel {
     return this._history;
   }
 
+  /** The dashboards each environment serves, loaded with the history and after each pipeline. */
+  get dashboards(): Record<string, IEnvDashboards> {
+    return this._dashboards;
+  }
+
   /** Emitted after any change. */
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -107,7 +119,8 @@ export class DeployModel {
     this._historyStale = this._historyStale && !!this._error;
     await Promise.all([
       ...envs.map(e => this.refreshEnvironment(e.pipelines.id)),
-      ...history.map(e => this.loadHistory(e))
+      ...history.map(e => this.loadHistory(e)),
+      ...history.map(e => this.loadDashboards(e))
     ]);
   }
 
@@ -129,6 +142,24 @@ export class DeployModel {
       this.setHistory(id, historyLoaded(reply));
     } catch (error) {
       this.setHistory(id, historyFailed(this._history[id], error));
+    }
+  }
+
+  /** Fetch what one environment's dashboard targets serve (not asked where the user may not see
+   * its pipelines: the server would refuse). */
+  async loadDashboards(env: IDeployEnvironment): Promise<void> {
+    const id = env.pipelines.id;
+    if (env.promotion && !env.promotion.may_see_history) {
+      return;
+    }
+    try {
+      const reply = await fetchDashboards(id, this.settings);
+      this.setDashboards(id, { list: reply.dashboards, error: null });
+    } catch (error) {
+      this.setDashboards(id, {
+        list: this._dashboards[id]?.list ?? [],
+        error: asApiError(error)
+      });
     }
   }
 
@@ -188,11 +219,23 @@ export class DeployModel {
     this._changed.emit();
   }
 
+  private setDashboards(env: string, dashboards: IEnvDashboards): void {
+    this._dashboards = { ...this._dashboards, [env]: dashboards };
+    this._changed.emit();
+  }
+
   private dispatch(action: PipelineListAction): void {
     const update = pipelineListReducer(this._list, action);
     this._list = update.state;
     this._changed.emit();
     for (const pipeline of update.finished) {
+      // its deploy job may have published dashboards
+      const env = this._environments?.find(
+        e => e.pipelines.id === (pipeline.environment || envOf(action))
+      );
+      if (env) {
+        void this.loadDashboards(env);
+      }
       this._finished.emit({
         env: pipeline.environment || envOf(action),
         pipeline
@@ -204,6 +247,7 @@ export class DeployModel {
   private _error: DataOpsApiError | null = null;
   private _list: IPipelineListState = EMPTY;
   private _history: Record<string, IEnvHistory> = {};
+  private _dashboards: Record<string, IEnvDashboards> = {};
   private _historyStale = true;
   private _visible = false;
   private _poll: Poll;

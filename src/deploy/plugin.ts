@@ -22,6 +22,10 @@ import { StatusModel } from '../common/statusModel';
 import { IDataOpsStatus } from '../common/tokens';
 import { deployIcon } from '../icons';
 import { statusText } from './components/PipelineRow';
+import {
+  addPublishDashboardCommand,
+  PUBLISH_DASHBOARD
+} from './dashboardCommand';
 import { DeployModel } from './deployModel';
 import { IJobRef, JobModel } from './jobModel';
 import { isPromotable, promote } from './promote';
@@ -136,7 +140,9 @@ export const deployPlugin: JupyterFrontEndPlugin<void> = {
             }
           );
           await started;
-        }
+        },
+        onPublishDashboard: () =>
+          void app.commands.execute(PUBLISH_DASHBOARD, {})
       }),
       translator: translator ?? undefined
     });
@@ -236,6 +242,14 @@ export const deployPlugin: JupyterFrontEndPlugin<void> = {
         return button;
       }
     );
+
+    addPublishDashboardCommand(app, {
+      trans,
+      model,
+      docManager,
+      palette,
+      target
+    });
 
     app.commands.addCommand(DeployCommands.openJob, {
       label: args => trans.__('Job %1', String(args.name ?? args.jobId)),

@@ -5,6 +5,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { asApiError } from '../api/client';
 import { IPromotion } from './api';
+import { IDashboardApp } from './dashboards';
 import { PromoteModel } from './promoteModel';
 import { showPromoteDialog } from './widget';
 import { openSafeLink } from '../common/links';
@@ -19,6 +20,8 @@ export interface IPromoteOptions {
   settings?: ServerConnection.ISettings;
   /** Told about every promotion that landed. */
   onPromoted: (promotion: IPromotion) => void;
+  /** Publish as a dashboard: the app and its other files (server-root relative). */
+  dashboard?: { app: IDashboardApp; files: string[] };
 }
 
 /**
@@ -29,8 +32,11 @@ export interface IPromoteOptions {
  */
 export async function promote(options: IPromoteOptions): Promise<void> {
   const { path, trans, docManager, onPromoted } = options;
-  const model = new PromoteModel(path, options.settings, () =>
-    saveIfDirty(docManager, path)
+  const model = new PromoteModel(
+    path,
+    options.settings,
+    () => saveIfDirty(docManager, path),
+    options.dashboard ?? null
   );
   await saveIfDirty(docManager, path);
   model.promoted.connect((_, promotion) => onPromoted(promotion));

@@ -17,6 +17,7 @@ import {
   promoteReducer,
   Step
 } from './promoteState';
+import { IDashboardApp } from './dashboards';
 
 /** Runs the Promote dialog: holds its state and talks to the server. */
 export class PromoteModel {
@@ -24,9 +25,11 @@ export class PromoteModel {
     path: string,
     private readonly settings?: ServerConnection.ISettings,
     /** Runs before every review (the plugin saves the open document). */
-    private readonly beforeReview: () => Promise<void> = async () => undefined
+    private readonly beforeReview: () => Promise<void> = async () => undefined,
+    /** Publishing as a dashboard: the app and its other files. */
+    dashboard: { app: IDashboardApp; files: string[] } | null = null
   ) {
-    this._state = initialState(path);
+    this._state = initialState(path, dashboard?.app ?? null, dashboard?.files);
   }
 
   /** Current state. */
@@ -84,6 +87,11 @@ export class PromoteModel {
       await this.beforeReview();
       const plan = await createPlan(planRequest(this._state), this.settings);
       this.dispatch({ type: 'plan-loaded', plan });
+      if (this._state.dashboard && this._state.planStale) {
+        // the first review proposed where each file goes; a dashboard's files go under dashboards/
+        const moved = await createPlan(planRequest(this._state), this.settings);
+        this.dispatch({ type: 'plan-loaded', plan: moved });
+      }
     });
   }
 

@@ -272,3 +272,65 @@ describe('the Promote dialog state machine', () => {
     expect(removed.extraFiles).toEqual([]);
   });
 });
+
+describe('the Promote dialog publishing a dashboard', () => {
+  it('moves the reviewed files under dashboards/<name>/ and asks for a new review', () => {
+    const app = {
+      name: 'rates',
+      folder: 'work/rates',
+      main: 'work/rates/app.R'
+    };
+    const start = initialState('work/rates/app.R', app, [
+      'work/rates/app.R',
+      'work/rates/www/style.css'
+    ]);
+    expect(start.extraFiles).toEqual(['work/rates/www/style.css']);
+    const first = plan({
+      source: 'work/rates/app.R',
+      files: [
+        {
+          ...plan().files[0],
+          source: 'work/rates/app.R',
+          destination: 'steps/app.R'
+        },
+        {
+          ...plan().files[0],
+          source: 'work/rates/www/style.css',
+          destination: 'steps/style.css'
+        }
+      ]
+    });
+    const state = run(
+      [
+        loaded,
+        { type: 'select-environment', envId: 'dev' },
+        { type: 'plan-loaded', plan: first }
+      ],
+      start
+    );
+    expect(state.planStale).toBe(true);
+    expect(planRequest(state).destinations).toEqual({
+      'steps/app.R': 'dashboards/rates/app.R',
+      'steps/style.css': 'dashboards/rates/www/style.css'
+    });
+    const moved = plan({
+      files: first.files.map(f => ({
+        ...f,
+        destination: planRequest(state).destinations![f.destination]
+      }))
+    });
+    const again = promoteReducer(state, { type: 'plan-loaded', plan: moved });
+    expect(again.planStale).toBe(false);
+    expect(again.edits).toEqual(state.edits);
+  });
+
+  it('leaves an ordinary promotion where the review proposes', () => {
+    const state = run([
+      loaded,
+      { type: 'select-environment', envId: 'dev' },
+      { type: 'plan-loaded', plan: plan() }
+    ]);
+    expect(state.planStale).toBe(false);
+    expect(state.edits).toEqual({});
+  });
+});

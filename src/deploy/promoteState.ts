@@ -7,6 +7,7 @@ import {
   IPlanRequest,
   IPromotion
 } from './api';
+import { dashboardEdits, IDashboardApp } from './dashboards';
 
 /** The dialog's steps, in order. */
 export const STEPS = ['environment', 'files', 'review', 'commit'] as const;
@@ -39,6 +40,8 @@ export interface IPromoteState {
   promotion: IPromotion | null;
   mergeRequest: IMergeRequest | null;
   error: IStepError | null;
+  /** Published as a dashboard: every file goes under dashboards/<name>/ (null: an ordinary promotion). */
+  dashboard: IDashboardApp | null;
 }
 
 /** What can happen to the dialog. */
@@ -58,10 +61,15 @@ export type PromoteAction =
   | { type: 'submitted'; promotion: IPromotion }
   | { type: 'merge-request-loaded'; mergeRequest: IMergeRequest };
 
-/** The dialog when it opens for `path`. */
-export function initialState(path: string): IPromoteState {
+/** The dialog when it opens for `path` (as a dashboard: with the app's other files). */
+export function initialState(
+  path: string,
+  dashboard: IDashboardApp | null = null,
+  extraFiles: string[] = []
+): IPromoteState {
   return {
     path,
+    dashboard,
     step: 'environment',
     busy: null,
     environments: null,
@@ -70,7 +78,7 @@ export function initialState(path: string): IPromoteState {
     preselected: false,
     plan: null,
     planStale: false,
-    extraFiles: [],
+    extraFiles: extraFiles.filter(p => p !== path),
     edits: {},
     message: '',
     messageEdited: false,
@@ -118,7 +126,7 @@ export function promoteReducer(
     case 'plan-requested':
       return { ...state, busy: 'plan', error: null };
     case 'plan-loaded':
-      return {
+      return withDashboardEdits({
         ...state,
         busy: null,
         plan: action.plan,
@@ -131,7 +139,7 @@ export function promoteReducer(
           state.step === 'environment' && state.preselected
             ? 'files'
             : state.step
-      };
+      });
     case 'failed':
       return failed(state, action.error);
     case 'edit-destination': {
@@ -184,6 +192,26 @@ export function promoteReducer(
     case 'merge-request-loaded':
       return { ...state, mergeRequest: action.mergeRequest };
   }
+}
+
+/** A dashboard's review whose files are not all under dashboards/<name>/ yet: the edits that move
+ * them there, and the review marked stale (the model reviews again). */
+function withDashboardEdits(state: IPromoteState): IPromoteState {
+  if (!state.dashboard || !state.plan) {
+    return state;
+  }
+  const wanted = dashboardEdits(state.dashboard, state.plan.files);
+  const edits = { ...state.edits };
+  let moved = false;
+  for (const file of state.plan.files) {
+    const proposed = proposedDestination(state, file);
+    const target = wanted[file.destination];
+    if (target && target !== file.destination && !(proposed in state.edits)) {
+      edits[proposed] = target;
+      moved = true;
+    }
+  }
+  return moved ? { ...state, edits, planStale: true } : state;
 }
 
 function failed(state: IPromoteState, error: IStepError): IPromoteState {

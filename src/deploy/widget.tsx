@@ -23,6 +23,7 @@ export class DeployPanelWidget extends ReactWidget {
       onOpenJob: OpenJob;
       onRun: (env: string, variables: Record<string, string>) => Promise<void>;
       onOpenMetadata?: (command: string, env: string) => void;
+      onPublishDashboard?: () => void;
     }
   ) {
     super();

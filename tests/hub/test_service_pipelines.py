@@ -68,3 +68,14 @@ def test_releaser_runs_a_pipeline_and_follows_its_job_log(hub, deploy_gitlab):
             time.sleep(0.3)
     assert piece["finished"] is True
     assert "PASSED   notebooks/a.ipynb" in content
+
+
+def test_dashboards_are_answered_by_the_service_with_the_pipelines_rule(hub):
+    with panel(hub, "analyst") as client:
+        refused = client.get("dashboards/ci-prod")
+        assert refused.status_code == 403
+        assert refused.json()["message"] == (
+            "Only members of release-managers may see the pipelines of ci-prod; analyst may not."
+        )
+        # dev has no dashboard targets in the service's policy: an empty list, not an error
+        assert client.get("dashboards/dev").json() == {"environment": "dev", "dashboards": []}

@@ -8,6 +8,7 @@ import { ErrorMessage } from '../../common/components/ErrorMessage';
 import { StatusModel } from '../../common/statusModel';
 import { METADATA_EDITORS } from '../../metadata/commands';
 import { DeployModel, IDeployEnvironment } from '../deployModel';
+import { DashboardList } from './DashboardList';
 import { OpenJob, PipelineRow } from './PipelineRow';
 import { PromotionHistory } from './PromotionHistory';
 import { RunPipelineForm } from './RunPipelineForm';
@@ -22,6 +23,8 @@ export interface IDeployPanelProps {
   onRun: (env: string, variables: Record<string, string>) => Promise<void>;
   /** Open a metadata editor (its command) to work against environment `env`. */
   onOpenMetadata?: (command: string, env: string) => void;
+  /** Open the Promote dialog for the current file as a dashboard (absent: no button). */
+  onPublishDashboard?: () => void;
 }
 
 /** Content of the Deploy sidebar panel: per environment, promotions and pipelines. */
@@ -72,6 +75,19 @@ function Environments(props: IDeployPanelProps): JSX.Element {
   }
   return (
     <div className="jp-DataOps-environments">
+      {props.onPublishDashboard && (
+        <Button
+          small
+          minimal
+          className="jp-DataOps-publishDashboardButton"
+          title={trans.__(
+            'Promote the open notebook or Shiny app under dashboards/ (review, secret scan, commit)'
+          )}
+          onClick={props.onPublishDashboard}
+        >
+          {trans.__('Publish as dashboard…')}
+        </Button>
+      )}
       {model.environments.map(env => (
         <EnvironmentSection key={env.pipelines.id} env={env} {...props} />
       ))}
@@ -164,6 +180,14 @@ function EnvironmentSection(
         onRetry={() => void model.loadHistory(env)}
         trans={trans}
       />
+      <DashboardList dashboards={model.dashboards[id]} trans={trans} />
+      {model.dashboards[id]?.error && (
+        <ErrorMessage
+          error={model.dashboards[id].error!}
+          onRetry={() => void model.loadDashboards(env)}
+          trans={trans}
+        />
+      )}
       {list?.error && <ErrorMessage error={list.error} trans={trans} />}
       {env.pipelines.pipelines &&
         list &&
