@@ -5,11 +5,19 @@
 id = "dev"
 shiny = { target = "shiny-server", site_dir = "/srv/shiny-server/dev", url = "http://dash:3838/dev/" }
 voila = { target = "voila", site_dir = "/srv/voila/dev", url = "http://dash:8866/" }
+
+[[dashboards.environments]]
+id = "prod"
+shiny = { target = "posit-connect", server = "https://connect.bank.example", name_prefix = "prod-" }
 ```
+
+A ``posit-connect`` target's API key comes from ``api_key_env`` (default ``DATAOPS_CONNECT_API_KEY``)
+in the environment of the process that publishes, else the 0600 file ``api_key_file`` (default
+``~/.config/dataops/connect-api-key``): never from the configuration itself.
 
 ``shiny`` publishes the Shiny apps, ``voila`` the notebooks; an environment without one of them has
 no target for that kind of app. A target is built by its factory in `TARGETS` (a deployment adds its
-own there, as the Posit Connect target does).
+own there).
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from dataops.config import Config
+from dataops.dashboards.connect import PositConnectTarget
 from dataops.dashboards.models import AppKind, DashboardTarget
 from dataops.dashboards.targets import ShinyServerTarget, VoilaTarget
 from dataops.errors import ConfigError, NotConfigured
@@ -37,9 +46,22 @@ def _site_target(
     return build
 
 
+def _connect_target(entry: Mapping[str, Any]) -> DashboardTarget:
+    if not entry.get("server"):
+        raise ConfigError("A posit-connect dashboard target needs server (the Connect server's URL).")
+    key_file = entry.get("api_key_file", "~/.config/dataops/connect-api-key")
+    return PositConnectTarget.from_secret(
+        str(entry["server"]),
+        env_var=str(entry.get("api_key_env", "DATAOPS_CONNECT_API_KEY")),
+        key_file=Path(str(key_file)).expanduser(),
+        name_prefix=str(entry.get("name_prefix", "")),
+    )
+
+
 TARGETS: dict[str, Callable[[Mapping[str, Any]], DashboardTarget]] = {
     "shiny-server": _site_target(ShinyServerTarget),
     "voila": _site_target(VoilaTarget),
+    "posit-connect": _connect_target,
 }
 """Target name → factory from the TOML table (``target`` names it)."""
 

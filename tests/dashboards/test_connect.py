@@ -244,3 +244,39 @@ def test_the_api_key_comes_from_the_environment_or_a_private_file(
     assert connect_api_key("DATAOPS_TEST_CONNECT_KEY", key_file) == KEY
     monkeypatch.setenv("DATAOPS_TEST_CONNECT_KEY", "from-the-environment")
     assert connect_api_key("DATAOPS_TEST_CONNECT_KEY", key_file) == "from-the-environment"
+
+
+def test_an_environment_configured_for_posit_connect_publishes_and_lists_through_it(
+    tmp_path: Path, connect_fake: ConnectFake, dataops_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataops.config import load_config
+    from dataops.dashboards.publish import publish_dashboards, published_dashboards
+
+    connect_fake.state.add_publisher(KEY)
+    monkeypatch.setenv("BANK_CONNECT_KEY", KEY)
+    dataops_config.write_text(
+        "[[dashboards.environments]]\n"
+        'id = "prod"\n'
+        f'shiny = {{ target = "posit-connect", server = "{connect_fake.url}", '
+        'api_key_env = "BANK_CONNECT_KEY", name_prefix = "prod-" }\n'
+    )
+    checkout = tmp_path / "checkout"
+    shiny_app(checkout / "dashboards")
+
+    [done] = publish_dashboards(load_config(), "prod", checkout, commit=COMMIT_1)
+
+    [item] = connect_fake.state.content.values()
+    assert item["name"] == "prod-sales"
+    assert done.target == "posit-connect" and done.commit == COMMIT_1
+    assert published_dashboards(load_config(), "prod") == [done]
+
+
+def test_a_posit_connect_target_without_a_server_is_a_configuration_error(dataops_config: Path) -> None:
+    from dataops.config import load_config
+    from dataops.dashboards.publish import published_dashboards
+
+    dataops_config.write_text(
+        '[[dashboards.environments]]\nid = "prod"\nshiny = { target = "posit-connect" }\n'
+    )
+    with pytest.raises(ConfigError, match="posit-connect dashboard target needs server"):
+        published_dashboards(load_config(), "prod")
