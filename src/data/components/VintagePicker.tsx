@@ -104,10 +104,16 @@ export function VintagePicker(props: IVintagePickerProps): JSX.Element {
           />
         )}
       </div>
-      {problem && (
+      {model.openProblem ? (
         <div className="jp-DataOps-fieldError" role="alert">
-          {problem}
+          {model.openProblem}
         </div>
+      ) : (
+        problem && (
+          <div className="jp-DataOps-fieldError" role="alert">
+            {problem}
+          </div>
+        )
       )}
       {vintages.kind === 'ready' && (
         <div className="jp-DataOps-hint jp-DataOps-vintageInfo">
