@@ -103,15 +103,24 @@ class Store:
         }
 
         def create() -> Any:
+            # Two first writers at once: the other's row may land between pyiceberg's check and its
+            # insert, which then fails on the catalog's unique key rather than as "already exists".
             try:
                 self.catalog.create_namespace(ident[0])
             except NamespaceAlreadyExistsError:
                 pass
+            except Exception:
+                if not self.catalog.namespace_exists(ident[0]):
+                    raise
             try:
                 return self.catalog.create_table(
                     ident, schema, partition_spec=spec, sort_order=order, properties=properties
                 )
             except TableAlreadyExistsError:  # another writer created it first
+                return self.catalog.load_table(ident)
+            except Exception:
+                if not self.catalog.table_exists(ident):
+                    raise
                 return self.catalog.load_table(ident)
 
         return guarded(self.config, create)

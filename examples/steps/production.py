@@ -19,7 +19,9 @@ processes/sdmx_production.schema.json), which every step receives as ``config``:
 
 Steps hand data to each other through files in a folder of the run (``staging_dir``; the variables
 carry only counts), written whole or not at all, so any step may run again: a disseminate that runs
-again finds the vintage it wrote and returns it instead of writing a second one.
+again finds the vintage it wrote and returns it instead of writing a second one, and of two attempts
+running at once (a lock that expired mid-write) the one that loses the race for the tag returns the
+vintage the other committed.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 import dataops
+from dataops.errors import Conflict, InvalidInput
 from dataops.workflows import BpmnError, Task, step
 
 log = logging.getLogger("production")
@@ -209,6 +212,16 @@ def _rest_path(source: str, agency: str, flow: str, version: str, key: str, comm
     return f"dataops/sdmx/{quote(source, safe='')}/data/dataflow/{where}/{key}?asOf={quote(committed_at, safe=':')}"
 
 
+def _tagged(source: str, flow: str, tag: str) -> tuple[str, str, int] | None:
+    """The snapshot id, commit time and rows written of the vintage named ``tag``, or None."""
+    earlier = dataops.vintages(source, flow)
+    mine = earlier[earlier["tags"].apply(lambda tags: tag in list(tags))]
+    if not len(mine):
+        return None
+    last = mine.iloc[-1]
+    return str(last["snapshot_id"]), str(last["committed_at"]), int(last["rows_written"])
+
+
 @step(f"{PROCESS}_disseminate")
 def disseminate(
     config: dict[str, Any], task: Task, aggregate_series: str, dry_run: bool = False, **_: object
@@ -220,21 +233,30 @@ def disseminate(
         log.info("dry run: nothing is written to %s of %s", flow, source)
         shutil.rmtree(folder, ignore_errors=True)
         return {}
-    earlier = dataops.vintages(source, flow)
-    mine = earlier[earlier["tags"].apply(lambda tags: tag in list(tags))]
-    if len(mine):
+    found = _tagged(source, flow, tag)
+    if found:
         # An earlier attempt committed and failed to report back: its vintage stands, none is added.
-        snapshot, committed_at = str(mine.iloc[-1]["snapshot_id"]), str(mine.iloc[-1]["committed_at"])
-        rows = int(mine.iloc[-1]["rows_written"])
         log.info("vintage %r was written by an earlier attempt of this step; it stands", tag)
     else:
-        out = _staged(folder / "aggregate.parquet")
         message = (
             f"{PROCESS} run {task.run_id} ({task.business_key or 'no business key'}), {task.config_version}"
         )
-        log.info("disseminating %s: %d observations of %s to %s", flow, len(out), aggregate_series, source)
-        result = dataops.write(source, flow, out, vintage=tag, message=message)
-        snapshot, committed_at, rows = str(result.snapshot_id), str(result.committed_at), result.rows
+        try:
+            out = _staged(folder / "aggregate.parquet")
+            log.info(
+                "disseminating %s: %d observations of %s to %s", flow, len(out), aggregate_series, source
+            )
+            result = dataops.write(source, flow, out, vintage=tag, message=message)
+            found = str(result.snapshot_id), str(result.committed_at), result.rows
+        except (FileNotFoundError, InvalidInput, Conflict):
+            # Another attempt running at once (its lock expired mid-write) committed the tag first, and
+            # may have cleared the run's folder: its vintage is this run's, so this attempt returns it
+            # rather than failing on the name.
+            found = _tagged(source, flow, tag)
+            if not found:
+                raise
+            log.info("vintage %r was committed by another attempt running at once; it stands", tag)
+    snapshot, committed_at, rows = found
     structure = dataops.structure(source, flow)
     vintage = {
         "source": source,

@@ -19,6 +19,7 @@ import { HistoryModel } from './history';
 import { formatKey, KeyError, parseKey, Selections, toggleCode } from './key';
 import { PreviewRunner } from './preview';
 import { EMPTY_STATE, IDataState, loadState, saveState } from './state';
+import { instantProblem, namedVintage } from './vintages';
 
 /** Whether a source answers: being checked, its status, or why the check itself failed. */
 export type Reachability = 'checking' | ISourceStatus | DataOpsApiError;
@@ -207,7 +208,31 @@ export class DataModel {
     if (target.key) {
       this.setKey(target.key);
     }
+    await this._vintagesLoaded;
+    this._openProblem = this.unknownVintage(target.asOf ?? '');
+    this._changed.emit();
     await this.runPreview();
+  }
+
+  /**
+   * Why the vintage the last `openAt` asked for is not shown, or null: a link to a vintage the
+   * flow does not have must say so rather than look like the latest.
+   */
+  get openProblem(): string | null {
+    return this._openProblem;
+  }
+
+  /** The sentence for an `asOf` naming no vintage of the current flow, or null when it names one. */
+  private unknownVintage(asOf: string): string | null {
+    const vintages = this.history.vintages;
+    if (!asOf || !this.isStore || vintages.kind !== 'ready') {
+      return null;
+    }
+    if (namedVintage(vintages.value, asOf) || !instantProblem(asOf)) {
+      return null;
+    }
+    const { source, flow } = this._state;
+    return `${flow} in ${source} has no vintage named '${asOf}' (${vintages.value.length} vintages listed): nothing is shown at it.`;
   }
 
   /** Choose a dataflow of the current source and load its structure. */
@@ -234,10 +259,12 @@ export class DataModel {
           }
         : {})
     });
+    this._openProblem = null;
     if (this.isStore) {
-      void this.history.loadVintages(source, flow);
+      this._vintagesLoaded = this.history.loadVintages(source, flow);
     } else {
       this.history.reset();
+      this._vintagesLoaded = Promise.resolve();
     }
     try {
       const value = await fetchStructure(source, flow, this._settings);
@@ -300,6 +327,7 @@ export class DataModel {
 
   /** Read the vintage `asOf` (a name, snapshot id, date or time; '' the latest). */
   setAsOf(asOf: string): void {
+    this._openProblem = null;
     this.update({ asOf });
   }
 
@@ -367,5 +395,7 @@ export class DataModel {
   private _flows: DataflowList | null = null;
   private _structure: Loadable<IStructure> = { kind: 'idle' };
   private _flowTicket = 0;
+  private _vintagesLoaded: Promise<void> = Promise.resolve();
+  private _openProblem: string | null = null;
   private _changed = new Signal<this, void>(this);
 }

@@ -12,7 +12,9 @@ from __future__ import annotations
 import importlib.util
 import math
 import shutil
+import threading
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -46,9 +48,9 @@ def _partners(usd: pd.DataFrame, jump: tuple[str, str, float] | None = None) -> 
 
 
 @pytest.fixture
-def production(tmp_path, dataops_config, shared_dir, engine, engine_url):
-    """Deploy the sample under a key of its own; ``lay_out`` writes the input (``jump``: multiply one
-    partner's value of one period), ``start`` lays it out and starts a worker serving the steps."""
+def sample(tmp_path, dataops_config, shared_dir):
+    """The sample's steps and settings under a key of their own, without an engine; ``lay_out``
+    writes the input (``jump``: multiply one partner's value of one period)."""
     samples = shared_dir / "sdmx-samples" / "ECB_EXR" / "1"
     files = tmp_path / "sdmx" / "EXR"
     files.mkdir(parents=True)
@@ -86,8 +88,6 @@ warehouse = "{tmp_path / "warehouse"}"
     shutil.copy(
         REPO / "processes" / "sdmx_production.schema.json", deploy / "processes" / f"{key}.schema.json"
     )
-    bpmn = (REPO / "processes" / "sdmx_production.bpmn").read_text()
-    engine.publish({f"{key}.bpmn": bpmn.replace("sdmx_production", key).encode()}, name=key)
     usd = dataops.read_file(samples / "M.USD.EUR.SP00.A.xml", structure=samples / "structure-full.xml")
     usd = usd[usd["TIME_PERIOD"].astype(str) >= "2018-06"]
 
@@ -96,19 +96,32 @@ warehouse = "{tmp_path / "warehouse"}"
         partners.insert(0, "DATAFLOW", "ECB:EXR(1.0)")
         partners.to_csv(files / "EXR-partners.csv", index=False)
 
-    def start(jump: tuple[str, str, float] | None = None) -> WorkerProcess:
-        lay_out(jump)
-        return WorkerProcess(engine_url, deploy / "steps", tmp_path / "logs", unique("w-prod"), config=config)
-
     return {
         "key": key,
-        "start": start,
+        "config": config,
         "lay_out": lay_out,
         "usd": usd,
         "deploy": deploy,
         "staging": staging,
         "logs": tmp_path / "logs",
     }
+
+
+@pytest.fixture
+def production(sample, tmp_path, engine, engine_url):
+    """The sample deployed to the engine; ``start`` lays the input out and starts a worker serving
+    the steps."""
+    key, deploy = sample["key"], sample["deploy"]
+    bpmn = (REPO / "processes" / "sdmx_production.bpmn").read_text()
+    engine.publish({f"{key}.bpmn": bpmn.replace("sdmx_production", key).encode()}, name=key)
+
+    def start(jump: tuple[str, str, float] | None = None) -> WorkerProcess:
+        sample["lay_out"](jump)
+        return WorkerProcess(
+            engine_url, deploy / "steps", tmp_path / "logs", unique("w-prod"), config=sample["config"]
+        )
+
+    return {**sample, "start": start}
 
 
 def _expected(usd: pd.DataFrame, settings: dict) -> list[tuple[str, float]]:
@@ -249,3 +262,51 @@ def test_a_code_outside_the_structure_rejects_the_input_naming_it(production):
         "The input of EXR is rejected: CURRENCY 'ZZZ' is not a code of CL_CURRENCY "
         "(every code in its codelist in ECB_EXR1)."
     )
+
+
+def test_two_attempts_writing_at_once_both_return_the_vintage_the_first_committed(sample, monkeypatch):
+    """A lock that expires mid-write hands the disseminate task to a second worker while the first
+    still writes: both find no vintage yet, both write; the one that loses the race for the tag
+    returns the vintage the other committed instead of failing as an incident."""
+    sample["lay_out"]()
+    spec = importlib.util.spec_from_file_location(
+        "production_race", sample["deploy"] / "steps" / "production.py"
+    )
+    assert spec is not None and spec.loader is not None
+    steps = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(steps)
+    config = tomllib.loads((sample["deploy"] / "processes" / f"{sample['key']}.toml").read_text())
+    task = Task(id="t", topic="", run_id="race", config=config, config_version=f"{sample['key']} 1.0.0")
+    steps.fetch(config=config, task=task, flow="EXR", period="2019-12")
+    steps.validate(config=config, task=task)
+    series = steps.aggregate(config=config, task=task)["aggregate_series"]
+
+    # Both attempts look for the tag before either writes (the real function, then a meeting point).
+    real_vintages, met = dataops.vintages, threading.Barrier(2, timeout=60)
+    looked: set[int] = set()
+
+    def vintages(source: str, flow: str) -> pd.DataFrame:
+        found = real_vintages(source, flow)
+        if threading.get_ident() not in looked:
+            looked.add(threading.get_ident())
+            met.wait()
+        return found
+
+    monkeypatch.setattr(dataops, "vintages", vintages)
+    with ThreadPoolExecutor(2) as pool:
+        attempts = [
+            pool.submit(
+                steps.disseminate,
+                config=config,
+                task=Task(id=f"attempt {n}", topic="", run_id="race", config=config),
+                aggregate_series=series,
+            )
+            for n in (1, 2)
+        ]
+        first, second = (a.result(timeout=120)["vintage"] for a in attempts)
+    assert first == second
+    [written] = real_vintages("STORE", "EXR").to_dict("records")
+    assert written["tags"] == ["run race"] and str(written["snapshot_id"]) == first["snapshot_id"]
+    assert first["rows"] == written["rows_written"] == 12
+    stored = dataops.read("STORE", "EXR", key=series, as_of="run race")
+    assert len(stored) == 12

@@ -5,12 +5,18 @@ remote, gitlab-ci-local, Debian's R and IRkernel."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 import dataops
+from dataops.cli import main
+from dataops.pipelines.ci import R_PACKAGES, gitlab_ci_yaml
 from dataops.pipelines.runner import FAILED, PASSED, run_notebook
 from tests.pipelines.deployment import local_pipelines_config, seeded_remote
 from tests.workflows.support import wait_until
@@ -73,6 +79,7 @@ def test_an_r_notebook_is_promoted_and_run_by_the_pipeline_and_a_failing_r_cell_
         [("regression", "success")],
     ), log
     assert "PASSED" in log and "notebooks/rcheck.ipynb" in log
+    assert "R notebooks: the IR kernel is installed" in log  # nothing to install on this runner
     report = view.test_report()
     assert (report.total, report.success, report.failed) == (1, 1, 0)
 
@@ -87,3 +94,47 @@ def test_an_r_notebook_is_promoted_and_run_by_the_pipeline_and_a_failing_r_cell_
     assert pipeline.status == "failed"
     assert "Error: total is 4, not 5" in log
     assert "ERROR: Job failed: exit code" in log
+
+
+def _prepare_r(repo: Path, *, with_jupyter: bool, packages: str = R_PACKAGES):
+    """Run the generated regression job's ``before_script`` as GitLab's shell does (bash, -e,
+    pipefail) in ``repo``; ``with_jupyter``: the venv's Jupyter, which has the IR kernel, on PATH."""
+    [script] = yaml.safe_load(gitlab_ci_yaml({"dev": "deploy/dev"}))["regression"]["before_script"]
+    path_var = os.pathsep.join([str(Path(sys.executable).parent)] * with_jupyter + ["/usr/bin", "/bin"])
+    env = {"PATH": path_var, "DATAOPS_R_PACKAGES": packages, "HOME": str(repo)}
+    return subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", script], cwd=repo, env=env, capture_output=True, text=True
+    )
+
+
+def test_the_generated_pipeline_readies_r_only_for_a_branch_with_r_notebooks_or_steps(tmp_path, capsys):
+    doc = yaml.safe_load(gitlab_ci_yaml({"dev": "deploy/dev"}))
+    assert doc["variables"]["DATAOPS_R_PACKAGES"]["value"] == "r-base-core r-cran-irkernel r-cran-jsonlite"
+    (tmp_path / "ci").mkdir()
+    assert main(["init-ci", "--dir", str(tmp_path / "ci"), "--env", "dev", "--r-packages", ""]) == 0
+    written = yaml.safe_load((tmp_path / "ci" / ".gitlab-ci.yml").read_text())
+    assert written["variables"]["DATAOPS_R_PACKAGES"]["value"] == ""
+
+    repo = tmp_path / "repo"
+    python_nb = nbformat.v4.new_notebook(
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
+    (repo / "notebooks").mkdir(parents=True)
+    nbformat.write(python_nb, repo / "notebooks" / "py.ipynb")
+    # Python only: no kernel is looked for, nothing is installed, even without Jupyter or apt.
+    plain = _prepare_r(repo, with_jupyter=False, packages="")
+    assert (plain.returncode, plain.stdout, plain.stderr) == (0, "", "")
+
+    r_notebook(repo / "notebooks" / "r.ipynb", "1 + 1")
+    ready = _prepare_r(repo, with_jupyter=True)
+    assert ready.returncode == 0, ready.stderr
+    assert ready.stdout.strip() == "R notebooks: the IR kernel is installed"
+
+    # An image without the kernel, and installing turned off: the job fails saying what it needs.
+    missing = _prepare_r(repo, with_jupyter=False, packages="")
+    assert missing.returncode == 1
+    assert "This branch holds R notebooks or R steps and the image has no IR kernel" in missing.stderr
+    (repo / "notebooks" / "r.ipynb").unlink()
+    (repo / "steps").mkdir()
+    (repo / "steps" / "index.R").write_text("index <- function(x) x\n")
+    assert _prepare_r(repo, with_jupyter=False, packages="").returncode == 1  # an R step alone

@@ -3,8 +3,11 @@
  * port `dataops-test-config.toml` names) with the sample processes, and two step workers
  * (`dataops worker`) running `examples/steps/` — two, so a long run being cancelled does not
  * hold up the others. The sample production steps read the SAMPLES files source that
- * setup/data.ts lays out and write their vintages to a store of the workers' own
- * (`WORKER_CONFIG`), so the three vintages the store tests expect stay three. The workers stop afterwards; the engine stops with the last test run
+ * setup/data.ts lays out and write their vintages to the server's store (`WORKER_CONFIG` names
+ * the same catalog and structures as `dataops-test-config.toml`), so the run view's link opens
+ * the vintage in the Data panel; they write to the dataflow EXR_E5 (the processes' settings are
+ * copied into a deployment folder of this run, `DEPLOY`, with that `store_flow`), so the three
+ * vintages of EXR the store tests expect stay three. The workers stop afterwards; the engine stops with the last test run
  * using it (runs started in parallel by other engineers share it: each one registers in
  * `users/` and the last to finish stops it).
  *
@@ -13,10 +16,18 @@
  * definition versions with the version before, so earlier runs do not disturb them.
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'fs';
 import * as path from 'path';
 
 import { FILES_SOURCE } from './data';
+import { PRODUCTION_FLOW, STORE_FOLDER, STORE_STRUCTURES } from './store';
 
 export const ENGINE_PORT = 18431;
 export const ENGINE_URL = `http://127.0.0.1:${ENGINE_PORT}/engine-rest`;
@@ -25,10 +36,13 @@ export const WORK_DIR = '/tmp/dataops-ui-tests/workflows';
 export const LOG_DIR = '/tmp/dataops-ui-tests/workflow-logs';
 /** The file whose presence "fixes" the failing step (see examples/steps/demo_cases.py). */
 export const CALENDAR_OPEN = path.join(WORK_DIR, 'calendar-open');
-/** The workers' dataops configuration: the sources the sample production steps read and write. */
-export const WORKER_CONFIG = path.join(WORK_DIR, 'worker-config.toml');
-const WORKER_STORE = path.join(WORK_DIR, 'store');
-
+/** This run's deployment folder: the sample steps, and the processes with their settings. */
+const DEPLOY = path.join(WORK_DIR, 'deploy', String(process.pid));
+/**
+ * The workers' dataops configuration: the sources the sample production steps read and write. In
+ * this run's folder: a worker of another run started in parallel must not read it.
+ */
+export const WORKER_CONFIG = path.join(DEPLOY, 'worker-config.toml');
 const ROOT = path.resolve(__dirname, '..', '..');
 const ENGINE_DATA = path.join(WORK_DIR, 'engine');
 
@@ -59,7 +73,7 @@ function startWorker(id: string): ChildProcess {
     [
       'worker',
       '--steps',
-      path.join(ROOT, 'examples', 'steps'),
+      path.join(DEPLOY, 'steps'),
       '--engine-url',
       ENGINE_URL,
       '--log-dir',
@@ -91,6 +105,35 @@ function startWorker(id: string): ChildProcess {
   return child;
 }
 
+/** `DEPLOY`: the steps as they are, the processes with the production writing to `PRODUCTION_FLOW`. */
+function layOutDeployment(): void {
+  rmSync(DEPLOY, { recursive: true, force: true });
+  mkdirSync(path.join(DEPLOY, 'processes'), { recursive: true });
+  // A folder of its own (the worker resolves the steps folder, then looks beside it for processes/).
+  mkdirSync(path.join(DEPLOY, 'steps'));
+  const steps = path.join(ROOT, 'examples', 'steps');
+  for (const name of readdirSync(steps)) {
+    symlinkSync(path.join(steps, name), path.join(DEPLOY, 'steps', name));
+  }
+  const processes = path.join(ROOT, 'processes');
+  for (const name of readdirSync(processes)) {
+    const target = path.join(DEPLOY, 'processes', name);
+    if (name === 'sdmx_production.toml') {
+      const settings = readFileSync(path.join(processes, name), 'utf-8');
+      const moved = settings.replace(
+        /^store_flow = "EXR"$/m,
+        `store_flow = "${PRODUCTION_FLOW}"`
+      );
+      if (moved === settings) {
+        throw new Error(`${name} no longer says store_flow = "EXR"`);
+      }
+      writeFileSync(target, moved);
+    } else {
+      symlinkSync(path.join(processes, name), target);
+    }
+  }
+}
+
 const USERS = path.join(WORK_DIR, 'users');
 
 function alive(pid: number): boolean {
@@ -114,7 +157,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const me = path.join(USERS, String(process.pid));
   writeFileSync(me, '');
   rmSync(CALENDAR_OPEN, { force: true });
-  mkdirSync(WORKER_STORE, { recursive: true });
+  layOutDeployment();
   writeFileSync(
     WORKER_CONFIG,
     [
@@ -126,13 +169,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       '',
       '[[sources]]',
       'id = "STORE"',
-      'name = "Series store of the workflow tests"',
+      'name = "Series store"',
       'api = "store"',
-      `structures = "${path.join(FILES_SOURCE, 'EXR', 'structure.xml')}"`,
+      `structures = "${STORE_STRUCTURES}"`,
       '',
       '[store]',
-      `uri = "sqlite:///${path.join(WORKER_STORE, 'catalog.db')}"`,
-      `warehouse = "${path.join(WORKER_STORE, 'warehouse')}"`,
+      `uri = "sqlite:///${path.join(STORE_FOLDER, 'catalog.db')}"`,
+      `warehouse = "${path.join(STORE_FOLDER, 'warehouse')}"`,
+      'buckets = 4',
       ''
     ].join('\n')
   );
@@ -155,6 +199,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       )
     );
     rmSync(me, { force: true });
+    rmSync(DEPLOY, { recursive: true, force: true });
     if (otherUsers().length === 0) {
       engine('stop');
     }

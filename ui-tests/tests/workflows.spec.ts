@@ -147,17 +147,56 @@ test('start the happy path from the panel, follow its log live, see the diagram 
   await expect(view.locator('tr[data-variable="rows"] td')).toHaveText('12');
   // The vintage the run wrote: a button to the Data panel and the SDMX REST address serving it.
   const vintage = view.locator('.jp-DataOps-wf-vintage');
+  // (The tests' workers write the production's aggregate to EXR_E5 of the server's store.)
   await expect(vintage).toContainText(
-    /M\.E5\.EUR\.EN00\.A of EXR in STORE, vintage run [0-9a-f-]+/
+    /M\.E5\.EUR\.EN00\.A of EXR_E5 in STORE, vintage run [0-9a-f-]+/
   );
-  await expect(
-    vintage.getByRole('button', { name: 'Open in the Data panel' })
-  ).toBeVisible();
+  const open = vintage.getByRole('button', { name: 'Open in the Data panel' });
+  await expect(open).toBeVisible();
   await expect(vintage.locator('a.jp-DataOps-wf-vintageRest')).toHaveAttribute(
     'href',
-    /\/dataops\/sdmx\/STORE\/data\/dataflow\/ECB\/EXR\/1\.0\/M\.E5\.EUR\.EN00\.A\?asOf=\d{4}-\d\d-\d\dT/
+    /\/dataops\/sdmx\/STORE\/data\/dataflow\/ECB\/EXR_E5\/1\.0\/M\.E5\.EUR\.EN00\.A\?asOf=\d{4}-\d\d-\d\dT/
+  );
+  // In the run view's side column at its default width, the button's label is one line and the
+  // section is no wider than the column.
+  const labelLines = await open.evaluate(el => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top)))
+      .size;
+  });
+  expect(labelLines).toBe(1);
+  expect(await vintage.evaluate(el => el.scrollWidth <= el.clientWidth)).toBe(
+    true
   );
   await vintage.screenshot({ path: 'screenshots/workflows-run-vintage.png' });
+
+  // The button opens the Data panel on that vintage of the series, previewed.
+  const tag = (await vintage.getAttribute('data-vintage'))!;
+  await open.click();
+  const data = page.locator('#jp-dataops-data');
+  await expect(data).toBeVisible();
+  await expect(data.locator('#jp-DataOps-source')).toHaveValue('STORE');
+  await expect(data.locator('#jp-DataOps-key')).toHaveValue('M.E5.EUR.EN00.A');
+  await expect(data.locator('#jp-DataOps-vintage')).toHaveValue(tag);
+  await expect(data.locator('.jp-DataOps-vintageRead')).toContainText(
+    `Vintage read: ${tag} (`,
+    { timeout: 30000 }
+  );
+  await expect(
+    data.locator('.jp-DataOps-previewResult .jp-DataOps-counts')
+  ).toHaveText(/^12 observations in 1 series/);
+  const code = data.locator('.jp-DataOps-codeBlock');
+  await expect(code).toContainText('"EXR_E5",');
+  await expect(code).toContainText(`as_of="${tag}"`);
+  await page.evaluate(
+    id => {
+      (window as any).jupyterapp.shell.activateById(id);
+    },
+    await page
+      .locator('.jp-MainAreaWidget:has(.jp-DataOps-wf-runView)')
+      .getAttribute('id')
+  );
   await expect(view.locator('.bjs-powered-by')).toBeVisible(); // bpmn.io's watermark stays
 
   // Level filter and search narrow the lines; the count says so. The engine's last events

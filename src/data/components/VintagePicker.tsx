@@ -45,8 +45,10 @@ export function VintagePicker(props: IVintagePickerProps): JSX.Element {
   const asOf = model.state.asOf;
   const all = vintages.kind === 'ready' ? vintages.value : [];
   const names = vintageNames(all);
+  // Whether the time field was chosen; a vintage given before the names arrive (a run's link
+  // opening the panel) must not count as a time because it is not listed yet.
   const [atTime, setAtTime] = React.useState(
-    asOf !== '' && !names.includes(asOf)
+    asOf !== '' && vintages.kind === 'ready' && !names.includes(asOf)
   );
   // A saved or typed time that is not a name keeps the time field open once the names are known.
   const timeMode =
@@ -104,10 +106,16 @@ export function VintagePicker(props: IVintagePickerProps): JSX.Element {
           />
         )}
       </div>
-      {problem && (
+      {model.openProblem ? (
         <div className="jp-DataOps-fieldError" role="alert">
-          {problem}
+          {model.openProblem}
         </div>
+      ) : (
+        problem && (
+          <div className="jp-DataOps-fieldError" role="alert">
+            {problem}
+          </div>
+        )
       )}
       {vintages.kind === 'ready' && (
         <div className="jp-DataOps-hint jp-DataOps-vintageInfo">
