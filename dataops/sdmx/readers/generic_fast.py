@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from dataops.sdmx.readers.runs import DICT, MISSING, OBS_DIMENSION, SPECIAL, RunBatch, markup_end, values_ok
+from dataops.sdmx.readers.runs import DICT, MISSING, OBS_DIMENSION, SPECIAL, RunBatch, pass_markup, values_ok
 
 _OBS_OPEN = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?)Obs>")
 _TOKEN = re.compile(
@@ -149,17 +149,9 @@ class GenericRunScanner:
             obs_at = m.start() if m else n
             special = SPECIAL.search(buf, pos, obs_at)
             if special:
-                start = special.start()
-                if n - start < 9:
+                pos, wait = pass_markup(buf, pos, special.start(), out)
+                if wait:
                     break
-                closer = markup_end(buf, start)
-                end = buf.find(closer, start + 2)
-                if end < 0:
-                    out.append(buf[pos:start])
-                    pos = start
-                    break
-                out.append(buf[pos : end + len(closer)])
-                pos = end + len(closer)
                 continue
             if m is None:
                 cut = buf.rfind(b"<", pos)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -100,6 +101,30 @@ def markup_end(buf: bytes, start: int) -> bytes:
     if buf.startswith(b"<!", start):
         return b">"  # a DOCTYPE: lxml refuses the message anyway
     return b"?>"
+
+
+def pass_markup(
+    buf: bytes, pos: int, start: int, out: list[bytes], on_markup: Callable[[], None] | None = None
+) -> tuple[int, bool]:
+    """Pass the markup `SPECIAL` found at ``start`` (with the bytes from ``pos`` before it) to ``out``.
+
+    Comments, CDATA and processing instructions pass through whole, never scanned: a run of
+    observations never spans one. ``on_markup`` is called once the markup is known to start
+    there (a scanner ends the run it was collecting). Returns where to go on from and whether
+    to stop and wait for more bytes (the markup is not whole in ``buf`` yet).
+    """
+    if len(buf) - start < 9:
+        return pos, True  # too few bytes to tell a comment from CDATA: wait for more
+    closer = markup_end(buf, start)
+    end = buf.find(closer, start + 2)
+    if on_markup is not None:
+        on_markup()
+    if end < 0:
+        out.append(buf[pos:start])
+        return start, True
+    end += len(closer)
+    out.append(buf[pos:end])
+    return end, False
 
 
 def values_ok(values: pa.Table) -> bool:

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from dataops.errors import MalformedMessage
-from dataops.sdmx.readers.runs import DICT, MISSING, SPECIAL, RunBatch, markup_end, parse_pool, values_ok
+from dataops.sdmx.readers.runs import DICT, MISSING, SPECIAL, RunBatch, parse_pool, pass_markup, values_ok
 
 _FIRST_OBS = re.compile(rb'<Obs((?:\s+[A-Za-z_][\w.\-]*="[^"<&\x00-\x1f]{0,4096}")+)\s*/>')
 _NAME = re.compile(rb'([A-Za-z_][\w.\-]*)="')
@@ -145,19 +145,9 @@ class ObsRunScanner:
             obs_at = m.start() if m else n
             special = SPECIAL.search(buf, pos, obs_at)
             if special:
-                # Comments, CDATA and processing instructions pass through whole, never scanned.
-                start = special.start()
-                if n - start < 9:
-                    break  # too few bytes to tell a comment from CDATA: wait for more
-                closer = markup_end(buf, start)
-                end = buf.find(closer, start + 2)
-                self._close_group()
-                if end < 0:
-                    out.append(buf[pos:start])
-                    pos = start
+                pos, wait = pass_markup(buf, pos, special.start(), out, self._close_group)
+                if wait:
                     break
-                out.append(buf[pos : end + len(closer)])
-                pos = end + len(closer)
                 continue
             if m is None:
                 cut = buf.rfind(b"<", pos)
