@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 DICT = pa.dictionary(pa.int32(), pa.string())
 MISSING = ["", "NaN", "nan", "NA", "N/A"]  # what `table.to_float` reads as a missing value
@@ -125,6 +126,26 @@ def pass_markup(
     end += len(closer)
     out.append(buf[pos:end])
     return end, False
+
+
+def read_fields(blob: bytes, names: list[str], types: dict[str, pa.DataType]) -> pa.Table | None:
+    """The lines of ``blob`` cut at every '"' into the columns ``names`` (typed by ``types``, `MISSING` null).
+
+    A plain element's attribute values stand between quotes, so each line becomes its separators
+    and values in turn. None when a line has another number of fields, a value that is no number
+    or bad UTF-8 (lxml then reads the run).
+    """
+    try:
+        return pacsv.read_csv(
+            pa.py_buffer(blob),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 19, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter='"', quote_char=False, escape_char=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, strings_can_be_null=False, null_values=MISSING
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
 
 
 def values_ok(values: pa.Table) -> bool:

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from dataops.errors import MalformedMessage
-from dataops.sdmx.readers.runs import DICT, MISSING, SPECIAL, RunBatch, parse_pool, pass_markup, values_ok
+from dataops.sdmx.readers.runs import DICT, SPECIAL, RunBatch, parse_pool, pass_markup, read_fields, values_ok
 
 _FIRST_OBS = re.compile(rb'<Obs((?:\s+[A-Za-z_][\w.\-]*="[^"<&\x00-\x1f]{0,4096}")+)\s*/>')
 _NAME = re.compile(rb'([A-Za-z_][\w.\-]*)="')
@@ -79,19 +79,9 @@ class _Template:
         return batch
 
     def _parse(self, blob: bytes, counts: list[int]) -> RunBatch | None:
-        try:
-            table = pacsv.read_csv(
-                pa.py_buffer(blob),
-                read_options=pacsv.ReadOptions(
-                    column_names=self.columns, block_size=1 << 19, use_threads=False
-                ),
-                parse_options=pacsv.ParseOptions(delimiter='"', quote_char=False, escape_char=False),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=self.types, strings_can_be_null=False, null_values=MISSING
-                ),
-            )
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return None  # a line with another number of fields, a value that is no number, bad UTF-8
+        table = read_fields(blob, self.columns, self.types)
+        if table is None:
+            return None
         if table.num_rows != sum(counts) or not self._separators_ok(table):
             return None
         values = table.select(list(self.names))
