@@ -63,6 +63,63 @@ fn tag_end(lex: &Lexer, j: usize) -> Result<(bool, usize), Obs> {
     }
 }
 
+/// The next tag from `j`, after white space only, with the prefix `prefix`: whether it is an end
+/// tag, its local name and the byte after the name.
+#[inline]
+fn next_tag<'a>(lex: &Lexer<'a>, j: usize, prefix: &[u8]) -> Result<(bool, &'a [u8], usize), Obs> {
+    let buf = lex.buf;
+    let j = lex.skip_ws(j)?;
+    if buf[j] != b'<' || j + 1 >= buf.len() {
+        return Err(if buf[j] == b'<' {
+            lex.cut()
+        } else {
+            Obs::NotPlain
+        });
+    }
+    let closing = buf[j + 1] == b'/';
+    let (p, name, after) = qname(lex, j + 1 + closing as usize)?;
+    if p != prefix {
+        return Err(Obs::NotPlain);
+    }
+    Ok((closing, name, after))
+}
+
+/// A value span: where an attribute's value starts and ends.
+type Span = Option<(usize, usize)>;
+
+/// The attributes of an empty element from `k` (after its name): `id` (only where `with_id`) and
+/// `value`, each at most once and nothing else, as spans of their values; the byte after its `/>`.
+#[inline]
+fn id_value(lex: &Lexer, mut k: usize, with_id: bool) -> Result<(Span, Span, usize), Obs> {
+    let buf = lex.buf;
+    let (mut id, mut value) = (None, None);
+    loop {
+        let ws_start = k;
+        k = lex.skip_ws(k)?;
+        if buf[k] == b'/' || buf[k] == b'>' {
+            break;
+        }
+        if k == ws_start {
+            return Err(Obs::NotPlain);
+        }
+        let name_end = lex.name(k)?;
+        let (start, end, next) = lex.value(name_end)?;
+        let slot = match &buf[k..name_end] {
+            b"id" if with_id => &mut id,
+            b"value" => &mut value,
+            _ => return Err(Obs::NotPlain),
+        };
+        if slot.replace((start, end)).is_some() {
+            return Err(Obs::NotPlain);
+        }
+        k = next;
+    }
+    match tag_end(lex, k)? {
+        (true, next) => Ok((id, value, next)),
+        (false, _) => Err(Obs::NotPlain),
+    }
+}
+
 impl GenericObs {
     fn block<'a>(&mut self, lex: &Lexer<'a>, rows: &mut Rows<'a>, lt: usize) -> Result<usize, Obs> {
         let buf = lex.buf;
@@ -78,19 +135,7 @@ impl GenericObs {
         let mut placed = 0;
         let mut keyed = false; // an ObsDimension or ObsKey was met (at most one of them)
         loop {
-            j = lex.skip_ws(j)?;
-            if buf[j] != b'<' || j + 1 >= buf.len() {
-                return Err(if buf[j] == b'<' {
-                    lex.cut()
-                } else {
-                    Obs::NotPlain
-                });
-            }
-            let closing = buf[j + 1] == b'/';
-            let (p, name, after) = qname(lex, j + 1 + closing as usize)?;
-            if p != prefix {
-                return Err(Obs::NotPlain);
-            }
+            let (closing, name, after) = next_tag(lex, j, prefix)?;
             if closing {
                 if name != b"Obs" {
                     return Err(Obs::NotPlain);
@@ -116,30 +161,8 @@ impl GenericObs {
                     if dimension && std::mem::replace(&mut keyed, true) {
                         return Err(Obs::NotPlain);
                     }
-                    let (mut id, mut value, mut k) = (None, None, after);
-                    loop {
-                        let ws_start = k;
-                        k = lex.skip_ws(k)?;
-                        if buf[k] == b'/' || buf[k] == b'>' {
-                            break;
-                        }
-                        if k == ws_start {
-                            return Err(Obs::NotPlain);
-                        }
-                        let name_end = lex.name(k)?;
-                        let (start, end, next) = lex.value(name_end)?;
-                        let slot = match &buf[k..name_end] {
-                            b"id" if dimension => &mut id,
-                            b"value" => &mut value,
-                            _ => return Err(Obs::NotPlain),
-                        };
-                        if slot.replace((start, end)).is_some() {
-                            return Err(Obs::NotPlain);
-                        }
-                        k = next;
-                    }
-                    let (empty, next) = tag_end(lex, k)?;
-                    let Some((start, end)) = value.filter(|_| empty) else {
+                    let (id, value, next) = id_value(lex, after, dimension)?;
+                    let Some((start, end)) = value else {
                         return Err(Obs::NotPlain);
                     };
                     let column = match (dimension, id) {
@@ -264,21 +287,8 @@ fn value_list(
     parent: &[u8],
     mut each: impl FnMut((usize, usize), (usize, usize)) -> bool,
 ) -> Result<usize, Obs> {
-    let buf = lex.buf;
     loop {
-        j = lex.skip_ws(j)?;
-        if buf[j] != b'<' || j + 1 >= buf.len() {
-            return Err(if buf[j] == b'<' {
-                lex.cut()
-            } else {
-                Obs::NotPlain
-            });
-        }
-        let closing = buf[j + 1] == b'/';
-        let (p, name, after) = qname(lex, j + 1 + closing as usize)?;
-        if p != prefix {
-            return Err(Obs::NotPlain);
-        }
+        let (closing, name, after) = next_tag(lex, j, prefix)?;
         if closing {
             let (empty, end) = tag_end(lex, after)?;
             return if name == parent && !empty {
@@ -290,30 +300,7 @@ fn value_list(
         if name != b"Value" {
             return Err(Obs::NotPlain);
         }
-        let (mut id, mut value, mut k) = (None, None, after);
-        loop {
-            let ws_start = k;
-            k = lex.skip_ws(k)?;
-            if buf[k] == b'/' || buf[k] == b'>' {
-                break;
-            }
-            if k == ws_start {
-                return Err(Obs::NotPlain);
-            }
-            let name_end = lex.name(k)?;
-            let (start, end, next) = lex.value(name_end)?;
-            let slot = match &buf[k..name_end] {
-                b"id" => &mut id,
-                b"value" => &mut value,
-                _ => return Err(Obs::NotPlain),
-            };
-            if slot.replace((start, end)).is_some() {
-                return Err(Obs::NotPlain);
-            }
-            k = next;
-        }
-        let (empty, next) = tag_end(lex, k)?;
-        let (Some(id), Some(value), true) = (id, value, empty) else {
+        let (Some(id), Some(value), next) = id_value(lex, after, true)? else {
             return Err(Obs::NotPlain);
         };
         if !each(id, value) {

@@ -5,6 +5,7 @@ import {
 import { existsSync } from 'fs';
 
 import { SAMPLES } from '../setup/data';
+import { openDataPanel } from './dataPanel';
 import { test } from './fixtures';
 
 /**
@@ -18,22 +19,9 @@ const expect = baseExpect.configure({ timeout: 30000 });
 
 test.skip(!existsSync(SAMPLES), `The SDMX samples are not at ${SAMPLES}.`);
 
-async function openPanel(page: IJupyterLabPageFixture) {
-  await page.sidebar.openTab('jp-dataops-data');
-  const panel = page.locator('#jp-dataops-data');
-  await expect(panel).toBeVisible();
-  // Widen the sidebar as a user would, so the grid and chart have room.
-  const handle = page
-    .locator('#jp-main-split-panel > .lm-SplitPanel-handle')
-    .first();
-  const box = await handle.boundingBox();
-  if (box && box.x < 400) {
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(460, box.y + box.height / 2, { steps: 4 });
-    await page.mouse.up();
-  }
-  return panel;
+/** The Data panel, with the sidebar widened so the grid and chart have room. */
+function openPanel(page: IJupyterLabPageFixture) {
+  return openDataPanel(page, 460);
 }
 
 async function chooseFlow(page: IJupyterLabPageFixture, source: string) {

@@ -2,6 +2,7 @@ import { expect as baseExpect } from '@jupyterlab/galata';
 import { existsSync } from 'fs';
 
 import { SAMPLES } from '../setup/data';
+import { openDataPanel } from './dataPanel';
 import { test } from './fixtures';
 
 /**
@@ -21,19 +22,7 @@ test.use({ viewport: { width: 1280, height: 1100 } });
 test('pick a named vintage, preview it, insert as_of, and see the revision triangle', async ({
   page
 }) => {
-  await page.sidebar.openTab('jp-dataops-data');
-  const panel = page.locator('#jp-dataops-data');
-  await expect(panel).toBeVisible();
-  const handle = page
-    .locator('#jp-main-split-panel > .lm-SplitPanel-handle')
-    .first();
-  const box = await handle.boundingBox();
-  if (box && box.x < 500) {
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(560, box.y + box.height / 2, { steps: 4 });
-    await page.mouse.up();
-  }
+  const panel = await openDataPanel(page, 560);
 
   await panel.locator('#jp-DataOps-source').selectOption('STORE');
   await expect(panel.locator('.jp-DataOps-reach')).toContainText(

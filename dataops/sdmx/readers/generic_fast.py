@@ -17,9 +17,16 @@ import secrets
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
-from dataops.sdmx.readers.runs import DICT, MISSING, OBS_DIMENSION, SPECIAL, RunBatch, markup_end, values_ok
+from dataops.sdmx.readers.runs import (
+    DICT,
+    OBS_DIMENSION,
+    SPECIAL,
+    RunBatch,
+    pass_markup,
+    read_fields,
+    values_ok,
+)
 
 _OBS_OPEN = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?)Obs>")
 _TOKEN = re.compile(
@@ -46,18 +53,8 @@ class _Layout:
                 self.types[name] = pa.string()
 
     def parse(self, blob: bytes, counts: list[int]) -> RunBatch | None:
-        try:
-            table = pacsv.read_csv(
-                pa.py_buffer(blob),
-                read_options=pacsv.ReadOptions(
-                    column_names=self.names, block_size=1 << 19, use_threads=False
-                ),
-                parse_options=pacsv.ParseOptions(delimiter='"', quote_char=False, escape_char=False),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=self.types, strings_can_be_null=False, null_values=MISSING
-                ),
-            )
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        table = read_fields(blob, self.names, self.types)
+        if table is None:
             return None
         if table.num_rows != sum(counts) or not table.num_rows:
             return None
@@ -149,17 +146,9 @@ class GenericRunScanner:
             obs_at = m.start() if m else n
             special = SPECIAL.search(buf, pos, obs_at)
             if special:
-                start = special.start()
-                if n - start < 9:
+                pos, wait = pass_markup(buf, pos, special.start(), out)
+                if wait:
                     break
-                closer = markup_end(buf, start)
-                end = buf.find(closer, start + 2)
-                if end < 0:
-                    out.append(buf[pos:start])
-                    pos = start
-                    break
-                out.append(buf[pos : end + len(closer)])
-                pos = end + len(closer)
                 continue
             if m is None:
                 cut = buf.rfind(b"<", pos)

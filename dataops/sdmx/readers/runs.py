@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -17,6 +18,7 @@ from typing import Protocol
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 DICT = pa.dictionary(pa.int32(), pa.string())
 MISSING = ["", "NaN", "nan", "NA", "N/A"]  # what `table.to_float` reads as a missing value
@@ -100,6 +102,50 @@ def markup_end(buf: bytes, start: int) -> bytes:
     if buf.startswith(b"<!", start):
         return b">"  # a DOCTYPE: lxml refuses the message anyway
     return b"?>"
+
+
+def pass_markup(
+    buf: bytes, pos: int, start: int, out: list[bytes], on_markup: Callable[[], None] | None = None
+) -> tuple[int, bool]:
+    """Pass the markup `SPECIAL` found at ``start`` (with the bytes from ``pos`` before it) to ``out``.
+
+    Comments, CDATA and processing instructions pass through whole, never scanned: a run of
+    observations never spans one. ``on_markup`` is called once the markup is known to start
+    there (a scanner ends the run it was collecting). Returns where to go on from and whether
+    to stop and wait for more bytes (the markup is not whole in ``buf`` yet).
+    """
+    if len(buf) - start < 9:
+        return pos, True  # too few bytes to tell a comment from CDATA: wait for more
+    closer = markup_end(buf, start)
+    end = buf.find(closer, start + 2)
+    if on_markup is not None:
+        on_markup()
+    if end < 0:
+        out.append(buf[pos:start])
+        return start, True
+    end += len(closer)
+    out.append(buf[pos:end])
+    return end, False
+
+
+def read_fields(blob: bytes, names: list[str], types: dict[str, pa.DataType]) -> pa.Table | None:
+    """The lines of ``blob`` cut at every '"' into the columns ``names`` (typed by ``types``, `MISSING` null).
+
+    A plain element's attribute values stand between quotes, so each line becomes its separators
+    and values in turn. None when a line has another number of fields, a value that is no number
+    or bad UTF-8 (lxml then reads the run).
+    """
+    try:
+        return pacsv.read_csv(
+            pa.py_buffer(blob),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 19, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter='"', quote_char=False, escape_char=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, strings_can_be_null=False, null_values=MISSING
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
 
 
 def values_ok(values: pa.Table) -> bool:

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from dataops.errors import MalformedMessage
-from dataops.sdmx.readers.runs import DICT, MISSING, SPECIAL, RunBatch, markup_end, parse_pool, values_ok
+from dataops.sdmx.readers.runs import DICT, SPECIAL, RunBatch, parse_pool, pass_markup, read_fields, values_ok
 
 _FIRST_OBS = re.compile(rb'<Obs((?:\s+[A-Za-z_][\w.\-]*="[^"<&\x00-\x1f]{0,4096}")+)\s*/>')
 _NAME = re.compile(rb'([A-Za-z_][\w.\-]*)="')
@@ -79,19 +79,9 @@ class _Template:
         return batch
 
     def _parse(self, blob: bytes, counts: list[int]) -> RunBatch | None:
-        try:
-            table = pacsv.read_csv(
-                pa.py_buffer(blob),
-                read_options=pacsv.ReadOptions(
-                    column_names=self.columns, block_size=1 << 19, use_threads=False
-                ),
-                parse_options=pacsv.ParseOptions(delimiter='"', quote_char=False, escape_char=False),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=self.types, strings_can_be_null=False, null_values=MISSING
-                ),
-            )
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return None  # a line with another number of fields, a value that is no number, bad UTF-8
+        table = read_fields(blob, self.columns, self.types)
+        if table is None:
+            return None
         if table.num_rows != sum(counts) or not self._separators_ok(table):
             return None
         values = table.select(list(self.names))
@@ -145,19 +135,9 @@ class ObsRunScanner:
             obs_at = m.start() if m else n
             special = SPECIAL.search(buf, pos, obs_at)
             if special:
-                # Comments, CDATA and processing instructions pass through whole, never scanned.
-                start = special.start()
-                if n - start < 9:
-                    break  # too few bytes to tell a comment from CDATA: wait for more
-                closer = markup_end(buf, start)
-                end = buf.find(closer, start + 2)
-                self._close_group()
-                if end < 0:
-                    out.append(buf[pos:start])
-                    pos = start
+                pos, wait = pass_markup(buf, pos, special.start(), out, self._close_group)
+                if wait:
                     break
-                out.append(buf[pos : end + len(closer)])
-                pos = end + len(closer)
                 continue
             if m is None:
                 cut = buf.rfind(b"<", pos)

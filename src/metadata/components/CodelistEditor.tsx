@@ -20,7 +20,12 @@ import {
   removeCode,
   renameCode
 } from '../edits';
-import { AffectedList, ChangeList } from './ChangeList';
+import {
+  ArtefactPicker,
+  ErrorMessage,
+  PreviewSection,
+  SavedNotice
+} from './EditorParts';
 
 /** What the Codelist editor needs. */
 export interface ICodelistEditorProps {
@@ -115,25 +120,14 @@ export function CodelistEditor(props: ICodelistEditorProps): JSX.Element {
 
   return (
     <div className="jp-DataOps-metaEditor jp-DataOps-codelist">
-      <label>
-        Codelist{' '}
-        <select
-          aria-label="Codelist"
-          value={chosen}
-          onChange={e => setChosen(e.currentTarget.value)}
-        >
-          {lists.map(a => (
-            <option key={a.file} value={key(a)}>
-              {key(a)} {a.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      {error && (
-        <div className="jp-DataOps-message" data-kind="error" role="alert">
-          {error}
-        </div>
-      )}
+      <ArtefactPicker
+        label="Codelist"
+        artefacts={lists}
+        refOf={key}
+        value={chosen}
+        onChange={setChosen}
+      />
+      <ErrorMessage message={error} />
       {edited && (
         <>
           <p className="jp-DataOps-muted">
@@ -220,25 +214,16 @@ export function CodelistEditor(props: ICodelistEditorProps): JSX.Element {
             </Button>
           </div>
           {preview && (
-            <section
-              className="jp-DataOps-metaPreview"
-              aria-label="Proposed version"
+            <PreviewSection
+              preview={preview}
+              heading={
+                <>
+                  Version {preview.base_version} → {preview.proposed_version}
+                </>
+              }
             >
-              <p>
-                Version {preview.base_version} → {preview.proposed_version}
-              </p>
-              <ChangeList changes={preview.changes} />
-              <AffectedList affected={preview.affected} />
-              {refusal && (
-                <div
-                  className="jp-DataOps-message"
-                  data-kind="error"
-                  role="alert"
-                >
-                  {refusal}
-                </div>
-              )}
-            </section>
+              <ErrorMessage message={refusal} />
+            </PreviewSection>
           )}
           <Button
             onClick={() => void save()}
@@ -246,14 +231,7 @@ export function CodelistEditor(props: ICodelistEditorProps): JSX.Element {
           >
             Save as new version
           </Button>
-          {saved && (
-            <div className="jp-DataOps-message" role="status">
-              Saved {saved.file} (version {saved.version}).{' '}
-              <Button small onClick={() => props.onPromote(saved.file)}>
-                Promote…
-              </Button>
-            </div>
-          )}
+          {saved && <SavedNotice saved={saved} onPromote={props.onPromote} />}
         </>
       )}
     </div>

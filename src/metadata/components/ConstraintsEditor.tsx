@@ -24,7 +24,13 @@ import {
   withAllowed,
   withValidity
 } from '../edits';
-import { AffectedList, ChangeList } from './ChangeList';
+import { ChangeList } from './ChangeList';
+import {
+  ArtefactPicker,
+  ErrorMessage,
+  PreviewSection,
+  SavedNotice
+} from './EditorParts';
 
 /** What the Constraints editor needs. */
 export interface IConstraintsEditorProps {
@@ -138,30 +144,19 @@ export function ConstraintsEditor(props: IConstraintsEditorProps): JSX.Element {
 
   return (
     <div className="jp-DataOps-metaEditor jp-DataOps-constraints">
-      <label>
-        Dataflow{' '}
-        <select
-          aria-label="Dataflow"
-          value={flow}
-          onChange={e => setFlow(e.currentTarget.value)}
-        >
-          {flows.map(f => (
-            <option key={f.file} value={flowRef(f)}>
-              {flowRef(f)} {f.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ArtefactPicker
+        label="Dataflow"
+        artefacts={flows}
+        refOf={flowRef}
+        value={flow}
+        onChange={setFlow}
+      />
       {!flows.length && (
         <p className="jp-DataOps-muted">
           No dataflow in metadata/dataflows/ of the folder you work in.
         </p>
       )}
-      {error && (
-        <div className="jp-DataOps-message" data-kind="error" role="alert">
-          {error}
-        </div>
-      )}
+      <ErrorMessage message={error} />
       {form && edited && (
         <>
           <p className="jp-DataOps-muted">
@@ -243,19 +238,17 @@ export function ConstraintsEditor(props: IConstraintsEditorProps): JSX.Element {
             );
           })}
           {preview && (
-            <section
-              className="jp-DataOps-metaPreview"
-              aria-label="Proposed version"
-            >
-              <p>
-                {preview.base_version
-                  ? `Version ${preview.base_version} → ${preview.proposed_version}`
-                  : `New, version ${preview.proposed_version}`}
-                {preview.required ? ` (a ${preview.required} change)` : ''}
-              </p>
-              <ChangeList changes={preview.changes} />
-              <AffectedList affected={preview.affected} />
-            </section>
+            <PreviewSection
+              preview={preview}
+              heading={
+                <>
+                  {preview.base_version
+                    ? `Version ${preview.base_version} → ${preview.proposed_version}`
+                    : `New, version ${preview.proposed_version}`}
+                  {preview.required ? ` (a ${preview.required} change)` : ''}
+                </>
+              }
+            />
           )}
           <div className="jp-DataOps-metaActions">
             <Button
@@ -299,14 +292,7 @@ export function ConstraintsEditor(props: IConstraintsEditorProps): JSX.Element {
               )}
             </section>
           )}
-          {saved && (
-            <div className="jp-DataOps-message" role="status">
-              Saved {saved.file} (version {saved.version}).{' '}
-              <Button small onClick={() => props.onPromote(saved.file)}>
-                Promote…
-              </Button>
-            </div>
-          )}
+          {saved && <SavedNotice saved={saved} onPromote={props.onPromote} />}
         </>
       )}
     </div>
